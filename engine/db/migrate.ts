@@ -1,0 +1,18 @@
+/** Runs the migrations in `migrations/` (listed here, so bundlers and tsx see them). */
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as initial from './migrations/001-initial';
+
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+/** Brings the schema up to date; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`database migration failed${name}: ${String((error as Error).message ?? error)}`);
+  }
+}
