@@ -8,6 +8,8 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** Defaults to now() on insert; may be set on update. */
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 /** bigint/count columns come back from `pg` as strings; we store small numbers as int. */
 type Json<T> = ColumnType<T, string, string>;
 
@@ -18,7 +20,7 @@ export interface MerchantsTable {
   email_from: string | null;
   /** sha256 hex of the API key; the key itself is shown once, at creation. */
   api_key_hash: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface StaffTable {
@@ -28,7 +30,7 @@ export interface StaffTable {
   /** scrypt: `scrypt$<salt hex>$<hash hex>` */
   password_hash: string;
   role: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface CardsTable {
@@ -37,7 +39,7 @@ export interface CardsTable {
   name: string;
   stamps_required: number;
   reward: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface CustomersTable {
@@ -55,8 +57,8 @@ export interface CustomersTable {
   stamps: number;
   joined_at: Timestamp;
   last_visit_at: Timestamp | null;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<Timestamp>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
 
 /** The customer's wallet pass: what a push changes. One per customer. */
@@ -69,7 +71,7 @@ export interface PassesTable {
   voucher_code: string | null;
   /** Moves on every change so devices fetch the new pass (`passesUpdatedSince`). */
   update_tag: Generated<number>;
-  updated_at: Generated<Timestamp>;
+  updated_at: UpdatedAt;
 }
 
 export interface EventsTable {
@@ -78,7 +80,7 @@ export interface EventsTable {
   customer_id: string;
   type: string;
   at: Timestamp;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface FlowsTable {
@@ -86,8 +88,8 @@ export interface FlowsTable {
   merchant_id: string;
   name: string;
   graph: Json<unknown>;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<Timestamp>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
 }
 
 /** An immutable published version: graph snapshot + compiled plan. */
@@ -96,7 +98,7 @@ export interface FlowVersionsTable {
   version: number;
   graph: Json<unknown>;
   plan: Json<unknown>;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export type RunStatus = 'scheduled' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -111,7 +113,7 @@ export interface RunsTable {
   send_at: Timestamp | null;
   member_count: Generated<number>;
   error: string | null;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
 }
@@ -147,7 +149,7 @@ export interface DeliveriesTable {
   /** The activity that claimed the row: only its retries may send it again. */
   claim_key: string | null;
   seq: number;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
   updated_at: Timestamp;
 }
 
@@ -161,7 +163,7 @@ export interface VouchersTable {
   title: string;
   expires_at: Timestamp;
   redeemed_at: Timestamp | null;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 /** Addresses Postmark told us not to mail (bounce, spam complaint, unsubscribe). */
@@ -169,7 +171,7 @@ export interface SuppressionsTable {
   merchant_id: string;
   email: string;
   reason: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 /** Messages captured when a channel has no credentials (the embedded default). */
@@ -181,7 +183,7 @@ export interface OutboxTable {
   subject: string | null;
   body: string;
   payload: Json<unknown>;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface Database {

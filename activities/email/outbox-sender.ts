@@ -1,0 +1,29 @@
+/**
+ * The built-in outbox: with no Postmark token (the embedded default) email is captured
+ * in the `outbox` table, which the API and editor show, instead of being sent.
+ */
+import type { Db } from '../../engine/db/database';
+import type { EmailSender } from './types';
+
+export function createOutboxSender(db: Db, merchantId: string): EmailSender {
+  return {
+    async sendBatch(messages) {
+      if (messages.length === 0) return [];
+      const rows = await db
+        .insertInto('outbox')
+        .values(
+          messages.map((m) => ({
+            merchant_id: merchantId,
+            channel: 'email' as const,
+            recipient: m.to,
+            subject: m.subject,
+            body: m.textBody,
+            payload: JSON.stringify({ from: m.from, messageStream: m.messageStream, htmlBody: m.htmlBody, metadata: m.metadata ?? {} }),
+          })),
+        )
+        .returning('id')
+        .execute();
+      return rows.map((r) => ({ status: 'sent' as const, providerMessageId: `outbox:${r.id}` }));
+    },
+  };
+}

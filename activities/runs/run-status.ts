@@ -1,0 +1,19 @@
+/** Records a run's life cycle on its row: the API reads status from there. */
+import type { Db } from '../../engine/db/database';
+import type { RunStatus } from '../../engine/db/schema';
+
+export interface FinishInput {
+  readonly runId: string;
+  readonly status: Extract<RunStatus, 'completed' | 'failed' | 'cancelled'>;
+  readonly error?: string | undefined;
+}
+
+/** Marks a run finished. A run already finished keeps its first final status. */
+export async function finishRun(db: Db, input: FinishInput): Promise<void> {
+  await db
+    .updateTable('runs')
+    .set({ status: input.status, error: input.error ?? null, finished_at: new Date() })
+    .where('id', '=', input.runId)
+    .where('status', 'in', ['scheduled', 'running'])
+    .execute();
+}

@@ -1,0 +1,20 @@
+/** What every step processor gets: the database, the channels, and the run's merchant. */
+import type { Db } from '../../engine/db/database';
+import type { EmailSender } from '../email/types';
+
+export interface ChannelConfig {
+  /** Postmark, when a server token is configured; otherwise email goes to the outbox. */
+  readonly emailSender?: EmailSender | undefined;
+  /** The default sender address when the merchant has none. */
+  readonly emailFrom: string;
+  /** The Postmark message stream for broadcasts. */
+  readonly broadcastStream: string;
+}
+
+export interface StepContext {
+  readonly db: Db;
+  readonly channels: ChannelConfig;
+  readonly merchant: { readonly id: string; readonly name: string; readonly timezone: string; readonly emailFrom: string | null };
+  /** Identifies the activity; its retries share it, so they may resend what it claimed. */
+  readonly claimKey: string;
+}

@@ -1,0 +1,109 @@
+/**
+ * Email step: claims each message in the ledger, skips customers who cannot or must not
+ * be mailed (no address, no consent, suppressed), sends the rest in one batch and
+ * records the provider's answer for each message.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import type { EmailStep } from '../../engine/flow/plan';
+import { claim, markAttempt, record, type Outcome } from '../deliveries/ledger';
+import { createOutboxSender } from '../email/outbox-sender';
+import { renderEmail } from '../email/render';
+import { settledBeforeFailure } from '../email/postmark-sender';
+import type { OutgoingEmail, SendResult } from '../email/types';
+import type { StepContext } from './context';
+import type { RecipientRow } from './members';
+
+export async function emailPage(ctx: StepContext, runId: string, step: EmailStep, recipients: readonly RecipientRow[]): Promise<void> {
+  const key = { runId, nodeId: step.id, channel: 'email' as const };
+  const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
+  const todo = recipients.filter((r) => mine.has(r.customerId));
+  if (todo.length === 0) return;
+
+  const suppressed = await suppressedAddresses(ctx, todo);
+  const outcomes: Outcome[] = [];
+  const eligible: RecipientRow[] = [];
+  for (const r of todo) {
+    if (!r.email) outcomes.push({ customerId: r.customerId, status: 'skipped', reason: 'no_email' });
+    else if (!r.emailConsent) outcomes.push({ customerId: r.customerId, status: 'skipped', reason: 'no_consent' });
+    else if (suppressed.has(r.email)) outcomes.push({ customerId: r.customerId, status: 'suppressed', reason: `suppressed: ${suppressed.get(r.email)}` });
+    else eligible.push(r);
+  }
+  await record(ctx.db, key, outcomes);
+  if (eligible.length === 0) return;
+
+  const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
+  const messages = eligible.map((r) => message(ctx, runId, step, r));
+  await markAttempt(ctx.db, key, eligible.map((r) => r.customerId));
+  let results;
+  try {
+    results = await sender.sendBatch(messages);
+  } catch (err) {
+    // Calls that went through before the failure are recorded, so a retry never repeats them.
+    await record(ctx.db, key, answers(eligible, settledBeforeFailure(err)));
+    // A final provider refusal (bad token, bad request): record why, so the run's
+    // history answers "why did this customer get nothing?". Retryable errors leave the
+    // rows `sending` for the retry.
+    if (err instanceof ApplicationFailure && err.nonRetryable) {
+      const reason = `provider: ${err.message}`;
+      await record(ctx.db, key, eligible.map((r) => ({ customerId: r.customerId, status: 'failed' as const, reason })));
+      // (rows recorded above as settled keep their status: `record` only changes `sending` rows)
+    }
+    throw err;
+  }
+  if (results.length !== eligible.length) {
+    throw ApplicationFailure.nonRetryable(`provider answered ${results.length} results for ${eligible.length} messages`, 'ProviderProtocolError');
+  }
+  const answered = answers(eligible, results);
+  await record(ctx.db, key, answered);
+  await rememberSuppressions(ctx, eligible, answered);
+}
+
+/** The ledger outcomes for the first `results.length` recipients. */
+function answers(recipients: readonly RecipientRow[], results: readonly SendResult[]): Outcome[] {
+  return results.map((res, i) => {
+    const customerId = recipients[i]?.customerId ?? '';
+    return res.status === 'sent'
+      ? { customerId, status: 'sent', providerMessageId: res.providerMessageId }
+      : { customerId, status: res.status, reason: res.reason };
+  });
+}
+
+function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientRow): OutgoingEmail {
+  const rendered = renderEmail(step, {
+    customerName: r.name,
+    cardName: r.cardName,
+    stampsLeft: Math.max(0, r.stampsRequired - r.stamps),
+    voucherCode: r.voucherCode,
+  });
+  return {
+    from: ctx.merchant.emailFrom ?? ctx.channels.emailFrom,
+    to: r.email ?? '',
+    subject: rendered.subject,
+    textBody: rendered.textBody,
+    htmlBody: rendered.htmlBody,
+    messageStream: ctx.channels.broadcastStream,
+    metadata: { runId, nodeId: step.id, customerId: r.customerId },
+    tag: step.id,
+  };
+}
+
+async function suppressedAddresses(ctx: StepContext, rows: readonly RecipientRow[]): Promise<Map<string, string>> {
+  const emails = rows.flatMap((r) => (r.email ? [r.email] : []));
+  if (emails.length === 0) return new Map();
+  const found = await ctx.db
+    .selectFrom('suppressions')
+    .select(['email', 'reason'])
+    .where('merchant_id', '=', ctx.merchant.id)
+    .where('email', 'in', emails)
+    .execute();
+  return new Map(found.map((s) => [s.email, s.reason]));
+}
+
+/** An address the provider calls inactive is not mailed again by any later run. */
+async function rememberSuppressions(ctx: StepContext, rows: readonly RecipientRow[], outcomes: readonly Outcome[]): Promise<void> {
+  const values = rows
+    .filter((_, i) => outcomes[i]?.status === 'suppressed')
+    .map((r) => ({ merchant_id: ctx.merchant.id, email: r.email ?? '', reason: 'inactive_recipient' }));
+  if (values.length === 0) return;
+  await ctx.db.insertInto('suppressions').values(values).onConflict((oc) => oc.doNothing()).execute();
+}

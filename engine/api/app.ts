@@ -1,0 +1,50 @@
+/**
+ * The HTTP API: a Hono app with chained, typed routes (`AppType` feeds `hc<AppType>` in
+ * the editor). Every request gets a request id and one access-log line; every error is
+ * answered by one handler as `{error: {code, message, details?}}`.
+ */
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { accessLog } from './access-log';
+import { cardsRoutes } from './cards.routes';
+import { customersRoutes } from './customers.routes';
+import type { AppDeps } from './deps';
+import type { BaseEnv } from './env';
+import { handleError, handleNotFound } from './errors';
+import { eventsRoutes } from './events.routes';
+import { flowsRoutes } from './flows.routes';
+import { merchantsRoutes } from './merchants.routes';
+import { outboxRoutes } from './outbox.routes';
+import { runsRoutes } from './runs.routes';
+
+export type { AppDeps } from './deps';
+
+/**
+ * Builds the API.
+ *
+ * @example
+ * const app = createApp({ db, launcher, adminToken: config.adminToken, readiness: async () => true });
+ * serve({ fetch: app.fetch, port: config.port });
+ */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<BaseEnv>()
+    .use(requestId())
+    .use(accessLog)
+    .get('/healthz', async (c) => {
+      const ready = await deps.readiness().catch(() => false);
+      return ready ? c.json({ ok: true as const }, 200) : c.json({ ok: false as const }, 503);
+    })
+    .route('/v1/merchants', merchantsRoutes(deps))
+    .route('/v1/cards', cardsRoutes(deps))
+    .route('/v1/customers', customersRoutes(deps))
+    .route('/v1/events', eventsRoutes(deps))
+    .route('/v1/flows', flowsRoutes(deps))
+    .route('/v1/runs', runsRoutes(deps))
+    .route('/v1/outbox', outboxRoutes(deps));
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  return app;
+}
+
+/** The API's route types, for `hc<AppType>(baseUrl)`. */
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,126 @@
+/**
+ * Batch upsert of customers: each row is validated on its own; invalid rows are reported
+ * by index and not written, the valid ones are written in one transaction with
+ * multi-row inserts of up to 1,000 rows. Rows with an `externalId` are upserted on
+ * (merchant_id, external_id); fields a row leaves out keep their stored values.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Db } from '../db/database';
+import { newPassCredentials } from '../auth/pass-credentials';
+import { customerColumns, customerInput, FIELD_COLUMNS, OPTIONAL_FIELDS, shapeOf, type ValidCustomer } from './customer-input';
+
+const CHUNK = 1_000;
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  errors: { index: number; message: string }[];
+}
+
+interface Checked {
+  valid: ValidCustomer[];
+  errors: ImportResult['errors'];
+}
+
+function check(rows: readonly unknown[], cardIds: ReadonlySet<string>): Checked {
+  const valid: ValidCustomer[] = [];
+  const errors: ImportResult['errors'] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((value, index) => {
+    const result = customerInput.safeParse(value);
+    if (!result.success) {
+      const message = result.error.issues
+        .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+        .join('; ');
+      errors.push({ index, message });
+      return;
+    }
+    const row = result.data;
+    if (!cardIds.has(row.cardId)) {
+      errors.push({ index, message: `cardId: no card ${row.cardId} belongs to this merchant` });
+      return;
+    }
+    if (row.externalId) {
+      const first = seen.get(row.externalId);
+      if (first !== undefined) {
+        errors.push({ index, message: `externalId: "${row.externalId}" already appears at index ${first}` });
+        return;
+      }
+      seen.set(row.externalId, index);
+    }
+    valid.push(row);
+  });
+  return { valid, errors };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return [...groups.values()];
+}
+
+async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: readonly ValidCustomer[]) {
+  const values = rows.map((row) => customerColumns(merchantId, row)) as never[];
+  const first = rows[0];
+  if (!first) return { created: 0, updated: 0 };
+  const insert = trx.insertInto('customers').values(values);
+  let written: { id: string; inserted: boolean }[];
+  if (first.externalId) {
+    const columns = OPTIONAL_FIELDS.filter((field) => first[field] !== undefined).flatMap((f) => FIELD_COLUMNS[f]);
+    written = await insert
+      .onConflict((oc) =>
+        oc.columns(['merchant_id', 'external_id']).doUpdateSet((eb) => {
+          const set: Record<string, unknown> = {
+            name: eb.ref('excluded.name'),
+            card_id: eb.ref('excluded.card_id'),
+            updated_at: sql`now()`,
+          };
+          for (const column of columns) set[column] = eb.ref(`excluded.${column}`);
+          return set as never;
+        }),
+      )
+      .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .execute();
+  } else {
+    written = (await insert.returning('id').execute()).map((r) => ({ id: r.id, inserted: true }));
+  }
+  const createdIds = written.filter((r) => r.inserted).map((r) => r.id);
+  if (createdIds.length > 0) {
+    await trx
+      .insertInto('passes')
+      .values(createdIds.map((customer_id) => ({ customer_id, ...newPassCredentials() })))
+      .execute();
+  }
+  return { created: createdIds.length, updated: written.length - createdIds.length };
+}
+
+/**
+ * Validates and writes customers for a merchant.
+ *
+ * @example
+ * await importCustomers(db, merchantId, [{ name: 'Ada', cardId, externalId: 'pos-1' }]);
+ * // {created: 1, updated: 0, errors: []}
+ */
+export async function importCustomers(db: Db, merchantId: string, rows: readonly unknown[]): Promise<ImportResult> {
+  const cards = await db.selectFrom('cards').select('id').where('merchant_id', '=', merchantId).execute();
+  const { valid, errors } = check(rows, new Set(cards.map((card) => card.id)));
+  const result: ImportResult = { created: 0, updated: 0, errors };
+  if (valid.length === 0) return result;
+  const groups = groupBy(valid, (row) => (row.externalId ? `x:${shapeOf(row)}` : 'plain'));
+  await db.transaction().execute(async (trx) => {
+    for (const group of groups) {
+      for (let i = 0; i < group.length; i += CHUNK) {
+        const counts = await writeChunk(trx, merchantId, group.slice(i, i + CHUNK));
+        result.created += counts.created;
+        result.updated += counts.updated;
+      }
+    }
+  });
+  return result;
+}

@@ -1,0 +1,79 @@
+/** `POST /v1/customers` (one or a batch, upsert on externalId), `GET /v1/customers[/:id]`. */
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { merchantAuth } from './auth';
+import { customerJson, MAX_CUSTOMERS_PER_CALL, type CustomerInput } from './customer-input';
+import { importCustomers } from './customer-import';
+import type { AppDeps } from './deps';
+import type { MerchantEnv } from './env';
+import { notFound } from './errors';
+import { decodeCursor, page, pageQuery } from './pagination';
+import { jsonBody, pathId, query } from './validate';
+
+type ImportBody = CustomerInput | CustomerInput[] | { customers: CustomerInput[] };
+
+const tooMany = `must hold at most ${MAX_CUSTOMERS_PER_CALL} customers per call`;
+
+/** The body's rows: an array, `{customers: [...]}`, or a single customer object. */
+const importBody = z
+  .union(
+    [
+      z.object({ customers: z.array(z.unknown()).max(MAX_CUSTOMERS_PER_CALL, tooMany) }),
+      z.array(z.unknown()).max(MAX_CUSTOMERS_PER_CALL, tooMany),
+      z.looseObject({}).refine((o) => !('customers' in o), 'customers must be an array'),
+    ],
+    'must be a customer object, an array of customers or {customers: [...]}',
+  )
+  .transform((body): unknown[] => (Array.isArray(body) ? body : 'customers' in body ? (body.customers as unknown[]) : [body])) as unknown as z.ZodType<
+  unknown[],
+  ImportBody
+>;
+
+const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at'] as const;
+
+export function customersRoutes(deps: AppDeps) {
+  const { db } = deps;
+  return new Hono<MerchantEnv>()
+    .use(merchantAuth(db))
+    .post('/', jsonBody(importBody), async (c) => {
+      const result = await importCustomers(db, c.get('merchantId'), c.req.valid('json'));
+      return c.json(result, 201);
+    })
+    .get('/', query(pageQuery), async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      let q = db
+        .selectFrom('customers')
+        .leftJoin('passes', 'passes.customer_id', 'customers.id')
+        .selectAll('customers')
+        .select(PASS_COLUMNS.map((col) => `passes.${col}` as const))
+        .select(sql<string>`customers.created_at::text`.as('created_at_key'))
+        .where('customers.merchant_id', '=', c.get('merchantId'));
+      if (cursor) {
+        const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
+        q = q.where(sql<boolean>`(customers.created_at, customers.id) > (${createdAt}::timestamptz, ${id}::uuid)`);
+      }
+      const rows = await q.orderBy('customers.created_at').orderBy('customers.id').limit(limit + 1).execute();
+      return c.json(
+        page(
+          rows,
+          limit,
+          (row) => customerJson(row, row.serial_number === null ? undefined : (row as never)),
+          (row) => [row.created_at_key, row.id],
+        ),
+      );
+    })
+    .get('/:id', async (c) => {
+      const id = pathId(c.req.param('id'), 'Customer');
+      const row = await db
+        .selectFrom('customers')
+        .leftJoin('passes', 'passes.customer_id', 'customers.id')
+        .selectAll('customers')
+        .select(PASS_COLUMNS.map((col) => `passes.${col}` as const))
+        .where('customers.id', '=', id)
+        .where('customers.merchant_id', '=', c.get('merchantId'))
+        .executeTakeFirst();
+      if (!row) throw notFound('Customer');
+      return c.json(customerJson(row, row.serial_number === null ? undefined : (row as never)));
+    });
+}

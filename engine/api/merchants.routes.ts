@@ -1,0 +1,56 @@
+/** `POST /v1/merchants` (admin token): creates a merchant and answers its API key, once. */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { generateApiKey, hashApiKey } from '../auth/api-key';
+import { hashPassword } from '../auth/password';
+import { adminAuth } from './auth';
+import type { AppDeps } from './deps';
+import type { BaseEnv } from './env';
+import { ApiError } from './errors';
+import { emailAddress, isTimeZone } from './fields';
+import { isUniqueViolation } from './sql-errors';
+import { jsonBody } from './validate';
+
+const createMerchant = z.object({
+  name: z.string().trim().min(1).max(200),
+  timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
+  emailFrom: emailAddress().optional(),
+  owner: z
+    .object({ email: emailAddress(), password: z.string().min(8, 'must be at least 8 characters').max(1000) })
+    .optional(),
+});
+
+export function merchantsRoutes(deps: AppDeps) {
+  return new Hono<BaseEnv>().post('/', adminAuth(deps.adminToken), jsonBody(createMerchant), async (c) => {
+    const input = c.req.valid('json');
+    const apiKey = generateApiKey();
+    const passwordHash = input.owner ? await hashPassword(input.owner.password) : undefined;
+    try {
+      const id = await deps.db.transaction().execute(async (trx) => {
+        const merchant = await trx
+          .insertInto('merchants')
+          .values({
+            name: input.name,
+            timezone: input.timezone,
+            email_from: input.emailFrom ?? null,
+            api_key_hash: hashApiKey(apiKey),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        if (input.owner && passwordHash) {
+          await trx
+            .insertInto('staff')
+            .values({ merchant_id: merchant.id, email: input.owner.email, password_hash: passwordHash, role: 'owner' })
+            .execute();
+        }
+        return merchant.id;
+      });
+      return c.json({ id, apiKey }, 201);
+    } catch (err) {
+      if (isUniqueViolation(err, 'staff_email_key')) {
+        throw new ApiError('conflict', `A staff member with email ${input.owner?.email} already exists`);
+      }
+      throw err;
+    }
+  });
+}

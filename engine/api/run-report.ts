@@ -1,0 +1,76 @@
+/**
+ * What happened in a run: totals and per-step counts, from two grouped queries
+ * (deliveries by node and status, step members by node), never one query per step.
+ */
+import type { Db } from '../db/database';
+import type { DeliveryStatus, Run } from '../db/schema';
+import type { Plan } from '../flow/plan';
+import { iso, isoOrNull } from './iso';
+
+/** Finished deliveries by status; `sending` rows are in flight and count in none. */
+export interface DeliveryCounts {
+  sent: number;
+  failed: number;
+  suppressed: number;
+  skipped: number;
+}
+
+export interface StepCounts extends DeliveryCounts {
+  entered: number;
+}
+
+export const zeroCounts = (): DeliveryCounts => ({ sent: 0, failed: 0, suppressed: 0, skipped: 0 });
+
+/** Adds `n` deliveries of `status` to `counts` (ignoring `sending`). */
+export function addCount(counts: DeliveryCounts, status: DeliveryStatus | string, n: number): void {
+  if (status === 'sent' || status === 'failed' || status === 'suppressed' || status === 'skipped') counts[status] += n;
+}
+
+/** The run as the API answers it, without counts. */
+export function runJson(run: Run) {
+  return {
+    id: run.id,
+    flowId: run.flow_id,
+    version: run.version,
+    workflowId: run.workflow_id,
+    status: run.status,
+    sendAt: isoOrNull(run.send_at),
+    createdAt: iso(run.created_at),
+    startedAt: iso(run.started_at ?? run.created_at),
+    finishedAt: isoOrNull(run.finished_at),
+    error: run.error,
+  };
+}
+
+/** Totals and per-step counts of one run; steps of the plan that nobody entered show zeros. */
+export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
+  const [byStatus, entered] = await Promise.all([
+    db
+      .selectFrom('deliveries')
+      .select(['node_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('run_id', '=', run.id)
+      .groupBy(['node_id', 'status'])
+      .execute(),
+    db
+      .selectFrom('run_step_members')
+      .select(['node_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('run_id', '=', run.id)
+      .groupBy('node_id')
+      .execute(),
+  ]);
+  // A Map, not an object literal: a node id such as "__proto__" must stay a plain key.
+  const steps = new Map<string, StepCounts>();
+  const step = (nodeId: string): StepCounts => {
+    let counts = steps.get(nodeId);
+    if (!counts) steps.set(nodeId, (counts = { entered: 0, ...zeroCounts() }));
+    return counts;
+  };
+  for (const nodeId of Object.keys(plan?.steps ?? {})) step(nodeId);
+  const totals = zeroCounts();
+  for (const row of entered) step(row.node_id).entered += Number(row.n);
+  for (const row of byStatus) {
+    addCount(step(row.node_id), row.status, Number(row.n));
+    addCount(totals, row.status, Number(row.n));
+  }
+  return { counts: { members: run.member_count, ...totals }, steps: Object.fromEntries(steps) };
+}

@@ -1,0 +1,64 @@
+/**
+ * Request validation with zod. `jsonBody` and `query` are middlewares whose input and
+ * output types flow into `c.req.valid(...)` and into the typed client (`hc<AppType>`).
+ */
+import type { Env, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import { ApiError, notFound, validationError } from './errors';
+
+type Validated<Target extends 'json' | 'query', S extends z.ZodType> = {
+  in: { [K in Target]: z.input<S> };
+  out: { [K in Target]: z.output<S> };
+};
+
+/** Parses the body as JSON (whatever the Content-Type) and validates it. */
+export function jsonBody<S extends z.ZodType, E extends Env = Env>(
+  schema: S,
+): MiddlewareHandler<E, string, Validated<'json', S>> {
+  return createMiddleware<E, string, Validated<'json', S>>(async (c, next) => {
+    const text = await c.req.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ApiError('bad_request', 'Request body is not valid JSON');
+    }
+    const result = schema.safeParse(value);
+    if (!result.success) throw validationError(result.error);
+    c.req.addValidatedData('json', result.data as object);
+    await next();
+  });
+}
+
+/** Validates the query string (single values; the last one wins when repeated). */
+export function query<S extends z.ZodType, E extends Env = Env>(
+  schema: S,
+): MiddlewareHandler<E, string, Validated<'query', S>> {
+  return createMiddleware<E, string, Validated<'query', S>>(async (c, next) => {
+    const result = schema.safeParse(c.req.query());
+    if (!result.success) throw validationError(result.error, 'Query');
+    c.req.addValidatedData('query', result.data as object);
+    await next();
+  });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a UUID in its canonical text form. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** A path id: anything that is not a UUID cannot exist, so it is a 404 (not a 500 from Postgres). */
+export function pathId(value: string | undefined, what: string): string {
+  if (value === undefined || !isUuid(value)) throw notFound(what);
+  return value.toLowerCase();
+}
+
+/** A UUID field in a body or query. */
+export const uuid = () => z.string().regex(UUID, 'must be a UUID').transform((v) => v.toLowerCase());
+
+/** An ISO 8601 timestamp with an offset (`2025-03-01T10:00:00Z`) or a date (`2025-03-01`). */
+export const timestamp = () =>
+  z.union([z.iso.datetime({ offset: true }), z.iso.date()], 'must be an ISO 8601 date or timestamp');

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies the embedded defaults when nothing is set', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      databaseUrl: undefined,
+      dataDir: '.data',
+      adminToken: undefined,
+      temporalAddress: undefined,
+      temporalNamespace: 'default',
+      temporalCliPath: undefined,
+      postmarkServerToken: undefined,
+      postmarkApiUrl: 'https://api.postmarkapp.com',
+      postmarkBroadcastStream: 'broadcast',
+      emailFrom: undefined,
+      role: 'all',
+    });
+  });
+
+  it('reads every known variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db:5432/stampflow',
+      STAMPFLOW_DATA_DIR: '/var/lib/stampflow',
+      STAMPFLOW_ADMIN_TOKEN: 'a'.repeat(16),
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_NAMESPACE: 'prod',
+      TEMPORAL_CLI_PATH: '/usr/local/bin/temporal',
+      POSTMARK_SERVER_TOKEN: 'token',
+      POSTMARK_API_URL: 'http://127.0.0.1:9999',
+      POSTMARK_BROADCAST_STREAM: 'newsletters',
+      STAMPFLOW_EMAIL_FROM: 'hello@cafe.example',
+      STAMPFLOW_ROLE: 'worker',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgresql://u:p@db:5432/stampflow',
+      temporalAddress: 'temporal:7233',
+      postmarkApiUrl: 'http://127.0.0.1:9999',
+      emailFrom: 'hello@cafe.example',
+      role: 'worker',
+    });
+  });
+
+  it('treats an empty string as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '', STAMPFLOW_ROLE: '' })).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      role: 'all',
+    });
+  });
+
+  it('names the variable and the rule when PORT is not a number', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(
+      new ConfigError('PORT must be a whole number from 1 to 65535 (got "abc")'),
+    );
+  });
+
+  it('rejects a PORT out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be a whole number from 1 to 65535 \(got "70000"\)/);
+    expect(() => loadConfig({ PORT: '0' })).toThrow(/PORT must be a whole number/);
+  });
+
+  it('rejects a DATABASE_URL that is not a postgres URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+  });
+
+  it('rejects an admin token shorter than 16 characters', () => {
+    expect(() => loadConfig({ STAMPFLOW_ADMIN_TOKEN: 'short' })).toThrow(/STAMPFLOW_ADMIN_TOKEN must be at least 16/);
+  });
+
+  it('rejects a TEMPORAL_ADDRESS without a port', () => {
+    expect(() => loadConfig({ TEMPORAL_ADDRESS: 'localhost' })).toThrow(/TEMPORAL_ADDRESS must be host:port/);
+  });
+
+  it('rejects a POSTMARK_API_URL that is not http(s)', () => {
+    expect(() => loadConfig({ POSTMARK_API_URL: 'ftp://x' })).toThrow(/POSTMARK_API_URL must be an http/);
+  });
+
+  it('rejects a sender that is not an email address', () => {
+    expect(() => loadConfig({ STAMPFLOW_EMAIL_FROM: 'nobody' })).toThrow(/STAMPFLOW_EMAIL_FROM must be an email address/);
+  });
+
+  it('rejects an unknown role', () => {
+    expect(() => loadConfig({ STAMPFLOW_ROLE: 'both' })).toThrow(/STAMPFLOW_ROLE must be one of all, api, worker \(got "both"\)/);
+  });
+
+  it('names an unknown STAMPFLOW_ variable and lists the known ones', () => {
+    expect(() => loadConfig({ STAMPFLOW_FOO: '1' })).toThrow(
+      /unknown variable STAMPFLOW_FOO; known: STAMPFLOW_DATA_DIR, STAMPFLOW_ADMIN_TOKEN/,
+    );
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(loadConfig({ HOME: '/root', PATH: '/bin' }).port).toBe(3000);
+  });
+});

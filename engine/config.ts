@@ -1,0 +1,109 @@
+/**
+ * Process configuration from environment variables, validated once at start-up so a
+ * typo fails loudly with the variable's name instead of surfacing later as a strange
+ * runtime error. An empty string counts as unset.
+ */
+import { z } from 'zod';
+
+export type Role = 'all' | 'api' | 'worker';
+
+/** The validated configuration. Optional fields are `undefined` when unset. */
+export interface Config {
+  readonly port: number;
+  /** Postgres server URL; unset means the embedded PGlite database under `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  /** Enables `POST /v1/merchants`; at least 16 characters. */
+  readonly adminToken: string | undefined;
+  /** `host:port` of a Temporal frontend; unset means the embedded dev server. */
+  readonly temporalAddress: string | undefined;
+  readonly temporalNamespace: string;
+  readonly temporalCliPath: string | undefined;
+  /** Unset means emails go to the local outbox. */
+  readonly postmarkServerToken: string | undefined;
+  readonly postmarkApiUrl: string;
+  readonly postmarkBroadcastStream: string;
+  readonly emailFrom: string | undefined;
+  readonly role: Role;
+}
+
+/** A configuration value is malformed; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const isUrl = (value: string, protocols: readonly string[]): boolean => {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+const optional = (schema: z.ZodType<string>) => schema.optional();
+
+/** Each known variable with its rule; the message completes "<NAME> must be …". */
+const variables = {
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'be a whole number from 1 to 65535')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'be a whole number from 1 to 65535').max(65535, 'be a whole number from 1 to 65535'))
+    .default(3000),
+  DATABASE_URL: optional(z.string().refine((v) => isUrl(v, ['postgres:', 'postgresql:']), 'be a postgres:// or postgresql:// URL')),
+  STAMPFLOW_DATA_DIR: z.string().default('.data'),
+  STAMPFLOW_ADMIN_TOKEN: optional(z.string().min(16, 'be at least 16 characters long')),
+  TEMPORAL_ADDRESS: optional(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'be host:port, e.g. localhost:7233')),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_CLI_PATH: optional(z.string()),
+  POSTMARK_SERVER_TOKEN: optional(z.string()),
+  POSTMARK_API_URL: z
+    .string()
+    .refine((v) => isUrl(v, ['http:', 'https:']), 'be an http:// or https:// URL')
+    .default('https://api.postmarkapp.com'),
+  POSTMARK_BROADCAST_STREAM: z.string().default('broadcast'),
+  STAMPFLOW_EMAIL_FROM: optional(z.email('be an email address')),
+  STAMPFLOW_ROLE: z.enum(['all', 'api', 'worker'], 'be one of all, api, worker').default('all'),
+} as const;
+
+type VariableName = keyof typeof variables;
+const KNOWN = Object.keys(variables) as VariableName[];
+
+function read<N extends VariableName>(env: NodeJS.ProcessEnv, name: N): z.output<(typeof variables)[N]> {
+  const raw = env[name] === '' ? undefined : env[name];
+  const result = variables[name].safeParse(raw);
+  if (!result.success) {
+    const reason = result.error.issues[0]?.message ?? 'be valid';
+    throw new ConfigError(`${name} must ${reason} (got ${JSON.stringify(raw)})`);
+  }
+  return result.data as z.output<(typeof variables)[N]>;
+}
+
+/**
+ * Reads and validates the configuration.
+ *
+ * @example
+ * const config = loadConfig(); // throws ConfigError: PORT must be a whole number from 1 to 65535 (got "abc")
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('STAMPFLOW_') && !(KNOWN as string[]).includes(name)) {
+      const known = KNOWN.filter((k) => k.startsWith('STAMPFLOW_')).join(', ');
+      throw new ConfigError(`unknown variable ${name}; known: ${known}`);
+    }
+  }
+  return {
+    port: read(env, 'PORT'),
+    databaseUrl: read(env, 'DATABASE_URL'),
+    dataDir: read(env, 'STAMPFLOW_DATA_DIR'),
+    adminToken: read(env, 'STAMPFLOW_ADMIN_TOKEN'),
+    temporalAddress: read(env, 'TEMPORAL_ADDRESS'),
+    temporalNamespace: read(env, 'TEMPORAL_NAMESPACE'),
+    temporalCliPath: read(env, 'TEMPORAL_CLI_PATH'),
+    postmarkServerToken: read(env, 'POSTMARK_SERVER_TOKEN'),
+    postmarkApiUrl: read(env, 'POSTMARK_API_URL'),
+    postmarkBroadcastStream: read(env, 'POSTMARK_BROADCAST_STREAM'),
+    emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
+    role: read(env, 'STAMPFLOW_ROLE'),
+  };
+}

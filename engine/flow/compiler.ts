@@ -1,0 +1,73 @@
+/**
+ * The flow compiler: editor graph in, plan out, or every problem at once as diagnostics
+ * tied to node and edge ids. Pure: no I/O and no Node built-ins, because the Temporal
+ * workflow sandbox and the browser editor both import it.
+ */
+import { compileGraphIssues } from './graph-issues';
+import { parseNode, toPlanTrigger, toStep, type ParsedNode } from './compile-node';
+import type { Diagnostic } from './diagnostics';
+import { indexGraph, type GraphIndex } from './graph-index';
+import { flowGraphSchema } from './graph-schema';
+import { walkGraph } from './graph-walk';
+import { PLAN_VERSION, type Plan, type Step } from './plan';
+
+export type { Diagnostic, DiagnosticCode } from './diagnostics';
+
+export interface CompileResult {
+  readonly ok: boolean;
+  /** Empty when `ok`. */
+  readonly diagnostics: Diagnostic[];
+  /** Present exactly when `ok`. */
+  readonly plan?: Plan;
+}
+
+/**
+ * Validates a flow graph (as saved by the editor, any JSON) and compiles it to a plan.
+ *
+ * Reports all problems at once. The plan holds one step per node reachable from the trigger,
+ * in input order, with titles and subjects trimmed, waits in milliseconds and duplicate
+ * connections dropped.
+ *
+ * @example
+ * const result = compileFlow(JSON.parse(body));
+ * if (!result.ok) return c.json({ diagnostics: result.diagnostics }, 422);
+ * await publish(result.plan);
+ */
+export function compileFlow(graph: unknown): CompileResult {
+  const parsed = flowGraphSchema.safeParse(graph);
+  if (!parsed.success) return { ok: false, diagnostics: compileGraphIssues(parsed.error.issues, graph) };
+
+  const diagnostics: Diagnostic[] = [];
+  const index = indexGraph(parsed.data, diagnostics);
+  const nodes = new Map<string, ParsedNode>();
+  for (const [id, kind] of index.kinds) {
+    const node = parseNode(id, kind, index.nodes.get(id)?.data, diagnostics);
+    if (node !== undefined) nodes.set(id, node);
+  }
+  const reachable = walkGraph(index, diagnostics);
+  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  return { ok: true, diagnostics, plan: buildPlan(index, nodes, reachable) };
+}
+
+/** Assembles the plan of a graph that produced no diagnostics. */
+function buildPlan(index: GraphIndex, nodes: ReadonlyMap<string, ParsedNode>, reachable: ReadonlySet<string>): Plan {
+  const next = (id: string) => (handle: string) =>
+    (index.out.get(id) ?? []).filter((edge) => edge.handle === handle).map((edge) => edge.target);
+  const triggerNodeId = index.triggers[0];
+  const trigger = triggerNodeId === undefined ? undefined : nodes.get(triggerNodeId);
+  if (trigger?.kind !== 'trigger') throw new Error('a graph without diagnostics has one trigger');
+
+  const steps: [string, Step][] = [];
+  for (const node of nodes.values()) {
+    if (node.kind === 'trigger' || !reachable.has(node.id)) continue;
+    steps.push([node.id, toStep(node, next(node.id))]);
+  }
+  return {
+    planVersion: PLAN_VERSION,
+    triggerNodeId: trigger.id,
+    trigger: toPlanTrigger(trigger.data),
+    entry: next(trigger.id)('next'),
+    // fromEntries defines own properties, so an id such as "__proto__" stays a plain key.
+    steps: Object.fromEntries(steps),
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * One zod schema per node kind for the node's `data`. A kind is one string everywhere: the
+ * React Flow node `type`, the key here, the plan step `kind`, the interpreter's `switch`.
+ */
+import { z } from 'zod';
+import type { StepKind } from './plan';
+import { isNonBlank, text, wholeNumber } from './schema-helpers';
+import { segmentDataSchema } from './segment-schema';
+import { countGraphemes, unknownPlaceholders } from './text';
+import { triggerDataSchema } from './trigger-schema';
+import { waitDataSchema } from './wait-schema';
+
+export { segmentDataSchema, triggerDataSchema, waitDataSchema };
+export type { SegmentData } from './segment-schema';
+export type { TriggerData, TriggerKind } from './trigger-schema';
+export type { WaitData } from './wait-schema';
+
+export const NODE_KINDS = ['trigger', 'segment', 'wait', 'push', 'email', 'voucher'] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+// Every plan step kind is a node kind, and every node kind but the trigger is a step kind.
+const _sameKinds: [Exclude<StepKind, NodeKind>, Exclude<NodeKind, StepKind | 'trigger'>] extends [never, never]
+  ? true
+  : never = true;
+void _sameKinds;
+
+/** The outputs (edge `sourceHandle`s) of each kind; a missing handle means `next`. */
+export const NODE_OUTPUTS = {
+  trigger: ['next'],
+  segment: ['match', 'else'],
+  wait: ['next'],
+  push: ['next'],
+  email: ['next'],
+  voucher: ['next'],
+} as const satisfies Record<NodeKind, readonly string[]>;
+
+export const PUSH_MAX_GRAPHEMES = 20;
+export const EMAIL_SUBJECT_MAX = 200;
+export const EMAIL_BODY_MAX = 50_000;
+export const VOUCHER_TITLE_MAX = 100;
+
+export const pushDataSchema = z.object({
+  text: text('Push text').superRefine((value, ctx) => {
+    const length = countGraphemes(value);
+    if (!isNonBlank(value)) ctx.addIssue({ code: 'custom', message: 'Push text is empty.' });
+    else if (length > PUSH_MAX_GRAPHEMES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Push text is ${length} characters; the wallet shows at most ${PUSH_MAX_GRAPHEMES}.`,
+      });
+    }
+  }),
+});
+
+/** Reports each unknown `{{placeholder}}` once, with code `unknown_placeholder`. */
+function knownPlaceholdersOnly(value: string, ctx: z.RefinementCtx<string>): void {
+  for (const name of unknownPlaceholders(value)) {
+    ctx.addIssue({
+      code: 'custom',
+      params: { code: 'unknown_placeholder', placeholder: name },
+      message: `Unknown placeholder {{${name}}}; use {{customer.name}}, {{card.name}}, {{stampsLeft}} or {{voucher.code}}.`,
+    });
+  }
+}
+
+function tooLong(label: string, max: number) {
+  return (iss: { input?: unknown }) =>
+    `${label} is ${String(iss.input).length.toLocaleString('en')} characters; the limit is ${max.toLocaleString('en')}.`;
+}
+
+export const emailDataSchema = z.object({
+  /** Trimmed; one line. */
+  subject: text('Email subject')
+    .trim()
+    .min(1, { error: 'Email subject is empty.' })
+    .max(EMAIL_SUBJECT_MAX, { error: tooLong('Email subject', EMAIL_SUBJECT_MAX) })
+    .regex(/^[^\r\n]*$/, { error: 'Email subject must be one line.' })
+    .superRefine(knownPlaceholdersOnly),
+  /** Kept as written (leading spaces may be intended), but blank is empty. */
+  body: text('Email body')
+    .refine(isNonBlank, { error: 'Email body is empty.' })
+    .max(EMAIL_BODY_MAX, { error: tooLong('Email body', EMAIL_BODY_MAX) })
+    .superRefine(knownPlaceholdersOnly),
+});
+
+export const voucherDataSchema = z.object({
+  title: text('Voucher title')
+    .trim()
+    .min(1, { error: 'Voucher title is empty.' })
+    .max(VOUCHER_TITLE_MAX, { error: tooLong('Voucher title', VOUCHER_TITLE_MAX) }),
+  validDays: wholeNumber('Voucher validity in days', 1, 3650),
+});
+
+export type PushData = z.infer<typeof pushDataSchema>;
+export type EmailData = z.infer<typeof emailDataSchema>;
+export type VoucherData = z.infer<typeof voucherDataSchema>;
+
+/** The `data` schema of each kind. */
+export const nodeDataSchemas = {
+  trigger: triggerDataSchema,
+  segment: segmentDataSchema,
+  wait: waitDataSchema,
+  push: pushDataSchema,
+  email: emailDataSchema,
+  voucher: voucherDataSchema,
+} as const satisfies Record<NodeKind, z.ZodType>;
+
+/** True when `type` names a node kind. */
+export function isNodeKind(type: string): type is NodeKind {
+  return Object.hasOwn(NODE_OUTPUTS, type);
+}

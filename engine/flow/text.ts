@@ -1,0 +1,80 @@
+/**
+ * Text rules shared by the compiler and the email renderer: how long a text is as a person
+ * counts it, and which `{{placeholders}}` a template uses. Pure: runs in the browser, the
+ * API and the Temporal workflow sandbox.
+ */
+import type { Placeholder } from './plan';
+
+/** Every placeholder an email subject or body may use, in the order the editor offers them. */
+export const PLACEHOLDERS = [
+  'customer.name',
+  'card.name',
+  'stampsLeft',
+  'voucher.code',
+] as const satisfies readonly Placeholder[];
+
+// A compile-time check that PLACEHOLDERS lists every Placeholder of the plan.
+type MissingPlaceholder = Exclude<Placeholder, (typeof PLACEHOLDERS)[number]>;
+const _allPlaceholders: MissingPlaceholder extends never ? true : never = true;
+void _allPlaceholders;
+
+/** One `{{ name }}` occurrence in a template. */
+export interface PlaceholderMatch {
+  /** The name between the braces, without surrounding whitespace. */
+  readonly name: string;
+  /** True when `name` is one of {@link PLACEHOLDERS}. */
+  readonly known: boolean;
+  /** Offset of the first `{` in the text. */
+  readonly start: number;
+  /** Offset just after the last `}`. */
+  readonly end: number;
+}
+
+const PLACEHOLDER_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const KNOWN = new Set<string>(PLACEHOLDERS);
+
+/** True when `name` is a placeholder the renderer can fill. */
+export function isPlaceholder(name: string): name is Placeholder {
+  return KNOWN.has(name);
+}
+
+/**
+ * Every `{{ … }}` in `text`, in order. Whitespace inside the braces is allowed.
+ *
+ * @example
+ * findPlaceholders('Hi {{ customer.name }}, {{stampsLeft}} to go')
+ * // [{name: 'customer.name', known: true, start: 3, end: 22}, {name: 'stampsLeft', …}]
+ */
+export function findPlaceholders(text: string): PlaceholderMatch[] {
+  const matches: PlaceholderMatch[] = [];
+  for (const m of text.matchAll(PLACEHOLDER_PATTERN)) {
+    const name = m[1] ?? '';
+    matches.push({ name, known: isPlaceholder(name), start: m.index, end: m.index + m[0].length });
+  }
+  return matches;
+}
+
+/** The distinct unknown placeholder names in `text`, in order of first use. */
+export function unknownPlaceholders(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of findPlaceholders(text)) if (!match.known) names.add(match.name);
+  return [...names];
+}
+
+let segmenter: Intl.Segmenter | undefined;
+
+/**
+ * The length of `text` as a person counts it: grapheme clusters, so an emoji, a flag or a
+ * family emoji counts 1 and `é` counts 1 however it is encoded. Falls back to code points
+ * where `Intl.Segmenter` is missing.
+ *
+ * @example
+ * countGraphemes("Coffee's waiting ☕") // 18
+ */
+export function countGraphemes(text: string): number {
+  if (typeof Intl === 'undefined' || typeof Intl.Segmenter !== 'function') return [...text].length;
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  return count;
+}

@@ -1,0 +1,134 @@
+/**
+ * `npm start`: Stampflow in one process on embedded defaults — the HTTP API, the Temporal
+ * worker and (unless TEMPORAL_ADDRESS is set) a Temporal dev server whose state lives in
+ * the data directory, on Postgres from DATABASE_URL or an embedded PGlite database.
+ * STAMPFLOW_ROLE=api|worker runs one half, for production (see docker-compose.yml).
+ */
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { createPostmarkSender } from '../activities/email/postmark-sender';
+import { createApp } from './api/app';
+import { loadConfig, ConfigError, type Config } from './config';
+import { openDatabase, type Db } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { log } from './log';
+import { seedDemo } from './seed';
+import { ensureTemporalCli } from './temporal/cli-path';
+import { startDevServer } from './temporal/dev-server';
+import { createRunLauncher } from './temporal/run-launcher';
+import { createWorker } from './temporal/worker';
+
+type Stop = () => Promise<void>;
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const stops: Stop[] = [];
+  const db = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
+  stops.push(() => db.destroy());
+  await migrateToLatest(db);
+
+  const address = await temporalAddress(config, stops);
+  const worker = config.role === 'api' ? undefined : await startWorker(config, db, address, stops);
+
+  if (config.role !== 'worker') {
+    const connection = await Connection.connect({ address });
+    stops.unshift(() => connection.close());
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const app = createApp({
+      db,
+      launcher: createRunLauncher(client),
+      adminToken: config.adminToken,
+      readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
+    });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' });
+    stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    await announce(config, db);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting down', { signal });
+    for (const stop of stops) await stop().catch((err: unknown) => log.warn('shutdown step failed', { err }));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** The configured Temporal server, or a dev server started here with its state on disk. */
+async function temporalAddress(config: Config, stops: Stop[]): Promise<string> {
+  if (config.temporalAddress) return config.temporalAddress;
+  const cliPath = await ensureTemporalCli();
+  log.info('starting the Temporal dev server', { cliPath });
+  const server = await startDevServer({
+    cliPath,
+    dbFilename: join(config.dataDir, 'temporal.db'),
+    port: 7233,
+    uiPort: 8233,
+    namespace: config.temporalNamespace,
+  });
+  stops.push(() => server.stop());
+  return server.address;
+}
+
+async function startWorker(config: Config, db: Db, address: string, stops: Stop[]) {
+  const emailSender = config.postmarkServerToken
+    ? createPostmarkSender({ serverToken: config.postmarkServerToken, apiUrl: config.postmarkApiUrl })
+    : undefined;
+  const { worker, connection } = await createWorker({
+    address,
+    namespace: config.temporalNamespace,
+    db,
+    channels: {
+      emailSender,
+      emailFrom: config.emailFrom ?? 'Stampflow <no-reply@stampflow.local>',
+      broadcastStream: config.postmarkBroadcastStream,
+    },
+  });
+  const running = worker.run().catch((err: unknown) => {
+    log.error('worker stopped', { err });
+    process.exitCode = 1;
+  });
+  stops.unshift(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await connection.close();
+  });
+  log.info('worker running', { taskQueue: 'stampflow', email: emailSender ? 'postmark' : 'outbox' });
+  return worker;
+}
+
+async function temporalReachable(connection: Connection): Promise<boolean> {
+  try {
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function announce(config: Config, db: Db): Promise<void> {
+  const demo = config.role === 'all' ? await seedDemo(db, { dataDir: config.dataDir }) : null;
+  const url = `http://localhost:${config.port}`;
+  const lines = [
+    '',
+    `  Stampflow is up: ${url}`,
+    `  Health:          ${url}/healthz`,
+    ...(config.temporalAddress ? [] : ['  Temporal UI:     http://localhost:8233']),
+    ...(demo ? [`  Demo API key:    ${demo.apiKey}`, `  Try:             curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/customers`] : []),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${err.message}\n`);
+  } else {
+    log.error('Stampflow failed to start', { err });
+  }
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+/**
+ * Builds the Temporal worker: the run workflow (bundled from `workflows/`) and the
+ * activities wired to the database and the channels.
+ */
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { TASK_QUEUE } from './run-launcher';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+
+export interface WorkerOptions extends ActivityDeps {
+  readonly address: string;
+  readonly namespace?: string;
+  readonly taskQueue?: string;
+  /** A pre-built bundle (tests build it once); otherwise the worker bundles at start. */
+  readonly workflowBundle?: WorkflowBundle;
+}
+
+/** Bundles the workflow code once, for processes that start several workers. */
+export function bundleWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+}
+
+/** Connects and creates (does not run) a worker. Call `worker.run()`, then `shutdown()`. */
+export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: options.address });
+  const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  const worker = await Worker.create({
+    connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    ...source,
+    activities: createActivities({ db: options.db, channels: options.channels }),
+    maxConcurrentActivityTaskExecutions: 16,
+  });
+  return { worker, connection };
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };

@@ -1,0 +1,11 @@
+/** The local Postmark API for tests and benchmarks; see `test/postmark/server.ts`. */
+export {
+  startPostmarkServer,
+  type DropMode,
+  type FailureStatus,
+  type PostmarkServer,
+  type PostmarkServerOptions,
+  type RecordedCall,
+  type SendAnswer,
+  type SentMessage,
+} from './postmark/server';

@@ -1,0 +1,106 @@
+/**
+ * The run workflow: interprets a published plan over the run's members. Members live in
+ * Postgres, never in this history: each step is a handful of activities over seq ranges
+ * of its group, a wait is a durable timer, and a segment's two outputs run concurrently.
+ *
+ * Deterministic by construction: the plan is data, and every side effect is an activity.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  proxyActivities,
+  sleep,
+} from '@temporalio/workflow';
+import type { RunActivities } from '../activities';
+import type { RunnableStep } from '../activities/steps/process-step';
+import type { Plan } from '../engine/flow/plan';
+import type { RunWorkflowInput } from '../engine/temporal/run-launcher';
+
+/** Members per activity call; the activity works through them in pages of 500. */
+export const CHUNK_SIZE = 5_000;
+/** Activity calls of one step in flight at once. */
+export const CHUNKS_IN_FLIGHT = 4;
+
+const { snapshotAudience, processStep } = proxyActivities<RunActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+const { finishRun } = proxyActivities<RunActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export interface RunResult {
+  readonly members: number;
+}
+
+export async function runFlow(input: RunWorkflowInput): Promise<RunResult> {
+  const { runId, merchantId, plan } = input;
+  try {
+    await waitUntilSendAt(plan);
+    const members = await snapshotAudience({
+      runId,
+      merchantId,
+      triggerNodeId: plan.triggerNodeId,
+      cardId: plan.trigger.cardId,
+    });
+    log.info('run started', { runId, members });
+    const trigger: RunnableStep = { kind: 'trigger', id: plan.triggerNodeId, next: { next: plan.entry } };
+    await runStep(input, trigger, members);
+    await finishRun({ runId, status: 'completed' });
+    return { members };
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => finishRun({ runId, status: 'cancelled' }));
+    } else {
+      const message = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      await finishRun({ runId, status: 'failed', error: message });
+    }
+    throw err;
+  }
+}
+
+async function waitUntilSendAt(plan: Plan): Promise<void> {
+  if (!plan.trigger.sendAt) return;
+  const delay = Date.parse(plan.trigger.sendAt) - Date.now();
+  if (delay > 0) await sleep(delay);
+}
+
+/** Runs a step over its whole group, then its successors (each outcome that has members). */
+async function runStep(input: RunWorkflowInput, step: RunnableStep, members: number): Promise<void> {
+  if (step.kind === 'wait') await sleep(step.durationMs);
+  const counts: Record<string, number> = {};
+  const ranges: Array<[number, number]> = [];
+  for (let from = 1; from <= members; from += CHUNK_SIZE) ranges.push([from, Math.min(from + CHUNK_SIZE, members + 1)]);
+  await inBatches(ranges, CHUNKS_IN_FLIGHT, async ([fromSeq, toSeq]) => {
+    const got = await processStep({ runId: input.runId, merchantId: input.merchantId, step, fromSeq, toSeq });
+    for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
+  });
+  const next: Promise<void>[] = [];
+  for (const [outcome, targets] of Object.entries(step.next)) {
+    if (!counts[outcome]) continue;
+    for (const id of targets) next.push(runStep(input, stepOf(input.plan, id), members));
+  }
+  await Promise.all(next);
+}
+
+function stepOf(plan: Plan, id: string): RunnableStep {
+  const step = plan.steps[id];
+  if (!step) throw ApplicationFailure.nonRetryable(`plan has no step ${id}`, 'InvalidPlan');
+  return step;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
