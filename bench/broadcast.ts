@@ -10,7 +10,7 @@ import { broadcastGraph } from '../test/support/graphs';
 import { deliveryCounts, startRun, waitForRun } from '../test/support/runs';
 import { sendDirect } from './support/direct-send';
 import { POSTMARK_TOKEN, startBenchEnv } from './support/env';
-import { startWorkerProcess } from './support/worker-process';
+import { startWorkerProcess } from '../test/support/worker-process';
 import type { Figure } from './figures';
 
 export const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 100_000);

@@ -27,7 +27,8 @@ export async function run(): Promise<Figure[]> {
   const json = JSON.stringify(sampleFlow(NODES));
   const graph: unknown = JSON.parse(json);
   const result = compileFlow(graph);
-  if (!result.ok) throw new Error(`the benchmark flow does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
+  if (!result.ok)
+    throw new Error(`the benchmark flow does not compile: ${JSON.stringify(result.diagnostics.slice(0, 3))}`);
 
   time(WARMUP, () => compileFlow(graph));
   const compile = time(ROUNDS, () => compileFlow(graph));

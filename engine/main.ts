@@ -17,12 +17,13 @@ import { seedDemo } from './seed';
 import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
 import { createRunLauncher } from './temporal/run-launcher';
-import { createWorker } from './temporal/worker';
+import { createWorker, installRuntimeLogger } from './temporal/worker';
 
 type Stop = () => Promise<void>;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  installRuntimeLogger('INFO');
   const stops: Stop[] = [];
   const db = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
   stops.push(() => db.destroy());

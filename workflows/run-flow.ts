@@ -25,7 +25,7 @@ export const CHUNKS_IN_FLIGHT = 4;
 
 const { snapshotAudience, processStep } = proxyActivities<RunActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });
 const { finishRun } = proxyActivities<RunActivities>({

@@ -13,22 +13,27 @@ import { jsonBody, pathId, query } from './validate';
 
 type ImportBody = CustomerInput | CustomerInput[] | { customers: CustomerInput[] };
 
-const tooMany = `must hold at most ${MAX_CUSTOMERS_PER_CALL} customers per call`;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The body's rows: an array, `{customers: [...]}`, or a single customer object. */
-const importBody = z
-  .union(
-    [
-      z.object({ customers: z.array(z.unknown()).max(MAX_CUSTOMERS_PER_CALL, tooMany) }),
-      z.array(z.unknown()).max(MAX_CUSTOMERS_PER_CALL, tooMany),
-      z.looseObject({}).refine((o) => !('customers' in o), 'customers must be an array'),
-    ],
-    'must be a customer object, an array of customers or {customers: [...]}',
-  )
-  .transform((body): unknown[] => (Array.isArray(body) ? body : 'customers' in body ? (body.customers as unknown[]) : [body])) as unknown as z.ZodType<
-  unknown[],
-  ImportBody
->;
+/**
+ * The body's rows: an array, `{customers: [...]}`, or one customer object. Rows are
+ * validated one by one later, so that one bad row does not reject the batch.
+ */
+const importBody = z.unknown().transform((body, ctx): unknown[] => {
+  const wrapped = isObject(body) && 'customers' in body;
+  const rows = Array.isArray(body) ? body : wrapped ? body['customers'] : isObject(body) ? [body] : undefined;
+  const path = wrapped ? ['customers'] : [];
+  if (!Array.isArray(rows)) {
+    const message = wrapped ? 'must be an array' : 'must be a customer object, an array of customers or {customers: [...]}';
+    ctx.addIssue({ code: 'custom', path, message });
+    return z.NEVER;
+  }
+  if (rows.length > MAX_CUSTOMERS_PER_CALL) {
+    ctx.addIssue({ code: 'custom', path, message: `must hold at most ${MAX_CUSTOMERS_PER_CALL} customers per call` });
+    return z.NEVER;
+  }
+  return rows;
+}) as unknown as z.ZodType<unknown[], ImportBody>;
 
 const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at'] as const;
 

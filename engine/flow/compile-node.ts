@@ -16,7 +16,12 @@ export type ParsedNode = {
 export type ParsedStepNode = Exclude<ParsedNode, { kind: 'trigger' }>;
 
 /** Parses `data` for `kind`; pushes one diagnostic per problem and returns undefined on any. */
-export function parseNode(id: string, kind: NodeKind, data: unknown, diagnostics: Diagnostic[]): ParsedNode | undefined {
+export function parseNode(
+  id: string,
+  kind: NodeKind,
+  data: unknown,
+  diagnostics: Diagnostic[],
+): ParsedNode | undefined {
   const result = nodeDataSchemas[kind].safeParse(data);
   if (!result.success) {
     for (const issue of result.error.issues) diagnostics.push(issueToDiagnostic(id, issue));
@@ -53,7 +58,12 @@ function unsupportedFeature(node: ParsedNode): Diagnostic | undefined {
     case 'trigger':
       return node.data.trigger === 'broadcast'
         ? undefined
-        : { nodeId: node.id, field: 'trigger', code: 'unsupported', message: `${TRIGGER_NAMES[node.data.trigger]} ${JOURNEYS}` };
+        : {
+            nodeId: node.id,
+            field: 'trigger',
+            code: 'unsupported',
+            message: `${TRIGGER_NAMES[node.data.trigger]} ${JOURNEYS}`,
+          };
     case 'wait':
       return unsupportedWait(node.id, node.data);
     case 'segment':
@@ -86,13 +96,25 @@ export function toStep(node: ParsedStepNode, next: Outcomes): Step {
   const { id } = node;
   switch (node.kind) {
     case 'segment':
-      return { kind: 'segment', id, match: node.data.match, conditions: node.data.conditions, next: { match: next('match'), else: next('else') } };
+      return {
+        kind: 'segment',
+        id,
+        match: node.data.match,
+        conditions: node.data.conditions,
+        next: { match: next('match'), else: next('else') },
+      };
     case 'push':
       return { kind: 'push', id, text: node.data.text, next: { next: next('next') } };
     case 'email':
       return { kind: 'email', id, subject: node.data.subject, body: node.data.body, next: { next: next('next') } };
     case 'voucher':
-      return { kind: 'voucher', id, title: node.data.title, validDays: node.data.validDays, next: { next: next('next') } };
+      return {
+        kind: 'voucher',
+        id,
+        title: node.data.title,
+        validDays: node.data.validDays,
+        next: { next: next('next') },
+      };
     case 'wait': {
       if (node.data.for === undefined) throw new Error(`wait ${id} without a duration reached the plan`);
       return { kind: 'wait', id, durationMs: durationToMs(node.data.for), next: { next: next('next') } };

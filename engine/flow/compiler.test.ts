@@ -5,11 +5,20 @@ import type { FlowGraph } from './graph-schema';
 import { sampleFlow } from './sample-flow';
 
 const fixture = (name: string): unknown =>
-  (JSON.parse(readFileSync(new URL(`../../test/fixtures/flows/${name}`, import.meta.url), 'utf8')) as { graph: unknown }).graph;
+  (
+    JSON.parse(readFileSync(new URL(`../../test/fixtures/flows/${name}`, import.meta.url), 'utf8')) as {
+      graph: unknown;
+    }
+  ).graph;
 
 const at = (id: string, type: string, data: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, data });
 const trigger = at('t', 'trigger', { trigger: 'broadcast' });
-const edge = (id: string, source: string, target: string, sourceHandle?: string | null) => ({ id, source, target, sourceHandle });
+const edge = (id: string, source: string, target: string, sourceHandle?: string | null) => ({
+  id,
+  source,
+  target,
+  sourceHandle,
+});
 
 describe('compileFlow', () => {
   it('compiles a segment into match and else successors', () => {
@@ -56,7 +65,12 @@ describe('compileFlow', () => {
 
   it('computes wait durations in milliseconds and drops duplicate connections', () => {
     const { plan } = compileFlow(fixture('react-flow-export.json'));
-    expect(plan?.steps['wait']).toEqual({ kind: 'wait', id: 'wait', durationMs: 26 * 3_600_000, next: { next: ['push'] } });
+    expect(plan?.steps['wait']).toEqual({
+      kind: 'wait',
+      id: 'wait',
+      durationMs: 26 * 3_600_000,
+      next: { next: ['push'] },
+    });
   });
 
   it('produces a plan that survives a JSON round trip unchanged', () => {
@@ -88,7 +102,11 @@ describe('compileFlow', () => {
 
   it('rejects a segment connection without an output handle', () => {
     const graph = {
-      nodes: [trigger, at('s', 'segment', { conditions: [{ field: 'hasEmail', op: 'eq', value: true }] }), at('p', 'push', { text: 'Hi' })],
+      nodes: [
+        trigger,
+        at('s', 'segment', { conditions: [{ field: 'hasEmail', op: 'eq', value: true }] }),
+        at('p', 'push', { text: 'Hi' }),
+      ],
       edges: [edge('1', 't', 's'), edge('2', 's', 'p', null)],
     };
     expect(compileFlow(graph).diagnostics).toMatchObject([{ code: 'bad_handle', edgeId: '2', nodeId: 's' }]);
@@ -116,7 +134,9 @@ describe('compileFlow', () => {
       nodes: [trigger, at('p', 'push', { text: 'Hi' }), at('a', 'push', { text: 'A' }), at('b', 'push', { text: 'B' })],
       edges: [edge('1', 't', 'p'), edge('2', 'a', 'b'), edge('3', 'b', 'a')],
     };
-    const codes = compileFlow(graph).diagnostics.map((d) => d.code).sort();
+    const codes = compileFlow(graph)
+      .diagnostics.map((d) => d.code)
+      .sort();
     expect(codes).toEqual(['cycle', 'unreachable', 'unreachable']);
   });
 

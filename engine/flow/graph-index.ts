@@ -50,7 +50,11 @@ function indexNodes(graph: FlowGraph, diagnostics: Diagnostic[]) {
   }
   if (triggers.length > 1) {
     for (const nodeId of triggers) {
-      diagnostics.push({ nodeId, code: 'multiple_triggers', message: 'A flow has exactly one trigger; remove the others.' });
+      diagnostics.push({
+        nodeId,
+        code: 'multiple_triggers',
+        message: 'A flow has exactly one trigger; remove the others.',
+      });
     }
   }
   return { nodes, kinds, triggers };
@@ -65,7 +69,8 @@ function normaliseHandle(kind: NodeKind | undefined, handle: string | null | und
 
 function badHandleMessage(kind: NodeKind | undefined, handle: string | null | undefined): string {
   const expected = kind === 'segment' ? 'its "match" or "else" output' : 'its single output';
-  const problem = handle == null ? 'This connection does not say which output it leaves from' : `This step has no output "${handle}"`;
+  const problem =
+    handle == null ? 'This connection does not say which output it leaves from' : `This step has no output "${handle}"`;
   return `${problem}; connect from ${expected}.`;
 }
 
@@ -90,17 +95,33 @@ export function indexGraph(graph: FlowGraph, diagnostics: Diagnostic[]): GraphIn
     for (const end of ['source', 'target'] as const) {
       if (!nodes.has(edge[end])) {
         usable = false;
-        diagnostics.push({ edgeId, field: end, code: 'missing_node', message: `This connection's ${end} step "${edge[end]}" does not exist.` });
+        diagnostics.push({
+          edgeId,
+          field: end,
+          code: 'missing_node',
+          message: `This connection's ${end} step "${edge[end]}" does not exist.`,
+        });
       }
     }
     if (kinds.get(edge.target) === 'trigger') {
       usable = false;
-      diagnostics.push({ edgeId, nodeId: edge.target, code: 'edge_into_trigger', message: 'Nothing can lead into the trigger; it is where the flow starts.' });
+      diagnostics.push({
+        edgeId,
+        nodeId: edge.target,
+        code: 'edge_into_trigger',
+        message: 'Nothing can lead into the trigger; it is where the flow starts.',
+      });
     }
     const sourceKind = kinds.get(edge.source);
     const handle = normaliseHandle(sourceKind, edge.sourceHandle);
     if (handle === undefined && nodes.has(edge.source)) {
-      diagnostics.push({ edgeId, nodeId: edge.source, field: 'sourceHandle', code: 'bad_handle', message: badHandleMessage(sourceKind, edge.sourceHandle) });
+      diagnostics.push({
+        edgeId,
+        nodeId: edge.source,
+        field: 'sourceHandle',
+        code: 'bad_handle',
+        message: badHandleMessage(sourceKind, edge.sourceHandle),
+      });
     }
     // A duplicate connection (same source, output and target) is tolerated and dropped.
     if (!usable || seenKeys.has(key)) continue;

@@ -23,7 +23,10 @@ export function compileGraphIssues(issues: readonly GraphIssue[], graph: unknown
     const [list, position] = issue.path;
     const id = idAt(graph, list, position);
     const where = fieldPath(issue.path) ?? 'the top level';
-    const diagnostic: Diagnostic = { code: 'invalid_graph', message: `The flow file is malformed at ${where}: ${issue.message}` };
+    const diagnostic: Diagnostic = {
+      code: 'invalid_graph',
+      message: `The flow file is malformed at ${where}: ${issue.message}`,
+    };
     if (id === undefined) return diagnostic;
     return list === 'nodes' ? { ...diagnostic, nodeId: id } : { ...diagnostic, edgeId: id };
   });

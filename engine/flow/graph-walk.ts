@@ -48,13 +48,21 @@ export function walkGraph(index: GraphIndex, diagnostics: Diagnostic[]): Set<str
   const reachable = new Set(state.keys());
   for (const trigger of index.triggers) {
     if ((index.out.get(trigger)?.length ?? 0) === 0) {
-      diagnostics.push({ nodeId: trigger, code: 'empty_flow', message: 'This flow does nothing yet: connect a step after the trigger.' });
+      diagnostics.push({
+        nodeId: trigger,
+        code: 'empty_flow',
+        message: 'This flow does nothing yet: connect a step after the trigger.',
+      });
     }
   }
   for (const id of index.nodes.keys()) {
     if (reachable.has(id)) continue;
     if (index.triggers.length > 0) {
-      diagnostics.push({ nodeId: id, code: 'unreachable', message: 'No customer reaches this step: connect it to the flow.' });
+      diagnostics.push({
+        nodeId: id,
+        code: 'unreachable',
+        message: 'No customer reaches this step: connect it to the flow.',
+      });
     }
     walkFrom(id);
   }

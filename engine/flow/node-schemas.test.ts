@@ -3,7 +3,11 @@ import { emailDataSchema, pushDataSchema, segmentDataSchema, triggerDataSchema, 
 
 describe('trigger data', () => {
   it('accepts a broadcast to one card at a set time', () => {
-    const data = { trigger: 'broadcast', cardId: '3f8e2a4c-9b1d-4e6f-8a2b-7c5d9e0f1a2b', sendAt: '2025-06-03T10:00:00Z' };
+    const data = {
+      trigger: 'broadcast',
+      cardId: '3f8e2a4c-9b1d-4e6f-8a2b-7c5d9e0f1a2b',
+      sendAt: '2025-06-03T10:00:00Z',
+    };
     expect(triggerDataSchema.safeParse(data).success).toBe(true);
   });
 

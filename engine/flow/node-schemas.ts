@@ -40,7 +40,8 @@ export const VOUCHER_TITLE_MAX = 100;
 
 export const pushDataSchema = z.object({
   text: text('Push text').superRefine((value, ctx) => {
-    const length = countGraphemes(value);
+    // A text of at most 20 UTF-16 units has at most 20 graphemes: skip counting.
+    const length = value.length <= PUSH_MAX_GRAPHEMES ? value.length : countGraphemes(value);
     if (!isNonBlank(value)) ctx.addIssue({ code: 'custom', message: 'Push text is empty.' });
     else if (length > PUSH_MAX_GRAPHEMES) {
       ctx.addIssue({

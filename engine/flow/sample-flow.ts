@@ -11,11 +11,20 @@ const KINDS: readonly StepKind[] = ['segment', 'push', 'email', 'wait', 'voucher
 function dataFor(kind: StepKind, i: number): Record<string, unknown> {
   switch (kind) {
     case 'segment':
-      return { match: 'all', conditions: [{ field: 'stamps', op: 'gte', value: i % 10 }, { field: 'emailConsent', op: 'eq', value: true }] };
+      return {
+        match: 'all',
+        conditions: [
+          { field: 'stamps', op: 'gte', value: i % 10 },
+          { field: 'emailConsent', op: 'eq', value: true },
+        ],
+      };
     case 'push':
       return { text: "Coffee's waiting ☕" };
     case 'email':
-      return { subject: ' Hi {{customer.name}} ', body: '{{ stampsLeft }} stamps to your next {{card.name}} reward. Code: {{voucher.code}}' };
+      return {
+        subject: ' Hi {{customer.name}} ',
+        body: '{{ stampsLeft }} stamps to your next {{card.name}} reward. Code: {{voucher.code}}',
+      };
     case 'wait':
       return { for: { hours: 1 + (i % 24), minutes: 30 } };
     case 'voucher':
@@ -39,7 +48,12 @@ export function sampleFlow(nodeCount: number): FlowGraph {
   const edges: FlowEdge[] = [];
   const connect = (from: number, to: number) => {
     const handle = kindOf(from) === 'segment' ? (to % 2 === 0 ? 'match' : 'else') : null;
-    edges.push({ id: `e-${id(from)}-${handle ?? 'next'}-${id(to)}`, source: id(from), target: id(to), sourceHandle: handle });
+    edges.push({
+      id: `e-${id(from)}-${handle ?? 'next'}-${id(to)}`,
+      source: id(from),
+      target: id(to),
+      sourceHandle: handle,
+    });
   };
   for (let i = 0; i < Math.max(2, nodeCount); i++) {
     const kind = kindOf(i);

@@ -63,7 +63,11 @@ export const conditionSchema = z
       } else if (isNumericField(c.field)) {
         const { label, max } = NUMERIC_FIELDS[c.field];
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-          ctx.addIssue({ code: 'custom', path: ['value'], message: `${label} must be a whole number from 0 to ${max.toLocaleString('en')}.` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['value'],
+            message: `${label} must be a whole number from 0 to ${max.toLocaleString('en')}.`,
+          });
         }
       }
     },

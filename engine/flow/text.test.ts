@@ -17,6 +17,10 @@ describe('countGraphemes', () => {
     expect(countGraphemes('cafe\u0301')).toBe(4);
   });
 
+  it('counts a Windows line break as one character', () => {
+    expect(countGraphemes('a\r\nb')).toBe(3);
+  });
+
   it('counts whitespace as given, without trimming', () => {
     expect(countGraphemes('  hi  ')).toBe(6);
   });

@@ -61,6 +61,7 @@ export function unknownPlaceholders(text: string): string[] {
   return [...names];
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 let segmenter: Intl.Segmenter | undefined;
 
 /**
@@ -72,6 +73,8 @@ let segmenter: Intl.Segmenter | undefined;
  * countGraphemes("Coffee's waiting ☕") // 18
  */
 export function countGraphemes(text: string): number {
+  // Printable ASCII is one grapheme per character: the common case skips the segmenter.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   if (typeof Intl === 'undefined' || typeof Intl.Segmenter !== 'function') return [...text].length;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let count = 0;

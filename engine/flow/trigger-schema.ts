@@ -13,7 +13,9 @@ const broadcast = z.object({
   /** null or absent: every holder of any of the merchant's cards. */
   cardId: z.uuid({ error: 'Choose a card from the list.' }).nullish(),
   /** null or absent: send as soon as the broadcast is launched. */
-  sendAt: z.iso.datetime({ offset: true, error: 'Send time must be a date and time, e.g. 2025-06-03T10:00:00Z.' }).nullish(),
+  sendAt: z.iso
+    .datetime({ offset: true, error: 'Send time must be a date and time, e.g. 2025-06-03T10:00:00Z.' })
+    .nullish(),
 });
 
 const birthday = z.object({
@@ -48,7 +50,11 @@ const schedule = z
       if (s.cron === undefined && !weekly) {
         ctx.addIssue({ code: 'custom', path: ['weekday'], message: 'Choose when this flow repeats.' });
       } else if (s.cron !== undefined && weekly) {
-        ctx.addIssue({ code: 'custom', path: ['cron'], message: 'Use either a cron expression or a day and time, not both.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cron'],
+          message: 'Use either a cron expression or a day and time, not both.',
+        });
       } else if (weekly && (s.weekday === undefined || s.time === undefined)) {
         const path = s.weekday === undefined ? 'weekday' : 'time';
         ctx.addIssue({ code: 'custom', path: [path], message: 'A weekly schedule needs both a day and a time.' });

@@ -56,7 +56,11 @@ export const waitDataSchema = z
       const modes = MODES.filter((mode) => w[mode] !== undefined);
       if (modes.length === 0) ctx.addIssue({ code: 'custom', path: ['for'], message: 'Set how long to wait.' });
       if (modes.length > 1) {
-        ctx.addIssue({ code: 'custom', path: [modes[1] ?? 'for'], message: 'A wait has one setting: a duration, a time of day, or a visit.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [modes[1] ?? 'for'],
+          message: 'A wait has one setting: a duration, a time of day, or a visit.',
+        });
       }
     },
     { when: always },

@@ -3,8 +3,9 @@
  * activities wired to the database and the channels.
  */
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { log } from '../log';
 import { TASK_QUEUE } from './run-launcher';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -39,3 +40,22 @@ export async function createWorker(options: WorkerOptions): Promise<{ worker: Wo
 
 const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+let runtimeInstalled = false;
+
+/**
+ * Routes the SDK's logs (worker and replay-safe workflow `log`) into our structured log,
+ * from `level` up. Call once, before the first worker or connection.
+ */
+export function installRuntimeLogger(level: LogLevel = 'INFO'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({
+    logger: new DefaultLogger(level, (entry) => {
+      const fields = { ...entry.meta, source: 'temporal' };
+      if (entry.level === 'ERROR') log.error(entry.message, fields);
+      else if (entry.level === 'WARN') log.warn(entry.message, fields);
+      else log.info(entry.message, fields);
+    }),
+  });
+}

@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import type { ChannelConfig } from '../../activities/steps/context';
 import type { Db } from '../../engine/db/database';
 import { createRunLauncher, type RunLauncher } from '../../engine/temporal/run-launcher';
-import { bundleWorkflows, createWorker } from '../../engine/temporal/worker';
+import { bundleWorkflows, createWorker, installRuntimeLogger } from '../../engine/temporal/worker';
 import { createTestDatabase } from './database';
 
 export interface Stack {
@@ -34,9 +34,21 @@ export function workflowBundle(): Promise<WorkflowBundle> {
 
 export const DEFAULT_CHANNELS: ChannelConfig = { emailFrom: 'Stampflow <no-reply@stampflow.test>', broadcastStream: 'broadcast' };
 
-export async function startStack(channels: ChannelConfig = DEFAULT_CHANNELS, address = inject('temporalAddress')): Promise<Stack> {
+export interface StackOptions {
+  /** Start an in-process worker (default true). */
+  readonly worker?: boolean;
+  /** Default: a queue of its own, so test files never take each other's tasks. */
+  readonly taskQueue?: string;
+}
+
+export async function startStack(
+  channels: ChannelConfig = DEFAULT_CHANNELS,
+  address = inject('temporalAddress'),
+  options: StackOptions = {},
+): Promise<Stack> {
+  installRuntimeLogger('WARN');
   const database = await createTestDatabase();
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const stops: Array<() => Promise<void>> = [];
@@ -58,7 +70,7 @@ export async function startStack(channels: ChannelConfig = DEFAULT_CHANNELS, add
     stops.push(stop);
     return stop;
   };
-  await startWorker();
+  if (options.worker !== false) await startWorker();
 
   return {
     db: database.db,

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../engine/auth/api-key';
+import { verifyPassword } from '../../engine/auth/password';
+import { ADMIN_TOKEN, startHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => h?.close());
+
+describe('health', () => {
+  it('answers ok without authentication once ready', async () => {
+    const res = await h.call('GET', '/healthz');
+    expect(res).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('answers 503 while not ready', async () => {
+    const { createApp } = await import('../../engine/api/app');
+    const app = createApp({ db: h.db, launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} }, readiness: async () => false });
+    const res = await app.request('/healthz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ ok: false });
+  });
+
+  it('tags every answer with a request id', async () => {
+    const res = await h.call('GET', '/healthz');
+    expect(res.headers.get('X-Request-Id')).toMatch(/.+/);
+  });
+});
+
+describe('POST /v1/merchants', () => {
+  it('creates a merchant and answers an API key that is stored only as its sha256', async () => {
+    const res = await h.call('POST', '/v1/merchants', { name: 'Bakery', timezone: 'America/New_York' }, ADMIN_TOKEN);
+    expect(res.status).toBe(201);
+    expect(res.body.apiKey).toMatch(/^sf_live_[0-9a-f]{32}$/);
+    const row = await h.db.selectFrom('merchants').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
+    expect(row.api_key_hash).toBe(hashApiKey(res.body.apiKey));
+    expect(row.timezone).toBe('America/New_York');
+  });
+
+  it('stores the owner with an scrypt password hash and a lower-cased email', async () => {
+    const res = await h.call(
+      'POST',
+      '/v1/merchants',
+      { name: 'Salon', timezone: 'Europe/Paris', owner: { email: ' Owner@Salon.Example ', password: 'long enough' } },
+      ADMIN_TOKEN,
+    );
+    expect(res.status).toBe(201);
+    const staff = await h.db.selectFrom('staff').selectAll().where('merchant_id', '=', res.body.id).executeTakeFirstOrThrow();
+    expect(staff.email).toBe('owner@salon.example');
+    expect(await verifyPassword('long enough', staff.password_hash)).toBe(true);
+  });
+
+  it('answers 409 for an owner email that is taken', async () => {
+    const body = { name: 'Twice', timezone: 'UTC', owner: { email: 'same@owner.example', password: 'password1' } };
+    expect((await h.call('POST', '/v1/merchants', body, ADMIN_TOKEN)).status).toBe(201);
+    const res = await h.call('POST', '/v1/merchants', body, ADMIN_TOKEN);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('conflict');
+  });
+
+  it('rejects an unknown time zone and a short password with paths', async () => {
+    const res = await h.call(
+      'POST',
+      '/v1/merchants',
+      { name: 'X', timezone: 'Mars/Olympus', owner: { email: 'a@b.example', password: 'short' } },
+      ADMIN_TOKEN,
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['timezone', 'owner.password']);
+  });
+
+  it('answers 401 for a wrong admin token', async () => {
+    const res = await h.call('POST', '/v1/merchants', { name: 'X', timezone: 'UTC' }, 'not-the-admin-token');
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('unauthorized');
+  });
+
+  it('answers 403 naming STAMPFLOW_ADMIN_TOKEN when no admin token is configured', async () => {
+    const { createApp } = await import('../../engine/api/app');
+    const app = createApp({ db: h.db, launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} }, readiness: async () => true });
+    const res = await app.request('/v1/merchants', { method: 'POST', body: JSON.stringify({ name: 'X', timezone: 'UTC' }) });
+    expect(res.status).toBe(403);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('forbidden');
+    expect(body.error.message).toContain('STAMPFLOW_ADMIN_TOKEN');
+  });
+});
+
+describe('API key authentication', () => {
+  it('answers 401 without an Authorization header', async () => {
+    const res = await h.call('GET', '/v1/cards');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.stringContaining('Bearer') } });
+  });
+
+  it('answers 401 for an unknown key', async () => {
+    const res = await h.call('GET', '/v1/cards', undefined, 'sf_live_00000000000000000000000000000000');
+    expect(res).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', message: 'Invalid API key' } } });
+  });
+
+  it('answers 404 for another merchant’s resources and lists only one’s own', async () => {
+    const a = await h.merchant('A');
+    const b = await h.merchant('B');
+    const created = await a.call('POST', '/v1/customers', { name: 'Ada', cardId: a.cardId, externalId: 'x' });
+    const [customer] = (await a.call('GET', '/v1/customers')).body.items;
+    expect(created.body.created).toBe(1);
+    expect((await b.call('GET', `/v1/customers/${customer.id}`)).status).toBe(404);
+    expect((await b.call('GET', '/v1/customers')).body.items).toEqual([]);
+    expect((await b.call('GET', '/v1/cards')).body.items.map((c: { id: string }) => c.id)).toEqual([b.cardId]);
+    const flow = await a.call('POST', '/v1/flows', { name: 'F', graph: { nodes: [], edges: [] } });
+    expect((await b.call('GET', `/v1/flows/${flow.body.id}`)).status).toBe(404);
+    expect((await b.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(404);
+  });
+});
+
+describe('error shapes', () => {
+  it('answers 400 "Request body is not valid JSON" for malformed JSON', async () => {
+    const m = await h.merchant();
+    const res = await m.call('POST', '/v1/cards', '{"name": ');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: { code: 'bad_request', message: 'Request body is not valid JSON' } });
+  });
+
+  it('answers 400 with the path of each schema problem', async () => {
+    const m = await h.merchant();
+    const res = await m.call('POST', '/v1/cards', { name: 'Card', stampsRequired: 0 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['stampsRequired', 'reward']);
+  });
+
+  it('answers 404 (not 500) for ids that are not UUIDs', async () => {
+    const m = await h.merchant();
+    for (const path of ['/v1/customers/42', '/v1/flows/abc', '/v1/runs/x', '/v1/runs/x/deliveries']) {
+      const res = await m.call('GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+  });
+
+  it('answers 404 in the error shape for unknown routes', async () => {
+    const res = await h.call('GET', '/v2/nothing');
+    expect(res).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+
+  it('answers 400 for a limit out of range or a forged cursor', async () => {
+    const m = await h.merchant();
+    expect((await m.call('GET', '/v1/customers?limit=0')).status).toBe(400);
+    expect((await m.call('GET', '/v1/customers?limit=1001')).status).toBe(400);
+    expect((await m.call('GET', '/v1/customers?limit=ten')).status).toBe(400);
+    const forged = Buffer.from(JSON.stringify(['drop table', 'x'])).toString('base64url');
+    expect((await m.call('GET', `/v1/customers?cursor=${forged}`)).status).toBe(400);
+  });
+});
+
+describe('cards', () => {
+  it('creates a card and lists it in camelCase', async () => {
+    const m = await h.merchant();
+    const res = await m.call('POST', '/v1/cards', { name: 'Haircut card', stampsRequired: 5, reward: 'Free cut' });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      name: 'Haircut card',
+      stampsRequired: 5,
+      reward: 'Free cut',
+      createdAt: expect.any(String),
+    });
+    expect((await m.call('GET', '/v1/cards')).body.items).toHaveLength(2);
+  });
+});

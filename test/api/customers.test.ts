@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness, type TestMerchant } from './harness';
+
+let h: Harness;
+let m: TestMerchant;
+beforeAll(async () => {
+  h = await startHarness();
+  m = await h.merchant();
+});
+afterAll(async () => h?.close());
+
+describe('POST /v1/customers', () => {
+  it('creates one customer with a pass and answers it in camelCase', async () => {
+    const res = await m.call('POST', '/v1/customers', {
+      externalId: 'pos-1',
+      name: 'Ada Lovelace',
+      email: '  Ada@Example.COM ',
+      birthday: '12-10',
+      emailConsent: true,
+      cardId: m.cardId,
+      stamps: 4,
+      joinedAt: '2024-01-15T09:00:00Z',
+      lastVisitAt: '2025-02-01T10:30:00+01:00',
+    });
+    expect(res).toMatchObject({ status: 201, body: { created: 1, updated: 0, errors: [] } });
+    const row = await h.db.selectFrom('customers').select('id').where('external_id', '=', 'pos-1').executeTakeFirstOrThrow();
+    const got = await m.call('GET', `/v1/customers/${row.id}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual({
+      id: row.id,
+      externalId: 'pos-1',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+      birthday: '12-10',
+      emailConsent: true,
+      cardId: m.cardId,
+      stamps: 4,
+      joinedAt: '2024-01-15T09:00:00.000Z',
+      lastVisitAt: '2025-02-01T09:30:00.000Z',
+      pass: { serialNumber: expect.any(String), message: null, voucherCode: null, updateTag: 0, updatedAt: expect.any(String) },
+    });
+    const pass = await h.db.selectFrom('passes').selectAll().where('customer_id', '=', row.id).executeTakeFirstOrThrow();
+    expect(pass.authentication_token).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('writes the valid rows of a batch and reports the others by index', async () => {
+    const otherMerchant = await h.merchant('Other');
+    const res = await m.call('POST', '/v1/customers', {
+      customers: [
+        { name: 'Valid one', cardId: m.cardId, externalId: 'b-1', birthday: '1990-02-28' },
+        { name: 'Bad email', cardId: m.cardId, email: 'not-an-email' },
+        { name: 'Foreign card', cardId: otherMerchant.cardId },
+        { name: 'No such date', cardId: m.cardId, birthday: '02-30' },
+        { name: 'Leap day', cardId: m.cardId, birthday: '02-29' },
+        { name: 'Not a leap year', cardId: m.cardId, birthday: '2023-02-29' },
+        { cardId: m.cardId },
+        'not an object',
+      ],
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.created).toBe(2);
+    expect(res.body.updated).toBe(0);
+    expect(res.body.errors.map((e: { index: number }) => e.index)).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(res.body.errors[0].message).toMatch(/^email: /);
+    expect(res.body.errors[1].message).toMatch(/cardId/);
+    expect(res.body.errors[2].message).toMatch(/^birthday: /);
+    expect(res.body.errors[4].message).toMatch(/^name: /);
+    const names = await h.db.selectFrom('customers').select('name').where('name', 'in', ['Bad email', 'Foreign card']).execute();
+    expect(names).toEqual([]);
+  });
+
+  it('upserts on externalId, keeping fields an update leaves out', async () => {
+    await m.call('POST', '/v1/customers', [
+      { externalId: 'u-1', name: 'Bea', email: 'bea@example.com', stamps: 7, cardId: m.cardId, emailConsent: true },
+    ]);
+    const res = await m.call('POST', '/v1/customers', [
+      { externalId: 'u-1', name: 'Bea Renamed', cardId: m.cardId },
+      { externalId: 'u-2', name: 'Cem', cardId: m.cardId },
+    ]);
+    expect(res.body).toEqual({ created: 1, updated: 1, errors: [] });
+    const bea = await h.db.selectFrom('customers').selectAll().where('external_id', '=', 'u-1').executeTakeFirstOrThrow();
+    expect(bea).toMatchObject({ name: 'Bea Renamed', email: 'bea@example.com', stamps: 7, email_consent: true });
+    const passes = await h.db.selectFrom('passes').select('customer_id').where('customer_id', '=', bea.id).execute();
+    expect(passes).toHaveLength(1);
+  });
+
+  it('reports a repeated externalId within one batch instead of failing the batch', async () => {
+    const res = await m.call('POST', '/v1/customers', [
+      { externalId: 'dup', name: 'First', cardId: m.cardId },
+      { externalId: 'dup', name: 'Second', cardId: m.cardId },
+    ]);
+    expect(res.body.created).toBe(1);
+    expect(res.body.errors).toEqual([{ index: 1, message: expect.stringContaining('index 0') }]);
+  });
+
+  it('imports 10,000 customers in one call within a few seconds', async () => {
+    const big = await h.merchant('Big');
+    const customers = Array.from({ length: 10_000 }, (_, i) => ({
+      externalId: `big-${i}`,
+      name: `Customer ${i}`,
+      ...(i % 3 ? { email: `c${i}@example.com` } : {}),
+      cardId: big.cardId,
+      stamps: i % 10,
+    }));
+    const started = performance.now();
+    const res = await big.call('POST', '/v1/customers', { customers });
+    const ms = performance.now() - started;
+    expect(res.body).toEqual({ created: 10_000, updated: 0, errors: [] });
+    expect(ms).toBeLessThan(5_000);
+    const again = await big.call('POST', '/v1/customers', { customers });
+    expect(again.body).toEqual({ created: 0, updated: 10_000, errors: [] });
+    const count = await h.db
+      .selectFrom('passes')
+      .innerJoin('customers', 'customers.id', 'passes.customer_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('customers.merchant_id', '=', big.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(10_000);
+  });
+
+  it('answers 400 for more than 10,000 customers or a body that is not a customer', async () => {
+    const tooMany = Array.from({ length: 10_001 }, () => ({ name: 'x', cardId: m.cardId }));
+    const res = await m.call('POST', '/v1/customers', { customers: tooMany });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('customers');
+    expect((await m.call('POST', '/v1/customers', '"just a string"')).status).toBe(400);
+    expect((await m.call('POST', '/v1/customers', { customers: 'nope' })).status).toBe(400);
+  });
+});
+
+describe('GET /v1/customers', () => {
+  it('pages through every customer exactly once with keyset cursors', async () => {
+    const p = await h.merchant('Pager');
+    await p.call('POST', '/v1/customers', Array.from({ length: 25 }, (_, i) => ({ name: `P${i}`, cardId: p.cardId })));
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await p.call('GET', `/v1/customers?limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((c: { id: string }) => c.id));
+      cursor = res.body.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(25);
+  });
+});

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { broadcastGraph } from '../support/graphs';
+import { startHarness, type Harness, type TestMerchant } from './harness';
+
+let h: Harness;
+let m: TestMerchant;
+beforeAll(async () => {
+  h = await startHarness();
+  m = await h.merchant();
+});
+afterAll(async () => h?.close());
+
+const valid = () => broadcastGraph({ push: 'Coffee is waiting' });
+const tooLongPush = () => broadcastGraph({ push: 'This message is far too long for a pass' });
+
+describe('flows', () => {
+  it('validates a graph and answers its plan', async () => {
+    const res = await m.call('POST', '/v1/flows/validate', { graph: valid() });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(true);
+    expect(res.body.diagnostics).toEqual([]);
+    expect(res.body.plan).toMatchObject({ trigger: { kind: 'broadcast' }, entry: ['push'] });
+  });
+
+  it('answers diagnostics tied to the node for an invalid graph', async () => {
+    const res = await m.call('POST', '/v1/flows/validate', { graph: tooLongPush() });
+    expect(res.status).toBe(200);
+    expect(res.body.ok).toBe(false);
+    expect(res.body.plan).toBeUndefined();
+    expect(res.body.diagnostics).toContainEqual(expect.objectContaining({ nodeId: 'push', field: 'text' }));
+  });
+
+  it('answers 400 with a path when the graph is not a graph', async () => {
+    const res = await m.call('POST', '/v1/flows/validate', { graph: { nodes: [{ id: 'a' }], edges: [] } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('graph.nodes.0.type');
+  });
+
+  it('saves an invalid draft with its diagnostics and shows it back', async () => {
+    const created = await m.call('POST', '/v1/flows', { name: 'Draft', graph: tooLongPush() });
+    expect(created.status).toBe(201);
+    expect(created.body.diagnostics.length).toBeGreaterThan(0);
+    const got = await m.call('GET', `/v1/flows/${created.body.id}`);
+    expect(got.body).toMatchObject({ id: created.body.id, name: 'Draft', versions: [], latestVersion: null });
+    expect(got.body.graph).toEqual(tooLongPush());
+    expect(got.body.diagnostics).toEqual(created.body.diagnostics);
+  });
+
+  it('refuses to publish an invalid draft with 422 and the diagnostics', async () => {
+    const created = await m.call('POST', '/v1/flows', { name: 'Bad', graph: tooLongPush() });
+    const res = await m.call('POST', `/v1/flows/${created.body.id}/publish`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('unprocessable');
+    expect(res.body.error.details.diagnostics).toContainEqual(expect.objectContaining({ nodeId: 'push' }));
+    const versions = await h.db.selectFrom('flow_versions').selectAll().where('flow_id', '=', created.body.id).execute();
+    expect(versions).toEqual([]);
+  });
+
+  it('numbers published versions 1, 2, … and keeps each one’s snapshot', async () => {
+    const created = await m.call('POST', '/v1/flows', { name: 'Weekly', graph: valid() });
+    const first = await m.call('POST', `/v1/flows/${created.body.id}/publish`);
+    expect(first.status).toBe(201);
+    expect(first.body.version).toBe(1);
+    expect(first.body.plan.steps.push).toMatchObject({ kind: 'push', text: 'Coffee is waiting' });
+
+    const edited = broadcastGraph({ push: 'Cake is waiting' });
+    const put = await m.call('PUT', `/v1/flows/${created.body.id}`, { name: 'Weekly v2', graph: edited });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ name: 'Weekly v2', latestVersion: 1, diagnostics: [] });
+    const second = await m.call('POST', `/v1/flows/${created.body.id}/publish`);
+    expect(second.body.version).toBe(2);
+
+    const got = await m.call('GET', `/v1/flows/${created.body.id}`);
+    expect(got.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+    expect(got.body.latestVersion).toBe(2);
+    const v1 = await h.db
+      .selectFrom('flow_versions')
+      .select('plan')
+      .where('flow_id', '=', created.body.id)
+      .where('version', '=', 1)
+      .executeTakeFirstOrThrow();
+    expect(v1.plan).toMatchObject({ steps: { push: { text: 'Coffee is waiting' } } });
+    const list = await m.call('GET', '/v1/flows');
+    expect(list.body.items).toContainEqual(expect.objectContaining({ id: created.body.id, name: 'Weekly v2', latestVersion: 2 }));
+  });
+
+  it('refuses to publish a broadcast to another merchant’s card, on the trigger’s cardId', async () => {
+    const other = await h.merchant('Other');
+    const created = await m.call('POST', '/v1/flows', {
+      name: 'Foreign card',
+      graph: broadcastGraph({ cardId: other.cardId, push: 'Hello' }),
+    });
+    expect(created.body.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', field: 'cardId' })]);
+    const res = await m.call('POST', `/v1/flows/${created.body.id}/publish`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', field: 'cardId' })]);
+    const own = await m.call('POST', '/v1/flows/validate', { graph: broadcastGraph({ cardId: m.cardId, push: 'Hello' }) });
+    expect(own.body.ok).toBe(true);
+  });
+
+  it('answers 400 for an update with nothing to change and 404 for an unknown flow', async () => {
+    const created = await m.call('POST', '/v1/flows', { name: 'X', graph: valid() });
+    expect((await m.call('PUT', `/v1/flows/${created.body.id}`, {})).status).toBe(400);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    expect((await m.call('PUT', `/v1/flows/${unknown}`, { name: 'Y' })).status).toBe(404);
+    expect((await m.call('POST', `/v1/flows/${unknown}/publish`)).status).toBe(404);
+  });
+});
