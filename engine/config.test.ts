@@ -64,7 +64,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects a DATABASE_URL that is not a postgres URL', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
   });
 
   it('rejects an admin token shorter than 16 characters', () => {
@@ -80,11 +82,15 @@ describe('loadConfig', () => {
   });
 
   it('rejects a sender that is not an email address', () => {
-    expect(() => loadConfig({ STAMPFLOW_EMAIL_FROM: 'nobody' })).toThrow(/STAMPFLOW_EMAIL_FROM must be an email address/);
+    expect(() => loadConfig({ STAMPFLOW_EMAIL_FROM: 'nobody' })).toThrow(
+      /STAMPFLOW_EMAIL_FROM must be an email address/,
+    );
   });
 
   it('rejects an unknown role', () => {
-    expect(() => loadConfig({ STAMPFLOW_ROLE: 'both' })).toThrow(/STAMPFLOW_ROLE must be one of all, api, worker \(got "both"\)/);
+    expect(() => loadConfig({ STAMPFLOW_ROLE: 'both' })).toThrow(
+      /STAMPFLOW_ROLE must be one of all, api, worker \(got "both"\)/,
+    );
   });
 
   it('names an unknown STAMPFLOW_ variable and lists the known ones', () => {

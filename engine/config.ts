@@ -50,7 +50,9 @@ const variables = {
     .transform(Number)
     .pipe(z.number().int().min(1, 'be a whole number from 1 to 65535').max(65535, 'be a whole number from 1 to 65535'))
     .default(3000),
-  DATABASE_URL: optional(z.string().refine((v) => isUrl(v, ['postgres:', 'postgresql:']), 'be a postgres:// or postgresql:// URL')),
+  DATABASE_URL: optional(
+    z.string().refine((v) => isUrl(v, ['postgres:', 'postgresql:']), 'be a postgres:// or postgresql:// URL'),
+  ),
   STAMPFLOW_DATA_DIR: z.string().default('.data'),
   STAMPFLOW_ADMIN_TOKEN: optional(z.string().min(16, 'be at least 16 characters long')),
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'be host:port, e.g. localhost:7233')),

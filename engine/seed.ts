@@ -22,9 +22,30 @@ export interface DemoMerchant {
   readonly apiKey: string;
 }
 
-const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Elif', 'Finn', 'Greta', 'Hugo', 'Ida', 'Jonas', 'Katya', 'Luca', 'Mia'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Clara',
+  'David',
+  'Elif',
+  'Finn',
+  'Greta',
+  'Hugo',
+  'Ida',
+  'Jonas',
+  'Katya',
+  'Luca',
+  'Mia',
+];
 const LAST = ['Weber', 'Schulz', 'Novak', 'Rossi', 'Yılmaz', 'Becker', 'Dubois', 'Kowalski', 'Lindqvist'];
 const DAY = 86_400_000;
+
+/** "Yılmaz" → "ylmaz": email local parts stay plain ASCII. */
+const slug = (name: string) =>
+  name
+    .normalize('NFD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 
 /** The demo customers, relative to `now` so birthday and win-back flows always find someone. */
 export function demoCustomers(cardId: string, now = new Date()): Record<string, unknown>[] {
@@ -38,7 +59,7 @@ export function demoCustomers(cardId: string, now = new Date()): Record<string, 
     return {
       externalId: `demo-${String(i + 1).padStart(2, '0')}`,
       name: `${first} ${last}`,
-      ...(hasEmail ? { email: `${first}.${last}.${i + 1}@example.com`.toLowerCase() } : {}),
+      ...(hasEmail ? { email: `${slug(first)}.${slug(last)}.${i + 1}@example.com` } : {}),
       emailConsent: hasEmail && i % 4 !== 3,
       // Odd years are never leap years, so a Feb 29 birthday goes without a year.
       ...(i % 3 === 2 ? {} : { birthday: i % 2 === 0 && md !== '02-29' ? `${1975 + i}-${md}` : md }),
@@ -75,7 +96,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<DemoMercha
   if (existing) return readStoredKey(db, file);
 
   const apiKey = generateApiKey();
-  const { merchantId, cardId } = await db.transaction().execute(async (trx) => {
+  // One transaction: a failed seed leaves no merchant behind, so the next start seeds again.
+  const merchantId = await db.transaction().execute(async (trx) => {
     const merchant = await trx
       .insertInto('merchants')
       .values({ name: 'Demo Café', timezone: 'Europe/Berlin', email_from: null, api_key_hash: hashApiKey(apiKey) })
@@ -86,10 +108,10 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<DemoMercha
       .values({ merchant_id: merchant.id, name: 'Coffee card', stamps_required: 10, reward: 'Free coffee' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { merchantId: merchant.id, cardId: card.id };
+    const imported = await importCustomers(trx, merchant.id, demoCustomers(card.id));
+    if (imported.errors.length > 0) throw new Error(`demo customers invalid: ${JSON.stringify(imported.errors)}`);
+    return merchant.id;
   });
-  const imported = await importCustomers(db, merchantId, demoCustomers(cardId));
-  if (imported.errors.length > 0) throw new Error(`demo customers invalid: ${JSON.stringify(imported.errors)}`);
 
   await mkdir(options.dataDir, { recursive: true });
   await writeFile(file, apiKey + '\n', { mode: 0o600 });

@@ -8,7 +8,14 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Db } from '../db/database';
 import { newPassCredentials } from '../auth/pass-credentials';
-import { customerColumns, customerInput, FIELD_COLUMNS, OPTIONAL_FIELDS, shapeOf, type ValidCustomer } from './customer-input';
+import {
+  customerColumns,
+  customerInput,
+  FIELD_COLUMNS,
+  OPTIONAL_FIELDS,
+  shapeOf,
+  type ValidCustomer,
+} from './customer-input';
 
 const CHUNK = 1_000;
 
@@ -101,7 +108,8 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
 }
 
 /**
- * Validates and writes customers for a merchant.
+ * Validates and writes customers for a merchant, in a transaction of its own or in the
+ * caller's when `db` is one.
  *
  * @example
  * await importCustomers(db, merchantId, [{ name: 'Ada', cardId, externalId: 'pos-1' }]);
@@ -113,7 +121,9 @@ export async function importCustomers(db: Db, merchantId: string, rows: readonly
   const result: ImportResult = { created: 0, updated: 0, errors };
   if (valid.length === 0) return result;
   const groups = groupBy(valid, (row) => (row.externalId ? `x:${shapeOf(row)}` : 'plain'));
-  await db.transaction().execute(async (trx) => {
+  const inTransaction = (fn: (trx: Transaction<Database>) => Promise<void>) =>
+    db.isTransaction ? fn(db as Transaction<Database>) : db.transaction().execute(fn);
+  await inTransaction(async (trx) => {
     for (const group of groups) {
       for (let i = 0; i < group.length; i += CHUNK) {
         const counts = await writeChunk(trx, merchantId, group.slice(i, i + CHUNK));

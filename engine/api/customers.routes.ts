@@ -24,7 +24,9 @@ const importBody = z.unknown().transform((body, ctx): unknown[] => {
   const rows = Array.isArray(body) ? body : wrapped ? body['customers'] : isObject(body) ? [body] : undefined;
   const path = wrapped ? ['customers'] : [];
   if (!Array.isArray(rows)) {
-    const message = wrapped ? 'must be an array' : 'must be a customer object, an array of customers or {customers: [...]}';
+    const message = wrapped
+      ? 'must be an array'
+      : 'must be a customer object, an array of customers or {customers: [...]}';
     ctx.addIssue({ code: 'custom', path, message });
     return z.NEVER;
   }
@@ -58,7 +60,11 @@ export function customersRoutes(deps: AppDeps) {
         const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
         q = q.where(sql<boolean>`(customers.created_at, customers.id) > (${createdAt}::timestamptz, ${id}::uuid)`);
       }
-      const rows = await q.orderBy('customers.created_at').orderBy('customers.id').limit(limit + 1).execute();
+      const rows = await q
+        .orderBy('customers.created_at')
+        .orderBy('customers.id')
+        .limit(limit + 1)
+        .execute();
       return c.json(
         page(
           rows,

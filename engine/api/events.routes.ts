@@ -50,7 +50,10 @@ export function eventsRoutes(deps: AppDeps) {
         .returning('id')
         .executeTakeFirstOrThrow();
 
-      const update = trx.updateTable('customers').set({ updated_at: sql`now()` }).where('id', '=', customer.id);
+      const update = trx
+        .updateTable('customers')
+        .set({ updated_at: sql`now()` })
+        .where('id', '=', customer.id);
       if (input.type === 'reward_redeemed') {
         await update.set({ stamps: sql`greatest(stamps - ${customer.stamps_required}, 0)` }).execute();
       } else {

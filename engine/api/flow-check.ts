@@ -11,7 +11,10 @@ import { isUuid } from './validate';
 async function foreignCardDiagnostics(db: Db, merchantId: string, graph: FlowGraph): Promise<Diagnostic[]> {
   const wanted = graph.nodes.flatMap((node) => {
     const cardId = node.data['cardId'];
-    return node.type === 'trigger' && node.data['trigger'] === 'broadcast' && typeof cardId === 'string' && isUuid(cardId)
+    return node.type === 'trigger' &&
+      node.data['trigger'] === 'broadcast' &&
+      typeof cardId === 'string' &&
+      isUuid(cardId)
       ? [{ nodeId: node.id, cardId: cardId.toLowerCase() }]
       : [];
   });

@@ -9,7 +9,11 @@ import { ApiError, notFound } from './errors';
 import { checkFlow } from './flow-check';
 
 /** Publishes the flow's current draft; a draft with diagnostics is a 422 carrying them. */
-export async function publishFlow(db: Db, merchantId: string, flowId: string): Promise<{ version: number; plan: Plan }> {
+export async function publishFlow(
+  db: Db,
+  merchantId: string,
+  flowId: string,
+): Promise<{ version: number; plan: Plan }> {
   return db.transaction().execute(async (trx) => {
     const flow = await trx
       .selectFrom('flows')
@@ -23,9 +27,13 @@ export async function publishFlow(db: Db, merchantId: string, flowId: string): P
     const result = await checkFlow(trx, merchantId, graph);
     if (!result.ok || !result.plan) {
       const count = result.diagnostics.length;
-      throw new ApiError('unprocessable', `The flow has ${count} problem${count === 1 ? '' : 's'}; fix them to publish`, {
-        diagnostics: result.diagnostics,
-      });
+      throw new ApiError(
+        'unprocessable',
+        `The flow has ${count} problem${count === 1 ? '' : 's'}; fix them to publish`,
+        {
+          diagnostics: result.diagnostics,
+        },
+      );
     }
     const latest = await trx
       .selectFrom('flow_versions')

@@ -36,7 +36,12 @@ export function flowsRoutes(deps: AppDeps) {
     if (!flow) throw notFound('Flow');
     const graph = flow.graph as FlowGraph;
     const [versions, checked] = await Promise.all([
-      db.selectFrom('flow_versions').select(['version', 'created_at']).where('flow_id', '=', id).orderBy('version').execute(),
+      db
+        .selectFrom('flow_versions')
+        .select(['version', 'created_at'])
+        .where('flow_id', '=', id)
+        .orderBy('version')
+        .execute(),
       checkFlow(db, merchantId, graph),
     ]);
     return {
@@ -79,7 +84,11 @@ export function flowsRoutes(deps: AppDeps) {
         const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
         q = q.where(sql<boolean>`(created_at, id) > (${createdAt}::timestamptz, ${id}::uuid)`);
       }
-      const rows = await q.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+      const rows = await q
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
       const item = (f: (typeof rows)[number]) => ({
         id: f.id,
         name: f.name,

@@ -25,7 +25,11 @@ export function outboxRoutes(deps: AppDeps) {
       const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
       q = q.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
     }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     return c.json(
       page(
         rows,

@@ -27,7 +27,8 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 export type KeyPart = 'timestamp' | 'uuid' | 'int' | 'text';
 
 const PART_RULES: Record<KeyPart, (v: unknown) => boolean> = {
-  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(v),
+  timestamp: (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/.test(v),
   uuid: (v) => typeof v === 'string' && isUuid(v),
   int: (v) => Number.isSafeInteger(v),
   text: (v) => typeof v === 'string',

@@ -22,7 +22,17 @@ export type DeliveriesQuery = z.output<typeof deliveriesQuery>;
 export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQuery) {
   let q = db
     .selectFrom('deliveries')
-    .select(['customer_id', 'node_id', 'channel', 'status', 'reason', 'provider_message_id', 'attempts', 'updated_at', 'seq'])
+    .select([
+      'customer_id',
+      'node_id',
+      'channel',
+      'status',
+      'reason',
+      'provider_message_id',
+      'attempts',
+      'updated_at',
+      'seq',
+    ])
     .where('run_id', '=', runId);
   if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('status', '=', filter.status);
@@ -30,7 +40,12 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
     const [seq, nodeId, channel] = decodeCursor(filter.cursor, ['int', 'text', 'text']);
     q = q.where(sql<boolean>`(seq, node_id, channel) > (${seq}::int, ${nodeId}::text, ${channel}::text)`);
   }
-  const rows = await q.orderBy('seq').orderBy('node_id').orderBy('channel').limit(filter.limit + 1).execute();
+  const rows = await q
+    .orderBy('seq')
+    .orderBy('node_id')
+    .orderBy('channel')
+    .limit(filter.limit + 1)
+    .execute();
   return page(
     rows,
     filter.limit,

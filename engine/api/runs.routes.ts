@@ -41,7 +41,11 @@ export function runsRoutes(deps: AppDeps) {
         const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
         q = q.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
       }
-      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       const shown = rows.slice(0, limit);
       const grouped = shown.length
         ? await db
@@ -61,7 +65,10 @@ export function runsRoutes(deps: AppDeps) {
         page(
           rows,
           limit,
-          (run) => ({ ...runJson(run), counts: { members: run.member_count, ...(counts.get(run.id) ?? zeroCounts()) } }),
+          (run) => ({
+            ...runJson(run),
+            counts: { members: run.member_count, ...(counts.get(run.id) ?? zeroCounts()) },
+          }),
           (run) => [run.created_at_key, run.id],
         ),
       );

@@ -57,7 +57,11 @@ export function pathId(value: string | undefined, what: string): string {
 }
 
 /** A UUID field in a body or query. */
-export const uuid = () => z.string().regex(UUID, 'must be a UUID').transform((v) => v.toLowerCase());
+export const uuid = () =>
+  z
+    .string()
+    .regex(UUID, 'must be a UUID')
+    .transform((v) => v.toLowerCase());
 
 /** An ISO 8601 timestamp with an offset (`2025-03-01T10:00:00Z`) or a date (`2025-03-01`). */
 export const timestamp = () =>

@@ -17,7 +17,11 @@ describe('health', () => {
 
   it('answers 503 while not ready', async () => {
     const { createApp } = await import('../../engine/api/app');
-    const app = createApp({ db: h.db, launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} }, readiness: async () => false });
+    const app = createApp({
+      db: h.db,
+      launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} },
+      readiness: async () => false,
+    });
     const res = await app.request('/healthz');
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ ok: false });
@@ -47,7 +51,11 @@ describe('POST /v1/merchants', () => {
       ADMIN_TOKEN,
     );
     expect(res.status).toBe(201);
-    const staff = await h.db.selectFrom('staff').selectAll().where('merchant_id', '=', res.body.id).executeTakeFirstOrThrow();
+    const staff = await h.db
+      .selectFrom('staff')
+      .selectAll()
+      .where('merchant_id', '=', res.body.id)
+      .executeTakeFirstOrThrow();
     expect(staff.email).toBe('owner@salon.example');
     expect(await verifyPassword('long enough', staff.password_hash)).toBe(true);
   });
@@ -79,8 +87,15 @@ describe('POST /v1/merchants', () => {
 
   it('answers 403 naming STAMPFLOW_ADMIN_TOKEN when no admin token is configured', async () => {
     const { createApp } = await import('../../engine/api/app');
-    const app = createApp({ db: h.db, launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} }, readiness: async () => true });
-    const res = await app.request('/v1/merchants', { method: 'POST', body: JSON.stringify({ name: 'X', timezone: 'UTC' }) });
+    const app = createApp({
+      db: h.db,
+      launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} },
+      readiness: async () => true,
+    });
+    const res = await app.request('/v1/merchants', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'X', timezone: 'UTC' }),
+    });
     expect(res.status).toBe(403);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('forbidden');

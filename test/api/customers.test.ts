@@ -23,7 +23,11 @@ describe('POST /v1/customers', () => {
       lastVisitAt: '2025-02-01T10:30:00+01:00',
     });
     expect(res).toMatchObject({ status: 201, body: { created: 1, updated: 0, errors: [] } });
-    const row = await h.db.selectFrom('customers').select('id').where('external_id', '=', 'pos-1').executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('customers')
+      .select('id')
+      .where('external_id', '=', 'pos-1')
+      .executeTakeFirstOrThrow();
     const got = await m.call('GET', `/v1/customers/${row.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual({
@@ -37,9 +41,19 @@ describe('POST /v1/customers', () => {
       stamps: 4,
       joinedAt: '2024-01-15T09:00:00.000Z',
       lastVisitAt: '2025-02-01T09:30:00.000Z',
-      pass: { serialNumber: expect.any(String), message: null, voucherCode: null, updateTag: 0, updatedAt: expect.any(String) },
+      pass: {
+        serialNumber: expect.any(String),
+        message: null,
+        voucherCode: null,
+        updateTag: 0,
+        updatedAt: expect.any(String),
+      },
     });
-    const pass = await h.db.selectFrom('passes').selectAll().where('customer_id', '=', row.id).executeTakeFirstOrThrow();
+    const pass = await h.db
+      .selectFrom('passes')
+      .selectAll()
+      .where('customer_id', '=', row.id)
+      .executeTakeFirstOrThrow();
     expect(pass.authentication_token).toMatch(/^[0-9a-f]{32}$/);
   });
 
@@ -65,7 +79,11 @@ describe('POST /v1/customers', () => {
     expect(res.body.errors[1].message).toMatch(/cardId/);
     expect(res.body.errors[2].message).toMatch(/^birthday: /);
     expect(res.body.errors[4].message).toMatch(/^name: /);
-    const names = await h.db.selectFrom('customers').select('name').where('name', 'in', ['Bad email', 'Foreign card']).execute();
+    const names = await h.db
+      .selectFrom('customers')
+      .select('name')
+      .where('name', 'in', ['Bad email', 'Foreign card'])
+      .execute();
     expect(names).toEqual([]);
   });
 
@@ -78,7 +96,11 @@ describe('POST /v1/customers', () => {
       { externalId: 'u-2', name: 'Cem', cardId: m.cardId },
     ]);
     expect(res.body).toEqual({ created: 1, updated: 1, errors: [] });
-    const bea = await h.db.selectFrom('customers').selectAll().where('external_id', '=', 'u-1').executeTakeFirstOrThrow();
+    const bea = await h.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('external_id', '=', 'u-1')
+      .executeTakeFirstOrThrow();
     expect(bea).toMatchObject({ name: 'Bea Renamed', email: 'bea@example.com', stamps: 7, email_consent: true });
     const passes = await h.db.selectFrom('passes').select('customer_id').where('customer_id', '=', bea.id).execute();
     expect(passes).toHaveLength(1);
@@ -131,7 +153,11 @@ describe('POST /v1/customers', () => {
 describe('GET /v1/customers', () => {
   it('pages through every customer exactly once with keyset cursors', async () => {
     const p = await h.merchant('Pager');
-    await p.call('POST', '/v1/customers', Array.from({ length: 25 }, (_, i) => ({ name: `P${i}`, cardId: p.cardId })));
+    await p.call(
+      'POST',
+      '/v1/customers',
+      Array.from({ length: 25 }, (_, i) => ({ name: `P${i}`, cardId: p.cardId })),
+    );
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;

@@ -11,7 +11,11 @@ afterAll(async () => h?.close());
 
 async function customer(externalId: string, fields: Record<string, unknown> = {}) {
   await m.call('POST', '/v1/customers', { externalId, name: externalId, cardId: m.cardId, ...fields });
-  const row = await h.db.selectFrom('customers').select('id').where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  const row = await h.db
+    .selectFrom('customers')
+    .select('id')
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 

@@ -52,7 +52,11 @@ describe('flows', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('unprocessable');
     expect(res.body.error.details.diagnostics).toContainEqual(expect.objectContaining({ nodeId: 'push' }));
-    const versions = await h.db.selectFrom('flow_versions').selectAll().where('flow_id', '=', created.body.id).execute();
+    const versions = await h.db
+      .selectFrom('flow_versions')
+      .selectAll()
+      .where('flow_id', '=', created.body.id)
+      .execute();
     expect(versions).toEqual([]);
   });
 
@@ -81,7 +85,9 @@ describe('flows', () => {
       .executeTakeFirstOrThrow();
     expect(v1.plan).toMatchObject({ steps: { push: { text: 'Coffee is waiting' } } });
     const list = await m.call('GET', '/v1/flows');
-    expect(list.body.items).toContainEqual(expect.objectContaining({ id: created.body.id, name: 'Weekly v2', latestVersion: 2 }));
+    expect(list.body.items).toContainEqual(
+      expect.objectContaining({ id: created.body.id, name: 'Weekly v2', latestVersion: 2 }),
+    );
   });
 
   it('refuses to publish a broadcast to another merchant’s card, on the trigger’s cardId', async () => {
@@ -93,8 +99,12 @@ describe('flows', () => {
     expect(created.body.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', field: 'cardId' })]);
     const res = await m.call('POST', `/v1/flows/${created.body.id}/publish`);
     expect(res.status).toBe(422);
-    expect(res.body.error.details.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', field: 'cardId' })]);
-    const own = await m.call('POST', '/v1/flows/validate', { graph: broadcastGraph({ cardId: m.cardId, push: 'Hello' }) });
+    expect(res.body.error.details.diagnostics).toEqual([
+      expect.objectContaining({ nodeId: 'trigger', field: 'cardId' }),
+    ]);
+    const own = await m.call('POST', '/v1/flows/validate', {
+      graph: broadcastGraph({ cardId: m.cardId, push: 'Hello' }),
+    });
     expect(own.body.ok).toBe(true);
   });
 

@@ -77,6 +77,11 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
     },
     async close() {
       await connection?.close();
+      // pg's Pool.end() resolves before its clients have said goodbye; dropping the database
+      // WITH (FORCE) at once can kill those sessions mid-goodbye and pg then raises an
+      // unhandled pool 'error'. Let them finish first.
+      await database.db.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await database.drop();
     },
   };

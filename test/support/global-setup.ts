@@ -3,6 +3,9 @@
  * on a free port of 127.0.0.1), its address provided to tests as `inject('temporalAddress')`.
  * With TEMPORAL_ADDRESS set, that server is used and nothing is started.
  */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { ensureTemporalCli } from '../../engine/temporal/cli-path';
@@ -32,8 +35,55 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     },
   });
   project.provide('temporalAddress', env.address);
+  const releaseGuard = guardAgainstOrphan(env.address);
 
   return async () => {
+    releaseGuard();
     await env.teardown();
   };
+}
+
+/**
+ * The SDK stops its server with SIGKILL in `teardown()`, which never runs when Vitest itself
+ * is killed (a timeout, SIGTERM, a closed terminal): the server would then live on. On Linux,
+ * a detached watchdog holding a pipe from this process stops the server when the pipe closes.
+ */
+function guardAgainstOrphan(address: string): () => void {
+  const pid = process.platform === 'linux' ? findServerPid(address.slice(address.lastIndexOf(':') + 1)) : undefined;
+  if (pid === undefined) return () => undefined;
+  const watchdog = spawn(
+    'bash',
+    [
+      '-c',
+      'read -r _; kill -TERM "$1" 2>/dev/null || exit 0; for _ in 1 2 3 4 5 6 7 8 9 10; do sleep 1; kill -0 "$1" 2>/dev/null || exit 0; done; kill -KILL "$1" 2>/dev/null',
+      'temporal-orphan-guard',
+      String(pid),
+    ],
+    { detached: true, stdio: ['pipe', 'ignore', 'ignore'] },
+  );
+  watchdog.on('error', () => undefined);
+  watchdog.stdin?.on('error', () => undefined);
+  watchdog.unref();
+  (watchdog.stdin as unknown as Socket | null)?.unref();
+  return () => {
+    watchdog.kill('SIGKILL');
+  };
+}
+
+/** The pid of this process's child `temporal server start-dev … --port <port>`. */
+function findServerPid(port: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const portIndex = argv.indexOf('--port');
+      if (argv.includes('start-dev') && portIndex >= 0 && argv[portIndex + 1] === port) return Number(entry);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return undefined;
 }

@@ -46,7 +46,7 @@ export async function startStack(
   address = inject('temporalAddress'),
   options: StackOptions = {},
 ): Promise<Stack> {
-  installRuntimeLogger('WARN');
+  installRuntimeLogger('ERROR');
   const database = await createTestDatabase();
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await Connection.connect({ address });

@@ -1,0 +1,60 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../engine/seed';
+import { startHarness, type Harness } from './harness';
+
+let h: Harness;
+let dataDir: string;
+beforeAll(async () => {
+  h = await startHarness();
+  dataDir = await mkdtemp(join(tmpdir(), 'stampflow-seed-'));
+});
+afterAll(async () => {
+  await h?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('seedDemo', () => {
+  it('creates Demo Café with a card and 25 varied customers, and a key that works', async () => {
+    const demo = await seedDemo(h.db, { dataDir });
+    expect(demo).not.toBeNull();
+    expect((await readFile(join(dataDir, 'demo-api-key'), 'utf8')).trim()).toBe(demo?.apiKey);
+
+    const cards = await h.call('GET', '/v1/cards', undefined, demo?.apiKey);
+    expect(cards.body.items).toEqual([
+      expect.objectContaining({ name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' }),
+    ]);
+    const customers = await h.call('GET', '/v1/customers', undefined, demo?.apiKey);
+    const items = customers.body.items as {
+      email: string | null;
+      emailConsent: boolean;
+      birthday: string | null;
+      lastVisitAt: string | null;
+      pass: unknown;
+    }[];
+    expect(items).toHaveLength(25);
+    expect(items.some((c) => c.email === null)).toBe(true);
+    expect(items.some((c) => c.email !== null && !c.emailConsent)).toBe(true);
+    expect(items.some((c) => c.birthday !== null)).toBe(true);
+    expect(items.some((c) => c.lastVisitAt === null)).toBe(true);
+    expect(items.every((c) => c.pass !== null)).toBe(true);
+  });
+
+  it('creates nothing more on later starts and answers the stored key again', async () => {
+    const first = await h.db.selectFrom('merchants').select('id').execute();
+    const again = await seedDemo(h.db, { dataDir });
+    expect(again?.merchantId).toBe(first[0]?.id);
+    expect(await h.db.selectFrom('merchants').select('id').execute()).toHaveLength(1);
+  });
+
+  it('answers null when merchants exist and no demo key is stored', async () => {
+    const elsewhere = await mkdtemp(join(tmpdir(), 'stampflow-seed-'));
+    try {
+      expect(await seedDemo(h.db, { dataDir: elsewhere })).toBeNull();
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
+  });
+});

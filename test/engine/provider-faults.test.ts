@@ -1,0 +1,112 @@
+/**
+ * Provider faults: the real Postmark client against the local Postmark server answering
+ * 500, 429 and 503 to whole calls and 406/300 to single messages. No message is lost and
+ * none is sent twice; final answers are recorded, not retried.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostmarkSender } from '../../activities/email/postmark-sender';
+import { startPostmarkServer, type PostmarkServer } from '../postmark-server';
+import { broadcastGraph } from '../support/graphs';
+import { deliveryCounts, startRun, waitForRun } from '../support/runs';
+import { seedCustomers, seedMerchant, type SeededMerchant } from '../support/seed';
+import { DEFAULT_CHANNELS, startStack, type Stack } from '../support/stack';
+
+const TOKEN = 'fault-test-token';
+let postmark: PostmarkServer;
+let stack: Stack;
+let merchant: SeededMerchant;
+const email = broadcastGraph({ email: { subject: 'Hello {{customer.name}}', body: 'Come by' } });
+
+beforeAll(async () => {
+  postmark = await startPostmarkServer({ token: TOKEN });
+  stack = await startStack({ ...DEFAULT_CHANNELS, emailSender: createPostmarkSender({ serverToken: TOKEN, apiUrl: postmark.url, timeoutMs: 2_000 }) });
+  merchant = await seedMerchant(stack.db);
+  await seedCustomers(stack.db, merchant, 1_200);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await postmark?.close();
+});
+
+describe('email through Postmark', () => {
+  it('retries 500, 429 and 503 answers without losing or doubling a message', async () => {
+    postmark.reset();
+    postmark.inactiveRecipients.add('c7@example.test');
+    postmark.inactiveRecipients.add('c8@example.test');
+    postmark.invalidRecipientPatterns.push(/^c9@/);
+    postmark.passNext(1);
+    postmark.failNext(1, 500);
+    postmark.failNext(1, 429);
+    postmark.failNext(1, 503);
+    const run = await startRun(stack, merchant.merchantId, email);
+    expect(await waitForRun(stack, run)).toBe('completed');
+
+    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 1_197, 'email:suppressed': 2, 'email:failed': 1 });
+    const counts = postmark.countsByRecipient();
+    expect(counts.size).toBe(1_197);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    // The three refused calls show as extra attempts in the ledger.
+    const retried = await stack.db.selectFrom('deliveries').select('attempts').where('run_id', '=', run.runId).where('attempts', '>', 1).execute();
+    expect(retried.length).toBeGreaterThan(0);
+
+    const failed = await stack.db.selectFrom('deliveries').select(['reason']).where('run_id', '=', run.runId).where('status', '=', 'failed').executeTakeFirstOrThrow();
+    expect(failed.reason).toMatch(/^invalid_email/);
+    // An inactive recipient is remembered and skipped by the next run without asking Postmark.
+    const suppressions = await stack.db.selectFrom('suppressions').select('email').where('merchant_id', '=', merchant.merchantId).orderBy('email').execute();
+    expect(suppressions.map((s) => s.email)).toEqual(['c7@example.test', 'c8@example.test']);
+    postmark.reset();
+    const again = await startRun(stack, merchant.merchantId, email);
+    expect(await waitForRun(stack, again)).toBe('completed');
+    expect(await deliveryCounts(stack, again.runId)).toMatchObject({ 'email:suppressed': 2 });
+    expect(postmark.countsByRecipient().has('c7@example.test')).toBe(false);
+  });
+
+  it('fails the run on a refused server token and records why each message was not sent', async () => {
+    const badStack = await startStack({ ...DEFAULT_CHANNELS, emailSender: createPostmarkSender({ serverToken: 'wrong', apiUrl: postmark.url }) });
+    try {
+      const m = await seedMerchant(badStack.db);
+      await seedCustomers(badStack.db, m, 20);
+      const run = await startRun(badStack, m.merchantId, email);
+      expect(await waitForRun(badStack, run)).toBe('failed');
+      expect(await deliveryCounts(badStack, run.runId)).toEqual({ 'email:failed': 20 });
+      const row = await badStack.db.selectFrom('deliveries').select('reason').where('run_id', '=', run.runId).executeTakeFirstOrThrow();
+      expect(row.reason).toBe('provider: Postmark rejected the server token');
+      const runRow = await badStack.db.selectFrom('runs').select(['status', 'error']).where('id', '=', run.runId).executeTakeFirstOrThrow();
+      expect(runRow.error).toContain('Postmark rejected the server token');
+    } finally {
+      await badStack.stop();
+    }
+  });
+
+  it('fails the run on a whole-call 422, recording each message as failed, sending none twice', async () => {
+    postmark.reset();
+    postmark.failNext(1, 422);
+    const run = await startRun(stack, merchant.merchantId, broadcastGraph({ email: { subject: 'Bad', body: 'x' } }));
+    expect(await waitForRun(stack, run)).toBe('failed');
+    const counts = await deliveryCounts(stack, run.runId);
+    expect(counts['email:failed']).toBeGreaterThan(0);
+    expect([...postmark.countsByRecipient().values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('counts the repeats when Postmark accepted a batch but its answer was lost', async () => {
+    postmark.reset();
+    postmark.acceptThenDrop(1, 'hang');
+    const run = await startRun(stack, merchant.merchantId, broadcastGraph({ email: { subject: 'Timeout', body: 'x' } }));
+    expect(await waitForRun(stack, run)).toBe('completed');
+    // (the two inactive recipients of the first test stay suppressed)
+    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 1_198, 'email:suppressed': 2 });
+    const repeated = [...postmark.countsByRecipient()].filter(([, n]) => n > 1).map(([to]) => to);
+    // The lost answer covered one batch: those customers were mailed twice, and the ledger
+    // says so (a second attempt), which is what the run's history shows.
+    expect(repeated.length).toBeGreaterThan(490);
+    expect(repeated.length).toBeLessThanOrEqual(500);
+    const secondAttempts = await stack.db
+      .selectFrom('deliveries')
+      .innerJoin('customers', 'customers.id', 'deliveries.customer_id')
+      .select('customers.email')
+      .where('run_id', '=', run.runId)
+      .where('attempts', '=', 2)
+      .execute();
+    expect(secondAttempts.map((r) => r.email).sort()).toEqual(repeated.sort());
+  });
+});
