@@ -2,6 +2,7 @@
  * Takes the run's audience snapshot: every card holder in scope enters the trigger node
  * with a seq 1..N. Runs once per run; a retry finds the snapshot taken and reuses it.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
 
@@ -21,7 +22,9 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
       .select(['member_count', 'started_at', 'status'])
       .where('id', '=', input.runId)
       .forUpdate()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    // The API deletes the row when it could not confirm the start: nothing to run then.
+    if (!run) throw ApplicationFailure.nonRetryable(`run ${input.runId} does not exist`, 'RunMissing');
     if (run.started_at !== null) return run.member_count;
     const cardFilter = input.cardId ? sql`and card_id = ${input.cardId}` : sql``;
     const inserted = await sql`

@@ -2,11 +2,11 @@
  * The delivery ledger: exactly one row per message, keyed (run, node, customer, channel).
  *
  * Protocol for a page of messages:
- *  1. `claim` inserts a `sending` row for every member that has none, stamped with the
- *     claiming activity's key, and returns the members this activity may send to: its new
- *     claims plus its own earlier claims still `sending` (a retry after a crash).
- *  2. The caller increments `attempts` (`markAttempt`) just before it calls the provider.
- *  3. `record` writes the final status of each message.
+ *  1. `claim` inserts a `sending` row (attempt 1) for every member that has none, stamped
+ *     with the claiming activity's key, and returns the members this activity may send
+ *     to: its new claims plus its own earlier claims still `sending` (a retry after a
+ *     crash or a provider error), whose attempt count it raises.
+ *  2. `record` writes the final status of each message.
  * Rows already final are never sent again, and rows claimed by another activity are left
  * to it. A provider that accepted a message and then lost its answer is the one case
  * that can repeat a message; `attempts > 1` on a sent row counts those.
@@ -35,7 +35,10 @@ export interface Outcome {
   readonly providerMessageId?: string | null;
 }
 
-/** Claims the page's messages; returns the customer ids this activity must send to. */
+/**
+ * Claims the page's messages and counts an attempt on each claimed row, in one statement;
+ * returns the customer ids this activity must now send to.
+ */
 export async function claim(
   db: Db,
   key: LedgerKey,
@@ -45,35 +48,23 @@ export async function claim(
   if (members.length === 0) return new Set();
   const ids = members.map((m) => m.customerId);
   const seqs = members.map((m) => m.seq);
-  await sql`
-    insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
-    select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, 'sending', 0, ${claimKey}, t.seq, now()
-    from unnest(${ids}::uuid[], ${seqs}::int[]) as t(customer_id, seq)
-    on conflict do nothing`.execute(db);
-  const mine = await db
-    .selectFrom('deliveries')
-    .select('customer_id')
-    .where('run_id', '=', key.runId)
-    .where('node_id', '=', key.nodeId)
-    .where('channel', '=', key.channel)
-    .where('customer_id', 'in', ids)
-    .where('status', '=', 'sending')
-    .where('claim_key', '=', claimKey)
-    .execute();
-  return new Set(mine.map((r) => r.customer_id));
-}
-
-/** Counts one more provider attempt for these messages. */
-export async function markAttempt(db: Db, key: LedgerKey, customerIds: readonly string[]): Promise<void> {
-  if (customerIds.length === 0) return;
-  await db
-    .updateTable('deliveries')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), updated_at: new Date() }))
-    .where('run_id', '=', key.runId)
-    .where('node_id', '=', key.nodeId)
-    .where('channel', '=', key.channel)
-    .where('customer_id', 'in', customerIds)
-    .execute();
+  // The update sees the table as it was before this statement, so it touches only rows an
+  // earlier attempt of this activity claimed; the insert adds the new claims.
+  const { rows } = await sql<{ customer_id: string }>`
+    with retried as (
+      update deliveries set attempts = attempts + 1, updated_at = now()
+      where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
+        and customer_id = any(${ids}::uuid[]) and status = 'sending' and claim_key = ${claimKey}
+      returning customer_id
+    ), claimed as (
+      insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
+      select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, 'sending', 1, ${claimKey}, t.seq, now()
+      from unnest(${ids}::uuid[], ${seqs}::int[]) as t(customer_id, seq)
+      on conflict do nothing
+      returning customer_id
+    )
+    select customer_id from retried union all select customer_id from claimed`.execute(db);
+  return new Set(rows.map((r) => r.customer_id));
 }
 
 /** Writes final outcomes in one statement. Only rows still `sending` change. */

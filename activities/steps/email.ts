@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { EmailStep } from '../../engine/flow/plan';
-import { claim, markAttempt, record, type Outcome } from '../deliveries/ledger';
+import { claim, record, type Outcome } from '../deliveries/ledger';
 import { createOutboxSender } from '../email/outbox-sender';
 import { renderEmail } from '../email/render';
 import { settledBeforeFailure } from '../email/postmark-sender';
@@ -33,7 +33,6 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
 
   const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
   const messages = eligible.map((r) => message(ctx, runId, step, r));
-  await markAttempt(ctx.db, key, eligible.map((r) => r.customerId));
   let results;
   try {
     results = await sender.sendBatch(messages);

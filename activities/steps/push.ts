@@ -44,7 +44,6 @@ export async function pushPage(ctx: StepContext, runId: string, step: PushStep, 
         .execute();
       withPass.forEach((r, i) => outcomes.push({ customerId: r.customerId, status: 'sent', providerMessageId: inserted[i]?.id ?? null }));
     }
-    await sql`update deliveries set attempts = 1 where run_id = ${runId} and node_id = ${step.id} and channel = 'push' and status = 'sending' and claim_key = ${ctx.claimKey}`.execute(tx);
     await record(tx, key, outcomes);
   });
 }

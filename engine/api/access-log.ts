@@ -2,6 +2,7 @@
 import { createMiddleware } from 'hono/factory';
 import { log } from '../log';
 
+/** Logs `http request` with requestId, method, path, status and durationMs. */
 export const accessLog = createMiddleware(async (c, next) => {
   const started = performance.now();
   await next();

@@ -4,13 +4,14 @@
  * answered by one handler as `{error: {code, message, details?}}`.
  */
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accessLog } from './access-log';
 import { cardsRoutes } from './cards.routes';
 import { customersRoutes } from './customers.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
-import { handleError, handleNotFound } from './errors';
+import { ApiError, handleError, handleNotFound } from './errors';
 import { eventsRoutes } from './events.routes';
 import { flowsRoutes } from './flows.routes';
 import { merchantsRoutes } from './merchants.routes';
@@ -18,6 +19,9 @@ import { outboxRoutes } from './outbox.routes';
 import { runsRoutes } from './runs.routes';
 
 export type { AppDeps } from './deps';
+
+/** Generous for 10,000 customers per call, small enough that one request cannot exhaust memory. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 /**
  * Builds the API.
@@ -30,6 +34,14 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<BaseEnv>()
     .use(requestId())
     .use(accessLog)
+    .use(
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: () => {
+          throw new ApiError('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+        },
+      }),
+    )
     .get('/healthz', async (c) => {
       const ready = await deps.readiness().catch(() => false);
       return ready ? c.json({ ok: true as const }, 200) : c.json({ ok: false as const }, 503);

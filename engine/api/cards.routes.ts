@@ -24,6 +24,7 @@ function cardJson(card: Card) {
   };
 }
 
+/** Mounted at `/v1/cards`. */
 export function cardsRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>()

@@ -39,6 +39,7 @@ const importBody = z.unknown().transform((body, ctx): unknown[] => {
 
 const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at'] as const;
 
+/** Mounted at `/v1/customers`. */
 export function customersRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>()

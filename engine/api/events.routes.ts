@@ -25,6 +25,7 @@ const eventBody = z
     path: ['customerId'],
   });
 
+/** Mounted at `/v1/events`. */
 export function eventsRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>().use(merchantAuth(db)).post('/', jsonBody(eventBody), async (c) => {

@@ -23,6 +23,7 @@ const updateFlow = z.object({ name: name.optional(), graph: flowGraphSchema.opti
 
 const latestVersion = sql<number | null>`(select max(version) from flow_versions where flow_id = flows.id)`;
 
+/** Mounted at `/v1/flows`. */
 export function flowsRoutes(deps: AppDeps) {
   const { db } = deps;
 

@@ -20,6 +20,7 @@ const createMerchant = z.object({
     .optional(),
 });
 
+/** Mounted at `/v1/merchants`; guarded by the admin token, not an API key. */
 export function merchantsRoutes(deps: AppDeps) {
   return new Hono<BaseEnv>().post('/', adminAuth(deps.adminToken), jsonBody(createMerchant), async (c) => {
     const input = c.req.valid('json');

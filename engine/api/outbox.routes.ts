@@ -11,6 +11,7 @@ import { iso } from './iso';
 
 const outboxQuery = pageQuery.extend({ channel: z.enum(['push', 'email']).optional() });
 
+/** Mounted at `/v1/outbox`. */
 export function outboxRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>().use(merchantAuth(db)).get('/', query(outboxQuery), async (c) => {

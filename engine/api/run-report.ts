@@ -5,7 +5,7 @@
 import type { Db } from '../db/database';
 import type { DeliveryStatus, Run } from '../db/schema';
 import type { Plan } from '../flow/plan';
-import { iso, isoOrNull } from './iso';
+import { iso } from './iso';
 
 /** Finished deliveries by status; `sending` rows are in flight and count in none. */
 export interface DeliveryCounts {
@@ -26,7 +26,7 @@ export function addCount(counts: DeliveryCounts, status: DeliveryStatus | string
   if (status === 'sent' || status === 'failed' || status === 'suppressed' || status === 'skipped') counts[status] += n;
 }
 
-/** The run as the API answers it, without counts. */
+/** The run as the API answers it, without counts; `sendAt`, `finishedAt`, `error` only when set. */
 export function runJson(run: Run) {
   return {
     id: run.id,
@@ -34,11 +34,11 @@ export function runJson(run: Run) {
     version: run.version,
     workflowId: run.workflow_id,
     status: run.status,
-    sendAt: isoOrNull(run.send_at),
     createdAt: iso(run.created_at),
     startedAt: iso(run.started_at ?? run.created_at),
-    finishedAt: isoOrNull(run.finished_at),
-    error: run.error,
+    ...(run.send_at !== null ? { sendAt: iso(run.send_at) } : {}),
+    ...(run.finished_at !== null ? { finishedAt: iso(run.finished_at) } : {}),
+    ...(run.error !== null ? { error: run.error } : {}),
   };
 }
 

@@ -25,6 +25,7 @@ async function findRun(db: Db, merchantId: string, rawId: string | undefined) {
   return run;
 }
 
+/** Mounted at `/v1/runs`. */
 export function runsRoutes(deps: AppDeps) {
   const { db, launcher } = deps;
   return new Hono<MerchantEnv>()

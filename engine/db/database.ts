@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { log } from '../log';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -24,6 +25,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export async function openDatabase(options: DatabaseOptions): Promise<Db> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection dropped by the server (a restart, a terminated backend) must not
+    // crash the process: the pool replaces it on the next query.
+    pool.on('error', (err) => log.warn('idle database connection failed', { err }));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   if (!options.pgliteDir) throw new Error('openDatabase needs a url or a pgliteDir');

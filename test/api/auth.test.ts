@@ -185,3 +185,16 @@ describe('cards', () => {
     expect((await m.call('GET', '/v1/cards')).body.items).toHaveLength(2);
   });
 });
+
+describe('body size', () => {
+  it('answers 413 for a body over the limit', async () => {
+    const { MAX_BODY_BYTES } = await import('../../engine/api/app');
+    const res = await h.app.request('/v1/cards', {
+      method: 'POST',
+      headers: { 'Content-Length': String(MAX_BODY_BYTES + 1), Authorization: 'Bearer x' },
+      body: 'x',
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+});

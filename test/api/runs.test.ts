@@ -26,7 +26,13 @@ async function publishedFlow(
 async function insertRun(
   flowId: string,
   status: RunStatus,
-  fields: { member_count?: number; created_at?: string } = {},
+  fields: {
+    member_count?: number;
+    created_at?: string;
+    started_at?: string;
+    finished_at?: string;
+    error?: string;
+  } = {},
 ) {
   const id = randomUUID();
   await h.db
@@ -157,9 +163,9 @@ describe('run reports', () => {
       workflowId: `run-${runId}`,
       status: 'running',
       startedAt: expect.any(String),
-      finishedAt: null,
-      error: null,
     });
+    expect(res.body).not.toHaveProperty('finishedAt');
+    expect(res.body).not.toHaveProperty('error');
     expect(res.body.counts).toEqual({ members: 4, sent: 2, failed: 1, suppressed: 1, skipped: 1 });
     expect(res.body.steps).toEqual({
       push: { entered: 4, sent: 2, failed: 1, suppressed: 0, skipped: 0 },
@@ -179,6 +185,22 @@ describe('run reports', () => {
     const next = await m.call('GET', `/v1/runs?flowId=${flowId}&limit=1&cursor=${paged.body.nextCursor}`);
     expect([paged.body.items[0].id, next.body.items[0].id]).toEqual([newer, older]);
     expect(next.body.nextCursor).toBeUndefined();
+  });
+
+  it('shows when a run finished and why it failed', async () => {
+    const flowId = await publishedFlow(m);
+    const runId = await insertRun(flowId, 'failed', {
+      started_at: '2025-01-01T10:00:00Z',
+      finished_at: '2025-01-01T10:05:00Z',
+      error: 'audience query timed out',
+    });
+    const res = await m.call('GET', `/v1/runs/${runId}`);
+    expect(res.body).toMatchObject({
+      status: 'failed',
+      startedAt: '2025-01-01T10:00:00.000Z',
+      finishedAt: '2025-01-01T10:05:00.000Z',
+      error: 'audience query timed out',
+    });
   });
 
   it('answers 409 when cancelling a finished run', async () => {

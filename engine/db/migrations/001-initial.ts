@@ -174,6 +174,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', now)
     .addUniqueConstraint('vouchers_one_per_step', ['run_id', 'node_id', 'customer_id'])
     .execute();
+  // Messages look up "the newest voucher of this run for this customer".
+  await db.schema.createIndex('vouchers_run_customer').on('vouchers').columns(['run_id', 'customer_id', 'created_at']).execute();
 
   await db.schema
     .createTable('suppressions')
