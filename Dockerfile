@@ -12,7 +12,7 @@ WORKDIR /app
 
 # Dependencies first, for layer caching. tsx is a runtime dependency (the engine runs from source).
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm install --omit=dev && npm cache clean --force
 
 COPY . .
 RUN mkdir -p /app/.data && chown node:node /app/.data
