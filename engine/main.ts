@@ -4,6 +4,7 @@
  * the data directory, on Postgres from DATABASE_URL or an embedded PGlite database.
  * STAMPFLOW_ROLE=api|worker runs one half, for production (see docker-compose.yml).
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -17,7 +18,7 @@ import { seedDemo } from './seed';
 import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
 import { createRunLauncher } from './temporal/run-launcher';
-import { createWorker, installRuntimeLogger } from './temporal/worker';
+import { bundleInChildProcess, createWorker, installRuntimeLogger } from './temporal/worker';
 
 type Stop = () => Promise<void>;
 
@@ -79,7 +80,9 @@ async function startWorker(config: Config, db: Db, address: string, stops: Stop[
   const emailSender = config.postmarkServerToken
     ? createPostmarkSender({ serverToken: config.postmarkServerToken, apiUrl: config.postmarkApiUrl })
     : undefined;
+  const workflowBundle = await bundleInChildProcess();
   const { worker, connection } = await createWorker({
+    workflowBundle,
     address,
     namespace: config.temporalNamespace,
     db,
@@ -89,6 +92,7 @@ async function startWorker(config: Config, db: Db, address: string, stops: Stop[
       broadcastStream: config.postmarkBroadcastStream,
     },
   });
+  rmSync(workflowBundle.codePath, { force: true }); // the worker has read it
   const running = worker.run().catch((err: unknown) => {
     log.error('worker stopped', { err });
     process.exitCode = 1;

@@ -1,49 +1,59 @@
 /**
  * Push step: the wallet pass gets the new lock-screen message and a new update tag, and
  * the message is captured in the outbox (APNs and Google Wallet calls come with their own
- * issue). Everything for a page happens in one transaction, so a push is recorded exactly
- * once even when the activity is retried.
+ * issue). A page is one transaction whose delivery rows are written final at once: the
+ * insert that claims a message is the record that it was sent, so a retried page can
+ * neither lose nor repeat a push.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { PushStep } from '../../engine/flow/plan';
-import { claim, record, type Outcome } from '../deliveries/ledger';
 import type { StepContext } from './context';
 import type { RecipientRow } from './members';
 
 export async function pushPage(ctx: StepContext, runId: string, step: PushStep, recipients: readonly RecipientRow[]): Promise<void> {
-  const key = { runId, nodeId: step.id, channel: 'push' as const };
+  if (recipients.length === 0) return;
+  const withPass = recipients.filter((r) => r.passSerial !== null);
+  const noPass = recipients.filter((r) => r.passSerial === null);
   await ctx.db.transaction().execute(async (tx) => {
-    const mine = await claim(tx, key, recipients, ctx.claimKey);
-    const todo = recipients.filter((r) => mine.has(r.customerId));
-    const withPass = todo.filter((r) => r.passSerial !== null);
-    const outcomes: Outcome[] = todo
-      .filter((r) => r.passSerial === null)
-      .map((r) => ({ customerId: r.customerId, status: 'skipped', reason: 'no_pass' }));
-    if (withPass.length > 0) {
-      const ids = withPass.map((r) => r.customerId);
-      const codes = withPass.map((r) => r.voucherCode);
+    if (noPass.length > 0) {
       await sql`
-        update passes p
-        set message = ${step.text}, voucher_code = coalesce(v.code, p.voucher_code),
-            update_tag = p.update_tag + 1, updated_at = now()
-        from unnest(${ids}::uuid[], ${codes}::text[]) as v(customer_id, code)
-        where p.customer_id = v.customer_id`.execute(tx);
-      const inserted = await tx
-        .insertInto('outbox')
-        .values(
-          withPass.map((r) => ({
-            merchant_id: ctx.merchant.id,
-            channel: 'push' as const,
-            recipient: r.passSerial ?? '',
-            subject: null,
-            body: step.text,
-            payload: JSON.stringify({ runId, nodeId: step.id, customerId: r.customerId, serialNumber: r.passSerial, voucherCode: r.voucherCode }),
-          })),
-        )
-        .returning('id')
-        .execute();
-      withPass.forEach((r, i) => outcomes.push({ customerId: r.customerId, status: 'sent', providerMessageId: inserted[i]?.id ?? null }));
+        insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
+        select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped', 'no_pass', 1, t.seq, now()
+        from unnest(${noPass.map((r) => r.customerId)}::uuid[], ${noPass.map((r) => r.seq)}::int[]) as t(customer_id, seq)
+        on conflict do nothing`.execute(tx);
     }
-    await record(tx, key, outcomes);
+    if (withPass.length === 0) return;
+    const outboxIds = withPass.map(() => randomUUID());
+    const { rows } = await sql<{ customer_id: string }>`
+      insert into deliveries (run_id, node_id, customer_id, channel, status, provider_message_id, attempts, seq, updated_at)
+      select ${runId}, ${step.id}, t.customer_id, 'push', 'sent', 'outbox:' || t.outbox_id, 1, t.seq, now()
+      from unnest(${withPass.map((r) => r.customerId)}::uuid[], ${withPass.map((r) => r.seq)}::int[], ${outboxIds}::uuid[])
+        as t(customer_id, seq, outbox_id)
+      on conflict do nothing
+      returning customer_id`.execute(tx);
+    const claimed = new Set(rows.map((r) => r.customer_id));
+    const todo = withPass.map((r, i) => ({ r, outboxId: outboxIds[i] ?? '' })).filter(({ r }) => claimed.has(r.customerId));
+    if (todo.length === 0) return;
+    await sql`
+      update passes p
+      set message = ${step.text}, voucher_code = coalesce(v.code, p.voucher_code),
+          update_tag = p.update_tag + 1, updated_at = now()
+      from unnest(${todo.map(({ r }) => r.customerId)}::uuid[], ${todo.map(({ r }) => r.voucherCode)}::text[]) as v(customer_id, code)
+      where p.customer_id = v.customer_id`.execute(tx);
+    await tx
+      .insertInto('outbox')
+      .values(
+        todo.map(({ r, outboxId }) => ({
+          id: outboxId,
+          merchant_id: ctx.merchant.id,
+          channel: 'push' as const,
+          recipient: r.passSerial ?? '',
+          subject: null,
+          body: step.text,
+          payload: JSON.stringify({ runId, nodeId: step.id, customerId: r.customerId, voucherCode: r.voucherCode }),
+        })),
+      )
+      .execute();
   });
 }

@@ -137,7 +137,6 @@ export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'suppressed' | 'ski
 
 /** Exactly one row per message: unique (run_id, node_id, customer_id, channel). */
 export interface DeliveriesTable {
-  id: Generated<string>;
   run_id: string;
   node_id: string;
   customer_id: string;

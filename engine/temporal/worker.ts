@@ -2,8 +2,22 @@
  * Builds the Temporal worker: the run workflow (bundled from `workflows/`) and the
  * activities wired to the database and the channels.
  */
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkflowBundle } from '@temporalio/worker';
+import { promisify } from 'node:util';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type LogLevel,
+  type WorkflowBundle,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { log } from '../log';
 import { TASK_QUEUE } from './run-launcher';
@@ -15,12 +29,24 @@ export interface WorkerOptions extends ActivityDeps {
   readonly namespace?: string;
   readonly taskQueue?: string;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles at start. */
-  readonly workflowBundle?: WorkflowBundle;
+  readonly workflowBundle?: WorkflowBundleOption;
 }
 
 /** Bundles the workflow code once, for processes that start several workers. */
 export function bundleWorkflows(): Promise<WorkflowBundle> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+}
+
+/**
+ * Bundles the workflow code in a child process into `dir`, so that webpack (a few hundred
+ * MB at its peak) never inflates the long-running worker's memory.
+ */
+export async function bundleInChildProcess(dir = tmpdir()): Promise<{ codePath: string }> {
+  mkdirSync(dir, { recursive: true });
+  const codePath = join(dir, `stampflow-workflows-${process.pid}.js`);
+  const cli = fileURLToPath(new URL('./bundle-cli.ts', import.meta.url));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, codePath], { maxBuffer: 16 * 1024 * 1024 });
+  return { codePath };
 }
 
 /** Connects and creates (does not run) a worker. Call `worker.run()`, then `shutdown()`. */
