@@ -20,6 +20,17 @@ export function muteInfoLogs(): void {
   vi.spyOn(log, 'info').mockImplementation(() => undefined);
 }
 
+/**
+ * Stops the stack. The pool is closed first and given a moment: pg's Pool.end() resolves
+ * before its clients have said goodbye, and DROP DATABASE … WITH (FORCE) would cut them off.
+ */
+export async function stopStack(stack: Stack | undefined): Promise<void> {
+  if (!stack) return;
+  await stack.db.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  await stack.stop(); // its second destroy() is a no-op
+}
+
 export interface Answer<T> {
   readonly status: number;
   readonly body: T;
@@ -121,7 +132,9 @@ export async function createMerchant(app: App, name = 'E2E Café'): Promise<Merc
 export async function importCustomers(m: Merchant, rows: readonly object[]): Promise<Map<string, Customer>> {
   const result = ok(await m.api.post<{ created: number; errors: unknown[] }>('/v1/customers', { customers: rows }), 201);
   if (result.errors.length > 0 || result.created !== rows.length) throw new Error(`import: ${JSON.stringify(result)}`);
-  const all = await allPages<Customer>(m.api, '/v1/customers', 1000);
+  // Pages of 250: rows written in one transaction share created_at, so this walks the tie-breaker too.
+  const all = await allPages<Customer>(m.api, '/v1/customers', 250);
+  if (new Set(all.map((c) => c.id)).size !== all.length) throw new Error('GET /v1/customers repeated a customer');
   return new Map(all.map((c) => [c.externalId ?? c.id, c]));
 }
 

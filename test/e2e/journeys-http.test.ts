@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph, type Graph } from '../support/graphs';
 import { startStack, type Stack } from '../support/stack';
 import {
-  createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, pollRun, publishedFlow, runDeliveries, startRun, step, waitForStatus,
+  createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, stopStack, pollRun, publishedFlow, runDeliveries, startRun, step, waitForStatus,
   type App, type Customer, type ErrorBody, type Merchant, type OutboxMessage, type Page, type RunReport,
 } from './http';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   stack = await startStack();
   app = e2eApp(stack);
 });
-afterAll(async () => stack?.stop());
+afterAll(() => stopStack(stack));
 
 const FINAL = ['completed', 'failed', 'cancelled'] as const;
 
