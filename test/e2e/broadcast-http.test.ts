@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
 import { startStack, type Stack } from '../support/stack';
 import {
-  allPages, createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, stopStack, publishedFlow, runDeliveries, startRun, step, waitForStatus,
+  allPages, createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, publishedFlow, runDeliveries, startRun, step, stopStack, waitForStatus,
   type App, type Customer, type Delivery, type ErrorBody, type Merchant, type OutboxMessage, type Page, type RunReport,
 } from './http';
 
@@ -154,27 +154,6 @@ describe('vouchers in a broadcast', () => {
     });
     expect(new Set(codes).size).toBe(n);
     expect(before.size).toBe(n);
-  });
-});
-
-describe('card scope', () => {
-  it('reaches only the holders of the chosen card', async () => {
-    const m = await createMerchant(app, 'Two Cards');
-    const bakery = ok(await m.api.post<{ id: string }>('/v1/cards', { name: 'Bakery card', stampsRequired: 8, reward: 'Free bread' }), 201);
-    const rows = [
-      ...Array.from({ length: 12 }, (_, i) => ({ externalId: `a-${i}`, name: `A ${i}`, cardId: m.cardId })),
-      ...Array.from({ length: 7 }, (_, i) => ({ externalId: `b-${i}`, name: `B ${i}`, cardId: bakery.id })),
-    ];
-    const byExt = await importCustomers(m, rows);
-    const bakeryIds = rows.filter((r) => r.cardId === bakery.id).map((r) => byExt.get(r.externalId)?.id).sort();
-
-    const scoped = await startRun(m, await publishedFlow(m, broadcastGraph({ cardId: bakery.id, push: 'Fresh bread!' })));
-    const run = await waitForStatus(app, m.key, scoped.runId, FINAL);
-    expect(run.counts).toEqual({ members: 7, sent: 7, skipped: 0, failed: 0, suppressed: 0 });
-    expect((await runDeliveries(m, scoped.runId)).map((d) => d.customerId).sort()).toEqual(bakeryIds);
-
-    const everyone = await startRun(m, await publishedFlow(m, broadcastGraph({ push: 'Hello all' })));
-    expect((await waitForStatus(app, m.key, everyone.runId, FINAL)).counts).toMatchObject({ members: 19, sent: 19 });
   });
 });
 
