@@ -59,6 +59,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('customers_merchant_external', ['merchant_id', 'external_id'])
     .execute();
   await db.schema.createIndex('customers_merchant_card').on('customers').columns(['merchant_id', 'card_id']).execute();
+  // Audience pages walk one merchant's customers in id order (keyset paging, snapshots).
+  await db.schema.createIndex('customers_merchant_id').on('customers').columns(['merchant_id', 'id']).execute();
   await db.schema
     .createIndex('customers_merchant_last_visit')
     .on('customers')
