@@ -16,6 +16,8 @@ import type { Figure } from './figures';
 export const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 100_000);
 export const GRAPH = broadcastGraph({ push: "Coffee's waiting ☕", email: { subject: 'Coffee time, {{customer.name}}', body: 'Your {{card.name}} misses you: {{stampsLeft}} stamps to go.' } });
 
+export const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+
 /** Recipients per second of the last engine run, for `naive` to compare against. */
 export let lastRate: number | undefined;
 
@@ -26,6 +28,8 @@ export async function run(): Promise<Figure[]> {
     TEMPORAL_ADDRESS: env.temporalAddress,
     POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN,
     POSTMARK_API_URL: env.postmark.url,
+    // The production worker's heap setting (docker-compose.yml).
+    NODE_OPTIONS: WORKER_NODE_OPTIONS,
   });
   const connection = await Connection.connect({ address: env.temporalAddress });
   try {

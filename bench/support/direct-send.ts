@@ -1,6 +1,6 @@
 /**
  * The baseline: what a direct script does for the same broadcast — page through the card
- * holders, update their passes, send the emails in batches of 500 through the same
+ * holders, update their passes (and capture the push in the outbox), send the emails in batches of 500 through the same
  * Postmark client — from one process, four pages in flight, with no workflow and no
  * delivery ledger. Returns recipients per second.
  */
@@ -21,7 +21,13 @@ export async function sendDirect(env: BenchEnv, recipients: number): Promise<num
     while (next < ids.length) {
       const page = ids.slice(next, next + PAGE);
       next += PAGE;
+      // The push itself: the pass update plus the outbox entry (the push channel without
+      // wallet credentials), as the engine does — minus the ledger and the workflow.
       await sql`update passes set message = ${'Direct ☕'}, update_tag = update_tag + 1, updated_at = now() where customer_id = any(${page}::uuid[])`.execute(env.db);
+      await sql`
+        insert into outbox (merchant_id, channel, recipient, body, payload)
+        select ${env.merchant.merchantId}, 'push', p.serial_number, ${'Direct ☕'}, jsonb_build_object('customerId', p.customer_id)
+        from passes p where p.customer_id = any(${page}::uuid[])`.execute(env.db);
       const people = await env.db
         .selectFrom('customers')
         .innerJoin('cards', 'cards.id', 'customers.card_id')
