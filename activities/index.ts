@@ -6,10 +6,12 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../engine/db/database';
+import type { Step } from '../engine/flow/plan';
 import { snapshotAudience, type SnapshotInput } from './audience/snapshot';
 import { finishRun, type FinishInput } from './runs/run-status';
 import type { ChannelConfig, StepContext } from './steps/context';
-import { processStepRange, type OutcomeCounts, type RunnableStep } from './steps/process-step';
+import type { MemberGroup } from './steps/members';
+import { processStepRange, type OutcomeCounts } from './steps/process-step';
 
 export interface ActivityDeps {
   readonly db: Db;
@@ -19,7 +21,9 @@ export interface ActivityDeps {
 export interface ProcessStepInput {
   readonly runId: string;
   readonly merchantId: string;
-  readonly step: RunnableStep;
+  readonly step: Step;
+  /** The members the step works on: the snapshot or a segment outcome before it. */
+  readonly group: MemberGroup;
   /** Inclusive. */
   readonly fromSeq: number;
   /** Exclusive. */
@@ -46,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
         merchant: { id: merchant.id, name: merchant.name, timezone: merchant.timezone, emailFrom: merchant.email_from },
         claimKey: `${info.workflowExecution?.workflowId ?? 'local'}/${info.activityId}`,
       };
-      return processStepRange(ctx, input.runId, input.step, input.fromSeq, input.toSeq);
+      return processStepRange(ctx, { runId: input.runId, group: input.group }, input.step, input.fromSeq, input.toSeq);
     },
 
     async finishRun(input: FinishInput): Promise<void> {

@@ -14,8 +14,8 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { RunActivities } from '../activities';
-import type { RunnableStep } from '../activities/steps/process-step';
-import type { Plan } from '../engine/flow/plan';
+import type { MemberGroup } from '../activities/steps/members';
+import type { Plan, Step } from '../engine/flow/plan';
 import type { RunWorkflowInput } from '../engine/temporal/run-launcher';
 
 /** Members per activity call; the activity works through them in pages of 500. */
@@ -48,8 +48,8 @@ export async function runFlow(input: RunWorkflowInput): Promise<RunResult> {
       cardId: plan.trigger.cardId,
     });
     log.info('run started', { runId, members });
-    const trigger: RunnableStep = { kind: 'trigger', id: plan.triggerNodeId, next: { next: plan.entry } };
-    await runStep(input, trigger, members);
+    const snapshot: MemberGroup = { nodeId: plan.triggerNodeId, outcome: null };
+    if (members > 0) await Promise.all(plan.entry.map((id) => runStep(input, stepOf(plan, id), snapshot, members)));
     await finishRun({ runId, status: 'completed' });
     return { members };
   } catch (err) {
@@ -69,25 +69,30 @@ async function waitUntilSendAt(plan: Plan): Promise<void> {
   if (delay > 0) await sleep(delay);
 }
 
-/** Runs a step over its whole group, then its successors (each outcome that has members). */
-async function runStep(input: RunWorkflowInput, step: RunnableStep, members: number): Promise<void> {
+/**
+ * Runs a step over its whole group, then its successors (each outcome that has members).
+ * A segment's outcomes become the groups of the steps after it; any other step hands its
+ * own group on.
+ */
+async function runStep(input: RunWorkflowInput, step: Step, group: MemberGroup, members: number): Promise<void> {
   if (step.kind === 'wait') await sleep(step.durationMs);
   const counts: Record<string, number> = {};
   const ranges: Array<[number, number]> = [];
   for (let from = 1; from <= members; from += CHUNK_SIZE) ranges.push([from, Math.min(from + CHUNK_SIZE, members + 1)]);
   await inBatches(ranges, CHUNKS_IN_FLIGHT, async ([fromSeq, toSeq]) => {
-    const got = await processStep({ runId: input.runId, merchantId: input.merchantId, step, fromSeq, toSeq });
+    const got = await processStep({ runId: input.runId, merchantId: input.merchantId, step, group, fromSeq, toSeq });
     for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
   });
   const next: Promise<void>[] = [];
   for (const [outcome, targets] of Object.entries(step.next)) {
     if (!counts[outcome]) continue;
-    for (const id of targets) next.push(runStep(input, stepOf(input.plan, id), members));
+    const nextGroup = step.kind === 'segment' ? { nodeId: step.id, outcome } : group;
+    for (const id of targets) next.push(runStep(input, stepOf(input.plan, id), nextGroup, members));
   }
   await Promise.all(next);
 }
 
-function stepOf(plan: Plan, id: string): RunnableStep {
+function stepOf(plan: Plan, id: string): Step {
   const step = plan.steps[id];
   if (!step) throw ApplicationFailure.nonRetryable(`plan has no step ${id}`, 'InvalidPlan');
   return step;

@@ -33,6 +33,10 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
       from customers where merchant_id = ${input.merchantId} ${cardFilter}`.execute(tx);
     const members = Number(inserted.numAffectedRows ?? 0n);
     await tx
+      .insertInto('run_step_pages')
+      .values({ run_id: input.runId, node_id: input.triggerNodeId, group_key: '', from_seq: 1, entered: members })
+      .execute();
+    await tx
       .updateTable('runs')
       .set({ member_count: members, started_at: new Date(), status: 'running' })
       .where('id', '=', input.runId)

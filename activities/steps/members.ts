@@ -1,6 +1,7 @@
 /**
- * Loads one page of a step's group: the members who entered a node, by seq range,
- * with what the steps need to know about each customer.
+ * Loads one page of a step's group, by seq range, with what the steps need to know about
+ * each customer. A group is the audience snapshot (rows at the trigger) or one outcome of
+ * a segment (rows at the segment): every step reads the group of the path it is on.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
@@ -28,9 +29,20 @@ export interface RecipientRow extends MemberRow {
   readonly voucherCode: string | null;
 }
 
+/** Rows of `run_step_members` at `nodeId`, only those with `outcome` when it is set. */
+export interface MemberGroup {
+  readonly nodeId: string;
+  readonly outcome: string | null;
+}
+
+/** A stable name for a group, for counting what each step read. */
+export function groupKey(group: MemberGroup): string {
+  return `${group.nodeId}:${group.outcome ?? ''}`;
+}
+
 export interface PageRef {
   readonly runId: string;
-  readonly nodeId: string;
+  readonly group: MemberGroup;
   /** Inclusive. */
   readonly fromSeq: number;
   /** Exclusive. */
@@ -39,21 +51,21 @@ export interface PageRef {
 
 /** The members of a page, without customer details (enough to forward them). */
 export async function loadMembers(db: Db, page: PageRef): Promise<MemberRow[]> {
-  const rows = await db
+  let query = db
     .selectFrom('run_step_members')
     .select(['seq', 'customer_id', 'outcome'])
     .where('run_id', '=', page.runId)
-    .where('node_id', '=', page.nodeId)
+    .where('node_id', '=', page.group.nodeId)
     .where('seq', '>=', page.fromSeq)
-    .where('seq', '<', page.toSeq)
-    .orderBy('seq')
-    .execute();
+    .where('seq', '<', page.toSeq);
+  if (page.group.outcome !== null) query = query.where('outcome', '=', page.group.outcome);
+  const rows = await query.orderBy('seq').execute();
   return rows.map((r) => ({ seq: r.seq, customerId: r.customer_id, outcome: r.outcome }));
 }
 
 /** The members of a page with their customer, card, pass and newest voucher of this run. */
 export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRow[]> {
-  const rows = await db
+  let query = db
     .selectFrom('run_step_members as m')
     .innerJoin('customers as c', 'c.id', 'm.customer_id')
     .innerJoin('cards as k', 'k.id', 'c.card_id')
@@ -80,11 +92,11 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
       ),
     )
     .where('m.run_id', '=', page.runId)
-    .where('m.node_id', '=', page.nodeId)
+    .where('m.node_id', '=', page.group.nodeId)
     .where('m.seq', '>=', page.fromSeq)
-    .where('m.seq', '<', page.toSeq)
-    .orderBy('m.seq')
-    .execute();
+    .where('m.seq', '<', page.toSeq);
+  if (page.group.outcome !== null) query = query.where('m.outcome', '=', page.group.outcome);
+  const rows = await query.orderBy('m.seq').execute();
   return rows.map((r) => ({
     seq: r.seq,
     customerId: r.customer_id,

@@ -1,26 +1,18 @@
 /**
- * Runs one step of a plan over a seq range of its group, page by page: does the step's
- * work for each page, then forwards the page's members to the step's successors.
- * Everything is idempotent per page, so a retried activity (after a crash, a timeout or
- * a provider error) picks up where the last attempt stopped without doubling anything.
+ * Runs one step of a plan over a seq range of its group, page by page, and counts what
+ * entered it. Everything is idempotent per page, so a retried activity (after a crash, a
+ * timeout or a provider error) picks up where the last attempt stopped without doubling
+ * anything.
  */
 import { heartbeat } from '@temporalio/activity';
+import { sql } from 'kysely';
 import type { Step } from '../../engine/flow/plan';
-import { decideSegment } from './segment';
-import { emailPage } from './email';
-import { forwardMembers } from './forward';
-import { loadMembers, loadRecipients, type MemberRow, type PageRef } from './members';
-import { pushPage } from './push';
-import { issueVouchers } from './voucher';
 import type { StepContext } from './context';
-
-/** The trigger takes part as a step that only forwards the audience to the entry steps. */
-export interface TriggerStep {
-  readonly kind: 'trigger';
-  readonly id: string;
-  readonly next: { readonly next: readonly string[] };
-}
-export type RunnableStep = Step | TriggerStep;
+import { emailPage } from './email';
+import { groupKey, loadMembers, loadRecipients, type MemberRow, type PageRef } from './members';
+import { pushPage } from './push';
+import { decideSegment } from './segment';
+import { issueVouchers } from './voucher';
 
 export const PAGE_SIZE = 500;
 
@@ -29,52 +21,65 @@ export type OutcomeCounts = Record<string, number>;
 
 export async function processStepRange(
   ctx: StepContext,
-  runId: string,
-  step: RunnableStep,
+  page: Omit<PageRef, 'fromSeq' | 'toSeq'>,
+  step: Step,
   fromSeq: number,
   toSeq: number,
 ): Promise<OutcomeCounts> {
   const counts: OutcomeCounts = {};
   for (let from = fromSeq; from < toSeq; from += PAGE_SIZE) {
-    const page: PageRef = { runId, nodeId: step.id, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
-    const members = await processPage(ctx, step, page);
-    for (const [outcome, targets] of Object.entries(step.next)) {
-      const taking = step.kind === 'segment' ? members.filter((m) => m.outcome === outcome) : members;
-      if (taking.length === 0) continue;
-      counts[outcome] = (counts[outcome] ?? 0) + taking.length;
-      await forwardMembers(ctx.db, page, targets, step.kind === 'segment' ? outcome : null);
-    }
-    heartbeat({ nextSeq: page.toSeq });
+    const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
+    const { entered, outcomes } = await processPage(ctx, step, ref);
+    for (const m of outcomes) counts[m.outcome ?? 'next'] = (counts[m.outcome ?? 'next'] ?? 0) + 1;
+    if (entered > 0) await recordEntered(ctx, step.id, ref, entered);
+    heartbeat({ nextSeq: ref.toSeq });
   }
   return counts;
 }
 
-/** Does the step's own work for one page; returns the page's members (with outcomes). */
-async function processPage(ctx: StepContext, step: RunnableStep, page: PageRef): Promise<readonly MemberRow[]> {
+/**
+ * Does the step's work for one page. Returns how many members entered and, for each, the
+ * outcome they leave by (a segment's decision; null for the single `next`).
+ */
+async function processPage(
+  ctx: StepContext,
+  step: Step,
+  page: PageRef,
+): Promise<{ entered: number; outcomes: ReadonlyArray<{ outcome: string | null }> }> {
+  const leaveByNext = (members: readonly MemberRow[]) => ({ entered: members.length, outcomes: members.map(() => ({ outcome: null })) });
   switch (step.kind) {
-    case 'trigger':
     case 'wait':
-      return loadMembers(ctx.db, page);
+      return leaveByNext(await loadMembers(ctx.db, page));
     case 'voucher': {
       const members = await loadMembers(ctx.db, page);
       await issueVouchers(ctx, page.runId, step, members);
-      return members;
+      return leaveByNext(members);
     }
-    case 'segment':
-      return decideSegment(ctx, page, step);
+    case 'segment': {
+      const decided = await decideSegment(ctx, page, step);
+      return { entered: decided.length, outcomes: decided };
+    }
     case 'push': {
       const recipients = await loadRecipients(ctx.db, page);
       await pushPage(ctx, page.runId, step, recipients);
-      return recipients;
+      return leaveByNext(recipients);
     }
     case 'email': {
       const recipients = await loadRecipients(ctx.db, page);
       await emailPage(ctx, page.runId, step, recipients);
-      return recipients;
+      return leaveByNext(recipients);
     }
     default: {
       const unknown: never = step;
       throw new Error(`unknown step kind in ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** One row per page and group: a retried page counts once. */
+async function recordEntered(ctx: StepContext, nodeId: string, page: PageRef, entered: number): Promise<void> {
+  await sql`
+    insert into run_step_pages (run_id, node_id, group_key, from_seq, entered)
+    values (${page.runId}, ${nodeId}, ${groupKey(page.group)}, ${page.fromSeq}, ${entered})
+    on conflict do nothing`.execute(ctx.db);
 }

@@ -1,6 +1,7 @@
 /**
- * Segment step: decides `match` or `else` for each member once and records it, so a
- * retried page forwards members exactly as the first attempt decided.
+ * Segment step: decides `match` or `else` for each member of its group once and records
+ * the decision as the segment's own group rows, which the steps after it read. A retried
+ * page keeps the first decision.
  */
 import { sql } from 'kysely';
 import type { SegmentStep } from '../../engine/flow/plan';
@@ -10,20 +11,22 @@ import { loadRecipients, type MemberRow, type PageRef } from './members';
 
 export async function decideSegment(ctx: StepContext, page: PageRef, step: SegmentStep): Promise<MemberRow[]> {
   const recipients = await loadRecipients(ctx.db, page);
-  const now = new Date();
-  const undecided = recipients.filter((r) => r.outcome === null);
-  if (undecided.length > 0) {
-    const seqs = undecided.map((r) => r.seq);
-    const outcomes = undecided.map((r) => (matchesSegment(step, r, now, ctx.merchant.timezone) ? 'match' : 'else'));
+  if (recipients.length > 0) {
+    const now = new Date();
+    const seqs = recipients.map((r) => r.seq);
+    const ids = recipients.map((r) => r.customerId);
+    const outcomes = recipients.map((r) => (matchesSegment(step, r, now, ctx.merchant.timezone) ? 'match' : 'else'));
     await sql`
-      update run_step_members m set outcome = v.outcome
-      from unnest(${seqs}::int[], ${outcomes}::text[]) as v(seq, outcome)
-      where m.run_id = ${page.runId} and m.node_id = ${page.nodeId} and m.seq = v.seq and m.outcome is null`.execute(ctx.db);
+      insert into run_step_members (run_id, node_id, seq, customer_id, outcome)
+      select ${page.runId}, ${step.id}, v.seq, v.customer_id, v.outcome
+      from unnest(${seqs}::int[], ${ids}::uuid[], ${outcomes}::text[]) as v(seq, customer_id, outcome)
+      on conflict do nothing`.execute(ctx.db);
   }
-  // Read back: the stored decision wins over this attempt's.
+  // Read back: a decision recorded by an earlier attempt wins over this one.
   const decided = await sql<{ seq: number; customer_id: string; outcome: string }>`
     select seq, customer_id, outcome from run_step_members
-    where run_id = ${page.runId} and node_id = ${page.nodeId} and seq >= ${page.fromSeq} and seq < ${page.toSeq}
+    where run_id = ${page.runId} and node_id = ${step.id}
+      and seq = any(${recipients.map((r) => r.seq)}::int[])
     order by seq`.execute(ctx.db);
   return decided.rows.map((r) => ({ seq: r.seq, customerId: r.customer_id, outcome: r.outcome }));
 }

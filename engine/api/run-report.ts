@@ -52,8 +52,8 @@ export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
       .groupBy(['node_id', 'status'])
       .execute(),
     db
-      .selectFrom('run_step_members')
-      .select(['node_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .selectFrom('run_step_pages')
+      .select(['node_id', (eb) => eb.fn.sum<number>('entered').as('n')])
       .where('run_id', '=', run.id)
       .groupBy('node_id')
       .execute(),

@@ -119,10 +119,12 @@ export interface RunsTable {
 }
 
 /**
- * Where each member of a run is: one row per (run, node, customer) the member entered.
- * `seq` is the member's position in the run's audience snapshot (1..member_count), so
- * activities can split any step's group into seq ranges and process them in parallel.
- * `outcome` records a segment's decision once, so a retried activity decides the same way.
+ * The groups a run's steps work on: the audience snapshot (rows at the trigger node) and
+ * each segment's decisions (rows at the segment node, with `outcome`). Steps between two
+ * of those read the group before them, so a linear path writes no rows per member.
+ * `seq` is the member's position in the snapshot (1..member_count), so activities can split
+ * any group into seq ranges and process them in parallel. `outcome` is recorded once, so a
+ * retried activity decides the same way.
  */
 export interface RunStepMembersTable {
   run_id: string;
@@ -130,6 +132,16 @@ export interface RunStepMembersTable {
   seq: number;
   customer_id: string;
   outcome: string | null;
+}
+
+/** Members who entered a step, one row per processed page of one group. */
+export interface RunStepPagesTable {
+  run_id: string;
+  node_id: string;
+  /** The group the step read (`<node>:<outcome>`), so a step reached twice counts each path. */
+  group_key: string;
+  from_seq: number;
+  entered: number;
 }
 
 export type DeliveryChannel = 'push' | 'email';
@@ -196,6 +208,7 @@ export interface Database {
   flow_versions: FlowVersionsTable;
   runs: RunsTable;
   run_step_members: RunStepMembersTable;
+  run_step_pages: RunStepPagesTable;
   deliveries: DeliveriesTable;
   vouchers: VouchersTable;
   suppressions: SuppressionsTable;

@@ -134,17 +134,17 @@ describe('starting runs', () => {
 });
 
 describe('run reports', () => {
-  it('counts deliveries by status and step members by node, ignoring in-flight sends', async () => {
+  it('counts deliveries by status and entered members by node, ignoring in-flight sends', async () => {
     const flowId = await publishedFlow(m);
     const runId = await insertRun(flowId, 'running', { member_count: 4 });
+    // Entered counts come per processed page; the email step read two groups (two paths).
     await h.db
-      .insertInto('run_step_members')
-      .values(
-        [1, 2, 3, 4].flatMap((seq) => [
-          { run_id: runId, node_id: 'push', seq, customer_id: uuidFor(seq), outcome: null },
-          ...(seq <= 2 ? [{ run_id: runId, node_id: 'email', seq, customer_id: uuidFor(seq), outcome: null }] : []),
-        ]),
-      )
+      .insertInto('run_step_pages')
+      .values([
+        { run_id: runId, node_id: 'push', group_key: 'trigger:', from_seq: 1, entered: 4 },
+        { run_id: runId, node_id: 'email', group_key: 'seg:match', from_seq: 1, entered: 1 },
+        { run_id: runId, node_id: 'email', group_key: 'seg:else', from_seq: 1, entered: 1 },
+      ])
       .execute();
     await insertDeliveries(runId, [
       [1, 'push', 'push', 'sent'],

@@ -142,6 +142,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('run_step_members_pk', ['run_id', 'node_id', 'seq'])
     .execute();
 
+  // How many members entered each step, one row per processed page (not per member).
+  await db.schema
+    .createTable('run_step_pages')
+    .addColumn('run_id', 'uuid', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+    .addColumn('node_id', 'text', (c) => c.notNull())
+    .addColumn('group_key', 'text', (c) => c.notNull())
+    .addColumn('from_seq', 'integer', (c) => c.notNull())
+    .addColumn('entered', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_step_pages_pk', ['run_id', 'node_id', 'group_key', 'from_seq'])
+    .execute();
+
   // One row per message. The natural key is the primary key (no surrogate id: one index
   // less to write per message), and pages keep free space so the status update that
   // follows every claim can stay on the page (a HOT update, no index writes).
@@ -211,6 +222,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'suppressions',
     'vouchers',
     'deliveries',
+    'run_step_pages',
     'run_step_members',
     'runs',
     'flow_versions',
