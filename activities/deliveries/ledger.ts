@@ -29,6 +29,7 @@ export interface Claimable {
 export type FinalStatus = Exclude<DeliveryStatus, 'sending'>;
 
 export interface Outcome {
+  readonly seq: number;
   readonly customerId: string;
   readonly status: FinalStatus;
   readonly reason?: string | null;
@@ -48,13 +49,15 @@ export async function claim(
   if (members.length === 0) return new Set();
   const ids = members.map((m) => m.customerId);
   const seqs = members.map((m) => m.seq);
+  const [lo, hi] = bounds(seqs);
   // The update sees the table as it was before this statement, so it touches only rows an
   // earlier attempt of this activity claimed; the insert adds the new claims.
   const { rows } = await sql<{ customer_id: string }>`
     with retried as (
       update deliveries set attempts = attempts + 1, updated_at = now()
       where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
-        and customer_id = any(${ids}::uuid[]) and status = 'sending' and claim_key = ${claimKey}
+        and seq between ${lo} and ${hi} and seq = any(${seqs}::int[])
+        and status = 'sending' and claim_key = ${claimKey}
       returning customer_id
     ), claimed as (
       insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
@@ -70,15 +73,27 @@ export async function claim(
 /** Writes final outcomes in one statement. Only rows still `sending` change. */
 export async function record(db: Db, key: LedgerKey, outcomes: readonly Outcome[]): Promise<void> {
   if (outcomes.length === 0) return;
-  const ids = outcomes.map((o) => o.customerId);
+  const seqs = outcomes.map((o) => o.seq);
+  const [lo, hi] = bounds(seqs);
   const statuses = outcomes.map((o) => o.status);
   const reasons = outcomes.map((o) => o.reason ?? null);
   const messageIds = outcomes.map((o) => o.providerMessageId ?? null);
   await sql`
     update deliveries d
     set status = v.status, reason = v.reason, provider_message_id = v.message_id, updated_at = now()
-    from unnest(${ids}::uuid[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[])
-      as v(customer_id, status, reason, message_id)
+    from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[])
+      as v(seq, status, reason, message_id)
     where d.run_id = ${key.runId} and d.node_id = ${key.nodeId} and d.channel = ${key.channel}
-      and d.customer_id = v.customer_id and d.status = 'sending'`.execute(db);
+      and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`.execute(db);
+}
+
+/** The seq range of a page: an index range the planner uses even on stale statistics. */
+function bounds(seqs: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of seqs) {
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  return [lo, hi];
 }

@@ -23,9 +23,10 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
   const outcomes: Outcome[] = [];
   const eligible: RecipientRow[] = [];
   for (const r of todo) {
-    if (!r.email) outcomes.push({ customerId: r.customerId, status: 'skipped', reason: 'no_email' });
-    else if (!r.emailConsent) outcomes.push({ customerId: r.customerId, status: 'skipped', reason: 'no_consent' });
-    else if (suppressed.has(r.email)) outcomes.push({ customerId: r.customerId, status: 'suppressed', reason: `suppressed: ${suppressed.get(r.email)}` });
+    const who = { seq: r.seq, customerId: r.customerId };
+    if (!r.email) outcomes.push({ ...who, status: 'skipped', reason: 'no_email' });
+    else if (!r.emailConsent) outcomes.push({ ...who, status: 'skipped', reason: 'no_consent' });
+    else if (suppressed.has(r.email)) outcomes.push({ ...who, status: 'suppressed', reason: `suppressed: ${suppressed.get(r.email)}` });
     else eligible.push(r);
   }
   await record(ctx.db, key, outcomes);
@@ -44,7 +45,7 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
     // rows `sending` for the retry.
     if (err instanceof ApplicationFailure && err.nonRetryable) {
       const reason = `provider: ${err.message}`;
-      await record(ctx.db, key, eligible.map((r) => ({ customerId: r.customerId, status: 'failed' as const, reason })));
+      await record(ctx.db, key, eligible.map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })));
       // (rows recorded above as settled keep their status: `record` only changes `sending` rows)
     }
     throw err;
@@ -60,10 +61,10 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
 /** The ledger outcomes for the first `results.length` recipients. */
 function answers(recipients: readonly RecipientRow[], results: readonly SendResult[]): Outcome[] {
   return results.map((res, i) => {
-    const customerId = recipients[i]?.customerId ?? '';
+    const who = { seq: recipients[i]?.seq ?? 0, customerId: recipients[i]?.customerId ?? '' };
     return res.status === 'sent'
-      ? { customerId, status: 'sent', providerMessageId: res.providerMessageId }
-      : { customerId, status: res.status, reason: res.reason };
+      ? { ...who, status: 'sent', providerMessageId: res.providerMessageId }
+      : { ...who, status: res.status, reason: res.reason };
   });
 }
 
