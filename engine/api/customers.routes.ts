@@ -8,7 +8,7 @@ import { importCustomers } from './customer-import';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { notFound } from './errors';
-import { decodeCursor, page, pageQuery } from './pagination';
+import { createdAfter, page, pageQuery } from './pagination';
 import { jsonBody, pathId, query } from './validate';
 
 type ImportBody = CustomerInput | CustomerInput[] | { customers: CustomerInput[] };
@@ -57,10 +57,7 @@ export function customersRoutes(deps: AppDeps) {
         .select(PASS_COLUMNS.map((col) => `passes.${col}` as const))
         .select(sql<string>`customers.created_at::text`.as('created_at_key'))
         .where('customers.merchant_id', '=', c.get('merchantId'));
-      if (cursor) {
-        const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
-        q = q.where(sql<boolean>`(customers.created_at, customers.id) > (${createdAt}::timestamptz, ${id}::uuid)`);
-      }
+      if (cursor) q = q.where(createdAfter(cursor, 'asc', 'customers'));
       const rows = await q
         .orderBy('customers.created_at')
         .orderBy('customers.id')

@@ -12,7 +12,7 @@ import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
 import { checkFlow } from './flow-check';
 import { publishFlow } from './flow-publish';
-import { decodeCursor, page, pageQuery } from './pagination';
+import { createdAfter, page, pageQuery } from './pagination';
 import { startRun } from './run-start';
 import { jsonBody, pathId, query } from './validate';
 import { iso } from './iso';
@@ -81,10 +81,7 @@ export function flowsRoutes(deps: AppDeps) {
         .select(['id', 'name', 'created_at', 'updated_at', latestVersion.as('latest_version')])
         .select(sql<string>`created_at::text`.as('created_at_key'))
         .where('merchant_id', '=', c.get('merchantId'));
-      if (cursor) {
-        const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
-        q = q.where(sql<boolean>`(created_at, id) > (${createdAt}::timestamptz, ${id}::uuid)`);
-      }
+      if (cursor) q = q.where(createdAfter(cursor, 'asc'));
       const rows = await q
         .orderBy('created_at')
         .orderBy('id')

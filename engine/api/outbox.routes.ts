@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
-import { decodeCursor, page, pageQuery } from './pagination';
+import { createdAfter, page, pageQuery } from './pagination';
 import { query } from './validate';
 import { iso } from './iso';
 
@@ -22,10 +22,7 @@ export function outboxRoutes(deps: AppDeps) {
       .select(sql<string>`created_at::text`.as('created_at_key'))
       .where('merchant_id', '=', c.get('merchantId'));
     if (channel) q = q.where('channel', '=', channel);
-    if (cursor) {
-      const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
-      q = q.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
-    }
+    if (cursor) q = q.where(createdAfter(cursor, 'desc'));
     const rows = await q
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')

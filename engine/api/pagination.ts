@@ -3,6 +3,7 @@
  * last row's sort key. Timestamps in keys are Postgres text (microsecond precision), so
  * the next page starts exactly after the last row even when rows share a millisecond.
  */
+import { sql, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { ApiError } from './errors';
 import { isUuid } from './validate';
@@ -45,6 +46,18 @@ export function decodeCursor(cursor: string, parts: readonly KeyPart[]): (string
     // falls through to the 400 below
   }
   throw new ApiError('bad_request', 'cursor is not a cursor this endpoint returned');
+}
+
+/**
+ * The keyset condition of lists ordered by (created_at, id): the rows after the cursor's
+ * row, oldest first (`asc`) or newest first (`desc`). `table` qualifies the columns in joins.
+ */
+export function createdAfter(cursor: string, direction: 'asc' | 'desc', table?: string): RawBuilder<boolean> {
+  const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
+  const createdCol = sql.ref(table ? `${table}.created_at` : 'created_at');
+  const idCol = sql.ref(table ? `${table}.id` : 'id');
+  const after = direction === 'asc' ? sql`>` : sql`<`;
+  return sql<boolean>`(${createdCol}, ${idCol}) ${after} (${createdAt}::timestamptz, ${id}::uuid)`;
 }
 
 /**

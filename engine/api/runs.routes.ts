@@ -7,7 +7,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
-import { decodeCursor, page, pageQuery } from './pagination';
+import { createdAfter, page, pageQuery } from './pagination';
 import { deliveriesQuery, listDeliveries } from './run-deliveries';
 import { addCount, runCounts, runJson, zeroCounts, type DeliveryCounts } from './run-report';
 import { pathId, query, uuid } from './validate';
@@ -38,10 +38,7 @@ export function runsRoutes(deps: AppDeps) {
         .select(sql<string>`created_at::text`.as('created_at_key'))
         .where('merchant_id', '=', c.get('merchantId'));
       if (flowId) q = q.where('flow_id', '=', flowId);
-      if (cursor) {
-        const [createdAt, id] = decodeCursor(cursor, ['timestamp', 'uuid']);
-        q = q.where(sql<boolean>`(created_at, id) < (${createdAt}::timestamptz, ${id}::uuid)`);
-      }
+      if (cursor) q = q.where(createdAfter(cursor, 'desc'));
       const rows = await q
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
