@@ -45,7 +45,9 @@ export async function bundleInChildProcess(dir = tmpdir()): Promise<{ codePath: 
   mkdirSync(dir, { recursive: true });
   const codePath = join(dir, `stampflow-workflows-${process.pid}.js`);
   const cli = fileURLToPath(new URL('./bundle-cli.ts', import.meta.url));
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, codePath], { maxBuffer: 16 * 1024 * 1024 });
+  // cwd: the repository, where `tsx` resolves, whatever directory the process started in.
+  const cwd = fileURLToPath(new URL('../../', import.meta.url));
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', cli, codePath], { cwd, maxBuffer: 16 * 1024 * 1024 });
   return { codePath };
 }
 
