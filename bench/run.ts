@@ -14,6 +14,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   segment: async () => (await import('./segment')).run(),
   broadcast: async () => (await import('./broadcast')).run(),
   naive: async () => (await import('./naive')).run(),
+  faults: async () => (await import('./faults')).run(),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

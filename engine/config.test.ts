@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       postmarkServerToken: undefined,
       postmarkApiUrl: 'https://api.postmarkapp.com',
       postmarkBroadcastStream: 'broadcast',
+      postmarkTimeoutMs: 10_000,
       emailFrom: undefined,
       role: 'all',
     });
@@ -31,6 +32,7 @@ describe('loadConfig', () => {
       POSTMARK_SERVER_TOKEN: 'token',
       POSTMARK_API_URL: 'http://127.0.0.1:9999',
       POSTMARK_BROADCAST_STREAM: 'newsletters',
+      POSTMARK_TIMEOUT_MS: '5000',
       STAMPFLOW_EMAIL_FROM: 'hello@cafe.example',
       STAMPFLOW_ROLE: 'worker',
     });
@@ -39,6 +41,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgresql://u:p@db:5432/stampflow',
       temporalAddress: 'temporal:7233',
       postmarkApiUrl: 'http://127.0.0.1:9999',
+      postmarkTimeoutMs: 5000,
       emailFrom: 'hello@cafe.example',
       role: 'worker',
     });
@@ -50,6 +53,12 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       role: 'all',
     });
+  });
+
+  it('rejects a Postmark timeout outside 1 to 60 seconds, naming the variable', () => {
+    expect(() => loadConfig({ POSTMARK_TIMEOUT_MS: '500' })).toThrow(
+      new ConfigError('POSTMARK_TIMEOUT_MS must be from 1000 to 60000 ms (got "500")'),
+    );
   });
 
   it('names the variable and the rule when PORT is not a number', () => {

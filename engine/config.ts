@@ -23,6 +23,8 @@ export interface Config {
   readonly postmarkServerToken: string | undefined;
   readonly postmarkApiUrl: string;
   readonly postmarkBroadcastStream: string;
+  /** Per Postmark call (default 10 s): how long a hung call holds up its page. */
+  readonly postmarkTimeoutMs: number;
   readonly emailFrom: string | undefined;
   readonly role: Role;
 }
@@ -64,6 +66,12 @@ const variables = {
     .refine((v) => isUrl(v, ['http:', 'https:']), 'be an http:// or https:// URL')
     .default('https://api.postmarkapp.com'),
   POSTMARK_BROADCAST_STREAM: z.string().default('broadcast'),
+  POSTMARK_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, 'be a whole number of milliseconds from 1000 to 60000')
+    .transform(Number)
+    .pipe(z.number().int().min(1000, 'be from 1000 to 60000 ms').max(60000, 'be from 1000 to 60000 ms'))
+    .default(10_000),
   STAMPFLOW_EMAIL_FROM: optional(z.email('be an email address')),
   STAMPFLOW_ROLE: z.enum(['all', 'api', 'worker'], 'be one of all, api, worker').default('all'),
 } as const;
@@ -105,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postmarkServerToken: read(env, 'POSTMARK_SERVER_TOKEN'),
     postmarkApiUrl: read(env, 'POSTMARK_API_URL'),
     postmarkBroadcastStream: read(env, 'POSTMARK_BROADCAST_STREAM'),
+    postmarkTimeoutMs: read(env, 'POSTMARK_TIMEOUT_MS'),
     emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
     role: read(env, 'STAMPFLOW_ROLE'),
   };

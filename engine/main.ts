@@ -78,7 +78,11 @@ async function temporalAddress(config: Config, stops: Stop[]): Promise<string> {
 
 async function startWorker(config: Config, db: Db, address: string, stops: Stop[]) {
   const emailSender = config.postmarkServerToken
-    ? createPostmarkSender({ serverToken: config.postmarkServerToken, apiUrl: config.postmarkApiUrl })
+    ? createPostmarkSender({
+        serverToken: config.postmarkServerToken,
+        apiUrl: config.postmarkApiUrl,
+        timeoutMs: config.postmarkTimeoutMs,
+      })
     : undefined;
   const workflowBundle = await bundleInChildProcess();
   const { worker, connection } = await createWorker({

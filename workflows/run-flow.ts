@@ -25,8 +25,11 @@ export const CHUNKS_IN_FLIGHT = 4;
 
 const { snapshotAudience, processStep } = proxyActivities<RunActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  // Activities heartbeat every second; a worker silent for 5 s is dead and its pages move on.
+  heartbeatTimeout: '5 seconds',
+  // Short, gentle backoff: one chunk can meet several unrelated faults in a row, and the
+  // step waits for its slowest chunk.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 1.5, maximumInterval: '15 seconds' },
 });
 const { finishRun } = proxyActivities<RunActivities>({
   startToCloseTimeout: '1 minute',

@@ -14,14 +14,17 @@ export interface PostmarkSenderConfig {
   serverToken: string;
   /** Default `https://api.postmarkapp.com`; a local server is e.g. `http://127.0.0.1:4010`. */
   apiUrl?: string;
-  /** Per call; default 30 s. */
+  /**
+   * Per call; default 10 s, below the activity heartbeat timeout, so a call that never
+   * answers fails (and is retried) before Temporal gives the whole activity up.
+   */
   timeoutMs?: number;
 }
 
 /** Postmark's limit of messages per `/email/batch` call. */
 export const POSTMARK_BATCH_LIMIT = 500;
 const DEFAULT_API_URL = 'https://api.postmarkapp.com';
-const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 const INACTIVE_RECIPIENT = 406;
 const INVALID_EMAIL_REQUEST = 300;
 

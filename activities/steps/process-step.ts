@@ -4,7 +4,8 @@
  * timeout or a provider error) picks up where the last attempt stopped without doubling
  * anything.
  */
-import { heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { CancelledFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Step } from '../../engine/flow/plan';
 import type { StepContext } from './context';
@@ -15,6 +16,8 @@ import { decideSegment } from './segment';
 import { issueVouchers } from './voucher';
 
 export const PAGE_SIZE = 500;
+/** Well inside the workflow's heartbeat timeout, also while a provider call is pending. */
+const HEARTBEAT_EVERY_MS = 1_000;
 
 /** How many members took each outcome (`next`, or a segment's `match`/`else`). */
 export type OutcomeCounts = Record<string, number>;
@@ -26,15 +29,46 @@ export async function processStepRange(
   fromSeq: number,
   toSeq: number,
 ): Promise<OutcomeCounts> {
-  const counts: OutcomeCounts = {};
-  for (let from = fromSeq; from < toSeq; from += PAGE_SIZE) {
-    const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
-    const { entered, outcomes } = await processPage(ctx, step, ref);
-    for (const m of outcomes) counts[m.outcome ?? 'next'] = (counts[m.outcome ?? 'next'] ?? 0) + 1;
-    if (entered > 0) await recordEntered(ctx, step.id, ref, entered);
-    heartbeat({ nextSeq: ref.toSeq });
+  // A retry resumes after the last page an earlier attempt finished, with the counts so
+  // far (its heartbeat carries both); redoing those pages would be harmless, only slower.
+  const resumed = resumePoint(fromSeq, toSeq);
+  const counts: OutcomeCounts = resumed?.counts ?? {};
+  let nextSeq = resumed?.nextSeq ?? fromSeq;
+  // A copy: the SDK may serialise heartbeat details later, and `counts` keeps changing.
+  const progress = (): Progress => ({ nextSeq, counts: { ...counts } });
+  // A heartbeat on a timer, not only between pages: a slow provider call is not a dead worker.
+  const beat = setInterval(() => heartbeat(progress()), HEARTBEAT_EVERY_MS);
+  try {
+    for (let from = nextSeq; from < toSeq; from += PAGE_SIZE) {
+      // An attempt Temporal has given up on (timed out, cancelled) stops here, so it never
+      // starts a page that its retry is working on.
+      if (cancellationSignal().aborted) throw new CancelledFailure('activity cancelled; its retry takes over');
+      const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
+      const { entered, outcomes } = await processPage(ctx, step, ref);
+      if (entered > 0) await recordEntered(ctx, step.id, ref, entered);
+      // Counts and position move together, with no await in between, so no heartbeat
+      // can report one without the other.
+      for (const m of outcomes) counts[m.outcome ?? 'next'] = (counts[m.outcome ?? 'next'] ?? 0) + 1;
+      nextSeq = ref.toSeq;
+      heartbeat(progress());
+    }
+  } finally {
+    clearInterval(beat);
   }
   return counts;
+}
+
+/** What a heartbeat records: every page below `nextSeq` is done, with these counts. */
+interface Progress {
+  readonly nextSeq: number;
+  readonly counts: OutcomeCounts;
+}
+
+function resumePoint(fromSeq: number, toSeq: number): Progress | undefined {
+  const details = activityInfo().heartbeatDetails as Partial<Progress> | undefined;
+  const seq = details?.nextSeq;
+  if (typeof seq !== 'number' || seq < fromSeq || seq > toSeq || typeof details?.counts !== 'object') return undefined;
+  return { nextSeq: seq, counts: { ...details.counts } };
 }
 
 /**

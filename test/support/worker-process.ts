@@ -30,7 +30,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       return kb / 1024;
     },
     async kill(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // already gone
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill(signal);
       await exited;
