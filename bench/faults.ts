@@ -20,7 +20,6 @@
  * slowest chunk, so a hang on a late chunk is on the critical path: ~3× the clean time.
  * (Before the heartbeat timer, resumable chunks and the shorter timeouts: 6× here.)
  */
- */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
