@@ -11,7 +11,7 @@ import { createTestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
 import { snapshotAudience } from '../audience/snapshot';
 import type { StepContext } from './context';
-import { processStepRange } from './process-step';
+import { processStepRange, type OutcomeCounts } from './process-step';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let merchant: SeededMerchant;
@@ -47,7 +47,7 @@ const ctx = (): StepContext => ({
   merchant: { id: merchant.merchantId, name: 'Test', timezone: 'UTC', emailFrom: null },
   claimKey: 'test/1',
 });
-const run = (runId: string, heartbeatDetails?: unknown) =>
+const run = (runId: string, heartbeatDetails?: unknown): Promise<OutcomeCounts> =>
   new MockActivityEnvironment({ heartbeatDetails }).run(() =>
     processStepRange(ctx(), { runId, group: { nodeId: 'trigger', outcome: null } }, step, 1, 1_001),
   );
@@ -62,7 +62,7 @@ describe('processStepRange', () => {
     const runId = await newRun();
     // The earlier attempt heartbeated after its first page: seqs 1..500 done, these counts.
     const counts = await run(runId, { nextSeq: 501, counts: { match: 1, else: 2 } });
-    expect(counts.match! + counts.else!).toBe(3 + 500);
+    expect((counts.match ?? 0) + (counts.else ?? 0)).toBe(3 + 500);
     const pages = await database.db.selectFrom('run_step_pages').select('from_seq').where('run_id', '=', runId).where('node_id', '=', 'seg').execute();
     expect(pages.map((p) => p.from_seq)).toEqual([501]);
   });
