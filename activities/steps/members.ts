@@ -49,7 +49,7 @@ export interface PageRef {
   readonly toSeq: number;
 }
 
-/** The members of a page, without customer details (enough to forward them). */
+/** The members of a page, without customer details (enough for waits and vouchers). */
 export async function loadMembers(db: Db, page: PageRef): Promise<MemberRow[]> {
   let query = db
     .selectFrom('run_step_members')
