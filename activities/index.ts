@@ -6,12 +6,16 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../engine/db/database';
-import type { Step } from '../engine/flow/plan';
+import type { ExitRule, Plan, Step } from '../engine/flow/plan';
+import { loadMessagingRules } from '../engine/merchants/messaging-rules';
+import { openScheduledRun, type OpenScheduledRunInput } from '../engine/runs/open-scheduled-run';
+import { quietHoursEnd } from '../engine/time/zoned';
+import type { MemberGroup, SeqRange } from '../workflows/types';
 import { snapshotAudience, type SnapshotInput } from './audience/snapshot';
 import { finishRun, type FinishInput } from './runs/run-status';
 import type { ChannelConfig, StepContext } from './steps/context';
-import type { MemberGroup } from './steps/members';
 import { processStepRange, type OutcomeCounts } from './steps/process-step';
+import { closeVisitWait, closeWait, collectVisitors, openWait, type LeftWait, type OpenWaitInput, type VisitorsInput } from './waits/waits';
 
 export interface ActivityDeps {
   readonly db: Db;
@@ -28,35 +32,74 @@ export interface ProcessStepInput {
   readonly fromSeq: number;
   /** Exclusive. */
   readonly toSeq: number;
+  /** The run's exit rules, if any: members who met one leave before this step. */
+  readonly exitOn?: readonly ExitRule[] | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const { db } = deps;
   return {
     async snapshotAudience(input: SnapshotInput): Promise<number> {
-      return snapshotAudience(deps.db, input);
+      return snapshotAudience(db, input);
     },
 
     async processStep(input: ProcessStepInput): Promise<OutcomeCounts> {
-      const merchant = await deps.db
+      const merchant = await db
         .selectFrom('merchants')
-        .select(['id', 'name', 'timezone', 'email_from'])
-        .where('id', '=', input.merchantId)
+        .leftJoin('merchant_settings as s', 's.merchant_id', 'merchants.id')
+        .select(['merchants.id', 'merchants.name', 'merchants.timezone', 'merchants.email_from', 's.push_cap_7d', 's.email_cap_7d'])
+        .where('merchants.id', '=', input.merchantId)
         .executeTakeFirst();
       if (!merchant) throw ApplicationFailure.nonRetryable(`merchant ${input.merchantId} does not exist`, 'MerchantMissing');
       const info = activityInfo();
       const ctx: StepContext = {
-        db: deps.db,
+        db,
         channels: deps.channels,
         merchant: { id: merchant.id, name: merchant.name, timezone: merchant.timezone, emailFrom: merchant.email_from },
         claimKey: `${info.workflowExecution?.workflowId ?? 'local'}/${info.activityId}`,
+        caps: { push: merchant.push_cap_7d, email: merchant.email_cap_7d },
       };
-      return processStepRange(ctx, { runId: input.runId, group: input.group }, input.step, input.fromSeq, input.toSeq);
+      const exits = input.exitOn?.length ? { rules: input.exitOn, since: await enteredAt(db, input.runId) } : undefined;
+      return processStepRange(ctx, { runId: input.runId, group: input.group }, input.step, input.fromSeq, input.toSeq, exits);
+    },
+
+    async openWait(input: OpenWaitInput): Promise<{ startedAt: number; until: number }> {
+      return openWait(db, input);
+    },
+
+    async closeWait(input: { runId: string; stepId: string; groupKey: string }): Promise<void> {
+      await closeWait(db, input);
+    },
+
+    async collectVisitors(input: VisitorsInput): Promise<LeftWait> {
+      return collectVisitors(db, input);
+    },
+
+    async closeVisitWait(input: { runId: string; stepId: string; group: MemberGroup; range: SeqRange; groupKey: string }): Promise<LeftWait> {
+      return closeVisitWait(db, input);
+    },
+
+    /** When the merchant's quiet hours end, epoch ms, if they hold now; else null. */
+    async quietHoursEnd(input: { merchantId: string }): Promise<number | null> {
+      const rules = await loadMessagingRules(db, input.merchantId);
+      if (!rules.quietHours) return null;
+      return quietHoursEnd(new Date(), rules.timezone, rules.quietHours)?.getTime() ?? null;
+    },
+
+    async openScheduledRun(input: OpenScheduledRunInput): Promise<{ runId: string; plan: Plan } | null> {
+      return openScheduledRun(db, input);
     },
 
     async finishRun(input: FinishInput): Promise<void> {
-      await finishRun(deps.db, input);
+      await finishRun(db, input);
     },
   };
+}
+
+/** When the run's members entered it (its snapshot). */
+async function enteredAt(db: Db, runId: string): Promise<Date> {
+  const run = await db.selectFrom('runs').select(['started_at', 'created_at']).where('id', '=', runId).executeTakeFirstOrThrow();
+  return run.started_at ?? run.created_at;
 }
 
 export type RunActivities = ReturnType<typeof createActivities>;

@@ -17,6 +17,7 @@ import { log } from './log';
 import { seedDemo } from './seed';
 import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
+import { createCohortBatcher } from './runs/cohort-batcher';
 import { createRunLauncher } from './temporal/run-launcher';
 import { bundleInChildProcess, createWorker, installRuntimeLogger } from './temporal/worker';
 
@@ -37,9 +38,15 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address });
     stops.unshift(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
+    const launcher = createRunLauncher(client);
+    // Journey entries from events become cohort runs; every API process batches (SKIP LOCKED).
+    const batcher = createCohortBatcher({ db, launcher });
+    batcher.start();
+    stops.unshift(() => batcher.stop());
     const app = createApp({
       db,
-      launcher: createRunLauncher(client),
+      launcher,
+      batcher,
       adminToken: config.adminToken,
       readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
     });

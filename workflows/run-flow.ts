@@ -1,29 +1,55 @@
 /**
  * The run workflow: interprets a published plan over the run's members. Members live in
  * Postgres, never in this history: each step is a handful of activities over seq ranges
- * of its group, a wait is a durable timer, and a segment's two outputs run concurrently.
+ * of a group of members, waits are durable timers, a segment's two outputs run
+ * concurrently, and visitors of a wait-for-visit go on in batches as they visit.
+ *
+ * Every group in flight is a token: about to run a step, or inside a wait. When the history
+ * grows past its limit, tokens park at the next wait (or before their next step) and the
+ * run continues as new with the parked tokens, so a journey can run for months.
  *
  * Deterministic by construction: the plan is data, and every side effect is an activity.
  */
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
+  defineSignal,
   isCancellation,
   log,
+  makeContinueAsNewFunc,
+  patched,
   proxyActivities,
+  setHandler,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { RunActivities } from '../activities';
-import type { MemberGroup } from '../activities/steps/members';
-import type { Plan, Step } from '../engine/flow/plan';
-import type { RunWorkflowInput } from '../engine/temporal/run-launcher';
+import type { Plan, Step, UntilVisitWaitStep, WaitStep } from '../engine/flow/plan';
+import { legacyRunFlow } from './legacy-run-flow';
+import {
+  groupKey,
+  VISIT_SIGNAL,
+  type MemberGroup,
+  type RunResult,
+  type RunWorkflowInput,
+  type SeqRange,
+  type StepToken,
+  type WaitToken,
+} from './types';
 
 /** Members per activity call; the activity works through them in pages of 500. */
 export const CHUNK_SIZE = 5_000;
 /** Activity calls of one step in flight at once. */
 export const CHUNKS_IN_FLIGHT = 4;
+/** A few thousand events replay in well under a second; past that, continue as new. */
+export const DEFAULT_HISTORY_LIMIT = 2_000;
+/** A wait for a visit is woken by the visit signal; without one it still looks this often. */
+export const VISIT_POLL_MS = 60_000;
+/** Marks histories made by this interpreter; runs without it replay the legacy one. */
+export const JOURNEYS_PATCH = 'journeys';
 
-const { snapshotAudience, processStep } = proxyActivities<RunActivities>({
+const { snapshotAudience, processStep, collectVisitors, closeVisitWait } = proxyActivities<RunActivities>({
   startToCloseTimeout: '10 minutes',
   // Activities heartbeat every second; a worker silent for 5 s is dead and its pages move on.
   heartbeatTimeout: '5 seconds',
@@ -31,73 +57,202 @@ const { snapshotAudience, processStep } = proxyActivities<RunActivities>({
   // step waits for its slowest chunk.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 1.5, maximumInterval: '15 seconds' },
 });
-const { finishRun } = proxyActivities<RunActivities>({
+const { finishRun, openWait, closeWait, quietHoursEnd } = proxyActivities<RunActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-export interface RunResult {
-  readonly members: number;
-}
+const visitSignal = defineSignal(VISIT_SIGNAL);
+const continueRun = makeContinueAsNewFunc<(input: RunWorkflowInput) => Promise<RunResult>>({ workflowType: 'runFlow' });
 
 export async function runFlow(input: RunWorkflowInput): Promise<RunResult> {
-  const { runId, merchantId, plan } = input;
-  try {
-    await waitUntilSendAt(plan);
-    const members = await snapshotAudience({
-      runId,
-      merchantId,
-      triggerNodeId: plan.triggerNodeId,
-      cardId: plan.trigger.cardId,
-    });
-    log.info('run started', { runId, members });
-    const snapshot: MemberGroup = { nodeId: plan.triggerNodeId, outcome: null };
-    if (members > 0) await Promise.all(plan.entry.map((id) => runStep(input, stepOf(plan, id), snapshot, members)));
-    await finishRun({ runId, status: 'completed' });
-    return { members };
-  } catch (err) {
-    if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => finishRun({ runId, status: 'cancelled' }));
-    } else {
-      const message = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      await finishRun({ runId, status: 'failed', error: message });
+  // Runs started before journeys have no marker in their history: they replay as they ran.
+  if (!patched(JOURNEYS_PATCH)) return legacyRunFlow(input);
+  const run = new Interpreter(input);
+  const result = await run.run();
+  if (run.parked.steps.length + run.parked.waits.length > 0) {
+    log.info('run continues as new', { runId: input.runId, history: workflowInfo().historyLength });
+    return continueRun({ ...input, resume: { ...run.parked, members: result.members } });
+  }
+  return result;
+}
+
+class Interpreter {
+  readonly parked: { steps: StepToken[]; waits: WaitToken[] } = { steps: [], waits: [] };
+  private draining = false;
+  private visits = 0;
+  private readonly limit: number;
+
+  constructor(private readonly input: RunWorkflowInput) {
+    this.limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+    setHandler(visitSignal, () => void this.visits++);
+  }
+
+  private get plan(): Plan {
+    return this.input.plan;
+  }
+
+  async run(): Promise<RunResult> {
+    const { runId, merchantId, plan, resume } = this.input;
+    try {
+      let members = resume?.members ?? 0;
+      if (resume) {
+        await Promise.all([
+          ...resume.steps.map((token) => this.advance(token)),
+          ...resume.waits.map((token) => this.waitFor(waitStepOf(plan, token.stepId), token)),
+        ]);
+      } else {
+        await waitUntilSendAt(plan);
+        members = await snapshotAudience({ runId, merchantId, triggerNodeId: plan.triggerNodeId, cardId: plan.trigger.cardId, trigger: plan.trigger });
+        log.info('run started', { runId, members });
+        const group: MemberGroup = { nodeId: plan.triggerNodeId, outcome: null };
+        if (members > 0) await Promise.all(plan.entry.map((stepId) => this.advance({ stepId, group, range: { from: 1, to: members + 1 } })));
+      }
+      if (this.parked.steps.length + this.parked.waits.length === 0) await finishRun({ runId, status: 'completed' });
+      return { members };
+    } catch (err) {
+      if (isCancellation(err)) {
+        await CancellationScope.nonCancellable(() => finishRun({ runId, status: 'cancelled' }));
+      } else {
+        const message = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        await finishRun({ runId, status: 'failed', error: message });
+      }
+      throw err;
     }
-    throw err;
+  }
+
+  /** Runs a step over a group, then its successors; parks the group when the run is draining. */
+  private async advance(token: StepToken): Promise<void> {
+    if (this.draining) return void this.parked.steps.push(token);
+    const step = stepOf(this.plan, token.stepId);
+    if (step.kind === 'wait') return this.waitAt(step, token);
+    if (step.kind === 'push' || step.kind === 'email') {
+      // Quiet hours hold messages until the window opens; they are never dropped.
+      const opens = await quietHoursEnd({ merchantId: this.input.merchantId });
+      if (opens !== null && !(await this.sleepUntil(opens))) return void this.parked.steps.push(token);
+    }
+    const counts = await this.process(step, token);
+    await this.follow(step, token, counts);
+  }
+
+  /** Starts each successor of each outcome that has members. */
+  private async follow(step: Step, token: StepToken, counts: Readonly<Record<string, number>>): Promise<void> {
+    const next: Promise<void>[] = [];
+    for (const [outcome, targets] of Object.entries(step.next) as [string, readonly string[]][]) {
+      if (!counts[outcome]) continue;
+      const group = step.kind === 'segment' ? branch(step.id, outcome, token.group.lane) : token.group;
+      for (const stepId of targets) next.push(this.advance({ stepId, group, range: token.range }));
+    }
+    await Promise.all(next);
+  }
+
+  /** The step's activity over the token's range, in chunks; what left by each outcome. */
+  private async process(step: Step, token: StepToken): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    const { runId, merchantId, plan } = this.input;
+    await inBatches(chunks(token.range), CHUNKS_IN_FLIGHT, async ({ from, to }) => {
+      const got = await processStep({ runId, merchantId, step, group: token.group, fromSeq: from, toSeq: to, exitOn: plan.trigger.exitOn });
+      for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
+    });
+    this.checkHistory();
+    return counts;
+  }
+
+  /** Members arrive at a wait (counted, exit rules applied), and the wait begins. */
+  private async waitAt(step: WaitStep, token: StepToken): Promise<void> {
+    const arrived = (await this.process(step, token))['next'] ?? 0;
+    if (arrived === 0) return;
+    const { runId, merchantId } = this.input;
+    const opened = await openWait({ runId, merchantId, step, groupKey: groupKey(token.group), members: arrived });
+    await this.waitFor(step, { ...token, startedAt: opened.startedAt, until: opened.until, batches: 0 });
+  }
+
+  private async waitFor(step: WaitStep, wait: WaitToken): Promise<void> {
+    if (step.mode === 'untilVisit') return this.waitForVisits(step, wait);
+    if (!(await this.sleepUntil(wait.until))) return void this.parked.waits.push(wait);
+    await closeWait({ runId: this.input.runId, stepId: step.id, groupKey: groupKey(wait.group) });
+    await this.follow(step, wait, { next: 1 });
+  }
+
+  /**
+   * Until the wait ends, each visit signal (or a poll) moves the members who visited since
+   * the wait began on by `visited`, as a batch with its own lane; at the end the rest leave
+   * by `timeout`.
+   */
+  private async waitForVisits(step: UntilVisitWaitStep, wait: WaitToken): Promise<void> {
+    const { runId, merchantId } = this.input;
+    const branches: Promise<void>[] = [];
+    let batches = wait.batches;
+    const collect = async () => {
+      const lane = `${groupKey(wait.group)}#${batches}`;
+      const got = await collectVisitors({ runId, merchantId, stepId: step.id, group: wait.group, range: wait.range, since: wait.startedAt, lane });
+      if (got.count === 0) return;
+      batches++;
+      const group = branch(step.id, 'visited', lane);
+      for (const stepId of step.next.visited) branches.push(this.advance({ stepId, group, range: got.range }));
+    };
+    let seen = this.visits;
+    while (Date.now() < wait.until) {
+      const timeout = Math.max(1, Math.min(wait.until - Date.now(), VISIT_POLL_MS));
+      await condition(() => this.visits !== seen || this.draining, timeout);
+      if (this.draining) {
+        this.parked.waits.push({ ...wait, batches });
+        break;
+      }
+      seen = this.visits;
+      await collect();
+      this.checkHistory();
+    }
+    if (!this.draining) {
+      await collect(); // whoever visited since the last look
+      const timedOut = await closeVisitWait({ runId, stepId: step.id, group: wait.group, range: wait.range, groupKey: groupKey(wait.group) });
+      if (timedOut.count > 0) {
+        const group = branch(step.id, 'timeout', wait.group.lane);
+        for (const stepId of step.next.timeout) branches.push(this.advance({ stepId, group, range: timedOut.range }));
+      }
+    }
+    await Promise.all(branches);
+  }
+
+  /** Sleeps until `at`; false when the run began draining first (the caller parks). */
+  private async sleepUntil(at: number): Promise<boolean> {
+    const ms = at - Date.now();
+    if (ms <= 0) return !this.draining;
+    const interrupted = await condition(() => this.draining, ms);
+    return !interrupted;
+  }
+
+  private checkHistory(): void {
+    const info = workflowInfo();
+    if (!this.draining && (info.historyLength >= this.limit || info.continueAsNewSuggested)) this.draining = true;
   }
 }
 
 async function waitUntilSendAt(plan: Plan): Promise<void> {
-  if (!plan.trigger.sendAt) return;
+  if (plan.trigger.kind !== 'broadcast' || !plan.trigger.sendAt) return;
   const delay = Date.parse(plan.trigger.sendAt) - Date.now();
   if (delay > 0) await sleep(delay);
 }
 
-/**
- * Runs a step over its whole group, then its successors (each outcome that has members).
- * A segment's outcomes become the groups of the steps after it; any other step hands its
- * own group on.
- */
-async function runStep(input: RunWorkflowInput, step: Step, group: MemberGroup, members: number): Promise<void> {
-  if (step.kind === 'wait') await sleep(step.durationMs);
-  const counts: Record<string, number> = {};
-  const ranges: Array<[number, number]> = [];
-  for (let from = 1; from <= members; from += CHUNK_SIZE) ranges.push([from, Math.min(from + CHUNK_SIZE, members + 1)]);
-  await inBatches(ranges, CHUNKS_IN_FLIGHT, async ([fromSeq, toSeq]) => {
-    const got = await processStep({ runId: input.runId, merchantId: input.merchantId, step, group, fromSeq, toSeq });
-    for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
-  });
-  const next: Promise<void>[] = [];
-  for (const [outcome, targets] of Object.entries(step.next)) {
-    if (!counts[outcome]) continue;
-    const nextGroup = step.kind === 'segment' ? { nodeId: step.id, outcome } : group;
-    for (const id of targets) next.push(runStep(input, stepOf(input.plan, id), nextGroup, members));
-  }
-  await Promise.all(next);
+function branch(nodeId: string, outcome: string, lane: string | undefined): MemberGroup {
+  return lane ? { nodeId, outcome, lane } : { nodeId, outcome };
+}
+
+function chunks(range: SeqRange): SeqRange[] {
+  const out: SeqRange[] = [];
+  for (let from = range.from; from < range.to; from += CHUNK_SIZE) out.push({ from, to: Math.min(from + CHUNK_SIZE, range.to) });
+  return out;
 }
 
 function stepOf(plan: Plan, id: string): Step {
   const step = plan.steps[id];
   if (!step) throw ApplicationFailure.nonRetryable(`plan has no step ${id}`, 'InvalidPlan');
+  return step;
+}
+
+function waitStepOf(plan: Plan, id: string): WaitStep {
+  const step = stepOf(plan, id);
+  if (step.kind !== 'wait') throw ApplicationFailure.nonRetryable(`step ${id} is not a wait`, 'InvalidPlan');
   return step;
 }
 

@@ -3,6 +3,10 @@
  * passed in, so the same inputs always give the same answer.
  */
 import type { ComparisonOp, SegmentCondition, SegmentStep } from '../../engine/flow/plan';
+import { daysUntilBirthday } from '../../engine/time/zoned';
+
+/** Days from today (merchant time) to the next birthday; 29 February falls on 28 February in other years. */
+export { daysUntilBirthday };
 
 export interface SegmentSubject {
   readonly stamps: number;
@@ -68,35 +72,4 @@ function compare(actual: number | boolean, op: ComparisonOp, expected: number | 
       throw new Error(`unknown operator ${String(unknown)}`);
     }
   }
-}
-
-/**
- * Days from today (in the merchant's time zone) until the next birthday: 0 on the day.
- * A 29 February birthday falls on 28 February in other years.
- */
-export function daysUntilBirthday(month: number, day: number, now: Date, timeZone: string): number {
-  const parts = dayFormatter(timeZone)
-    .formatToParts(now)
-    .reduce<Record<string, number>>((acc, p) => (p.type === 'literal' ? acc : { ...acc, [p.type]: Number(p.value) }), {});
-  const year = parts.year ?? now.getUTCFullYear();
-  const today = Date.UTC(year, (parts.month ?? 1) - 1, parts.day ?? 1);
-  const on = (y: number) => {
-    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    const d = month === 2 && day === 29 && !leap ? 28 : day;
-    return Date.UTC(y, month - 1, d);
-  };
-  const next = on(year) >= today ? on(year) : on(year + 1);
-  return Math.round((next - today) / DAY_MS);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Formatters are costly to build; a page of customers shares one per time zone. */
-function dayFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f;
 }

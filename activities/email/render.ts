@@ -16,6 +16,8 @@ export interface EmailVars {
   cardName: string;
   stampsLeft: number;
   voucherCode?: string | null;
+  /** The voucher's expiry date as the customer reads it, e.g. `2026-12-01`. */
+  voucherExpiresOn?: string | null;
 }
 
 export interface RenderedEmail {
@@ -39,6 +41,7 @@ export function renderEmail(template: EmailTemplate, vars: EmailVars): RenderedE
     'card.name': vars.cardName,
     stampsLeft: String(vars.stampsLeft),
     'voucher.code': vars.voucherCode ?? '',
+    'voucher.expiresOn': vars.voucherExpiresOn ?? '',
   };
   // A subject is one header line: a newline in a value must not break it.
   const subject = fill(template.subject, values).replace(/\s*[\r\n]+\s*/g, ' ');

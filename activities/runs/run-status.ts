@@ -8,8 +8,9 @@ export interface FinishInput {
   readonly error?: string | undefined;
 }
 
-/** Marks a run finished. A run already finished keeps its first final status. */
+/** Marks a run finished, and its waits over. A run already finished keeps its first final status. */
 export async function finishRun(db: Db, input: FinishInput): Promise<void> {
+  await db.updateTable('run_waits').set({ finished_at: new Date() }).where('run_id', '=', input.runId).where('finished_at', 'is', null).execute();
   await db
     .updateTable('runs')
     .set({ status: input.status, error: input.error ?? null, finished_at: new Date() })

@@ -17,4 +17,6 @@ export interface StepContext {
   readonly merchant: { readonly id: string; readonly name: string; readonly timezone: string; readonly emailFrom: string | null };
   /** Identifies the activity; its retries share it, so they may resend what it claimed. */
   readonly claimKey: string;
+  /** The merchant's frequency caps (messages per customer per 7 days; null: no cap). */
+  readonly caps: { readonly push: number | null; readonly email: number | null };
 }

@@ -11,6 +11,8 @@ import { renderEmail } from '../email/render';
 import { settledBeforeFailure } from '../email/postmark-sender';
 import type { OutgoingEmail, SendResult } from '../email/types';
 import type { StepContext } from './context';
+import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
+import { formatPlainDate, localDate } from '../../engine/time/zoned';
 import type { RecipientRow } from './members';
 
 export async function emailPage(ctx: StepContext, runId: string, step: EmailStep, recipients: readonly RecipientRow[]): Promise<void> {
@@ -28,6 +30,11 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
     else if (!r.emailConsent) outcomes.push({ ...who, status: 'skipped', reason: 'no_consent' });
     else if (suppressed.has(r.email)) outcomes.push({ ...who, status: 'suppressed', reason: `suppressed: ${suppressed.get(r.email)}` });
     else eligible.push(r);
+  }
+  const capped = await cappedCustomers(ctx.db, 'email', eligible.map((r) => r.customerId), ctx.caps.email);
+  if (capped.size > 0) {
+    for (const r of eligible) if (capped.has(r.customerId)) outcomes.push({ seq: r.seq, customerId: r.customerId, status: 'skipped', reason: FREQUENCY_CAP });
+    eligible.splice(0, eligible.length, ...eligible.filter((r) => !capped.has(r.customerId)));
   }
   await record(ctx.db, key, outcomes);
   if (eligible.length === 0) return;
@@ -74,6 +81,7 @@ function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientR
     cardName: r.cardName,
     stampsLeft: Math.max(0, r.stampsRequired - r.stamps),
     voucherCode: r.voucherCode,
+    voucherExpiresOn: r.voucherExpiresAt ? localDay(r.voucherExpiresAt, ctx.merchant.timezone) : null,
   });
   return {
     from: ctx.merchant.emailFrom ?? ctx.channels.emailFrom,
@@ -106,4 +114,9 @@ async function rememberSuppressions(ctx: StepContext, rows: readonly RecipientRo
     .map((r) => ({ merchant_id: ctx.merchant.id, email: r.email ?? '', reason: 'inactive_recipient' }));
   if (values.length === 0) return;
   await ctx.db.insertInto('suppressions').values(values).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** The voucher's last valid day as the customer reads it: `2026-12-01`, merchant time. */
+function localDay(at: Date, timeZone: string): string {
+  return formatPlainDate(localDate(at, timeZone));
 }

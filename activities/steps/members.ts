@@ -3,8 +3,10 @@
  * each customer. A group is the audience snapshot (rows at the trigger) or one outcome of
  * a segment (rows at the segment): every step reads the group of the path it is on.
  */
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../engine/db/database';
+import type { Database } from '../../engine/db/schema';
+import { groupKey, type MemberGroup } from '../../workflows/types';
 
 export interface MemberRow {
   readonly seq: number;
@@ -25,20 +27,12 @@ export interface RecipientRow extends MemberRow {
   readonly birthdayMonth: number | null;
   readonly birthdayDay: number | null;
   readonly passSerial: string | null;
-  /** The newest voucher this run issued to the customer, for `{{voucher.code}}`. */
+  /** The voucher this run issued to the customer (else their next unredeemed one), for `{{voucher.code}}`. */
   readonly voucherCode: string | null;
+  readonly voucherExpiresAt: Date | null;
 }
 
-/** Rows of `run_step_members` at `nodeId`, only those with `outcome` when it is set. */
-export interface MemberGroup {
-  readonly nodeId: string;
-  readonly outcome: string | null;
-}
-
-/** A stable name for a group, for counting what each step read. */
-export function groupKey(group: MemberGroup): string {
-  return `${group.nodeId}:${group.outcome ?? ''}`;
-}
+export { groupKey, type MemberGroup };
 
 export interface PageRef {
   readonly runId: string;
@@ -47,18 +41,21 @@ export interface PageRef {
   readonly fromSeq: number;
   /** Exclusive. */
   readonly toSeq: number;
+  /** The run has exit rules: members who met one (rows in `run_exits`) are left out. */
+  readonly exits?: boolean;
 }
 
 /** The members of a page, without customer details (enough for waits and vouchers). */
 export async function loadMembers(db: Db, page: PageRef): Promise<MemberRow[]> {
   let query = db
-    .selectFrom('run_step_members')
-    .select(['seq', 'customer_id', 'outcome'])
-    .where('run_id', '=', page.runId)
-    .where('node_id', '=', page.group.nodeId)
-    .where('seq', '>=', page.fromSeq)
-    .where('seq', '<', page.toSeq);
-  if (page.group.outcome !== null) query = query.where('outcome', '=', page.group.outcome);
+    .selectFrom('run_step_members as m')
+    .select(['m.seq', 'm.customer_id', 'm.outcome'])
+    .where('m.run_id', '=', page.runId)
+    .where('m.node_id', '=', page.group.nodeId)
+    .where('m.seq', '>=', page.fromSeq)
+    .where('m.seq', '<', page.toSeq);
+  if (page.group.outcome !== null) query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
+  if (page.exits) query = query.where(notExited);
   const rows = await query.orderBy('seq').execute();
   return rows.map((r) => ({ seq: r.seq, customerId: r.customer_id, outcome: r.outcome }));
 }
@@ -86,16 +83,25 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
       'k.name as card_name',
       'p.serial_number',
     ])
-    .select(
-      sql<string | null>`(select v.code from vouchers v where v.run_id = m.run_id and v.customer_id = m.customer_id order by v.created_at desc limit 1)`.as(
-        'voucher_code',
-      ),
+    // The voucher this run issued, else the customer's next unredeemed one (an expiry
+    // reminder): the second branch runs only when the first finds nothing.
+    .leftJoin(
+      sql<{ code: string; expires_at: Date }>`lateral (
+        (select code, expires_at from vouchers where run_id = m.run_id and customer_id = m.customer_id
+          order by created_at desc limit 1)
+        union all
+        (select code, expires_at from vouchers where customer_id = m.customer_id and redeemed_at is null
+          and expires_at > now() order by expires_at limit 1)
+        limit 1)`.as('v'),
+      (join) => join.onTrue(),
     )
+    .select(['v.code as voucher_code', 'v.expires_at as voucher_expires_at'])
     .where('m.run_id', '=', page.runId)
     .where('m.node_id', '=', page.group.nodeId)
     .where('m.seq', '>=', page.fromSeq)
     .where('m.seq', '<', page.toSeq);
-  if (page.group.outcome !== null) query = query.where('m.outcome', '=', page.group.outcome);
+  if (page.group.outcome !== null) query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
+  if (page.exits) query = query.where(notExited);
   const rows = await query.orderBy('m.seq').execute();
   return rows.map((r) => ({
     seq: r.seq,
@@ -113,5 +119,19 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
     birthdayDay: r.birthday_day,
     passSerial: r.serial_number,
     voucherCode: r.voucher_code,
+    voucherExpiresAt: r.voucher_expires_at,
   }));
+}
+
+/** Members without a row in `run_exits`: those who met no exit rule. */
+function notExited(eb: ExpressionBuilder<Database & { m: Database['run_step_members'] }, 'm'>) {
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('run_exits as x')
+        .select('x.customer_id')
+        .whereRef('x.run_id', '=', 'm.run_id')
+        .whereRef('x.customer_id', '=', 'm.customer_id'),
+    ),
+  );
 }

@@ -44,6 +44,7 @@ async function newRun(): Promise<string> {
 const ctx = (): StepContext => ({
   db: database.db,
   channels: { emailFrom: 'x@example.test', broadcastStream: 'broadcast' },
+  caps: { push: null, email: null },
   merchant: { id: merchant.merchantId, name: 'Test', timezone: 'UTC', emailFrom: null },
   claimKey: 'test/1',
 });

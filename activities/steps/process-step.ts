@@ -7,9 +7,10 @@
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { CancelledFailure } from '@temporalio/common';
 import { sql } from 'kysely';
-import type { Step } from '../../engine/flow/plan';
+import type { ExitRule, Step } from '../../engine/flow/plan';
 import type { StepContext } from './context';
 import { emailPage } from './email';
+import { recordExits } from './exits';
 import { groupKey, loadMembers, loadRecipients, type MemberRow, type PageRef } from './members';
 import { pushPage } from './push';
 import { decideSegment } from './segment';
@@ -22,12 +23,19 @@ const HEARTBEAT_EVERY_MS = 1_000;
 /** How many members took each outcome (`next`, or a segment's `match`/`else`). */
 export type OutcomeCounts = Record<string, number>;
 
+/** A run's exit rules and when its members entered it. */
+export interface ExitRules {
+  readonly rules: readonly ExitRule[];
+  readonly since: Date;
+}
+
 export async function processStepRange(
   ctx: StepContext,
-  page: Omit<PageRef, 'fromSeq' | 'toSeq'>,
+  page: Omit<PageRef, 'fromSeq' | 'toSeq' | 'exits'>,
   step: Step,
   fromSeq: number,
   toSeq: number,
+  exits?: ExitRules,
 ): Promise<OutcomeCounts> {
   // A retry resumes after the last page an earlier attempt finished, with the counts so
   // far (its heartbeat carries both); redoing those pages would be harmless, only slower.
@@ -43,7 +51,8 @@ export async function processStepRange(
       // An attempt Temporal has given up on (timed out, cancelled) stops here, so it never
       // starts a page that its retry is working on.
       if (cancellationSignal().aborted) throw new CancelledFailure('activity cancelled; its retry takes over');
-      const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
+      const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq), exits: exits !== undefined };
+      if (exits) await recordExits(ctx.db, ref, step.id, exits.rules, exits.since);
       const { entered, outcomes } = await processPage(ctx, step, ref);
       if (entered > 0) await recordEntered(ctx, step.id, ref, entered);
       // Counts and position move together, with no await in between, so no heartbeat

@@ -9,18 +9,25 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { PushStep } from '../../engine/flow/plan';
 import type { StepContext } from './context';
+import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import type { RecipientRow } from './members';
 
 export async function pushPage(ctx: StepContext, runId: string, step: PushStep, recipients: readonly RecipientRow[]): Promise<void> {
   if (recipients.length === 0) return;
-  const withPass = recipients.filter((r) => r.passSerial !== null);
+  const capped = await cappedCustomers(ctx.db, 'push', recipients.flatMap((r) => (r.passSerial !== null ? [r.customerId] : [])), ctx.caps.push);
+  const withPass = recipients.filter((r) => r.passSerial !== null && !capped.has(r.customerId));
   const noPass = recipients.filter((r) => r.passSerial === null);
+  const skipped = [
+    ...noPass.map((r) => ({ r, reason: 'no_pass' })),
+    ...recipients.filter((r) => capped.has(r.customerId)).map((r) => ({ r, reason: FREQUENCY_CAP })),
+  ];
   await ctx.db.transaction().execute(async (tx) => {
-    if (noPass.length > 0) {
+    if (skipped.length > 0) {
       await sql`
         insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
-        select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped', 'no_pass', 1, t.seq, now()
-        from unnest(${noPass.map((r) => r.customerId)}::uuid[], ${noPass.map((r) => r.seq)}::int[]) as t(customer_id, seq)
+        select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped', t.reason, 1, t.seq, now()
+        from unnest(${skipped.map((s) => s.r.customerId)}::uuid[], ${skipped.map((s) => s.r.seq)}::int[], ${skipped.map((s) => s.reason)}::text[])
+          as t(customer_id, seq, reason)
         on conflict do nothing`.execute(tx);
     }
     if (withPass.length === 0) return;

@@ -17,8 +17,8 @@ export async function decideSegment(ctx: StepContext, page: PageRef, step: Segme
     const ids = recipients.map((r) => r.customerId);
     const outcomes = recipients.map((r) => (matchesSegment(step, r, now, ctx.merchant.timezone) ? 'match' : 'else'));
     await sql`
-      insert into run_step_members (run_id, node_id, seq, customer_id, outcome)
-      select ${page.runId}, ${step.id}, v.seq, v.customer_id, v.outcome
+      insert into run_step_members (run_id, node_id, seq, customer_id, outcome, lane)
+      select ${page.runId}, ${step.id}, v.seq, v.customer_id, v.outcome, ${page.group.lane ?? ''}
       from unnest(${seqs}::int[], ${ids}::uuid[], ${outcomes}::text[]) as v(seq, customer_id, outcome)
       on conflict do nothing`.execute(ctx.db);
   }

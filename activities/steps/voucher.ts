@@ -1,8 +1,10 @@
 /**
- * Voucher step: issues one voucher per member with a unique, human-typable code. Later
- * messages in the run show it as `{{voucher.code}}`. Idempotent per (run, node, customer).
+ * Voucher step: issues one voucher per member with a unique, human-typable code and puts it
+ * on the member's pass. Later messages in the run show it as `{{voucher.code}}` and
+ * `{{voucher.expiresOn}}`. Idempotent per (run, node, customer).
  */
 import { randomInt } from 'node:crypto';
+import { sql } from 'kysely';
 import type { VoucherStep } from '../../engine/flow/plan';
 import type { StepContext } from './context';
 import type { MemberRow } from './members';
@@ -17,6 +19,7 @@ export function voucherCode(): string {
 }
 
 export async function issueVouchers(ctx: StepContext, runId: string, step: VoucherStep, members: readonly MemberRow[]): Promise<void> {
+  if (members.length === 0) return;
   const expiresAt = new Date(Date.now() + step.validDays * 86_400_000);
   let pending = members;
   // A code collision makes the insert skip that row; the loop gives those members a new code.
@@ -48,4 +51,12 @@ export async function issueVouchers(ctx: StepContext, runId: string, step: Vouch
     pending = pending.filter((m) => !done.has(m.customerId));
   }
   if (pending.length > 0) throw new Error(`could not issue unique voucher codes for ${pending.length} customers`);
+  // The voucher goes on the customer's pass; a new update tag makes devices fetch it.
+  await sql`
+    update passes p
+    set voucher_code = v.code, update_tag = p.update_tag + 1, updated_at = now()
+    from vouchers v
+    where v.run_id = ${runId} and v.node_id = ${step.id} and v.customer_id = p.customer_id
+      and p.customer_id = any(${members.map((m) => m.customerId)}::uuid[])
+      and p.voucher_code is distinct from v.code`.execute(ctx.db);
 }

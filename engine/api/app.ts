@@ -8,15 +8,19 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accessLog } from './access-log';
 import { cardsRoutes } from './cards.routes';
+import { customerJourneysRoutes } from './customer-journeys.routes';
 import { customersRoutes } from './customers.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { ApiError, handleError, handleNotFound } from './errors';
 import { eventsRoutes } from './events.routes';
 import { flowsRoutes } from './flows.routes';
+import { merchantSettingsRoutes } from './merchant-settings.routes';
 import { merchantsRoutes } from './merchants.routes';
 import { outboxRoutes } from './outbox.routes';
 import { runsRoutes } from './runs.routes';
+import { segmentsRoutes } from './segments.routes';
+import { vouchersRoutes } from './vouchers.routes';
 
 export type { AppDeps } from './deps';
 
@@ -47,8 +51,12 @@ export function createApp(deps: AppDeps) {
       return ready ? c.json({ ok: true as const }, 200) : c.json({ ok: false as const }, 503);
     })
     .route('/v1/merchants', merchantsRoutes(deps))
+    .route('/v1/merchant', merchantSettingsRoutes(deps))
     .route('/v1/cards', cardsRoutes(deps))
     .route('/v1/customers', customersRoutes(deps))
+    .route('/v1/customers', customerJourneysRoutes(deps))
+    .route('/v1/segments', segmentsRoutes(deps))
+    .route('/v1/vouchers', vouchersRoutes(deps))
     .route('/v1/events', eventsRoutes(deps))
     .route('/v1/flows', flowsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))

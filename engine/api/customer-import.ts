@@ -8,6 +8,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Db } from '../db/database';
 import { newPassCredentials } from '../auth/pass-credentials';
+import { enterEventFlows } from '../runs/event-entries';
 import {
   customerColumns,
   customerInput,
@@ -23,6 +24,8 @@ export interface ImportResult {
   created: number;
   updated: number;
   errors: { index: number; message: string }[];
+  /** New entries of flows triggered by `joined` (for the cohort batcher; not part of the answer). */
+  entered: number;
 }
 
 interface Checked {
@@ -75,9 +78,9 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): T[][] {
 async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: readonly ValidCustomer[]) {
   const values = rows.map((row) => customerColumns(merchantId, row)) as never[];
   const first = rows[0];
-  if (!first) return { created: 0, updated: 0 };
+  if (!first) return { created: 0, updated: 0, entered: 0 };
   const insert = trx.insertInto('customers').values(values);
-  let written: { id: string; inserted: boolean }[];
+  let written: { id: string; card_id: string; inserted: boolean }[];
   if (first.externalId) {
     const columns = OPTIONAL_FIELDS.filter((field) => first[field] !== undefined).flatMap((f) => FIELD_COLUMNS[f]);
     written = await insert
@@ -92,19 +95,23 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
           return set as never;
         }),
       )
-      .returning(['id', sql<boolean>`(xmax = 0)`.as('inserted')])
+      .returning(['id', 'card_id', sql<boolean>`(xmax = 0)`.as('inserted')])
       .execute();
   } else {
-    written = (await insert.returning('id').execute()).map((r) => ({ id: r.id, inserted: true }));
+    written = (await insert.returning(['id', 'card_id']).execute()).map((r) => ({ ...r, inserted: true }));
   }
-  const createdIds = written.filter((r) => r.inserted).map((r) => r.id);
+  const created = written.filter((r) => r.inserted);
+  const createdIds = created.map((r) => r.id);
   if (createdIds.length > 0) {
     await trx
       .insertInto('passes')
       .values(createdIds.map((customer_id) => ({ customer_id, ...newPassCredentials() })))
       .execute();
   }
-  return { created: createdIds.length, updated: written.length - createdIds.length };
+  // A new customer enters the merchant's welcome journeys, once per flow.
+  const joined = created.map((r) => ({ customerId: r.id, cardId: r.card_id, key: 'joined' }));
+  const entered = await enterEventFlows(trx, merchantId, 'joined', joined);
+  return { created: createdIds.length, updated: written.length - createdIds.length, entered };
 }
 
 /**
@@ -118,7 +125,7 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
 export async function importCustomers(db: Db, merchantId: string, rows: readonly unknown[]): Promise<ImportResult> {
   const cards = await db.selectFrom('cards').select('id').where('merchant_id', '=', merchantId).execute();
   const { valid, errors } = check(rows, new Set(cards.map((card) => card.id)));
-  const result: ImportResult = { created: 0, updated: 0, errors };
+  const result: ImportResult = { created: 0, updated: 0, errors, entered: 0 };
   if (valid.length === 0) return result;
   const groups = groupBy(valid, (row) => (row.externalId ? `x:${shapeOf(row)}` : 'plain'));
   const inTransaction = (fn: (trx: Transaction<Database>) => Promise<void>) =>
@@ -129,6 +136,7 @@ export async function importCustomers(db: Db, merchantId: string, rows: readonly
         const counts = await writeChunk(trx, merchantId, group.slice(i, i + CHUNK));
         result.created += counts.created;
         result.updated += counts.updated;
+        result.entered += counts.entered;
       }
     }
   });

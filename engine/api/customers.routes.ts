@@ -45,7 +45,8 @@ export function customersRoutes(deps: AppDeps) {
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
     .post('/', jsonBody(importBody), async (c) => {
-      const result = await importCustomers(db, c.get('merchantId'), c.req.valid('json'));
+      const { entered, ...result } = await importCustomers(db, c.get('merchantId'), c.req.valid('json'));
+      deps.batcher?.nudge(entered);
       return c.json(result, 201);
     })
     .get('/', query(pageQuery), async (c) => {

@@ -1,10 +1,13 @@
 /** What the API needs from the rest of the engine; injected so tests can pass fakes. */
 import type { Db } from '../db/database';
+import type { CohortBatcher } from '../runs/cohort-batcher';
 import type { RunLauncher } from '../temporal/run-launcher';
 
 export interface AppDeps {
   readonly db: Db;
   readonly launcher: RunLauncher;
+  /** Gathers journey entries into cohort runs; without one, entries wait for a batcher elsewhere. */
+  readonly batcher?: CohortBatcher | undefined;
   /** Enables `POST /v1/merchants`; when unset that route answers 403. */
   readonly adminToken?: string | undefined;
   /** True once the database is migrated and Temporal reachable (`GET /healthz`). */

@@ -1,20 +1,25 @@
 /**
- * `POST /v1/events`: a visit, a stamp or a redeemed reward. Records the event and keeps
- * the customer's `stamps` and `last_visit_at` current in the same transaction.
+ * `POST /v1/events`: a visit, a stamp or a redeemed reward. Records the event with what it
+ * changes (see `engine/customers/events.ts`), then hands new journey entries to the cohort
+ * batcher and tells runs waiting for this customer's visit.
  */
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { EVENT_TYPES, recordEvent } from '../customers/events';
+import { signalVisit } from '../runs/visit-signals';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
-import { notFound } from './errors';
+import { ApiError, notFound } from './errors';
 import { jsonBody, timestamp, uuid } from './validate';
 
-const EVENT_TYPES = ['visit', 'stamp', 'reward_redeemed'] as const;
+/** Clocks differ a little; an event further in the future than this is a mistake. */
+const FUTURE_SLACK_MS = 5 * 60_000;
 
 const eventBody = z
   .object({
+    /** The client's id for this event: sending the same id again is the same event. */
+    id: z.string().trim().min(1).max(200).optional(),
     customerId: uuid().optional(),
     externalId: z.string().trim().min(1).max(200).optional(),
     type: z.enum(EVENT_TYPES),
@@ -32,38 +37,16 @@ export function eventsRoutes(deps: AppDeps) {
     const input = c.req.valid('json');
     const merchantId = c.get('merchantId');
     const at = new Date(input.at ?? Date.now());
-    const id = await db.transaction().execute(async (trx) => {
-      let find = trx
-        .selectFrom('customers')
-        .innerJoin('cards', 'cards.id', 'customers.card_id')
-        .select(['customers.id', 'cards.stamps_required'])
-        .where('customers.merchant_id', '=', merchantId)
-        .forUpdate('customers');
-      find = input.customerId
-        ? find.where('customers.id', '=', input.customerId)
-        : find.where('customers.external_id', '=', input.externalId ?? '');
-      const customer = await find.executeTakeFirst();
-      if (!customer) throw notFound('Customer');
-
-      const event = await trx
-        .insertInto('events')
-        .values({ merchant_id: merchantId, customer_id: customer.id, type: input.type, at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-
-      const update = trx
-        .updateTable('customers')
-        .set({ updated_at: sql`now()` })
-        .where('id', '=', customer.id);
-      if (input.type === 'reward_redeemed') {
-        await update.set({ stamps: sql`greatest(stamps - ${customer.stamps_required}, 0)` }).execute();
-      } else {
-        // greatest() ignores null, so a first visit sets the column.
-        const visited = update.set({ last_visit_at: sql`greatest(last_visit_at, ${at}::timestamptz)` });
-        await (input.type === 'stamp' ? visited.set({ stamps: sql`stamps + 1` }) : visited).execute();
-      }
-      return event.id;
-    });
-    return c.json({ id }, 202);
+    if (at.getTime() > Date.now() + FUTURE_SLACK_MS) {
+      throw new ApiError('bad_request', 'Invalid body: at: an event cannot happen in the future', [{ path: 'at', message: 'is in the future' }]);
+    }
+    const customer = input.customerId !== undefined ? { id: input.customerId } : { externalId: input.externalId ?? '' };
+    const result = await recordEvent(db, merchantId, { customer, type: input.type, at, clientId: input.id });
+    if (!result.ok) throw notFound('Customer');
+    if (!result.duplicate) {
+      deps.batcher?.nudge(result.entered);
+      if (input.type !== 'reward_redeemed') await signalVisit(deps, merchantId, result.customerId);
+    }
+    return c.json({ id: result.id, duplicate: result.duplicate, entered: result.entered }, result.duplicate ? 200 : 202);
   });
 }

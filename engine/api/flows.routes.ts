@@ -1,6 +1,6 @@
 /**
  * Flows: drafts (any structurally valid graph, with diagnostics), validation, publishing
- * versions and starting broadcast runs.
+ * versions, pausing, resuming and archiving, and starting runs by hand.
  */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
@@ -10,10 +10,11 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
-import { checkFlow } from './flow-check';
-import { publishFlow } from './flow-publish';
+import { checkFlow } from '../flows/check';
+import { publishFlow } from '../flows/publish';
+import { setFlowStatus } from '../flows/status';
 import { createdAfter, page, pageQuery } from './pagination';
-import { startRun } from './run-start';
+import { startRun } from '../runs/start-run';
 import { jsonBody, pathId, query } from './validate';
 import { iso } from './iso';
 
@@ -30,7 +31,7 @@ export function flowsRoutes(deps: AppDeps) {
   async function flowJson(merchantId: string, id: string) {
     const flow = await db
       .selectFrom('flows')
-      .select(['id', 'name', 'graph', 'created_at', 'updated_at'])
+      .select(['id', 'name', 'graph', 'status', 'created_at', 'updated_at'])
       .where('id', '=', id)
       .where('merchant_id', '=', merchantId)
       .executeTakeFirst();
@@ -48,6 +49,7 @@ export function flowsRoutes(deps: AppDeps) {
     return {
       id: flow.id,
       name: flow.name,
+      status: flow.status,
       graph,
       diagnostics: checked.diagnostics,
       versions: versions.map((v) => ({ version: v.version, createdAt: iso(v.created_at) })),
@@ -78,7 +80,7 @@ export function flowsRoutes(deps: AppDeps) {
       const { limit, cursor } = c.req.valid('query');
       let q = db
         .selectFrom('flows')
-        .select(['id', 'name', 'created_at', 'updated_at', latestVersion.as('latest_version')])
+        .select(['id', 'name', 'status', 'created_at', 'updated_at', latestVersion.as('latest_version')])
         .select(sql<string>`created_at::text`.as('created_at_key'))
         .where('merchant_id', '=', c.get('merchantId'));
       if (cursor) q = q.where(createdAfter(cursor, 'asc'));
@@ -90,6 +92,7 @@ export function flowsRoutes(deps: AppDeps) {
       const item = (f: (typeof rows)[number]) => ({
         id: f.id,
         name: f.name,
+        status: f.status,
         createdAt: iso(f.created_at),
         updatedAt: iso(f.updated_at),
         latestVersion: f.latest_version,
@@ -117,11 +120,21 @@ export function flowsRoutes(deps: AppDeps) {
       return c.json(await flowJson(c.get('merchantId'), id));
     })
     .post('/:id/publish', async (c) => {
-      const published = await publishFlow(db, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
-      return c.json(published, 201);
+      const published = await publishFlow(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
+      if (!published.ok) {
+        throw new ApiError(published.code, published.message, 'diagnostics' in published ? { diagnostics: published.diagnostics } : undefined);
+      }
+      return c.json({ version: published.version, plan: published.plan }, 201);
+    })
+    .post('/:id/:action{pause|resume|archive}', async (c) => {
+      const action = c.req.param('action') as 'pause' | 'resume' | 'archive';
+      const changed = await setFlowStatus(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), action);
+      if (!changed.ok) throw new ApiError(changed.code, changed.message);
+      return c.json(await flowJson(c.get('merchantId'), changed.flowId));
     })
     .post('/:id/runs', async (c) => {
-      const run = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
-      return c.json(run, 202);
+      const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
+      if (!started.ok) throw new ApiError(started.error.code, started.error.message);
+      return c.json(started.run, 202);
     });
 }

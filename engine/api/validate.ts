@@ -2,6 +2,7 @@
  * Request validation with zod. `jsonBody` and `query` are middlewares whose input and
  * output types flow into `c.req.valid(...)` and into the typed client (`hc<AppType>`).
  */
+import { isUuid } from '../ids';
 import type { Env, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
@@ -43,13 +44,6 @@ export function query<S extends z.ZodType, E extends Env = Env>(
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a UUID in its canonical text form. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
 /** A path id: anything that is not a UUID cannot exist, so it is a 404 (not a 500 from Postgres). */
 export function pathId(value: string | undefined, what: string): string {
   if (value === undefined || !isUuid(value)) throw notFound(what);
@@ -60,9 +54,11 @@ export function pathId(value: string | undefined, what: string): string {
 export const uuid = () =>
   z
     .string()
-    .regex(UUID, 'must be a UUID')
+    .refine(isUuid, 'must be a UUID')
     .transform((v) => v.toLowerCase());
 
 /** An ISO 8601 timestamp with an offset (`2025-03-01T10:00:00Z`) or a date (`2025-03-01`). */
 export const timestamp = () =>
   z.union([z.iso.datetime({ offset: true }), z.iso.date()], 'must be an ISO 8601 date or timestamp');
+
+export { isUuid };

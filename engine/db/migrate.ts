@@ -1,9 +1,11 @@
 /** Runs the migrations in `migrations/` (listed here, so bundlers and tsx see them). */
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as initial from './migrations/001-initial';
+import * as journeys from './migrations/002-journeys';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
+  '002-journeys': journeys,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -80,7 +80,60 @@ export interface EventsTable {
   customer_id: string;
   type: string;
   at: Timestamp;
+  /** The id the client gave (`POST /v1/events` `id`): the same id twice is one event. */
+  client_id: string | null;
   created_at: CreatedAt;
+}
+
+/** Messaging rules across all of a merchant's flows; null means no rule. */
+export interface MerchantSettingsTable {
+  merchant_id: string;
+  /** At most this many push messages per customer per rolling 7 days. */
+  push_cap_7d: number | null;
+  email_cap_7d: number | null;
+  /** `HH:MM` merchant time; messages due inside [start, end) wait until `end`. */
+  quiet_start: string | null;
+  quiet_end: string | null;
+  updated_at: UpdatedAt;
+}
+
+/**
+ * Who entered which flow, once per `entry_key` (`birthday:2026`, `inactive:<last visit>`,
+ * `event:<event id>`). Event entries wait with `run_id` null until a cohort run takes them.
+ */
+export interface FlowEntriesTable {
+  flow_id: string;
+  customer_id: string;
+  entry_key: string;
+  merchant_id: string;
+  version: number;
+  run_id: string | null;
+  created_at: CreatedAt;
+}
+
+/** A member who met an exit rule and left the run at `node_id`. */
+export interface RunExitsTable {
+  run_id: string;
+  customer_id: string;
+  node_id: string;
+  reason: string;
+  at: CreatedAt;
+}
+
+export type WaitMode = 'for' | 'until' | 'untilVisit';
+
+/** A group of a run's members waiting at a wait step, and until when. */
+export interface RunWaitsTable {
+  run_id: string;
+  node_id: string;
+  group_key: string;
+  merchant_id: string;
+  mode: WaitMode;
+  started_at: Timestamp;
+  until: Timestamp;
+  /** How many members entered the wait in this group. */
+  members: number;
+  finished_at: Timestamp | null;
 }
 
 export interface FlowsTable {
@@ -88,9 +141,12 @@ export interface FlowsTable {
   merchant_id: string;
   name: string;
   graph: Json<unknown>;
+  status: ColumnType<FlowStatus, FlowStatus | undefined, FlowStatus>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
+
+export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
 
 /** An immutable published version: graph snapshot + compiled plan. */
 export interface FlowVersionsTable {
@@ -101,6 +157,9 @@ export interface FlowVersionsTable {
   created_at: CreatedAt;
 }
 
+/** Who started a run: the API (by hand), a Temporal Schedule, or a cohort of events. */
+export type RunSource = 'api' | 'schedule' | 'event';
+
 export type RunStatus = 'scheduled' | 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface RunsTable {
@@ -110,6 +169,7 @@ export interface RunsTable {
   version: number;
   workflow_id: string;
   status: RunStatus;
+  source: ColumnType<RunSource, RunSource | undefined, RunSource>;
   send_at: Timestamp | null;
   member_count: Generated<number>;
   error: string | null;
@@ -132,6 +192,8 @@ export interface RunStepMembersTable {
   seq: number;
   customer_id: string;
   outcome: string | null;
+  /** The batch of visitors of a wait-for-visit this member went on with ('' for the rest). */
+  lane: ColumnType<string, string | undefined, string>;
 }
 
 /** Members who entered a step, one row per processed page of one group. */
@@ -213,6 +275,10 @@ export interface Database {
   vouchers: VouchersTable;
   suppressions: SuppressionsTable;
   outbox: OutboxTable;
+  merchant_settings: MerchantSettingsTable;
+  flow_entries: FlowEntriesTable;
+  run_exits: RunExitsTable;
+  run_waits: RunWaitsTable;
 }
 
 export type Merchant = Selectable<MerchantsTable>;

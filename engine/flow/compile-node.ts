@@ -1,11 +1,12 @@
 /**
- * Per-node work of the compiler: parse a node's `data` with its kind's schema, flag what is
- * reserved but not runnable yet, and build the plan step once the whole graph is valid.
+ * Per-node work of the compiler: parse a node's `data` with its kind's schema and build the
+ * plan step once the whole graph is valid.
  */
 import type { z } from 'zod';
 import { issueToDiagnostic, type Diagnostic } from './diagnostics';
-import { nodeDataSchemas, type NodeKind, type TriggerData } from './node-schemas';
-import type { PlanTrigger, Step } from './plan';
+import { NODE_OUTPUTS, nodeDataSchemas, type NodeKind, type TriggerData } from './node-schemas';
+import type { PlanTrigger, Step, WaitStep } from './plan';
+import { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS } from './trigger-schema';
 import { durationToMs, type WaitData } from './wait-schema';
 
 /** A node whose data passed its kind's schema. */
@@ -28,64 +29,72 @@ export function parseNode(
     return undefined;
   }
   // TypeScript cannot correlate `kind` with the schema it picked; the pairing is by construction.
-  const node = { kind, id, data: result.data } as ParsedNode;
-  const unsupported = unsupportedFeature(node);
-  if (unsupported !== undefined) diagnostics.push(unsupported);
-  return node;
+  return { kind, id, data: result.data } as ParsedNode;
 }
 
-const JOURNEYS = 'arrive with journeys; only broadcasts run today.';
-const TRIGGER_NAMES = {
-  birthday: 'Birthday triggers',
-  inactive: 'Win-back (inactivity) triggers',
-  event: 'Event triggers',
-  schedule: 'Scheduled triggers',
-} as const satisfies Record<Exclude<TriggerData['trigger'], 'broadcast'>, string>;
-
-function unsupportedWait(id: string, data: WaitData): Diagnostic | undefined {
-  if (data.until !== undefined) {
-    return { nodeId: id, field: 'until', code: 'unsupported', message: `Waiting until a time of day ${JOURNEYS}` };
-  }
-  if (data.untilVisit !== undefined) {
-    return { nodeId: id, field: 'untilVisit', code: 'unsupported', message: `Waiting for a visit ${JOURNEYS}` };
-  }
-  return undefined;
-}
-
-/** A diagnostic when the node parses but uses something reserved for later work. */
-function unsupportedFeature(node: ParsedNode): Diagnostic | undefined {
-  switch (node.kind) {
-    case 'trigger':
-      return node.data.trigger === 'broadcast'
-        ? undefined
-        : {
-            nodeId: node.id,
-            field: 'trigger',
-            code: 'unsupported',
-            message: `${TRIGGER_NAMES[node.data.trigger]} ${JOURNEYS}`,
-          };
-    case 'wait':
-      return unsupportedWait(node.id, node.data);
-    case 'segment':
-    case 'push':
-    case 'email':
-    case 'voucher':
-      return undefined;
+/** The plan trigger of a valid trigger node, with defaults resolved. */
+export function toPlanTrigger(data: TriggerData): PlanTrigger {
+  const common = {
+    ...(data.cardId != null && { cardId: data.cardId }),
+    ...(data.exitOn !== undefined && data.exitOn.length > 0 && { exitOn: [...new Set(data.exitOn)] }),
+  };
+  switch (data.trigger) {
+    case 'broadcast':
+      return { kind: 'broadcast', ...common, ...(data.sendAt != null && { sendAt: data.sendAt }) };
+    case 'birthday':
+      return { kind: 'birthday', ...common, daysBefore: data.daysBefore, at: data.at ?? DEFAULT_DAILY_AT };
+    case 'inactive':
+      return { kind: 'inactive', ...common, days: data.days, at: data.at ?? DEFAULT_DAILY_AT };
+    case 'event':
+      return data.event === 'voucher_expiring'
+        ? {
+            kind: 'event',
+            ...common,
+            event: data.event,
+            daysBefore: data.daysBefore ?? DEFAULT_VOUCHER_EXPIRING_DAYS,
+            at: data.at ?? DEFAULT_DAILY_AT,
+          }
+        : { kind: 'event', ...common, event: data.event };
+    case 'schedule':
+      return data.cron !== undefined
+        ? { kind: 'schedule', ...common, cron: data.cron.trim().split(/\s+/).join(' ') }
+        : { kind: 'schedule', ...common, ...(data.weekday && { weekday: data.weekday }), ...(data.time && { time: data.time }) };
     default: {
-      const _exhaustive: never = node;
+      const _exhaustive: never = data;
       return _exhaustive;
     }
   }
 }
 
-/** The plan trigger of a valid, supported trigger node. */
-export function toPlanTrigger(data: TriggerData): PlanTrigger {
-  if (data.trigger !== 'broadcast') throw new Error(`unsupported trigger ${data.trigger} reached the plan`);
-  return {
-    kind: 'broadcast',
-    ...(data.cardId != null && { cardId: data.cardId }),
-    ...(data.sendAt != null && { sendAt: data.sendAt }),
-  };
+/** The outputs a node actually has, given its settings (a wait's depend on its mode). */
+export function nodeOutputs(node: ParsedNode): readonly string[] {
+  if (node.kind === 'wait') return node.data.untilVisit !== undefined ? ['visited', 'timeout'] : ['next'];
+  return NODE_OUTPUTS[node.kind];
+}
+
+function waitStep(id: string, data: WaitData, next: Outcomes): WaitStep {
+  if (data.for !== undefined) return { kind: 'wait', id, mode: 'for', durationMs: durationToMs(data.for), next: { next: next('next') } };
+  if (data.until !== undefined) {
+    const weekdays = data.until.weekdays ?? (data.until.weekday ? [data.until.weekday] : undefined);
+    return {
+      kind: 'wait',
+      id,
+      mode: 'until',
+      time: data.until.time,
+      ...(weekdays && { weekdays: [...new Set(weekdays)] }),
+      next: { next: next('next') },
+    };
+  }
+  if (data.untilVisit !== undefined) {
+    return {
+      kind: 'wait',
+      id,
+      mode: 'untilVisit',
+      durationMs: durationToMs(data.untilVisit),
+      next: { visited: next('visited'), timeout: next('timeout') },
+    };
+  }
+  throw new Error(`wait ${id} without a setting reached the plan`);
 }
 
 /** Successor step ids of a node, per output handle. */
@@ -115,10 +124,8 @@ export function toStep(node: ParsedStepNode, next: Outcomes): Step {
         validDays: node.data.validDays,
         next: { next: next('next') },
       };
-    case 'wait': {
-      if (node.data.for === undefined) throw new Error(`wait ${id} without a duration reached the plan`);
-      return { kind: 'wait', id, durationMs: durationToMs(node.data.for), next: { next: next('next') } };
-    }
+    case 'wait':
+      return waitStep(id, node.data, next);
     default: {
       const _exhaustive: never = node;
       return _exhaustive;

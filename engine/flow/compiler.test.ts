@@ -68,6 +68,7 @@ describe('compileFlow', () => {
     expect(plan?.steps['wait']).toEqual({
       kind: 'wait',
       id: 'wait',
+      mode: 'for',
       durationMs: 26 * 3_600_000,
       next: { next: ['push'] },
     });
@@ -140,12 +141,54 @@ describe('compileFlow', () => {
     expect(codes).toEqual(['cycle', 'unreachable', 'unreachable']);
   });
 
-  it('reports waiting for a visit as unsupported', () => {
+  it('compiles a wait for a visit into visited and timeout successors', () => {
     const graph = {
-      nodes: [trigger, at('w', 'wait', { untilVisit: { timeout: { days: 7 } } })],
-      edges: [edge('1', 't', 'w')],
+      nodes: [trigger, at('w', 'wait', { untilVisit: { days: 7 } }), at('p', 'push', { text: 'Thanks!' })],
+      edges: [edge('1', 't', 'w'), edge('2', 'w', 'p', 'visited')],
     };
-    expect(compileFlow(graph).diagnostics).toMatchObject([{ code: 'unsupported', nodeId: 'w', field: 'untilVisit' }]);
+    expect(compileFlow(graph).plan?.steps['w']).toEqual({
+      kind: 'wait',
+      id: 'w',
+      mode: 'untilVisit',
+      durationMs: 7 * 86_400_000,
+      next: { visited: ['p'], timeout: [] },
+    });
+  });
+
+  it('rejects a plain "next" connection from a wait for a visit', () => {
+    const graph = {
+      nodes: [trigger, at('w', 'wait', { untilVisit: { hours: 2 } }), at('p', 'push', { text: 'Thanks!' })],
+      edges: [edge('1', 't', 'w'), edge('2', 'w', 'p')],
+    };
+    expect(compileFlow(graph).diagnostics).toMatchObject([{ code: 'bad_handle', nodeId: 'w', edgeId: '2' }]);
+  });
+
+  it('compiles a wait until a time of day, one weekday or several', () => {
+    const graph = (until: object) => ({
+      nodes: [trigger, at('w', 'wait', { until }), at('p', 'push', { text: 'Hi' })],
+      edges: [edge('1', 't', 'w'), edge('2', 'w', 'p')],
+    });
+    expect(compileFlow(graph({ time: '10:00', weekday: 'tue' })).plan?.steps['w']).toMatchObject({ mode: 'until', time: '10:00', weekdays: ['tue'] });
+    expect(compileFlow(graph({ time: '08:30' })).plan?.steps['w']).toEqual({ kind: 'wait', id: 'w', mode: 'until', time: '08:30', next: { next: ['p'] } });
+    expect(compileFlow(graph({ time: '8:30' })).diagnostics).toMatchObject([{ code: 'invalid_value', nodeId: 'w', field: 'until.time' }]);
+  });
+
+  it('resolves trigger defaults: a birthday at 10:00, expiring vouchers 3 days before', () => {
+    const flow = (data: object) => ({ nodes: [at('t', 'trigger', data), at('p', 'push', { text: 'Hi' })], edges: [edge('1', 't', 'p')] });
+    expect(compileFlow(flow({ trigger: 'birthday', daysBefore: 0 })).plan?.trigger).toEqual({ kind: 'birthday', daysBefore: 0, at: '10:00' });
+    expect(compileFlow(flow({ trigger: 'event', event: 'voucher_expiring' })).plan?.trigger).toEqual({
+      kind: 'event',
+      event: 'voucher_expiring',
+      daysBefore: 3,
+      at: '10:00',
+    });
+    expect(compileFlow(flow({ trigger: 'event', event: 'reward_ready', exitOn: ['visit', 'visit'] })).plan?.trigger).toEqual({
+      kind: 'event',
+      event: 'reward_ready',
+      exitOn: ['visit'],
+    });
+    expect(compileFlow(flow({ trigger: 'birthday', daysBefore: 31 })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'daysBefore' }]);
+    expect(compileFlow(flow({ trigger: 'event', event: 'joined', daysBefore: 2 })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'daysBefore' }]);
   });
 
   it('names the node of a malformed graph when its id is readable', () => {

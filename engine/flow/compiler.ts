@@ -4,10 +4,11 @@
  * workflow sandbox and the browser editor both import it.
  */
 import { compileGraphIssues } from './graph-issues';
-import { parseNode, toPlanTrigger, toStep, type ParsedNode } from './compile-node';
+import { nodeOutputs, parseNode, toPlanTrigger, toStep, type ParsedNode } from './compile-node';
 import type { Diagnostic } from './diagnostics';
 import { indexGraph, type GraphIndex } from './graph-index';
 import { flowGraphSchema } from './graph-schema';
+import { NODE_OUTPUTS } from './node-schemas';
 import { walkGraph } from './graph-walk';
 import { PLAN_VERSION, type Plan, type Step } from './plan';
 
@@ -44,9 +45,35 @@ export function compileFlow(graph: unknown): CompileResult {
     const node = parseNode(id, kind, index.nodes.get(id)?.data, diagnostics);
     if (node !== undefined) nodes.set(id, node);
   }
+  diagnostics.push(...outputDiagnostics(index, nodes));
   const reachable = walkGraph(index, diagnostics);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   return { ok: true, diagnostics, plan: buildPlan(index, nodes, reachable) };
+}
+
+/**
+ * Connections from an output the node has by kind but not with its settings: a wait for a
+ * visit leaves by `visited` or `timeout`, any other wait by its single output.
+ */
+function outputDiagnostics(index: GraphIndex, nodes: ReadonlyMap<string, ParsedNode>): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const [id, node] of nodes) {
+    const allowed = nodeOutputs(node);
+    const byKind: readonly string[] = NODE_OUTPUTS[node.kind];
+    for (const edge of index.out.get(id) ?? []) {
+      // An output the kind never has is reported by the index already.
+      if (allowed.includes(edge.handle) || !byKind.includes(edge.handle)) continue;
+      const expected = allowed.length === 1 ? 'its single output' : allowed.map((h) => `"${h}"`).join(' or ');
+      found.push({
+        edgeId: edge.id,
+        nodeId: id,
+        field: 'sourceHandle',
+        code: 'bad_handle',
+        message: `This step has no output "${edge.handle}" with its settings; connect from ${expected}.`,
+      });
+    }
+  }
+  return found;
 }
 
 /** Assembles the plan of a graph that produced no diagnostics. */

@@ -24,9 +24,7 @@ export type DiagnosticCode =
   | 'cycle'
   /** A node setting is missing or out of range (`field` names it). */
   | 'invalid_value'
-  | 'unknown_placeholder'
-  /** Accepted by the schema but not runnable yet (reserved triggers and waits). */
-  | 'unsupported';
+  | 'unknown_placeholder';
 
 export interface Diagnostic {
   readonly nodeId?: string;

@@ -89,9 +89,15 @@ describe('wait data', () => {
     expect(waitDataSchema.safeParse({ for: { hours: 1.5 } }).success).toBe(true);
   });
 
-  it('parses the reserved waits until a time and until a visit', () => {
+  it('parses waits until a time of day and until a visit', () => {
     expect(waitDataSchema.safeParse({ until: { time: '09:30', weekdays: ['mon', 'fri'] } }).success).toBe(true);
-    expect(waitDataSchema.safeParse({ untilVisit: { timeout: { days: 7 } } }).success).toBe(true);
+    expect(waitDataSchema.safeParse({ until: { time: '09:30', weekday: 'mon' } }).success).toBe(true);
+    expect(waitDataSchema.safeParse({ untilVisit: { days: 7 } }).success).toBe(true);
+  });
+
+  it('rejects a wait for a visit of zero and one weekday given twice', () => {
+    expect(waitDataSchema.safeParse({ untilVisit: {} }).success).toBe(false);
+    expect(waitDataSchema.safeParse({ until: { time: '09:30', weekday: 'mon', weekdays: ['tue'] } }).success).toBe(false);
   });
 
   it('rejects a wait longer than 366 days', () => {

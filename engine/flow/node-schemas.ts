@@ -27,7 +27,8 @@ void _sameKinds;
 export const NODE_OUTPUTS = {
   trigger: ['next'],
   segment: ['match', 'else'],
-  wait: ['next'],
+  /** `next` after a duration or a time of day; `visited` and `timeout` after a wait for a visit. */
+  wait: ['next', 'visited', 'timeout'],
   push: ['next'],
   email: ['next'],
   voucher: ['next'],
@@ -58,7 +59,7 @@ function knownPlaceholdersOnly(value: string, ctx: z.RefinementCtx<string>): voi
     ctx.addIssue({
       code: 'custom',
       params: { code: 'unknown_placeholder', placeholder: name },
-      message: `Unknown placeholder {{${name}}}; use {{customer.name}}, {{card.name}}, {{stampsLeft}} or {{voucher.code}}.`,
+      message: `Unknown placeholder {{${name}}}; use {{customer.name}}, {{card.name}}, {{stampsLeft}}, {{voucher.code}} or {{voucher.expiresOn}}.`,
     });
   }
 }

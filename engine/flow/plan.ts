@@ -5,21 +5,86 @@
  *
  * Every step keeps the id of the node it came from, so run counts and deliveries are
  * reported per editor node. `next` lists successor step ids per outcome: a segment has
- * `match` and `else`, every other step has the single outcome `next`.
+ * `match` and `else`, a wait for a visit `visited` and `timeout`, every other step has the
+ * single outcome `next`. An outcome with no successors means its members leave there.
  */
 
 export const PLAN_VERSION = 1 as const;
 
-export interface BroadcastTrigger {
-  readonly kind: 'broadcast';
+/** What makes a customer leave a journey at its next step. */
+export type ExitRule = 'visit' | 'reward_redeemed';
+
+/** Settings every trigger may carry. */
+interface TriggerBase {
   /** Only holders of this card; all of the merchant's card holders when absent. */
   readonly cardId?: string;
+  /** A member who does one of these after entering leaves at the next step. */
+  readonly exitOn?: readonly ExitRule[];
+}
+
+export interface BroadcastTrigger extends TriggerBase {
+  readonly kind: 'broadcast';
   /** ISO time; the run starts (and takes its audience snapshot) then. */
   readonly sendAt?: string;
 }
 
-/** Triggers reserved for the journeys issue: accepted by the schema, not yet runnable. */
-export type PlanTrigger = BroadcastTrigger;
+/** Daily at `at` (merchant time): customers whose birthday is `daysBefore` days away. */
+export interface BirthdayTrigger extends TriggerBase {
+  readonly kind: 'birthday';
+  readonly daysBefore: number;
+  /** `HH:MM`, merchant time. */
+  readonly at: string;
+}
+
+/** Daily at `at`: customers whose last visit is `days` or more days ago (win-back). */
+export interface InactiveTrigger extends TriggerBase {
+  readonly kind: 'inactive';
+  readonly days: number;
+  readonly at: string;
+}
+
+export type TriggerEvent = 'joined' | 'stamp_added' | 'reward_ready' | 'voucher_expiring';
+
+/**
+ * The customer enters when the event happens. `voucher_expiring` is found by a daily check
+ * at `at`, `daysBefore` days before an unredeemed voucher expires.
+ */
+export interface EventTrigger extends TriggerBase {
+  readonly kind: 'event';
+  readonly event: TriggerEvent;
+  /** `voucher_expiring` only. */
+  readonly daysBefore?: number;
+  /** `voucher_expiring` only: when the daily check runs. */
+  readonly at?: string;
+}
+
+/** A recurring broadcast: a cron expression, or a weekday and a time, in merchant time. */
+export interface ScheduleTrigger extends TriggerBase {
+  readonly kind: 'schedule';
+  readonly cron?: string;
+  readonly weekday?: Weekday;
+  readonly time?: string;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export type PlanTrigger = BroadcastTrigger | BirthdayTrigger | InactiveTrigger | EventTrigger | ScheduleTrigger;
+export type PlanTriggerKind = PlanTrigger['kind'];
+
+/** Triggers fired by a Temporal Schedule (a daily or recurring cohort). */
+export function isScheduledTrigger(trigger: PlanTrigger): boolean {
+  return (
+    trigger.kind === 'birthday' ||
+    trigger.kind === 'inactive' ||
+    trigger.kind === 'schedule' ||
+    (trigger.kind === 'event' && trigger.event === 'voucher_expiring')
+  );
+}
+
+/** Triggers whose members enter one by one as events happen, in small cohorts. */
+export function isEventTrigger(trigger: PlanTrigger): trigger is EventTrigger {
+  return trigger.kind === 'event' && trigger.event !== 'voucher_expiring';
+}
 
 export type SegmentField =
   | 'stamps'
@@ -54,7 +119,7 @@ export interface PushStep {
   readonly next: { readonly next: readonly string[] };
 }
 
-export type Placeholder = 'customer.name' | 'card.name' | 'stampsLeft' | 'voucher.code';
+export type Placeholder = 'customer.name' | 'card.name' | 'stampsLeft' | 'voucher.code' | 'voucher.expiresOn';
 
 export interface EmailStep {
   readonly kind: 'email';
@@ -73,13 +138,39 @@ export interface VoucherStep {
   readonly next: { readonly next: readonly string[] };
 }
 
-export interface WaitStep {
+/** A fixed delay. Plans published before waits had modes have no `mode`. */
+export interface ForWaitStep {
   readonly kind: 'wait';
   readonly id: string;
+  readonly mode?: 'for';
   /** > 0 */
   readonly durationMs: number;
   readonly next: { readonly next: readonly string[] };
 }
+
+/** Until the next `time` in merchant time (on one of `weekdays`, when given). */
+export interface UntilWaitStep {
+  readonly kind: 'wait';
+  readonly id: string;
+  readonly mode: 'until';
+  readonly time: string;
+  readonly weekdays?: readonly Weekday[];
+  readonly next: { readonly next: readonly string[] };
+}
+
+/**
+ * Until the member visits, at most `durationMs`: visitors leave by `visited` as they
+ * visit, the rest by `timeout` when the time is up.
+ */
+export interface UntilVisitWaitStep {
+  readonly kind: 'wait';
+  readonly id: string;
+  readonly mode: 'untilVisit';
+  readonly durationMs: number;
+  readonly next: { readonly visited: readonly string[]; readonly timeout: readonly string[] };
+}
+
+export type WaitStep = ForWaitStep | UntilWaitStep | UntilVisitWaitStep;
 
 export type Step = SegmentStep | PushStep | EmailStep | VoucherStep | WaitStep;
 export type StepKind = Step['kind'];

@@ -49,8 +49,8 @@ describe('findPlaceholders', () => {
     expect(findPlaceholders('{customer.name} {{card.name')).toEqual([]);
   });
 
-  it('knows exactly the four placeholders the renderer fills', () => {
-    expect([...PLACEHOLDERS].sort()).toEqual(['card.name', 'customer.name', 'stampsLeft', 'voucher.code']);
+  it('knows exactly the five placeholders the renderer fills', () => {
+    expect([...PLACEHOLDERS].sort()).toEqual(['card.name', 'customer.name', 'stampsLeft', 'voucher.code', 'voucher.expiresOn']);
     expect(isPlaceholder('voucher.code')).toBe(true);
     expect(isPlaceholder('toString')).toBe(false);
   });

@@ -11,6 +11,7 @@ export const PLACEHOLDERS = [
   'card.name',
   'stampsLeft',
   'voucher.code',
+  'voucher.expiresOn',
 ] as const satisfies readonly Placeholder[];
 
 // A compile-time check that PLACEHOLDERS lists every Placeholder of the plan.

@@ -1,7 +1,7 @@
 /**
- * The wait node: a durable delay. Only a fixed duration (`for`) runs today; waiting until a
- * time of day (`until`) or until the customer visits (`untilVisit`) is reserved: it parses,
- * and the compiler reports it as `unsupported`.
+ * The wait node: a durable delay — a fixed duration (`for`), until a time of day in the
+ * merchant's time zone (`until`, optionally on given weekdays), or until the customer
+ * visits, at most a duration (`untilVisit`, with outputs `visited` and `timeout`).
  */
 import { z } from 'zod';
 import { always, timeOfDay, weekday } from './schema-helpers';
@@ -41,8 +41,19 @@ export const durationSchema = z
     }
   });
 
-const untilSchema = z.object({ time: timeOfDay, weekdays: z.array(weekday).max(7).optional() });
-const untilVisitSchema = z.object({ timeout: durationSchema });
+/** `{time, weekday?}` (one day) or `{time, weekdays?}` (several); not both. */
+const untilSchema = z
+  .object({ time: timeOfDay, weekday: weekday.optional(), weekdays: z.array(weekday).min(1).max(7).optional() })
+  .superRefine(
+    (u, ctx) => {
+      if (u.weekday !== undefined && u.weekdays !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['weekdays'], message: 'Choose one day or a list of days, not both.' });
+      }
+    },
+    { when: always },
+  );
+/** How long to wait for a visit at most. */
+const untilVisitSchema = durationSchema;
 const MODES = ['for', 'until', 'untilVisit'] as const;
 
 export const waitDataSchema = z

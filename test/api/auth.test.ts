@@ -1,7 +1,17 @@
+import type { RunLauncher } from '../../engine/temporal/run-launcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../engine/auth/api-key';
 import { verifyPassword } from '../../engine/auth/password';
 import { ADMIN_TOKEN, startHarness, type Harness } from './harness';
+
+/** A launcher that starts nothing: these tests never run a flow. */
+const idleLauncher: RunLauncher = {
+  start: async () => ({ workflowId: '' }),
+  cancel: async () => {},
+  signalVisit: async () => {},
+  syncSchedule: async () => {},
+  removeSchedule: async () => {},
+};
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,7 +29,7 @@ describe('health', () => {
     const { createApp } = await import('../../engine/api/app');
     const app = createApp({
       db: h.db,
-      launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} },
+      launcher: idleLauncher,
       readiness: async () => false,
     });
     const res = await app.request('/healthz');
@@ -89,7 +99,7 @@ describe('POST /v1/merchants', () => {
     const { createApp } = await import('../../engine/api/app');
     const app = createApp({
       db: h.db,
-      launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {} },
+      launcher: idleLauncher,
       readiness: async () => true,
     });
     const res = await app.request('/v1/merchants', {

@@ -113,6 +113,9 @@ describe('starting runs', () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:7233');
       },
       async cancel() {},
+      async signalVisit() {},
+      async syncSchedule() {},
+      async removeSchedule() {},
     };
     const offline = await startHarness({ launcher: down });
     try {

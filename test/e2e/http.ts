@@ -11,8 +11,8 @@ import type { Stack } from '../support/stack';
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export type App = ReturnType<typeof createApp>;
 
-export function e2eApp(stack: Pick<Stack, 'db' | 'launcher'>): App {
-  return createApp({ db: stack.db, launcher: stack.launcher, adminToken: ADMIN_TOKEN, readiness: async () => true });
+export function e2eApp(stack: Pick<Stack, 'db' | 'launcher' | 'batcher'>): App {
+  return createApp({ db: stack.db, launcher: stack.launcher, batcher: stack.batcher, adminToken: ADMIN_TOKEN, readiness: async () => true });
 }
 
 /** Mutes `info` lines (one access-log line per request); warnings and errors still show. */

@@ -55,11 +55,12 @@ describe('a broadcast run', () => {
     expect(vouchers).toHaveLength(1_000);
     expect(new Set(vouchers.map((v) => v.code)).size).toBe(1_000);
 
-    // Every pass carries the message and its voucher; each email shows that customer's code.
+    // Every pass carries the message and its voucher (the voucher step moved the update tag
+    // once, the push once more); each email shows that customer's code.
     const passes = await stack.db.selectFrom('passes').select(['customer_id', 'message', 'voucher_code', 'update_tag']).execute();
     const codeOf = new Map(vouchers.map((v) => [v.customer_id, v.code]));
     for (const p of passes) {
-      expect(p).toMatchObject({ message: "Coffee's waiting ☕", update_tag: 1, voucher_code: codeOf.get(p.customer_id) });
+      expect(p).toMatchObject({ message: "Coffee's waiting ☕", update_tag: 2, voucher_code: codeOf.get(p.customer_id) });
     }
     const emails = await stack.db.selectFrom('outbox').select(['recipient', 'body', 'payload']).where('channel', '=', 'email').execute();
     expect(emails).toHaveLength(800);
@@ -87,8 +88,9 @@ describe('a broadcast run', () => {
     const run = await startRun(stack, merchant.merchantId, broadcastGraph({ push: 'Replay me', waitSeconds: 1, email: { subject: 'Hi', body: 'x' } }));
     expect(await waitForRun(stack, run)).toBe('completed');
     const history = await stack.client.workflow.getHandle(run.workflowId).fetchHistory();
-    // Small history whatever the audience size: members live in Postgres, not in events.
-    expect(history.events?.length ?? 0).toBeLessThan(60);
+    // Small history whatever the audience size: members live in Postgres, not in events
+    // (1,000 members; a wait records its start and end, the quiet-hours check precedes sends).
+    expect(history.events?.length ?? 0).toBeLessThan(100);
     await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, run.workflowId)).resolves.toBeUndefined();
   });
 });

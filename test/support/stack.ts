@@ -9,6 +9,7 @@ import type { WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ChannelConfig } from '../../activities/steps/context';
 import type { Db } from '../../engine/db/database';
+import { createCohortBatcher, type CohortBatcher } from '../../engine/runs/cohort-batcher';
 import { createRunLauncher, type RunLauncher } from '../../engine/temporal/run-launcher';
 import { bundleWorkflows, createWorker, installRuntimeLogger } from '../../engine/temporal/worker';
 import { createTestDatabase } from './database';
@@ -18,6 +19,8 @@ export interface Stack {
   readonly dbUrl: string;
   readonly client: Client;
   readonly launcher: RunLauncher;
+  /** Gathers event entries into cohort runs, as the API process does. */
+  readonly batcher: CohortBatcher;
   readonly taskQueue: string;
   readonly temporalAddress: string;
   /** Starts (another) worker on the stack's task queue; returns a function that stops it. */
@@ -39,6 +42,8 @@ export interface StackOptions {
   readonly worker?: boolean;
   /** Default: a queue of its own, so test files never take each other's tasks. */
   readonly taskQueue?: string;
+  /** Runs continue as new past this many history events (default: the workflow's). */
+  readonly historyLimit?: number;
 }
 
 export async function startStack(
@@ -72,11 +77,16 @@ export async function startStack(
   };
   if (options.worker !== false) await startWorker();
 
+  const launcher = createRunLauncher(client, taskQueue, options.historyLimit ? { historyLimit: options.historyLimit } : {});
+  const batcher = createCohortBatcher({ db: database.db, launcher });
+  batcher.start();
+  stops.unshift(() => batcher.stop());
   return {
     db: database.db,
     dbUrl: database.url,
     client,
-    launcher: createRunLauncher(client, taskQueue),
+    launcher,
+    batcher,
     taskQueue,
     temporalAddress: address,
     startWorker,

@@ -1,20 +1,17 @@
 /**
  * The compiler's verdict on a graph plus the one check it cannot make itself because it
- * needs the database: a broadcast trigger's card must belong to this merchant.
+ * needs the database: a trigger's card must belong to this merchant.
  */
 import { compileFlow, type CompileResult, type Diagnostic } from '../flow/compiler';
 import type { FlowGraph } from '../flow/graph-schema';
 import type { Db } from '../db/database';
-import { isUuid } from './validate';
+import { isUuid } from '../ids';
 
 /** Trigger nodes whose `cardId` names a card of another merchant (or none at all). */
 async function foreignCardDiagnostics(db: Db, merchantId: string, graph: FlowGraph): Promise<Diagnostic[]> {
   const wanted = graph.nodes.flatMap((node) => {
     const cardId = node.data['cardId'];
-    return node.type === 'trigger' &&
-      node.data['trigger'] === 'broadcast' &&
-      typeof cardId === 'string' &&
-      isUuid(cardId)
+    return node.type === 'trigger' && typeof cardId === 'string' && isUuid(cardId)
       ? [{ nodeId: node.id, cardId: cardId.toLowerCase() }]
       : [];
   });

@@ -1,0 +1,29 @@
+/**
+ * The merchant's frequency cap: at most N messages of a channel per customer per rolling
+ * 7 days, across all flows. A capped message is a `skipped` delivery with reason
+ * `frequency_cap`, never a silent drop.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../../engine/db/database';
+import type { DeliveryChannel } from '../../engine/db/schema';
+
+export const CAP_WINDOW_DAYS = 7;
+export const FREQUENCY_CAP = 'frequency_cap';
+
+/** The customers among `customerIds` who already had `cap` or more sent messages of `channel` in the window. */
+export async function cappedCustomers(
+  db: Db,
+  channel: DeliveryChannel,
+  customerIds: readonly string[],
+  cap: number | null,
+): Promise<Set<string>> {
+  if (cap === null || customerIds.length === 0) return new Set();
+  if (cap === 0) return new Set(customerIds);
+  const { rows } = await sql<{ customer_id: string }>`
+    select customer_id from deliveries
+    where customer_id = any(${[...customerIds]}::uuid[]) and channel = ${channel} and status = 'sent'
+      and created_at > now() - make_interval(days => ${CAP_WINDOW_DAYS})
+    group by customer_id
+    having count(*) >= ${cap}`.execute(db);
+  return new Set(rows.map((r) => r.customer_id));
+}

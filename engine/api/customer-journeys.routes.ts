@@ -1,0 +1,38 @@
+/** `GET /v1/customers/:id/journeys`: every run the customer is or was in, and where they stand. */
+import { Hono } from 'hono';
+import { customerJourneys, type Journey } from '../customers/journeys';
+import { merchantAuth } from './auth';
+import type { AppDeps } from './deps';
+import type { MerchantEnv } from './env';
+import { notFound } from './errors';
+import { iso, isoOrNull } from './iso';
+import { pathId } from './validate';
+
+function journeyJson(j: Journey) {
+  return {
+    runId: j.runId,
+    flowId: j.flowId,
+    flowName: j.flowName,
+    version: j.version,
+    runStatus: j.runStatus,
+    source: j.source,
+    enteredAt: iso(j.enteredAt),
+    leftAt: isoOrNull(j.leftAt),
+    currentStep: j.currentStep && { ...j.currentStep, waitingUntil: isoOrNull(j.currentStep.waitingUntil) },
+    left: j.left,
+  };
+}
+
+/**
+ * Mounted at `/v1/customers` beside `customersRoutes`: Hono tries both routers, and neither
+ * claims the other's paths (`/:id` does not match `/:id/journeys`). Authentication is on
+ * the route rather than `use`, so `customersRoutes`' own paths are not authenticated twice.
+ */
+export function customerJourneysRoutes(deps: AppDeps) {
+  const { db } = deps;
+  return new Hono<MerchantEnv>().get('/:id/journeys', merchantAuth(db), async (c) => {
+    const result = await customerJourneys(db, c.get('merchantId'), pathId(c.req.param('id'), 'Customer'));
+    if (result.kind === 'customer_not_found') throw notFound('Customer');
+    return c.json({ items: result.journeys.map(journeyJson) });
+  });
+}

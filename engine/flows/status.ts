@@ -1,0 +1,50 @@
+/**
+ * Pausing, resuming and archiving a flow. A paused flow's Schedule is paused and its events
+ * enter nobody; resuming undoes both; archiving removes the Schedule for good. Runs already
+ * under way go on (they are pinned to their version); cancel them one by one if need be.
+ */
+import type { Db } from '../db/database';
+import type { FlowStatus } from '../db/schema';
+import { isScheduledTrigger } from '../flow/plan';
+import type { RunLauncher } from '../temporal/run-launcher';
+import { latestVersion } from '../runs/run-row';
+
+export type StatusAction = 'pause' | 'resume' | 'archive';
+
+export type StatusResult =
+  | { readonly ok: true; readonly flowId: string; readonly status: FlowStatus }
+  | { readonly ok: false; readonly code: 'not_found' | 'conflict'; readonly message: string };
+
+const TARGET = { pause: 'paused', resume: 'active', archive: 'archived' } as const satisfies Record<StatusAction, FlowStatus>;
+
+export async function setFlowStatus(
+  ports: { db: Db; launcher: RunLauncher },
+  merchantId: string,
+  flowId: string,
+  action: StatusAction,
+): Promise<StatusResult> {
+  return ports.db.transaction().execute(async (trx): Promise<StatusResult> => {
+    const flow = await trx
+      .selectFrom('flows')
+      .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
+      .select(['flows.status', 'merchants.timezone'])
+      .where('flows.id', '=', flowId)
+      .where('flows.merchant_id', '=', merchantId)
+      .forUpdate('flows')
+      .executeTakeFirst();
+    if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
+    if (flow.status === 'archived') return { ok: false, code: 'conflict', message: 'This flow is archived; it stays archived' };
+    if (flow.status === 'draft' && action !== 'archive') {
+      return { ok: false, code: 'conflict', message: `Publish the flow before you ${action} it` };
+    }
+    const status = TARGET[action];
+    await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
+    const latest = await latestVersion(trx, flowId);
+    if (action === 'archive') await ports.launcher.removeSchedule(flowId);
+    else if (latest && isScheduledTrigger(latest.plan.trigger)) {
+      const { trigger } = latest.plan;
+      await ports.launcher.syncSchedule({ flowId, merchantId, timeZone: flow.timezone, trigger, paused: status === 'paused' });
+    }
+    return { ok: true, flowId, status };
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * Event entry at scale: one workflow per event manages only tens of starts per second, so
+ * pending entries (flow_entries with no run) are gathered into cohort runs instead — what
+ * arrives for one flow version within a short window, or 500 entries, becomes one run.
+ *
+ * The API nudges the batcher after recording entries; a slow poll also picks up entries
+ * another process recorded or left behind when it died. Claims use SKIP LOCKED, so several
+ * API processes can batch at once without taking the same entries.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { Plan } from '../flow/plan';
+import { log } from '../log';
+import type { RunLauncher } from '../temporal/run-launcher';
+import { insertRun } from './run-row';
+
+export const COHORT_WINDOW_MS = 200;
+export const COHORT_MAX = 500;
+const POLL_MS = 5_000;
+
+export interface CohortBatcher {
+  /** Entries were recorded: gather them into runs within the window. */
+  nudge(entries: number): void;
+  /** Starts the safety-net poll. */
+  start(): void;
+  /** Stops the poll and waits for a flush in progress. */
+  stop(): Promise<void>;
+  /** Gathers every pending entry into runs now; resolves with the runs started. */
+  flush(): Promise<number>;
+}
+
+export function createCohortBatcher(ports: { db: Db; launcher: RunLauncher }, options: { windowMs?: number } = {}): CohortBatcher {
+  const windowMs = options.windowMs ?? COHORT_WINDOW_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let pending = 0;
+  let flushing: Promise<number> | undefined;
+  let again = false;
+
+  const flush = (): Promise<number> => {
+    if (flushing) {
+      again = true;
+      return flushing;
+    }
+    pending = 0;
+    flushing = drain(ports)
+      .catch((err: unknown) => {
+        log.error('cohort batch failed', { err });
+        return 0;
+      })
+      .finally(() => {
+        flushing = undefined;
+        if (again) {
+          again = false;
+          void flush();
+        }
+      });
+    return flushing;
+  };
+  const schedule = (ms: number) => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, ms);
+  };
+
+  return {
+    nudge(entries) {
+      if (entries <= 0) return;
+      pending += entries;
+      if (pending >= COHORT_MAX) {
+        clearTimeout(timer);
+        timer = undefined;
+        void flush();
+      } else schedule(windowMs);
+    },
+    start() {
+      poll ??= setInterval(() => void flush(), POLL_MS);
+      void flush();
+    },
+    async stop() {
+      clearInterval(poll);
+      clearTimeout(timer);
+      poll = timer = undefined;
+      await flushing;
+    },
+    flush,
+  };
+}
+
+/** Turns pending entries into runs, up to 500 per run, until none are left. */
+async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> {
+  let started = 0;
+  for (;;) {
+    const batch = await claimBatch(ports.db);
+    if (!batch) return started;
+    try {
+      await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
+      started++;
+    } catch (err) {
+      // Temporal is unreachable: give the entries back, so the next flush tries again.
+      await ports.db.transaction().execute(async (trx) => {
+        await trx.updateTable('flow_entries').set({ run_id: null }).where('run_id', '=', batch.runId).execute();
+        await trx.deleteFrom('runs').where('id', '=', batch.runId).execute();
+      });
+      log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
+      return started;
+    }
+  }
+}
+
+interface Batch {
+  readonly runId: string;
+  readonly merchantId: string;
+  readonly flowId: string;
+  readonly plan: Plan;
+}
+
+/** Claims the oldest pending entries of one flow version for a new run row, in one transaction. */
+async function claimBatch(db: Db): Promise<Batch | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const oldest = await trx
+      .selectFrom('flow_entries')
+      .select(['flow_id', 'version', 'merchant_id'])
+      .where('run_id', 'is', null)
+      .orderBy('created_at')
+      .limit(1)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (!oldest) return undefined;
+    const version = await trx
+      .selectFrom('flow_versions')
+      .select('plan')
+      .where('flow_id', '=', oldest.flow_id)
+      .where('version', '=', oldest.version)
+      .executeTakeFirstOrThrow();
+    const plan = version.plan as Plan;
+    const { runId } = await insertRun(trx, { merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan, source: 'event' });
+    await sql`
+      update flow_entries set run_id = ${runId}
+      where (flow_id, customer_id, entry_key) in (
+        select flow_id, customer_id, entry_key from flow_entries
+        where run_id is null and flow_id = ${oldest.flow_id} and version = ${oldest.version}
+        order by created_at limit ${COHORT_MAX}
+        for update skip locked)`.execute(trx);
+    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, plan };
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * A run that a flow's Temporal Schedule started opens its own row, keyed by its workflow id
+ * (so a retried activity finds the row it wrote), pinned to the flow's latest version. A
+ * paused or archived flow opens nothing: its Schedule should not have fired.
+ */
+import type { Db } from '../db/database';
+import type { Plan } from '../flow/plan';
+import { log } from '../log';
+import { insertRun, latestVersion } from './run-row';
+
+export interface OpenScheduledRunInput {
+  readonly merchantId: string;
+  readonly flowId: string;
+  readonly workflowId: string;
+}
+
+export async function openScheduledRun(db: Db, input: OpenScheduledRunInput): Promise<{ runId: string; plan: Plan } | null> {
+  const existing = await db
+    .selectFrom('runs')
+    .innerJoin('flow_versions as v', (join) => join.onRef('v.flow_id', '=', 'runs.flow_id').onRef('v.version', '=', 'runs.version'))
+    .select(['runs.id', 'v.plan'])
+    .where('runs.workflow_id', '=', input.workflowId)
+    .executeTakeFirst();
+  if (existing) return { runId: existing.id, plan: existing.plan as Plan };
+  const flow = await db
+    .selectFrom('flows')
+    .select('status')
+    .where('id', '=', input.flowId)
+    .where('merchant_id', '=', input.merchantId)
+    .executeTakeFirst();
+  const latest = await latestVersion(db, input.flowId);
+  if (!flow || flow.status !== 'active' || !latest) {
+    log.warn('scheduled run skipped', { flowId: input.flowId, status: flow?.status ?? 'missing' });
+    return null;
+  }
+  const { runId } = await insertRun(db, { ...input, version: latest.version, plan: latest.plan, source: 'schedule' });
+  return { runId, plan: latest.plan };
+}

@@ -1,0 +1,55 @@
+/**
+ * A run's row: written before its workflow starts (the API, event intake) or by the workflow
+ * itself (a Schedule's run), so every run is listed in `GET /v1/runs` however it began.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database';
+import type { RunSource, RunStatus } from '../db/schema';
+import type { Plan } from '../flow/plan';
+import { runWorkflowId } from '../../workflows/types';
+
+/** The flow's latest published version and its plan, or undefined when it has none. */
+export async function latestVersion(db: Db, flowId: string): Promise<{ version: number; plan: Plan } | undefined> {
+  const row = await db
+    .selectFrom('flow_versions')
+    .select(['version', 'plan'])
+    .where('flow_id', '=', flowId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { version: row.version, plan: row.plan as Plan } : undefined;
+}
+
+export interface NewRun {
+  readonly merchantId: string;
+  readonly flowId: string;
+  readonly version: number;
+  readonly plan: Plan;
+  readonly source: RunSource;
+  /** Default: `run-<run id>`. */
+  readonly workflowId?: string;
+  readonly runId?: string;
+}
+
+/** Inserts the run row; a broadcast with a future `sendAt` is `scheduled`, anything else `running`. */
+export async function insertRun(db: Db, run: NewRun): Promise<{ runId: string; workflowId: string; status: RunStatus }> {
+  const runId = run.runId ?? randomUUID();
+  const workflowId = run.workflowId ?? runWorkflowId(runId);
+  const trigger = run.plan.trigger;
+  const sendAt = trigger.kind === 'broadcast' && trigger.sendAt ? new Date(trigger.sendAt) : null;
+  const status: RunStatus = sendAt && sendAt.getTime() > Date.now() ? 'scheduled' : 'running';
+  await db
+    .insertInto('runs')
+    .values({
+      id: runId,
+      merchant_id: run.merchantId,
+      flow_id: run.flowId,
+      version: run.version,
+      workflow_id: workflowId,
+      status,
+      source: run.source,
+      send_at: sendAt,
+    })
+    .execute();
+  return { runId, workflowId, status };
+}

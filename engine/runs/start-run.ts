@@ -1,0 +1,56 @@
+/**
+ * Starting a run by hand (`POST /v1/flows/:id/runs`): a broadcast runs now or at its
+ * `sendAt`; a scheduled flow (birthday, win-back, expiring vouchers, recurring) fires
+ * today's cohort now, so merchants can test it; an event flow starts by its events only.
+ * The run row is written first, then Temporal is asked to start the workflow; if Temporal
+ * refuses or cannot be reached the row is deleted again, so nothing is left half-written.
+ */
+import type { Db } from '../db/database';
+import type { RunStatus } from '../db/schema';
+import { isEventTrigger } from '../flow/plan';
+import { log } from '../log';
+import type { RunLauncher } from '../temporal/run-launcher';
+import { insertRun, latestVersion } from './run-row';
+
+export interface StartedRun {
+  readonly runId: string;
+  readonly workflowId: string;
+  readonly status: RunStatus;
+}
+
+export type StartRunError =
+  | { readonly code: 'not_found'; readonly message: string }
+  | { readonly code: 'conflict'; readonly message: string }
+  | { readonly code: 'unavailable'; readonly message: string };
+
+export type StartRunResult = { readonly ok: true; readonly run: StartedRun } | { readonly ok: false; readonly error: StartRunError };
+
+/** Starts a run of the flow's latest published version. */
+export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchantId: string, flowId: string): Promise<StartRunResult> {
+  const { db, launcher } = ports;
+  const flow = await db
+    .selectFrom('flows')
+    .select(['id', 'status'])
+    .where('id', '=', flowId)
+    .where('merchant_id', '=', merchantId)
+    .executeTakeFirst();
+  if (!flow) return { ok: false, error: { code: 'not_found', message: 'Flow not found' } };
+  if (flow.status === 'archived') return { ok: false, error: { code: 'conflict', message: 'This flow is archived; it cannot run again' } };
+  const latest = await latestVersion(db, flowId);
+  if (!latest) return { ok: false, error: { code: 'conflict', message: 'This flow has no published version: publish the flow first' } };
+  const { trigger } = latest.plan;
+  if (isEventTrigger(trigger)) {
+    const message = `A flow triggered by the ${trigger.event} event starts when that event happens, not by hand`;
+    return { ok: false, error: { code: 'conflict', message } };
+  }
+  const run = await insertRun(db, { merchantId, flowId, version: latest.version, plan: latest.plan, source: 'api' });
+  try {
+    await launcher.start({ runId: run.runId, merchantId, plan: latest.plan });
+  } catch (err) {
+    await db.deleteFrom('runs').where('id', '=', run.runId).execute();
+    log.warn('run start failed', { runId: run.runId, flowId, err });
+    const reason = err instanceof Error ? err.message : String(err);
+    return { ok: false, error: { code: 'unavailable', message: `Temporal is not reachable: ${reason}` } };
+  }
+  return { ok: true, run };
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMessagingRules } from '../../engine/merchants/messaging-rules';
+import { startHarness, type Harness, type TestMerchant } from './harness';
+
+let h: Harness;
+let m: TestMerchant;
+beforeAll(async () => {
+  h = await startHarness();
+  m = await h.merchant();
+});
+afterAll(async () => h?.close());
+
+const UNSET = { frequencyCap: { push: null, email: null }, quietHours: null, timezone: 'Europe/Berlin' };
+
+describe('GET /v1/merchant/settings', () => {
+  it('answers no rules and the merchant’s time zone before any were set', async () => {
+    const fresh = await h.merchant('Fresh');
+    expect(await fresh.call('GET', '/v1/merchant/settings')).toMatchObject({ status: 200, body: UNSET });
+    expect(await loadMessagingRules(h.db, fresh.id)).toEqual({
+      pushCap: null,
+      emailCap: null,
+      quietHours: null,
+      timezone: 'Europe/Berlin',
+    });
+  });
+
+  it('needs an API key', async () => {
+    expect((await h.call('GET', '/v1/merchant/settings')).status).toBe(401);
+  });
+});
+
+describe('PUT /v1/merchant/settings', () => {
+  it('stores caps and quiet hours, answers them and gives them to loadMessagingRules', async () => {
+    const body = { frequencyCap: { push: 3, email: 0 }, quietHours: { start: '21:00', end: '08:30' } };
+    const res = await m.call('PUT', '/v1/merchant/settings', body);
+    expect(res).toMatchObject({ status: 200, body: { ...body, timezone: 'Europe/Berlin' } });
+    expect((await m.call('GET', '/v1/merchant/settings')).body).toEqual(res.body);
+    expect(await loadMessagingRules(h.db, m.id)).toEqual({
+      pushCap: 3,
+      emailCap: 0,
+      quietHours: { start: '21:00', end: '08:30' },
+      timezone: 'Europe/Berlin',
+    });
+  });
+
+  it('keeps what a body leaves out and clears what it sets to null', async () => {
+    const p = await h.merchant('Partial');
+    await p.call('PUT', '/v1/merchant/settings', {
+      frequencyCap: { push: 5, email: 2 },
+      quietHours: { start: '22:00', end: '07:00' },
+    });
+    const emailOnly = await p.call('PUT', '/v1/merchant/settings', { frequencyCap: { email: 9 } });
+    expect(emailOnly.body).toMatchObject({
+      frequencyCap: { push: 5, email: 9 },
+      quietHours: { start: '22:00', end: '07:00' },
+    });
+    const pushCleared = await p.call('PUT', '/v1/merchant/settings', {
+      frequencyCap: { push: null },
+      quietHours: null,
+    });
+    expect(pushCleared.body).toMatchObject({ frequencyCap: { push: null, email: 9 }, quietHours: null });
+    const allCleared = await p.call('PUT', '/v1/merchant/settings', { frequencyCap: null });
+    expect(allCleared.body).toEqual(UNSET);
+    expect((await p.call('PUT', '/v1/merchant/settings', {})).body).toEqual(UNSET);
+  });
+
+  it('changes only the key’s merchant', async () => {
+    const a = await h.merchant('A');
+    const b = await h.merchant('B');
+    await a.call('PUT', '/v1/merchant/settings', { frequencyCap: { push: 1 } });
+    expect((await b.call('GET', '/v1/merchant/settings')).body).toEqual(UNSET);
+  });
+
+  it.each([
+    [{ frequencyCap: { push: 1001 } }, 'frequencyCap.push'],
+    [{ frequencyCap: { email: -1 } }, 'frequencyCap.email'],
+    [{ frequencyCap: { push: 2.5 } }, 'frequencyCap.push'],
+    [{ frequencyCap: { push: '3' } }, 'frequencyCap.push'],
+    [{ frequencyCap: 5 }, 'frequencyCap'],
+    [{ quietHours: { start: '25:00', end: '08:00' } }, 'quietHours.start'],
+    [{ quietHours: { start: '22:00' } }, 'quietHours.end'],
+    [{ quietHours: { start: '22:00', end: '22:00' } }, 'quietHours.end'],
+    [{ quiet_hours: null }, ''],
+  ])('answers 400 naming the field for %j', async (body, path) => {
+    const res = await m.call('PUT', '/v1/merchant/settings', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_request');
+    expect(res.body.error.details[0].path).toBe(path);
+    if (path) expect(res.body.error.message).toContain(path);
+  });
+
+  it('leaves the stored rules alone when the body is invalid', async () => {
+    const before = (await m.call('GET', '/v1/merchant/settings')).body;
+    await m.call('PUT', '/v1/merchant/settings', { frequencyCap: { push: 1 }, quietHours: { start: '9', end: '10' } });
+    expect((await m.call('GET', '/v1/merchant/settings')).body).toEqual(before);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * What the workflows own and their clients import: inputs, results, the task queue, ids
+ * and signal names. Pure types and constants (the workflow sandbox imports this file).
+ */
+import type { Plan } from '../engine/flow/plan';
+
+export const TASK_QUEUE = 'stampflow';
+
+/**
+ * The members a step works on: rows of `run_step_members` at `nodeId` — the audience
+ * snapshot (at the trigger, outcome null) or one outcome of a segment or a wait-for-visit —
+ * in one `lane` (visitors of a wait-for-visit go on in batches, each its own lane).
+ */
+export interface MemberGroup {
+  readonly nodeId: string;
+  readonly outcome: string | null;
+  readonly lane?: string;
+}
+
+/** A stable name for a group, for counting what each step read. */
+export function groupKey(group: MemberGroup): string {
+  const key = `${group.nodeId}:${group.outcome ?? ''}`;
+  return group.lane ? `${key}:${group.lane}` : key;
+}
+
+/** A half-open range of member seqs, [from, to). */
+export interface SeqRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A group of members about to run a step (or parked before it across continue-as-new). */
+export interface StepToken {
+  readonly stepId: string;
+  readonly group: MemberGroup;
+  readonly range: SeqRange;
+}
+
+/** A group inside a wait: when it started, when it ends, how many visitor batches left it. */
+export interface WaitToken extends StepToken {
+  readonly startedAt: number;
+  readonly until: number;
+  readonly batches: number;
+}
+
+/** Where every group of a run stood when it continued as new. */
+export interface Frontier {
+  readonly steps: readonly StepToken[];
+  readonly waits: readonly WaitToken[];
+  readonly members: number;
+}
+
+/** What the run workflow receives. The audience is taken by the workflow itself. */
+export interface RunWorkflowInput {
+  readonly runId: string;
+  readonly merchantId: string;
+  readonly plan: Plan;
+  /** Set when the run continued as new: pick up from here instead of entering members. */
+  readonly resume?: Frontier;
+  /** Continue as new once the history holds this many events (default 2,000). */
+  readonly historyLimit?: number;
+}
+
+export interface RunResult {
+  readonly members: number;
+}
+
+/** What a Temporal Schedule starts: the workflow opens its own run of the flow's latest version. */
+export interface ScheduledFlowInput {
+  readonly merchantId: string;
+  readonly flowId: string;
+  readonly historyLimit?: number;
+}
+
+/** The workflow id of a run started by the API or event intake: stable, so a start is never doubled. */
+export function runWorkflowId(runId: string): string {
+  return `run-${runId}`;
+}
+
+/** The Temporal Schedule of a flow with a scheduled trigger. */
+export function flowScheduleId(flowId: string): string {
+  return `flow-${flowId}`;
+}
+
+/** Sent to a run when one of its members visits, so a wait for a visit moves them at once. */
+export const VISIT_SIGNAL = 'visit';
