@@ -17,6 +17,9 @@ export interface DeliveryCounts {
 
 export interface StepCounts extends DeliveryCounts {
   entered: number;
+  /** Members waiting at this step now (a wait), and until when the first of them waits. */
+  waiting: number;
+  waitingUntil?: string;
 }
 
 export const zeroCounts = (): DeliveryCounts => ({ sent: 0, failed: 0, suppressed: 0, skipped: 0 });
@@ -34,6 +37,7 @@ export function runJson(run: Run) {
     version: run.version,
     workflowId: run.workflow_id,
     status: run.status,
+    source: run.source,
     createdAt: iso(run.created_at),
     startedAt: iso(run.started_at ?? run.created_at),
     ...(run.send_at !== null ? { sendAt: iso(run.send_at) } : {}),
@@ -44,7 +48,7 @@ export function runJson(run: Run) {
 
 /** Totals and per-step counts of one run; steps of the plan that nobody entered show zeros. */
 export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
-  const [byStatus, entered] = await Promise.all([
+  const [byStatus, entered, waits] = await Promise.all([
     db
       .selectFrom('deliveries')
       .select(['node_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
@@ -57,20 +61,47 @@ export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
       .where('run_id', '=', run.id)
       .groupBy('node_id')
       .execute(),
+    openWaits(db, run.id),
   ]);
   // A Map, not an object literal: a node id such as "__proto__" must stay a plain key.
   const steps = new Map<string, StepCounts>();
   const step = (nodeId: string): StepCounts => {
     let counts = steps.get(nodeId);
-    if (!counts) steps.set(nodeId, (counts = { entered: 0, ...zeroCounts() }));
+    if (!counts) steps.set(nodeId, (counts = { entered: 0, waiting: 0, ...zeroCounts() }));
     return counts;
   };
   for (const nodeId of Object.keys(plan?.steps ?? {})) step(nodeId);
   const totals = zeroCounts();
   for (const row of entered) step(row.node_id).entered += Number(row.n);
+  for (const wait of waits) {
+    const counts = step(wait.node_id);
+    counts.waiting += wait.waiting;
+    const until = iso(wait.until);
+    if (counts.waitingUntil === undefined || until < counts.waitingUntil) counts.waitingUntil = until;
+  }
   for (const row of byStatus) {
     addCount(step(row.node_id), row.status, Number(row.n));
     addCount(totals, row.status, Number(row.n));
   }
   return { counts: { members: run.member_count, ...totals }, steps: Object.fromEntries(steps) };
+}
+
+/** Open waits of a run with how many still wait in each (visitors of a wait for a visit have left). */
+async function openWaits(db: Db, runId: string) {
+  const rows = await db
+    .selectFrom('run_waits as w')
+    .select(['w.node_id', 'w.until', 'w.members', 'w.mode'])
+    .select((eb) =>
+      eb
+        .selectFrom('run_step_members as m')
+        .select(eb.fn.countAll<string>().as('n'))
+        .whereRef('m.run_id', '=', 'w.run_id')
+        .whereRef('m.node_id', '=', 'w.node_id')
+        .where('m.outcome', '=', 'visited')
+        .as('visited'),
+    )
+    .where('w.run_id', '=', runId)
+    .where('w.finished_at', 'is', null)
+    .execute();
+  return rows.map((w) => ({ node_id: w.node_id, until: w.until, waiting: Math.max(0, w.members - Number(w.visited ?? 0)) }));
 }

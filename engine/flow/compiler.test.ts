@@ -174,7 +174,7 @@ describe('compileFlow', () => {
   });
 
   it('resolves trigger defaults: a birthday at 10:00, expiring vouchers 3 days before', () => {
-    const flow = (data: object) => ({ nodes: [at('t', 'trigger', data), at('p', 'push', { text: 'Hi' })], edges: [edge('1', 't', 'p')] });
+    const flow = (data: Record<string, unknown>) => ({ nodes: [at('t', 'trigger', data), at('p', 'push', { text: 'Hi' })], edges: [edge('1', 't', 'p')] });
     expect(compileFlow(flow({ trigger: 'birthday', daysBefore: 0 })).plan?.trigger).toEqual({ kind: 'birthday', daysBefore: 0, at: '10:00' });
     expect(compileFlow(flow({ trigger: 'event', event: 'voucher_expiring' })).plan?.trigger).toEqual({
       kind: 'event',

@@ -58,7 +58,8 @@ export interface RunReport {
   finishedAt?: string;
   error?: string;
   counts: Counts & { members: number };
-  steps: Record<string, Counts & { entered: number }>;
+  source: 'api' | 'schedule' | 'event';
+  steps: Record<string, Counts & { entered: number; waiting: number; waitingUntil?: string }>;
 }
 export interface Delivery {
   customerId: string;
@@ -199,6 +200,6 @@ export function runDeliveries(m: Merchant, runId: string, filter = ''): Promise<
 }
 
 /** Per-step counts with zeros for what the test does not name. */
-export function step(counts: Partial<Counts> & { entered: number }): Counts & { entered: number } {
-  return { sent: 0, failed: 0, suppressed: 0, skipped: 0, ...counts };
+export function step(counts: Partial<Counts> & { entered: number; waiting?: number }): Counts & { entered: number; waiting: number } {
+  return { sent: 0, failed: 0, suppressed: 0, skipped: 0, waiting: 0, ...counts };
 }
