@@ -56,21 +56,7 @@ const VISIT = plan(
   ],
 );
 
-async function customer(owner: TestMerchant = m): Promise<string> {
-  const row = await h.db
-    .insertInto('customers')
-    .values({
-      merchant_id: owner.id,
-      card_id: owner.cardId,
-      name: 'Ada',
-      email_consent: false,
-      stamps: 0,
-      joined_at: new Date(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const customer = (owner: TestMerchant = m): Promise<string> => h.customer(owner);
 
 async function flow(name: string, flowPlan: Plan, owner: TestMerchant = m): Promise<string> {
   const row = await h.db

@@ -34,6 +34,8 @@ export interface Harness {
   call(method: string, path: string, body?: unknown, token?: string): Promise<Answer>;
   /** Creates a merchant through the API (admin token) with one card. */
   merchant(name?: string): Promise<TestMerchant>;
+  /** Writes a plain customer of `owner`'s card straight to the database; answers its id. */
+  customer(owner: TestMerchant): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,14 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
       const m = (method: string, path: string, body?: unknown) => call(method, path, body, apiKey);
       const card = await m('POST', '/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' });
       return { id, apiKey, cardId: card.body.id as string, call: m };
+    },
+    async customer(owner) {
+      const row = await database.db
+        .insertInto('customers')
+        .values({ merchant_id: owner.id, card_id: owner.cardId, name: 'Ada', email_consent: false, stamps: 0, joined_at: new Date() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
     },
     async close() {
       await connection?.close();

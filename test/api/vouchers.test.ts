@@ -11,21 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function customer(owner: TestMerchant): Promise<string> {
-  const row = await h.db
-    .insertInto('customers')
-    .values({
-      merchant_id: owner.id,
-      card_id: owner.cardId,
-      name: 'Ada',
-      email_consent: false,
-      stamps: 0,
-      joined_at: new Date(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const customer = (owner: TestMerchant): Promise<string> => h.customer(owner);
 
 const IN_30_DAYS = new Date(Date.now() + 30 * 86_400_000);
 
