@@ -191,7 +191,8 @@ class Interpreter {
       const group = branch(step.id, 'visited', lane);
       for (const stepId of step.next.visited) branches.push(this.advance({ stepId, group, range: got.range }));
     };
-    let seen = this.visits;
+    // A run that continued as new looks at once: a visit may have come as it parked.
+    let seen = this.input.resume ? Number.NaN : this.visits;
     while (Date.now() < wait.until) {
       const timeout = Math.max(1, Math.min(wait.until - Date.now(), VISIT_POLL_MS));
       await condition(() => this.visits !== seen || this.draining, timeout);
