@@ -53,7 +53,8 @@ export async function enterCohort(tx: Transaction<Database>, run: CohortRun, tri
     }
     case 'event': {
       if (trigger.event !== 'voucher_expiring') return;
-      // Vouchers whose expiry falls on the local day `daysBefore` days from today.
+      // Vouchers whose expiry falls on the local day `daysBefore` days from today and that
+      // can still be redeemed (on the day itself, one that ran out this morning cannot).
       const day = addDays(localDate(now, run.timeZone), trigger.daysBefore ?? 3);
       const from = zonedTimeToInstant(day, { hour: 0, minute: 0 }, run.timeZone);
       const to = zonedTimeToInstant(addDays(day, 1), { hour: 0, minute: 0 }, run.timeZone);
@@ -61,7 +62,7 @@ export async function enterCohort(tx: Transaction<Database>, run: CohortRun, tri
         sql`'voucher_expiring:' || v.id`,
         sql`from vouchers v join customers c on c.id = v.customer_id
           where v.merchant_id = ${run.merchantId} and v.redeemed_at is null
-            and v.expires_at >= ${from} and v.expires_at < ${to} ${card}
+            and v.expires_at >= ${from} and v.expires_at < ${to} and v.expires_at > ${now} ${card}
           order by c.id, v.expires_at`,
       ).execute(tx);
       return;

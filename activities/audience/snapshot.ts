@@ -26,7 +26,7 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
     const run = await tx
       .selectFrom('runs')
       .innerJoin('merchants', 'merchants.id', 'runs.merchant_id')
-      .select(['runs.member_count', 'runs.started_at', 'runs.flow_id', 'runs.version', 'merchants.timezone'])
+      .select(['runs.member_count', 'runs.started_at', 'runs.send_at', 'runs.flow_id', 'runs.version', 'merchants.timezone'])
       .where('runs.id', '=', input.runId)
       .forUpdate('runs')
       .executeTakeFirst();
@@ -38,7 +38,9 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
     let inserted;
     if (entersByEntries(trigger)) {
       const cohort = { runId: input.runId, merchantId: input.merchantId, flowId: run.flow_id, version: run.version, timeZone: run.timezone, cardId: input.cardId };
-      await enterCohort(tx, cohort, trigger, now);
+      // A scheduled run takes the cohort of the time it was due (a catch-up after downtime
+      // takes the missed day's birthdays, not today's).
+      await enterCohort(tx, cohort, trigger, run.send_at ?? now);
       inserted = await sql`
         insert into run_step_members (run_id, node_id, seq, customer_id)
         select ${input.runId}, ${input.triggerNodeId}, row_number() over (order by customer_id), customer_id

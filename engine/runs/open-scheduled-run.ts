@@ -12,6 +12,8 @@ export interface OpenScheduledRunInput {
   readonly merchantId: string;
   readonly flowId: string;
   readonly workflowId: string;
+  /** When the Schedule was due (ISO); the run's cohort is that day's. Absent: now. */
+  readonly dueAt?: string | undefined;
 }
 
 export async function openScheduledRun(db: Db, input: OpenScheduledRunInput): Promise<{ runId: string; plan: Plan } | null> {
@@ -33,6 +35,14 @@ export async function openScheduledRun(db: Db, input: OpenScheduledRunInput): Pr
     log.warn('scheduled run skipped', { flowId: input.flowId, status: flow?.status ?? 'missing' });
     return null;
   }
-  const { runId } = await insertRun(db, { ...input, version: latest.version, plan: latest.plan, source: 'schedule' });
+  const { runId } = await insertRun(db, {
+    merchantId: input.merchantId,
+    flowId: input.flowId,
+    workflowId: input.workflowId,
+    version: latest.version,
+    plan: latest.plan,
+    source: 'schedule',
+    cohortAt: input.dueAt ? new Date(input.dueAt) : undefined,
+  });
   return { runId, plan: latest.plan };
 }

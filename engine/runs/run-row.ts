@@ -29,9 +29,15 @@ export interface NewRun {
   /** Default: `run-<run id>`. */
   readonly workflowId?: string;
   readonly runId?: string;
+  /** A scheduled run: the time its cohort is taken for (the firing it stands for). */
+  readonly cohortAt?: Date | undefined;
 }
 
-/** Inserts the run row; a broadcast with a future `sendAt` is `scheduled`, anything else `running`. */
+/**
+ * Inserts the run row; a broadcast with a future `sendAt` is `scheduled`, anything else
+ * `running`. `send_at` is the broadcast's send time, or the time a scheduled run's cohort is
+ * taken for.
+ */
 export async function insertRun(db: Db, run: NewRun): Promise<{ runId: string; workflowId: string; status: RunStatus }> {
   const runId = run.runId ?? randomUUID();
   const workflowId = run.workflowId ?? runWorkflowId(runId);
@@ -48,7 +54,7 @@ export async function insertRun(db: Db, run: NewRun): Promise<{ runId: string; w
       workflow_id: workflowId,
       status,
       source: run.source,
-      send_at: sendAt,
+      send_at: sendAt ?? run.cohortAt ?? null,
     })
     .execute();
   return { runId, workflowId, status };
