@@ -26,6 +26,7 @@ export function muteInfoLogs(): void {
  */
 export async function stopStack(stack: Stack | undefined): Promise<void> {
   if (!stack) return;
+  await stack.batcher.stop(); // it still reads the database
   await stack.db.destroy();
   await new Promise((resolve) => setTimeout(resolve, 100));
   await stack.stop(); // its second destroy() is a no-op
