@@ -16,18 +16,36 @@ export function bearerToken(c: Context): string | undefined {
   return match?.[1];
 }
 
+/**
+ * How long a known key is trusted without asking the database: a point of sale posting
+ * thousands of events a second then costs one lookup per few seconds, not one per request.
+ * A replaced key stops working within this time. Unknown keys are never cached.
+ */
+export const KEY_CACHE_MS = 5_000;
+const KEY_CACHE_MAX = 10_000;
+const keyCaches = new WeakMap<Db, Map<string, { merchantId: string; until: number }>>();
+
+/** The merchant of an API key hash, or undefined. */
+async function merchantOfKey(db: Db, hash: string): Promise<string | undefined> {
+  let cache = keyCaches.get(db);
+  if (!cache) keyCaches.set(db, (cache = new Map()));
+  const hit = cache.get(hash);
+  if (hit && hit.until > Date.now()) return hit.merchantId;
+  const merchant = await db.selectFrom('merchants').select('id').where('api_key_hash', '=', hash).executeTakeFirst();
+  if (!merchant) return undefined;
+  if (cache.size >= KEY_CACHE_MAX) cache.clear();
+  cache.set(hash, { merchantId: merchant.id, until: Date.now() + KEY_CACHE_MS });
+  return merchant.id;
+}
+
 /** Sets `merchantId` from the API key; missing or unknown key → 401. */
 export function merchantAuth(db: Db) {
   return createMiddleware<MerchantEnv>(async (c, next) => {
     const key = bearerToken(c);
     if (!key) throw new ApiError('unauthorized', 'Missing API key: send Authorization: Bearer <API key>');
-    const merchant = await db
-      .selectFrom('merchants')
-      .select('id')
-      .where('api_key_hash', '=', hashApiKey(key))
-      .executeTakeFirst();
-    if (!merchant) throw new ApiError('unauthorized', 'Invalid API key');
-    c.set('merchantId', merchant.id);
+    const merchantId = await merchantOfKey(db, hashApiKey(key));
+    if (!merchantId) throw new ApiError('unauthorized', 'Invalid API key');
+    c.set('merchantId', merchantId);
     await next();
   });
 }

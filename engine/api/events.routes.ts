@@ -45,7 +45,7 @@ export function eventsRoutes(deps: AppDeps) {
     if (!result.ok) throw notFound('Customer');
     if (!result.duplicate) {
       deps.batcher?.nudge(result.entered);
-      if (input.type !== 'reward_redeemed') await signalVisit(deps, merchantId, result.customerId);
+      await signalVisit(deps.launcher, result.waitingRuns);
     }
     return c.json({ id: result.id, duplicate: result.duplicate, entered: result.entered }, result.duplicate ? 200 : 202);
   });

@@ -14,7 +14,7 @@ import { log } from '../log';
 import type { RunLauncher } from '../temporal/run-launcher';
 import { insertRun } from './run-row';
 
-export const COHORT_WINDOW_MS = 200;
+export const COHORT_WINDOW_MS = 300;
 export const COHORT_MAX = 500;
 const POLL_MS = 5_000;
 

@@ -23,24 +23,21 @@ export async function enterEventFlows(
   entries: readonly EventEntry[],
 ): Promise<number> {
   if (entries.length === 0) return 0;
-  // The latest version of each active flow of this merchant, if it is triggered by this event.
-  const { rows: flows } = await sql<{ flow_id: string; version: number; card_id: string | null }>`
-    select flow_id, version, trigger->>'cardId' as card_id from (
+  // One statement (this runs in every event's transaction): the latest version of each
+  // active flow of this merchant, if it is triggered by this event, enters the customers in
+  // its card's scope (every customer when it names no card).
+  const inserted = await sql`
+    insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version)
+    select latest.flow_id, t.customer_id, t.key, ${merchantId}::uuid, latest.version
+    from (
       select distinct on (v.flow_id) v.flow_id, v.version, v.plan->'trigger' as trigger
       from flows f join flow_versions v on v.flow_id = f.id
       where f.merchant_id = ${merchantId} and f.status = 'active'
       order by v.flow_id, v.version desc) latest
-    where trigger->>'kind' = 'event' and trigger->>'event' = ${event}`.execute(trx);
-  let entered = 0;
-  for (const flow of flows) {
-    const mine = flow.card_id ? entries.filter((e) => e.cardId === flow.card_id) : entries;
-    if (mine.length === 0) continue;
-    const inserted = await sql`
-      insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version)
-      select ${flow.flow_id}::uuid, t.customer_id, t.key, ${merchantId}::uuid, ${flow.version}::int
-      from unnest(${mine.map((e) => e.customerId)}::uuid[], ${mine.map((e) => e.key)}::text[]) as t(customer_id, key)
-      on conflict do nothing`.execute(trx);
-    entered += Number(inserted.numAffectedRows ?? 0n);
-  }
-  return entered;
+    cross join unnest(${entries.map((e) => e.customerId)}::uuid[], ${entries.map((e) => e.key)}::text[], ${entries.map((e) => e.cardId)}::text[])
+      as t(customer_id, key, card_id)
+    where latest.trigger->>'kind' = 'event' and latest.trigger->>'event' = ${event}
+      and (coalesce(latest.trigger->>'cardId', '') = '' or latest.trigger->>'cardId' = t.card_id)
+    on conflict do nothing`.execute(trx);
+  return Number(inserted.numAffectedRows ?? 0n);
 }
