@@ -20,6 +20,7 @@ import {
   makeContinueAsNewFunc,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   workflowInfo,
@@ -29,6 +30,7 @@ import type { Plan, Step, UntilVisitWaitStep, WaitStep } from '../engine/flow/pl
 import { legacyRunFlow } from './legacy-run-flow';
 import {
   groupKey,
+  VISIT_POLL_MS,
   VISIT_SIGNAL,
   type MemberGroup,
   type RunResult,
@@ -44,8 +46,6 @@ export const CHUNK_SIZE = 5_000;
 export const CHUNKS_IN_FLIGHT = 4;
 /** A few thousand events replay in well under a second; past that, continue as new. */
 export const DEFAULT_HISTORY_LIMIT = 2_000;
-/** A wait for a visit is woken by the visit signal; without one it still looks this often. */
-export const VISIT_POLL_MS = 60_000;
 /** Marks histories made by this interpreter; runs without it replay the legacy one. */
 export const JOURNEYS_PATCH = 'journeys';
 
@@ -57,7 +57,9 @@ const { snapshotAudience, processStep, collectVisitors, closeVisitWait } = proxy
   // step waits for its slowest chunk.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 1.5, maximumInterval: '15 seconds' },
 });
-const { finishRun, openWait, closeWait, quietHoursEnd } = proxyActivities<RunActivities>({
+// Short bookkeeping runs as local activities: no task queue round trip through the server,
+// which is most of a small cohort run's cost (events become runs several times a second).
+const { finishRun, openWait, closeWait, quietHoursEnd } = proxyLocalActivities<RunActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -191,20 +193,22 @@ class Interpreter {
       const group = branch(step.id, 'visited', lane);
       for (const stepId of step.next.visited) branches.push(this.advance({ stepId, group, range: got.range }));
     };
-    // A run that continued as new looks at once: a visit may have come as it parked.
-    let seen = this.input.resume ? Number.NaN : this.visits;
-    while (Date.now() < wait.until) {
+    // Look at once when a visit may already have been signalled: in an earlier execution (the
+    // run continued as new), or in this one — a signal that comes while the wait opens (or
+    // while a worker that died replays it) is counted before the wait starts counting.
+    let seen = this.input.resume || this.visits > 0 ? Number.NaN : 0;
+    while (Date.now() < wait.until && !this.draining) {
       const timeout = Math.max(1, Math.min(wait.until - Date.now(), VISIT_POLL_MS));
       await condition(() => this.visits !== seen || this.draining, timeout);
-      if (this.draining) {
-        this.parked.waits.push({ ...wait, batches });
-        break;
-      }
+      if (this.draining) break;
       seen = this.visits;
       await collect();
       this.checkHistory();
     }
-    if (!this.draining) {
+    // Draining — while waiting, or as the last look filled the history — the wait parks with
+    // its batches so far; it ends (and its last visitors and timeouts leave) in the next run.
+    if (this.draining) this.parked.waits.push({ ...wait, batches });
+    else {
       await collect(); // whoever visited since the last look
       const timedOut = await closeVisitWait({ runId, stepId: step.id, group: wait.group, range: wait.range, groupKey: groupKey(wait.group) });
       if (timedOut.count > 0) {

@@ -84,3 +84,6 @@ export function flowScheduleId(flowId: string): string {
 
 /** Sent to a run when one of its members visits, so a wait for a visit moves them at once. */
 export const VISIT_SIGNAL = 'visit';
+
+/** A wait for a visit is woken by the visit signal; without one it still looks this often. */
+export const VISIT_POLL_MS = 60_000;
