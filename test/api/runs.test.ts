@@ -171,8 +171,8 @@ describe('run reports', () => {
     expect(res.body).not.toHaveProperty('error');
     expect(res.body.counts).toEqual({ members: 4, sent: 2, failed: 1, suppressed: 1, skipped: 1 });
     expect(res.body.steps).toEqual({
-      push: { entered: 4, sent: 2, failed: 1, suppressed: 0, skipped: 0 },
-      email: { entered: 2, sent: 0, failed: 0, suppressed: 1, skipped: 1 },
+      push: { entered: 4, waiting: 0, sent: 2, failed: 1, suppressed: 0, skipped: 0 },
+      email: { entered: 2, waiting: 0, sent: 0, failed: 0, suppressed: 1, skipped: 1 },
     });
   });
 
