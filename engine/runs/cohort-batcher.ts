@@ -89,11 +89,16 @@ export function createCohortBatcher(ports: { db: Db; launcher: RunLauncher }, op
   };
 }
 
-/** Turns pending entries into runs, up to 500 per run, until none are left. */
+/**
+ * Turns the entries pending when it begins into runs, up to 500 per run. Entries that arrive
+ * meanwhile wait for the window their own nudge opened: otherwise a busy stream of events
+ * would become a stream of tiny runs, one per workflow start.
+ */
 async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> {
+  const cutoff = new Date();
   let started = 0;
   for (;;) {
-    const batch = await claimBatch(ports.db);
+    const batch = await claimBatch(ports.db, cutoff);
     if (!batch) return started;
     try {
       await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
@@ -117,13 +122,14 @@ interface Batch {
   readonly plan: Plan;
 }
 
-/** Claims the oldest pending entries of one flow version for a new run row, in one transaction. */
-async function claimBatch(db: Db): Promise<Batch | undefined> {
+/** Claims the oldest pending entries of one flow version (up to `cutoff`) for a new run row, in one transaction. */
+async function claimBatch(db: Db, cutoff: Date): Promise<Batch | undefined> {
   return db.transaction().execute(async (trx) => {
     const oldest = await trx
       .selectFrom('flow_entries')
       .select(['flow_id', 'version', 'merchant_id'])
       .where('run_id', 'is', null)
+      .where('created_at', '<=', cutoff)
       .orderBy('created_at')
       .limit(1)
       .forUpdate()
@@ -142,7 +148,7 @@ async function claimBatch(db: Db): Promise<Batch | undefined> {
       update flow_entries set run_id = ${runId}
       where (flow_id, customer_id, entry_key) in (
         select flow_id, customer_id, entry_key from flow_entries
-        where run_id is null and flow_id = ${oldest.flow_id} and version = ${oldest.version}
+        where run_id is null and flow_id = ${oldest.flow_id} and version = ${oldest.version} and created_at <= ${cutoff}
         order by created_at limit ${COHORT_MAX}
         for update skip locked)`.execute(trx);
     return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, plan };

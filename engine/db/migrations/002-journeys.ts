@@ -28,8 +28,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The id a client gives an event: the same id twice is one event.
   await db.schema.alterTable('events').addColumn('client_id', 'text').execute();
   await sql`create unique index events_merchant_client_id on events (merchant_id, client_id) where client_id is not null`.execute(db);
-  // Exit rule "reward_redeemed": did this customer redeem since entering?
-  await db.schema.createIndex('events_customer_type').on('events').columns(['customer_id', 'type', 'at']).execute();
+  // (The exit rule "reward_redeemed" finds a customer's redemptions through events (customer_id, at).)
 
   // One row per customer per flow per entry key (a birthday year, a lapse, an event): the
   // key makes entering twice impossible, across versions, retries and catch-ups. Event
@@ -97,7 +96,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('run_waits').execute();
   await db.schema.dropTable('run_exits').execute();
   await db.schema.dropTable('flow_entries').execute();
-  await db.schema.dropIndex('events_customer_type').execute();
   await db.schema.dropIndex('events_merchant_client_id').execute();
   await db.schema.alterTable('events').dropColumn('client_id').execute();
   await db.schema.dropTable('merchant_settings').execute();
