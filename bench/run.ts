@@ -15,7 +15,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   broadcast: async () => (await import('./broadcast')).run(),
   naive: async () => (await import('./naive')).run(),
   faults: async () => (await import('./faults')).run(),
-  journeys: async () => (await import('./journeys')).run(),
+  journeys: async () => (await import('./journeys/index')).run(),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -1,0 +1,175 @@
+/**
+ * journeys: 10,000 `stamp` events posted to the HTTP API by 20 concurrent clients, each
+ * leaving a card one stamp from its reward, with a reward-ready push journey published.
+ *
+ * The real stack: the production API process (`engine/main.ts`, STAMPFLOW_ROLE=api: Hono
+ * on @hono/node-server with the cohort batcher) on a local port, the production worker
+ * process, a Temporal dev server of its own and a fresh database on the Postgres server.
+ * Figures: events accepted per second over the posting phase; per customer, the time from
+ * just before its POST to its push delivery row (`deliveries.updated_at`, Postgres's clock
+ * on this machine; checked against ours); and the end-to-end delivery rate against the
+ * same work done as one small workflow per event (the `naive` approach) in the same run.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { hashApiKey } from '../../engine/auth/api-key';
+import type { Db } from '../../engine/db/database';
+import { ensureTemporalCli } from '../../engine/temporal/cli-path';
+import { startDevServer } from '../../engine/temporal/dev-server';
+import { journey, node } from '../../test/journeys/graphs';
+import { createTestDatabase } from '../../test/support/database';
+import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
+import { startWorkerProcess } from '../../test/support/worker-process';
+import { WORKER_NODE_OPTIONS } from '../broadcast';
+import type { Figure } from '../figures';
+import { percentile } from '../stats';
+import { startApiProcess } from './api-process';
+import { checkClock } from './clock';
+import { CpuMeter } from './cpu-meter';
+import { runNaive } from './naive';
+import { PUSH_TEXT, waitForPushes } from './pushes';
+import { printRunHistories } from './run-histories';
+import { printStages } from './stages';
+import { WaitSampler } from './wait-sampler';
+
+const EVENTS = Number(process.env.BENCH_JOURNEYS_EVENTS ?? 10_000);
+const CLIENTS = Number(process.env.BENCH_JOURNEYS_CLIENTS ?? 20);
+
+/**
+ * Runs the scenario: seeds the card holders, starts Temporal, the worker and the API,
+ * publishes the journey, posts the events, waits for every push, breaks the time down on
+ * stderr and then runs the naive baseline on the same Temporal server.
+ */
+export async function run(): Promise<Figure[]> {
+  const database = await createTestDatabase();
+  const db = database.db;
+  const stops: Array<() => Promise<void>> = [async () => database.drop()];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse())
+      await stop().catch((err: unknown) => process.stderr.write(`bench: cleanup: ${String(err)}\n`));
+  };
+  try {
+    const clockOffsetMs = await checkClock(db, database.url);
+
+    // The merchant and its card holders, each two stamps from the reward.
+    const merchant = await seedMerchant(db, 'Journeys Café');
+    const stampsRequired = await cardStamps(db, merchant);
+    process.stderr.write(
+      `bench: seeding ${EVENTS} card holders at ${stampsRequired - 2} of ${stampsRequired} stamps…\n`,
+    );
+    await seedCustomers(db, merchant, EVENTS, { stamps: () => stampsRequired - 2 });
+    const apiKey = `sf_live_${randomBytes(16).toString('hex')}`;
+    await db
+      .updateTable('merchants')
+      .set({ api_key_hash: hashApiKey(apiKey) })
+      .where('id', '=', merchant.merchantId)
+      .execute();
+    await sql`analyze`.execute(db);
+
+    const temporal = await startDevServer({ cliPath: await ensureTemporalCli(), uiPort: false });
+    stops.push(() => temporal.stop());
+    const worker = await startWorkerProcess({
+      DATABASE_URL: database.url,
+      TEMPORAL_ADDRESS: temporal.address,
+      NODE_OPTIONS: WORKER_NODE_OPTIONS,
+    });
+    stops.push(() => worker.kill());
+    const api = await startApiProcess({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address });
+    stops.push(() => api.kill());
+
+    // The journey, published through the API as a merchant would.
+    const call = (path: string, body?: unknown) =>
+      fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(30_000),
+      });
+    const graph = journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: PUSH_TEXT })]);
+    const created = await call('/v1/flows', { name: 'Reward ready', graph });
+    if (created.status !== 201) throw new Error(`create flow: HTTP ${created.status} ${await created.text()}`);
+    const flowId = ((await created.json()) as { id: string }).id;
+    const published = await call(`/v1/flows/${flowId}/publish`);
+    if (published.status !== 201) throw new Error(`publish flow: HTTP ${published.status} ${await published.text()}`);
+
+    // The posting phase: CLIENTS lanes, each taking the next customer until none are left.
+    const ids = (
+      await db
+        .selectFrom('customers')
+        .select('id')
+        .where('merchant_id', '=', merchant.merchantId)
+        .orderBy('id')
+        .execute()
+    ).map((r) => r.id);
+    const sentAt = new Map<string, number>();
+    const answered: number[] = [];
+    const failures: string[] = [];
+    process.stderr.write(`bench: posting ${ids.length} stamp events from ${CLIENTS} clients…\n`);
+    const meter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid);
+    await meter.start();
+    const waits = new WaitSampler(db);
+    let next = 0;
+    const t0 = Date.now();
+    const lane = async () => {
+      while (next < ids.length && failures.length === 0) {
+        const customerId = ids[next++]!;
+        const before = Date.now();
+        sentAt.set(customerId, before);
+        const res = await call('/v1/events', { customerId, type: 'stamp' });
+        const body = (await res.json()) as { entered?: number };
+        answered.push(Date.now() - before);
+        if (res.status !== 202 || body.entered !== 1)
+          failures.push(`${customerId}: HTTP ${res.status} ${JSON.stringify(body)}`);
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, lane));
+    const tPosted = Date.now();
+    if (failures.length > 0) throw new Error(`stamp events failed: ${failures.slice(0, 3).join('; ')}`);
+    const postSeconds = (tPosted - t0) / 1000;
+    process.stderr.write(
+      `bench: ${ids.length} events accepted in ${postSeconds.toFixed(2)} s; waiting for the pushes…\n`,
+    );
+
+    const pushes = await waitForPushes(db, flowId, ids.length, tPosted);
+    await meter.stop(ids.length);
+    waits.stop();
+    const latencies: number[] = [];
+    for (const p of pushes) latencies.push(p.at - sentAt.get(p.customer_id)!);
+    const lastPush = Math.max(...pushes.map((p) => p.at));
+    const engineRate = ids.length / ((lastPush - t0) / 1000);
+    await printStages(db, flowId, sentAt);
+    await printRunHistories(db, temporal.address, flowId);
+
+    // Give the machine to the baseline.
+    await api.kill();
+    await worker.kill();
+    const naive = await runNaive(db, temporal.address, temporal.pid, stampsRequired);
+
+    return [
+      { name: 'journeys.events', value: ids.length, unit: 'events' },
+      { name: 'journeys.post_seconds', value: postSeconds, unit: 's' },
+      { name: 'journeys.entries_per_s', value: ids.length / postSeconds, unit: 'events/s' },
+      { name: 'journeys.post_p50_ms', value: percentile(answered, 50), unit: 'ms' },
+      { name: 'journeys.post_p99_ms', value: percentile(answered, 99), unit: 'ms' },
+      { name: 'journeys.p50_ms', value: percentile(latencies, 50), unit: 'ms' },
+      { name: 'journeys.p99_ms', value: percentile(latencies, 99), unit: 'ms' },
+      { name: 'journeys.max_ms', value: Math.max(...latencies), unit: 'ms' },
+      { name: 'journeys.deliveries_per_s', value: engineRate, unit: 'deliveries/s' },
+      { name: 'journeys.naive_deliveries_per_s', value: naive.rate, unit: 'deliveries/s' },
+      { name: 'journeys.naive_p50_ms', value: naive.p50, unit: 'ms' },
+      { name: 'journeys.vs_naive', value: engineRate / naive.rate, unit: 'x' },
+      { name: 'journeys.clock_offset_ms', value: clockOffsetMs, unit: 'ms' },
+    ];
+  } finally {
+    await stopAll();
+  }
+}
+
+async function cardStamps(db: Db, m: SeededMerchant): Promise<number> {
+  const card = await db
+    .selectFrom('cards')
+    .select('stamps_required')
+    .where('id', '=', m.cardId)
+    .executeTakeFirstOrThrow();
+  return card.stamps_required;
+}
