@@ -188,6 +188,8 @@ describe('compileFlow', () => {
       exitOn: ['visit'],
     });
     expect(compileFlow(flow({ trigger: 'birthday', daysBefore: 31 })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'daysBefore' }]);
+    expect(compileFlow(flow({ trigger: 'schedule', cron: '0 25 * * 2' })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'cron' }]);
+    expect(compileFlow(flow({ trigger: 'schedule', cron: ' 0  10 * * tue ' })).plan?.trigger).toEqual({ kind: 'schedule', cron: '0 10 * * tue' });
     expect(compileFlow(flow({ trigger: 'event', event: 'joined', daysBefore: 2 })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'daysBefore' }]);
   });
 

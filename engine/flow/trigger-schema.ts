@@ -4,6 +4,7 @@
  * make members leave early.
  */
 import { z } from 'zod';
+import { cronProblem } from './cron';
 import { always, timeOfDay, weekday, wholeNumber } from './schema-helpers';
 
 export const TRIGGER_EVENTS = ['joined', 'stamp_added', 'reward_ready', 'voucher_expiring'] as const;
@@ -73,7 +74,10 @@ const schedule = z
     ...common,
     cron: z
       .string()
-      .regex(/^\S+(\s+\S+){4}$/, { error: 'A cron expression has five fields, e.g. "0 10 * * 2".' })
+      .superRefine((cron, ctx) => {
+        const problem = cronProblem(cron);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     weekday: weekday.optional(),
     time: timeOfDay.optional(),
