@@ -10,51 +10,72 @@ import type { FlowGraph } from '../flow/graph-schema';
 import type { Diagnostic } from '../flow/compiler';
 import { isScheduledTrigger, type Plan } from '../flow/plan';
 import type { RunLauncher } from '../temporal/run-launcher';
+import { changeSchedule, unavailable } from './schedule-errors';
 
 export type PublishResult =
   | { readonly ok: true; readonly version: number; readonly plan: Plan }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict'; readonly message: string }
-  | { readonly ok: false; readonly code: 'unprocessable'; readonly message: string; readonly diagnostics: Diagnostic[] };
+  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string }
+  | {
+      readonly ok: false;
+      readonly code: 'unprocessable';
+      readonly message: string;
+      readonly diagnostics: Diagnostic[];
+    };
 
 /** Publishes the flow's current draft; a draft with diagnostics publishes nothing and says why. */
-export async function publishFlow(ports: { db: Db; launcher: RunLauncher }, merchantId: string, flowId: string): Promise<PublishResult> {
-  return ports.db.transaction().execute(async (trx): Promise<PublishResult> => {
-    const flow = await trx
-      .selectFrom('flows')
-      .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
-      .select(['flows.id', 'flows.graph', 'flows.status', 'merchants.timezone'])
-      .where('flows.id', '=', flowId)
-      .where('flows.merchant_id', '=', merchantId)
-      .forUpdate('flows')
-      .executeTakeFirst();
-    if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
-    if (flow.status === 'archived') return { ok: false, code: 'conflict', message: 'This flow is archived; it cannot be published again' };
-    const graph = flow.graph as FlowGraph;
-    const result = await checkFlow(trx, merchantId, graph);
-    if (!result.ok || !result.plan) {
-      const count = result.diagnostics.length;
-      const message = `The flow has ${count} problem${count === 1 ? '' : 's'}; fix them to publish`;
-      return { ok: false, code: 'unprocessable', message, diagnostics: result.diagnostics };
-    }
-    const latest = await trx
-      .selectFrom('flow_versions')
-      .select((eb) => eb.fn.max('version').as('version'))
-      .where('flow_id', '=', flowId)
-      .executeTakeFirst();
-    const version = (latest?.version ?? 0) + 1;
-    await trx
-      .insertInto('flow_versions')
-      .values({ flow_id: flowId, version, graph: JSON.stringify(graph), plan: JSON.stringify(result.plan) })
-      .execute();
-    // A paused flow stays paused; a draft becomes active.
-    const status = flow.status === 'paused' ? 'paused' : 'active';
-    await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
-    const { trigger } = result.plan;
-    if (isScheduledTrigger(trigger)) {
-      await ports.launcher.syncSchedule({ flowId, merchantId, timeZone: flow.timezone, trigger, paused: status === 'paused' });
-    } else {
-      await ports.launcher.removeSchedule(flowId); // the trigger may have been scheduled in an earlier version
-    }
-    return { ok: true, version, plan: result.plan };
-  });
+export async function publishFlow(
+  ports: { db: Db; launcher: RunLauncher },
+  merchantId: string,
+  flowId: string,
+): Promise<PublishResult> {
+  return ports.db
+    .transaction()
+    .execute(async (trx): Promise<PublishResult> => {
+      const flow = await trx
+        .selectFrom('flows')
+        .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
+        .select(['flows.id', 'flows.graph', 'flows.status', 'merchants.timezone'])
+        .where('flows.id', '=', flowId)
+        .where('flows.merchant_id', '=', merchantId)
+        .forUpdate('flows')
+        .executeTakeFirst();
+      if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
+      if (flow.status === 'archived')
+        return { ok: false, code: 'conflict', message: 'This flow is archived; it cannot be published again' };
+      const graph = flow.graph as FlowGraph;
+      const result = await checkFlow(trx, merchantId, graph);
+      if (!result.ok || !result.plan) {
+        const count = result.diagnostics.length;
+        const message = `The flow has ${count} problem${count === 1 ? '' : 's'}; fix them to publish`;
+        return { ok: false, code: 'unprocessable', message, diagnostics: result.diagnostics };
+      }
+      const latest = await trx
+        .selectFrom('flow_versions')
+        .select((eb) => eb.fn.max('version').as('version'))
+        .where('flow_id', '=', flowId)
+        .executeTakeFirst();
+      const version = (latest?.version ?? 0) + 1;
+      await trx
+        .insertInto('flow_versions')
+        .values({ flow_id: flowId, version, graph: JSON.stringify(graph), plan: JSON.stringify(result.plan) })
+        .execute();
+      // A paused flow stays paused; a draft becomes active.
+      const status = flow.status === 'paused' ? 'paused' : 'active';
+      await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
+      const { trigger } = result.plan;
+      await changeSchedule(
+        () =>
+          isScheduledTrigger(trigger)
+            ? ports.launcher.syncSchedule({
+                flowId,
+                merchantId,
+                timeZone: flow.timezone,
+                trigger,
+                paused: status === 'paused',
+              })
+            : ports.launcher.removeSchedule(flowId), // the trigger may have been scheduled in an earlier version
+      );
+      return { ok: true, version, plan: result.plan };
+    })
+    .catch(unavailable);
 }

@@ -7,15 +7,19 @@ import type { Db } from '../db/database';
 import type { FlowStatus } from '../db/schema';
 import { isScheduledTrigger } from '../flow/plan';
 import type { RunLauncher } from '../temporal/run-launcher';
+import { changeSchedule, unavailable } from './schedule-errors';
 import { latestVersion } from '../runs/run-row';
 
 export type StatusAction = 'pause' | 'resume' | 'archive';
 
 export type StatusResult =
   | { readonly ok: true; readonly flowId: string; readonly status: FlowStatus }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict'; readonly message: string };
+  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string };
 
-const TARGET = { pause: 'paused', resume: 'active', archive: 'archived' } as const satisfies Record<StatusAction, FlowStatus>;
+const TARGET = { pause: 'paused', resume: 'active', archive: 'archived' } as const satisfies Record<
+  StatusAction,
+  FlowStatus
+>;
 
 export async function setFlowStatus(
   ports: { db: Db; launcher: RunLauncher },
@@ -23,28 +27,40 @@ export async function setFlowStatus(
   flowId: string,
   action: StatusAction,
 ): Promise<StatusResult> {
-  return ports.db.transaction().execute(async (trx): Promise<StatusResult> => {
-    const flow = await trx
-      .selectFrom('flows')
-      .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
-      .select(['flows.status', 'merchants.timezone'])
-      .where('flows.id', '=', flowId)
-      .where('flows.merchant_id', '=', merchantId)
-      .forUpdate('flows')
-      .executeTakeFirst();
-    if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
-    if (flow.status === 'archived') return { ok: false, code: 'conflict', message: 'This flow is archived; it stays archived' };
-    if (flow.status === 'draft' && action !== 'archive') {
-      return { ok: false, code: 'conflict', message: `Publish the flow before you ${action} it` };
-    }
-    const status = TARGET[action];
-    await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
-    const latest = await latestVersion(trx, flowId);
-    if (action === 'archive') await ports.launcher.removeSchedule(flowId);
-    else if (latest && isScheduledTrigger(latest.plan.trigger)) {
-      const { trigger } = latest.plan;
-      await ports.launcher.syncSchedule({ flowId, merchantId, timeZone: flow.timezone, trigger, paused: status === 'paused' });
-    }
-    return { ok: true, flowId, status };
-  });
+  return ports.db
+    .transaction()
+    .execute(async (trx): Promise<StatusResult> => {
+      const flow = await trx
+        .selectFrom('flows')
+        .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
+        .select(['flows.status', 'merchants.timezone'])
+        .where('flows.id', '=', flowId)
+        .where('flows.merchant_id', '=', merchantId)
+        .forUpdate('flows')
+        .executeTakeFirst();
+      if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
+      if (flow.status === 'archived')
+        return { ok: false, code: 'conflict', message: 'This flow is archived; it stays archived' };
+      if (flow.status === 'draft' && action !== 'archive') {
+        return { ok: false, code: 'conflict', message: `Publish the flow before you ${action} it` };
+      }
+      const status = TARGET[action];
+      await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
+      const latest = await latestVersion(trx, flowId);
+      if (action === 'archive') await changeSchedule(() => ports.launcher.removeSchedule(flowId));
+      else if (latest && isScheduledTrigger(latest.plan.trigger)) {
+        const { trigger } = latest.plan;
+        await changeSchedule(() =>
+          ports.launcher.syncSchedule({
+            flowId,
+            merchantId,
+            timeZone: flow.timezone,
+            trigger,
+            paused: status === 'paused',
+          }),
+        );
+      }
+      return { ok: true, flowId, status };
+    })
+    .catch(unavailable);
 }

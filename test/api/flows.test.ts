@@ -116,3 +116,39 @@ describe('flows', () => {
     expect((await m.call('POST', `/v1/flows/${unknown}/publish`)).status).toBe(404);
   });
 });
+
+describe('flows with a Schedule when Temporal is down', () => {
+  it('publishes nothing and pauses nothing, and says Temporal is unreachable (503)', async () => {
+    const calls: string[] = [];
+    const refuse = async () => {
+      calls.push('schedule');
+      throw new Error('connect ECONNREFUSED 127.0.0.1:7233');
+    };
+    const down = await startHarness({
+      launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {}, signalVisit: async () => {}, syncSchedule: refuse, removeSchedule: refuse },
+    });
+    try {
+      const owner = await down.merchant();
+      const birthday = {
+        nodes: [
+          { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'birthday', daysBefore: 0 } },
+          { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: 'Happy birthday!' } },
+        ],
+        edges: [{ id: 'e', source: 't', target: 'p' }],
+      };
+      const flow = await owner.call('POST', '/v1/flows', { name: 'Birthday', graph: birthday });
+      const published = await owner.call('POST', `/v1/flows/${flow.body.id}/publish`);
+      expect(published.status).toBe(503);
+      expect(published.body.error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('ECONNREFUSED') });
+      const after = await owner.call('GET', `/v1/flows/${flow.body.id}`);
+      expect(after.body).toMatchObject({ status: 'draft', versions: [], latestVersion: null });
+      expect(calls).toEqual(['schedule']);
+
+      const archived = await owner.call('POST', `/v1/flows/${flow.body.id}/archive`);
+      expect(archived.status).toBe(503);
+      expect((await owner.call('GET', `/v1/flows/${flow.body.id}`)).body.status).toBe('draft');
+    } finally {
+      await down.close();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Temporal could not take a flow's Schedule change: thrown inside the publish or status
+ * transaction so it rolls back (nothing is half-written), then answered as `unavailable`.
+ */
+export class ScheduleUnavailable extends Error {
+  override readonly name = 'ScheduleUnavailable';
+
+  constructor(cause: unknown) {
+    super(`Temporal is not reachable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** Runs a Schedule change; any failure becomes a `ScheduleUnavailable`. */
+export async function changeSchedule(change: () => Promise<void>): Promise<void> {
+  try {
+    await change();
+  } catch (err) {
+    throw new ScheduleUnavailable(err);
+  }
+}
+
+/** Maps a `ScheduleUnavailable` out of a transaction to a result; rethrows anything else. */
+export function unavailable(err: unknown): { readonly ok: false; readonly code: 'unavailable'; readonly message: string } {
+  if (err instanceof ScheduleUnavailable) return { ok: false, code: 'unavailable', message: err.message };
+  throw err;
+}
