@@ -10,6 +10,7 @@ import type { FlowGraph } from '../flow/graph-schema';
 import type { Diagnostic } from '../flow/compiler';
 import { isScheduledTrigger, type Plan } from '../flow/plan';
 import type { RunLauncher } from '../temporal/run-launcher';
+import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
 
 export type PublishResult =
@@ -31,14 +32,7 @@ export async function publishFlow(
   return ports.db
     .transaction()
     .execute(async (trx): Promise<PublishResult> => {
-      const flow = await trx
-        .selectFrom('flows')
-        .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
-        .select(['flows.id', 'flows.graph', 'flows.status', 'merchants.timezone'])
-        .where('flows.id', '=', flowId)
-        .where('flows.merchant_id', '=', merchantId)
-        .forUpdate('flows')
-        .executeTakeFirst();
+      const flow = await lockFlow(trx, merchantId, flowId);
       if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
       if (flow.status === 'archived')
         return { ok: false, code: 'conflict', message: 'This flow is archived; it cannot be published again' };

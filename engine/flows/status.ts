@@ -7,6 +7,7 @@ import type { Db } from '../db/database';
 import type { FlowStatus } from '../db/schema';
 import { isScheduledTrigger } from '../flow/plan';
 import type { RunLauncher } from '../temporal/run-launcher';
+import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
 import { latestVersion } from '../runs/run-row';
 
@@ -30,14 +31,7 @@ export async function setFlowStatus(
   return ports.db
     .transaction()
     .execute(async (trx): Promise<StatusResult> => {
-      const flow = await trx
-        .selectFrom('flows')
-        .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
-        .select(['flows.status', 'merchants.timezone'])
-        .where('flows.id', '=', flowId)
-        .where('flows.merchant_id', '=', merchantId)
-        .forUpdate('flows')
-        .executeTakeFirst();
+      const flow = await lockFlow(trx, merchantId, flowId);
       if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
       if (flow.status === 'archived')
         return { ok: false, code: 'conflict', message: 'This flow is archived; it stays archived' };
