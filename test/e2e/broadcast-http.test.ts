@@ -2,26 +2,41 @@
  * Broadcasts end to end through the HTTP API only: real Postgres, a real worker, the
  * real Temporal dev server; email goes to the built-in outbox (no Postmark token).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
-import { startStack, type Stack } from '../support/stack';
 import {
-  allPages, createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, publishedFlow, runDeliveries, startRun, step, stopStack, waitForStatus,
-  type App, type Customer, type Delivery, type ErrorBody, type Merchant, type OutboxMessage, type Page, type RunReport,
+  allPages,
+  createMerchant,
+  importCustomers,
+  ok,
+  publishedFlow,
+  runDeliveries,
+  stackForFile,
+  startRun,
+  step,
+  waitForStatus,
+  type Customer,
+  type Delivery,
+  type ErrorBody,
+  type Merchant,
+  type OutboxMessage,
+  type Page,
+  type RunReport,
 } from './http';
 
-let stack: Stack;
-let app: App;
-beforeAll(async () => {
-  muteInfoLogs();
-  stack = await startStack();
-  app = e2eApp(stack);
-});
-afterAll(() => stopStack(stack));
+const file = stackForFile();
 
 const FINAL = ['completed', 'failed', 'cancelled'] as const;
 
-interface Row { externalId: string; name: string; cardId: string; stamps: number; email?: string | null; emailConsent?: boolean; birthday?: string }
+interface Row {
+  externalId: string;
+  name: string;
+  cardId: string;
+  stamps: number;
+  email?: string | null;
+  emailConsent?: boolean;
+  birthday?: string;
+}
 
 /** 1,000 customers: every 10th without an address (left out or null), consent false or left out for some. */
 function customerRow(i: number, cardId: string): Row {
@@ -46,13 +61,13 @@ describe('a 1,000-customer broadcast by push and email', () => {
   const mailable = () => rows.filter((r) => skipReason(r) === null);
 
   beforeAll(async () => {
-    m = await createMerchant(app);
+    m = await createMerchant(file.app);
     rows = Array.from({ length: N }, (_, i) => customerRow(i, m.cardId));
     byExt = await importCustomers(m, rows);
     const email = { subject: 'Hi {{customer.name}}', body: '{{stampsLeft}} stamps to go on your {{card.name}}.' };
     const flowId = await publishedFlow(m, broadcastGraph({ push: 'Double stamps today', email }));
     runId = (await startRun(m, flowId)).runId;
-    report = await waitForStatus(app, m.key, runId, FINAL);
+    report = await waitForStatus(file.app, m.key, runId, FINAL);
   });
 
   it('pushes to every card holder and emails only customers who can be mailed', () => {
@@ -68,7 +83,14 @@ describe('a 1,000-customer broadcast by push and email', () => {
   });
 
   it("answers why a customer got no email: exactly that customer's deliveries", async () => {
-    const cases = [[1, null], [14, null], [5, 'no_consent'], [7, 'no_consent'], [10, 'no_email'], [20, 'no_email']] as const;
+    const cases = [
+      [1, null],
+      [14, null],
+      [5, 'no_consent'],
+      [7, 'no_consent'],
+      [10, 'no_email'],
+      [20, 'no_email'],
+    ] as const;
     for (const [i, reason] of cases) {
       const row = rows[i] as Row;
       expect(skipReason(row)).toBe(reason); // the fixture: 5 says no, 7 leaves consent out, 10 has null, 20 no address
@@ -79,7 +101,13 @@ describe('a 1,000-customer broadcast by push and email', () => {
         items: [
           reason
             ? { ...base, nodeId: 'email', channel: 'email', status: 'skipped', reason }
-            : { ...base, nodeId: 'email', channel: 'email', status: 'sent', providerMessageId: expect.stringMatching(/^outbox:/) },
+            : {
+                ...base,
+                nodeId: 'email',
+                channel: 'email',
+                status: 'sent',
+                providerMessageId: expect.stringMatching(/^outbox:/),
+              },
           { ...base, nodeId: 'push', channel: 'push', status: 'sent', providerMessageId: expect.any(String) },
         ],
       });
@@ -91,7 +119,10 @@ describe('a 1,000-customer broadcast by push and email', () => {
     const sizes: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = ok(await m.api.get<Page<Delivery>>(`/v1/runs/${runId}/deliveries?limit=300${cursor ? `&cursor=${cursor}` : ''}`), 200);
+      const page = ok(
+        await m.api.get<Page<Delivery>>(`/v1/runs/${runId}/deliveries?limit=300${cursor ? `&cursor=${cursor}` : ''}`),
+        200,
+      );
       sizes.push(page.items.length);
       for (const d of page.items) seen.add(`${d.customerId}/${d.nodeId}/${d.channel}`);
       cursor = page.nextCursor;
@@ -117,7 +148,11 @@ describe('a 1,000-customer broadcast by push and email', () => {
     expect(emails.items.map((e) => e.recipient).sort()).toEqual([...byRecipient.keys()].sort());
     for (const e of emails.items) {
       const r = byRecipient.get(e.recipient) as Row;
-      expect(e).toMatchObject({ channel: 'email', subject: `Hi ${r.name}`, body: `${10 - r.stamps} stamps to go on your Coffee card.` });
+      expect(e).toMatchObject({
+        channel: 'email',
+        subject: `Hi ${r.name}`,
+        body: `${10 - r.stamps} stamps to go on your Coffee card.`,
+      });
     }
     // Pages of 300 over 1,000 pushes written 500 to a transaction (so sharing created_at).
     const pushes = await allPages<OutboxMessage>(m.api, '/v1/outbox?channel=push', 300);
@@ -134,12 +169,22 @@ describe('a 1,000-customer broadcast by push and email', () => {
 
 describe('vouchers in a broadcast', () => {
   it("mails each customer the code of that customer's own voucher, all codes unique", async () => {
-    const m = await createMerchant(app, 'Voucher Café');
+    const m = await createMerchant(file.app, 'Voucher Café');
     const n = 40;
-    const rows = Array.from({ length: n }, (_, i) => ({ externalId: `v-${i}`, name: `V ${i}`, cardId: m.cardId, email: `v${i}@example.test`, emailConsent: true }));
+    const rows = Array.from({ length: n }, (_, i) => ({
+      externalId: `v-${i}`,
+      name: `V ${i}`,
+      cardId: m.cardId,
+      email: `v${i}@example.test`,
+      emailConsent: true,
+    }));
     const before = await importCustomers(m, rows);
-    const graph = broadcastGraph({ voucher: { title: 'Free cookie', validDays: 14 }, push: 'A cookie on us', email: { subject: 'Your cookie', body: 'Show {{voucher.code}} at the till.' } });
-    const run = await waitForStatus(app, m.key, (await startRun(m, await publishedFlow(m, graph))).runId, FINAL);
+    const graph = broadcastGraph({
+      voucher: { title: 'Free cookie', validDays: 14 },
+      push: 'A cookie on us',
+      email: { subject: 'Your cookie', body: 'Show {{voucher.code}} at the till.' },
+    });
+    const run = await waitForStatus(file.app, m.key, (await startRun(m, await publishedFlow(m, graph))).runId, FINAL);
     expect(run.counts).toEqual({ members: n, sent: 2 * n, skipped: 0, failed: 0, suppressed: 0 });
     expect(run.steps['voucher']).toEqual(step({ entered: n }));
 
@@ -159,39 +204,62 @@ describe('vouchers in a broadcast', () => {
 
 describe('errors through HTTP', () => {
   it('rejects publishing an invalid flow with the diagnostic on its node, and starting it', async () => {
-    const m = await createMerchant(app, 'Errors');
-    const diagnostic = { nodeId: 'push', field: 'text', code: 'invalid_value', message: 'Push text is 25 characters; the wallet shows at most 20.' };
+    const m = await createMerchant(file.app, 'Errors');
+    const diagnostic = {
+      nodeId: 'push',
+      field: 'text',
+      code: 'invalid_value',
+      message: 'Push text is 25 characters; the wallet shows at most 20.',
+    };
     const graph = broadcastGraph({ push: 'Twenty-five characters!!!' });
-    const flow = ok(await m.api.post<{ id: string; diagnostics: unknown[] }>('/v1/flows', { name: 'Too long', graph }), 201);
+    const flow = ok(
+      await m.api.post<{ id: string; diagnostics: unknown[] }>('/v1/flows', { name: 'Too long', graph }),
+      201,
+    );
     expect(flow.diagnostics).toEqual([diagnostic]);
     const published = await m.api.post<ErrorBody>(`/v1/flows/${flow.id}/publish`);
     expect(published.status).toBe(422);
-    expect(published.body.error).toEqual({ code: 'unprocessable', message: 'The flow has 1 problem; fix them to publish', details: { diagnostics: [diagnostic] } });
+    expect(published.body.error).toEqual({
+      code: 'unprocessable',
+      message: 'The flow has 1 problem; fix them to publish',
+      details: { diagnostics: [diagnostic] },
+    });
     const start = await m.api.post<ErrorBody>(`/v1/flows/${flow.id}/runs`);
     expect([start.status, start.body.error.code]).toEqual([409, 'conflict']);
   });
 
   it('answers 409 for a valid flow that was never published, and 422 for a card of another merchant', async () => {
-    const m = await createMerchant(app, 'Drafts');
-    const other = await createMerchant(app, 'Neighbour');
-    const draft = ok(await m.api.post<{ id: string }>('/v1/flows', { name: 'Draft', graph: broadcastGraph({ push: 'Hi' }) }), 201);
+    const m = await createMerchant(file.app, 'Drafts');
+    const other = await createMerchant(file.app, 'Neighbour');
+    const draft = ok(
+      await m.api.post<{ id: string }>('/v1/flows', { name: 'Draft', graph: broadcastGraph({ push: 'Hi' }) }),
+      201,
+    );
     const start = await m.api.post<ErrorBody>(`/v1/flows/${draft.id}/runs`);
     expect(start.status).toBe(409);
     expect(start.body.error.message).toBe('This flow has no published version: publish the flow first');
 
-    const foreign = ok(await m.api.post<{ id: string }>('/v1/flows', { name: 'Foreign', graph: broadcastGraph({ cardId: other.cardId, push: 'Hi' }) }), 201);
+    const foreign = ok(
+      await m.api.post<{ id: string }>('/v1/flows', {
+        name: 'Foreign',
+        graph: broadcastGraph({ cardId: other.cardId, push: 'Hi' }),
+      }),
+      201,
+    );
     const published = await m.api.post<ErrorBody>(`/v1/flows/${foreign.id}/publish`);
     expect(published.status).toBe(422);
-    expect(published.body.error.details).toEqual({ diagnostics: [expect.objectContaining({ nodeId: 'trigger', field: 'cardId', code: 'invalid_value' })] });
+    expect(published.body.error.details).toEqual({
+      diagnostics: [expect.objectContaining({ nodeId: 'trigger', field: 'cardId', code: 'invalid_value' })],
+    });
   });
 
   it("answers 404 for another merchant's run and flow", async () => {
-    const m = await createMerchant(app, 'Owner');
-    const other = await createMerchant(app, 'Snoop');
+    const m = await createMerchant(file.app, 'Owner');
+    const other = await createMerchant(file.app, 'Snoop');
     await importCustomers(m, [{ externalId: 'o-1', name: 'Only one', cardId: m.cardId }]);
     const flowId = await publishedFlow(m, broadcastGraph({ push: 'Mine' }));
     const { runId } = await startRun(m, flowId);
-    expect((await waitForStatus(app, m.key, runId, FINAL)).counts).toMatchObject({ members: 1, sent: 1 });
+    expect((await waitForStatus(file.app, m.key, runId, FINAL)).counts).toMatchObject({ members: 1, sent: 1 });
     for (const answer of [
       await other.api.get<ErrorBody>(`/v1/runs/${runId}`),
       await other.api.get<ErrorBody>(`/v1/runs/${runId}/deliveries`),

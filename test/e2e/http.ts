@@ -2,17 +2,44 @@
  * End-to-end helpers: the product driven only through its HTTP API (`app.request`, the
  * same handling as the real server) on a real stack — Postgres, a worker, Temporal.
  */
-import { vi } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { createApp } from '../../engine/api/app';
 import { log } from '../../engine/log';
 import type { Graph } from '../support/graphs';
-import type { Stack } from '../support/stack';
+import { startStack, type Stack } from '../support/stack';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export type App = ReturnType<typeof createApp>;
 
 export function e2eApp(stack: Pick<Stack, 'db' | 'launcher' | 'batcher'>): App {
-  return createApp({ db: stack.db, launcher: stack.launcher, batcher: stack.batcher, adminToken: ADMIN_TOKEN, readiness: async () => true });
+  return createApp({
+    db: stack.db,
+    launcher: stack.launcher,
+    batcher: stack.batcher,
+    adminToken: ADMIN_TOKEN,
+    readiness: async () => true,
+  });
+}
+
+/** The stack and its API of one test file, set once its `beforeAll` has run. */
+export interface FileStack {
+  readonly stack: Stack;
+  readonly app: App;
+}
+
+/**
+ * Starts a stack (default: `startStack()`) and its API before the file's tests and stops
+ * it, batcher first, after them. Read `stack` and `app` inside tests and hooks only.
+ */
+export function stackForFile(start: () => Promise<Stack> = () => startStack()): FileStack {
+  const file = {} as { stack: Stack; app: App };
+  beforeAll(async () => {
+    muteInfoLogs();
+    file.stack = await start();
+    file.app = e2eApp(file.stack);
+  });
+  afterAll(() => stopStack(file.stack));
+  return file;
 }
 
 /** Mutes `info` lines (one access-log line per request); warnings and errors still show. */
@@ -101,7 +128,11 @@ export function api(app: App, key: string): Api {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<Answer<T>> => {
     const headers: Record<string, string> = { Authorization: `Bearer ${key}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await app.request(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await app.request(path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
@@ -110,7 +141,8 @@ export function api(app: App, key: string): Api {
 
 /** Throws with the answer when the status is not the expected one. */
 export function ok<T>(answer: Answer<T>, status: number): T {
-  if (answer.status !== status) throw new Error(`expected HTTP ${status}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
+  if (answer.status !== status)
+    throw new Error(`expected HTTP ${status}, got ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
 
@@ -124,15 +156,24 @@ export interface Merchant {
 /** A merchant (admin token) with one card of 10 stamps, created through the API. */
 export async function createMerchant(app: App, name = 'E2E Café'): Promise<Merchant> {
   const admin = api(app, ADMIN_TOKEN);
-  const { id, apiKey } = ok(await admin.post<{ id: string; apiKey: string }>('/v1/merchants', { name, timezone: 'Europe/Berlin' }), 201);
+  const { id, apiKey } = ok(
+    await admin.post<{ id: string; apiKey: string }>('/v1/merchants', { name, timezone: 'Europe/Berlin' }),
+    201,
+  );
   const m = api(app, apiKey);
-  const card = ok(await m.post<{ id: string }>('/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' }), 201);
+  const card = ok(
+    await m.post<{ id: string }>('/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' }),
+    201,
+  );
   return { id, key: apiKey, api: m, cardId: card.id };
 }
 
 /** Imports customers in one batch; every row must be written. Answers them by externalId. */
 export async function importCustomers(m: Merchant, rows: readonly object[]): Promise<Map<string, Customer>> {
-  const result = ok(await m.api.post<{ created: number; errors: unknown[] }>('/v1/customers', { customers: rows }), 201);
+  const result = ok(
+    await m.api.post<{ created: number; errors: unknown[] }>('/v1/customers', { customers: rows }),
+    201,
+  );
   if (result.errors.length > 0 || result.created !== rows.length) throw new Error(`import: ${JSON.stringify(result)}`);
   // Pages of 250: rows written in one transaction share created_at, so this walks the tie-breaker too.
   const all = await allPages<Customer>(m.api, '/v1/customers', 250);
@@ -185,7 +226,12 @@ export async function waitForStatus(
 }
 
 /** Polls `GET /v1/runs/:id` until `done(report)`. */
-export async function pollRun(m: Merchant, runId: string, done: (r: RunReport) => boolean, timeoutMs = 20_000): Promise<RunReport> {
+export async function pollRun(
+  m: Merchant,
+  runId: string,
+  done: (r: RunReport) => boolean,
+  timeoutMs = 20_000,
+): Promise<RunReport> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const report = ok(await m.api.get<RunReport>(`/v1/runs/${runId}`), 200);
@@ -201,6 +247,8 @@ export function runDeliveries(m: Merchant, runId: string, filter = ''): Promise<
 }
 
 /** Per-step counts with zeros for what the test does not name. */
-export function step(counts: Partial<Counts> & { entered: number; waiting?: number }): Counts & { entered: number; waiting: number } {
+export function step(
+  counts: Partial<Counts> & { entered: number; waiting?: number },
+): Counts & { entered: number; waiting: number } {
   return { sent: 0, failed: 0, suppressed: 0, skipped: 0, waiting: 0, ...counts };
 }

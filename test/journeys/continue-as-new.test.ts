@@ -8,15 +8,23 @@
  */
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { RunWorkflowInput } from '../../workflows/types';
 import { createRunLauncher } from '../../engine/temporal/run-launcher';
 import { startRun as startRunOf, waitForRun } from '../support/runs';
 import { seedCustomers, seedMerchant } from '../support/seed';
-import { DEFAULT_CHANNELS, startStack, type Stack } from '../support/stack';
+import { DEFAULT_CHANNELS, startStack } from '../support/stack';
 import {
-  createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, pollRun, publishedFlow, runDeliveries, startRun, stopStack, waitForStatus,
-  type App, type Merchant,
+  createMerchant,
+  importCustomers,
+  ok,
+  pollRun,
+  publishedFlow,
+  runDeliveries,
+  stackForFile,
+  startRun,
+  waitForStatus,
+  type Merchant,
 } from '../e2e/http';
 import { edge, journey, node } from './graphs';
 import { pushesPerCustomer } from './outbox';
@@ -25,14 +33,9 @@ import { pushesPerCustomer } from './outbox';
 const HISTORY_LIMIT = 50;
 const DAY = 86_400_000;
 
-let stack: Stack;
-let app: App;
-beforeAll(async () => {
-  muteInfoLogs();
-  stack = await startStack(DEFAULT_CHANNELS, inject('temporalAddress'), { historyLimit: HISTORY_LIMIT });
-  app = e2eApp(stack);
-});
-afterAll(() => stopStack(stack));
+const file = stackForFile(() =>
+  startStack(DEFAULT_CHANNELS, inject('temporalAddress'), { historyLimit: HISTORY_LIMIT }),
+);
 
 interface Execution {
   readonly runId: string;
@@ -60,8 +63,15 @@ async function executionsOf(client: Client, workflowId: string): Promise<Executi
           const payload = attrs?.input?.payloads?.[0];
           const time = last?.eventTime;
           const at = new Date(Number(time?.seconds ?? 0) * 1000 + Math.floor((time?.nanos ?? 0) / 1e6));
-          const continued = attrs && payload ? { at, next: defaultPayloadConverter.fromPayload<RunWorkflowInput>(payload) } : undefined;
-          return { runId: e.runId, status: e.status.name, startTime: e.startTime, historyLength: events.length, ...(continued ? { continued } : {}) };
+          const continued =
+            attrs && payload ? { at, next: defaultPayloadConverter.fromPayload<RunWorkflowInput>(payload) } : undefined;
+          return {
+            runId: e.runId,
+            status: e.status.name,
+            startTime: e.startTime,
+            historyLength: events.length,
+            ...(continued ? { continued } : {}),
+          };
         }),
       );
     }
@@ -69,13 +79,19 @@ async function executionsOf(client: Client, workflowId: string): Promise<Executi
   }
 }
 
-const workflowIdOf = async (m: Merchant, runId: string) => ok(await m.api.get<{ workflowId: string }>(`/v1/runs/${runId}`), 200).workflowId;
+const workflowIdOf = async (m: Merchant, runId: string) =>
+  ok(await m.api.get<{ workflowId: string }>(`/v1/runs/${runId}`), 200).workflowId;
 
 describe('continue-as-new', () => {
   it('a wait for a visit whose visits outgrow the history: visitors thanked once each within seconds, the rest reminded once', async () => {
-    const m = await createMerchant(app, 'Win-back Café');
+    const m = await createMerchant(file.app, 'Win-back Café');
     const lapsed = new Date(Date.now() - 40 * DAY).toISOString();
-    const rows = Array.from({ length: 12 }, (_, i) => ({ externalId: `v-${i}`, name: `V ${i}`, cardId: m.cardId, lastVisitAt: lapsed }));
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      externalId: `v-${i}`,
+      name: `V ${i}`,
+      cardId: m.cardId,
+      lastVisitAt: lapsed,
+    }));
     const byExt = await importCustomers(m, rows);
     const customers = rows.map((r) => byExt.get(r.externalId)!);
     const flowId = await publishedFlow(
@@ -84,7 +100,10 @@ describe('continue-as-new', () => {
         { trigger: 'inactive', days: 30 },
         [node('offer', 'push', { text: 'We miss you' }), node('wait', 'wait', { untilVisit: { seconds: 20 } })],
         {
-          nodes: [node('thanks', 'push', { text: 'Good to see you!' }), node('remind', 'push', { text: 'Still missing you' })],
+          nodes: [
+            node('thanks', 'push', { text: 'Good to see you!' }),
+            node('remind', 'push', { text: 'Still missing you' }),
+          ],
           edges: [edge('wait', 'thanks', 'visited'), edge('wait', 'remind', 'timeout')],
         },
       ),
@@ -101,7 +120,7 @@ describe('continue-as-new', () => {
       expect(moved.steps['wait']?.waiting).toBe(12 - (i + 1));
     }
 
-    const done = await waitForStatus(app, m.key, runId, ['completed', 'failed'], 30_000);
+    const done = await waitForStatus(file.app, m.key, runId, ['completed', 'failed'], 30_000);
     expect(done.status).toBe('completed');
     expect(done.counts).toMatchObject({ members: 12, sent: 24, failed: 0, skipped: 0 });
     expect(done.steps['offer']).toMatchObject({ entered: 12, sent: 12 });
@@ -116,9 +135,12 @@ describe('continue-as-new', () => {
     }
 
     // The run went on in new executions, each one carrying the wait on.
-    const executions = await executionsOf(stack.client, await workflowIdOf(m, runId));
+    const executions = await executionsOf(file.stack.client, await workflowIdOf(m, runId));
     expect(executions.length).toBeGreaterThanOrEqual(2);
-    expect(executions.map((e) => e.status)).toEqual([...executions.slice(1).map(() => 'CONTINUED_AS_NEW'), 'COMPLETED']);
+    expect(executions.map((e) => e.status)).toEqual([
+      ...executions.slice(1).map(() => 'CONTINUED_AS_NEW'),
+      'COMPLETED',
+    ]);
     for (const e of executions.slice(0, -1)) {
       expect(e.continued?.next.resume?.waits.map((w) => w.stepId)).toContain('wait');
       expect(e.historyLength).toBeLessThan(HISTORY_LIMIT + 60); // drained soon after the limit
@@ -126,7 +148,7 @@ describe('continue-as-new', () => {
   });
 
   it('a long `for` wait whose members sleep while the run drains: resumed with its end, never cut short or repeated', async () => {
-    const m = await createMerchant(app, 'Hold Café');
+    const m = await createMerchant(file.app, 'Hold Café');
     const rows = Array.from({ length: 8 }, (_, i) => ({ externalId: `f-${i}`, name: `F ${i}`, cardId: m.cardId }));
     const byExt = await importCustomers(m, rows);
     const customers = rows.map((r) => byExt.get(r.externalId)!);
@@ -142,10 +164,11 @@ describe('continue-as-new', () => {
     const holding = await pollRun(m, runId, (r) => r.steps['hold']?.waiting === 8);
     const holdEnds = Date.parse(holding.steps['hold']?.waitingUntil ?? '');
 
-    const done = await waitForStatus(app, m.key, runId, ['completed', 'failed'], 40_000);
+    const done = await waitForStatus(file.app, m.key, runId, ['completed', 'failed'], 40_000);
     expect(done.status).toBe('completed');
     expect(done.counts).toMatchObject({ members: 8, sent: 8 * 7, failed: 0, skipped: 0 });
-    for (const id of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'later']) expect(done.steps[id]).toMatchObject({ entered: 8, sent: 8 });
+    for (const id of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'later'])
+      expect(done.steps[id]).toMatchObject({ entered: 8, sent: 8 });
     expect(done.steps['hold']).toMatchObject({ entered: 8, waiting: 0 });
 
     // Nobody left the hold before it ended.
@@ -154,11 +177,14 @@ describe('continue-as-new', () => {
     for (const d of later) expect(Date.parse(d.at)).toBeGreaterThanOrEqual(holdEnds);
     const perCustomer = await pushesPerCustomer(m, customers);
     for (const c of customers) {
-      expect(perCustomer.get(c.id)).toEqual({ ...Object.fromEntries(chain.map((n) => [n.data['text'], 1])), 'After the hold': 1 });
+      expect(perCustomer.get(c.id)).toEqual({
+        ...Object.fromEntries(chain.map((n) => [n.data['text'], 1])),
+        'After the hold': 1,
+      });
     }
 
     // The run continued as new while `hold` slept, and the next execution got its end as it was.
-    const executions = await executionsOf(stack.client, await workflowIdOf(m, runId));
+    const executions = await executionsOf(file.stack.client, await workflowIdOf(m, runId));
     const whileHolding = executions.filter((e) => e.continued && e.continued.at.getTime() < holdEnds);
     expect(whileHolding.length).toBeGreaterThanOrEqual(1);
     for (const e of whileHolding) {
@@ -170,23 +196,42 @@ describe('continue-as-new', () => {
   it('a wait for a visit that ends as the history fills still sends everyone on, whatever the limit', async () => {
     // Every limit from very small to past the whole run: one of them drains exactly as the
     // wait's last look (at its end) fills the history.
-    const merchant = await seedMerchant(stack.db, 'Sweep Café');
-    await seedCustomers(stack.db, merchant, 3);
-    const graph = journey({ trigger: 'broadcast' }, [node('offer', 'push', { text: 'We miss you' }), node('wait', 'wait', { untilVisit: { seconds: 3 } })], {
-      nodes: [node('thanks', 'push', { text: 'Good to see you!' }), node('remind', 'push', { text: 'Still missing you' })],
-      edges: [edge('wait', 'thanks', 'visited'), edge('wait', 'remind', 'timeout')],
-    });
+    const merchant = await seedMerchant(file.stack.db, 'Sweep Café');
+    await seedCustomers(file.stack.db, merchant, 3);
+    const graph = journey(
+      { trigger: 'broadcast' },
+      [node('offer', 'push', { text: 'We miss you' }), node('wait', 'wait', { untilVisit: { seconds: 3 } })],
+      {
+        nodes: [
+          node('thanks', 'push', { text: 'Good to see you!' }),
+          node('remind', 'push', { text: 'Still missing you' }),
+        ],
+        edges: [edge('wait', 'thanks', 'visited'), edge('wait', 'remind', 'timeout')],
+      },
+    );
     const limits = Array.from({ length: 61 }, (_, i) => 10 + i);
     const outcomes = await Promise.all(
       limits.map(async (historyLimit) => {
-        const launcher = createRunLauncher(stack.client, stack.taskQueue, { historyLimit });
-        const run = await startRunOf({ db: stack.db, launcher }, merchant.merchantId, graph);
-        const status = await waitForRun(stack, run);
-        const reminded = await stack.db.selectFrom('deliveries').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', run.runId).where('node_id', '=', 'remind').executeTakeFirstOrThrow();
-        const open = await stack.db.selectFrom('run_waits').select('node_id').where('run_id', '=', run.runId).where('finished_at', 'is', null).execute();
+        const launcher = createRunLauncher(file.stack.client, file.stack.taskQueue, { historyLimit });
+        const run = await startRunOf({ db: file.stack.db, launcher }, merchant.merchantId, graph);
+        const status = await waitForRun(file.stack, run);
+        const reminded = await file.stack.db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('run_id', '=', run.runId)
+          .where('node_id', '=', 'remind')
+          .executeTakeFirstOrThrow();
+        const open = await file.stack.db
+          .selectFrom('run_waits')
+          .select('node_id')
+          .where('run_id', '=', run.runId)
+          .where('finished_at', 'is', null)
+          .execute();
         return { historyLimit, status, reminded: Number(reminded.n), openWaits: open.length };
       }),
     );
-    expect(outcomes).toEqual(limits.map((historyLimit) => ({ historyLimit, status: 'completed', reminded: 3, openWaits: 0 })));
+    expect(outcomes).toEqual(
+      limits.map((historyLimit) => ({ historyLimit, status: 'completed', reminded: 3, openWaits: 0 })),
+    );
   });
 });

@@ -3,22 +3,23 @@
  * server: a reward-ready nudge within seconds of the stamp, an event id sent twice, a
  * welcome series for new customers, cohorts that gather many events into few runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  allPages, createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, publishedFlow, runDeliveries, stopStack, waitForStatus,
-  type App, type Merchant, type Page, type RunReport,
+  allPages,
+  createMerchant,
+  importCustomers,
+  ok,
+  publishedFlow,
+  runDeliveries,
+  stackForFile,
+  waitForStatus,
+  type Merchant,
+  type Page,
+  type RunReport,
 } from '../e2e/http';
 import { journey, node } from './graphs';
 
-let stack: Stack;
-let app: App;
-beforeAll(async () => {
-  muteInfoLogs();
-  stack = await startStack();
-  app = e2eApp(stack);
-});
-afterAll(() => stopStack(stack));
+const file = stackForFile();
 
 /** Polls until `find` answers something. */
 async function eventually<T>(find: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -39,18 +40,24 @@ async function runsOf(m: Merchant, flowId: string): Promise<RunReport[]> {
 describe('event journeys', () => {
   let m: Merchant;
   beforeAll(async () => {
-    m = await createMerchant(app, 'Event Café');
+    m = await createMerchant(file.app, 'Event Café');
   });
 
   it('nudges a customer within 2 s of the stamp that leaves one to the reward, and only then', async () => {
-    const flowId = await publishedFlow(m, journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: 'One more stamp!' })]));
+    const flowId = await publishedFlow(
+      m,
+      journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: 'One more stamp!' })]),
+    );
     const byExt = await importCustomers(m, [
       { externalId: 'r-1', name: 'Ada', cardId: m.cardId, stamps: 8 },
       { externalId: 'r-2', name: 'Ben', cardId: m.cardId, stamps: 3 },
     ]);
     const ada = byExt.get('r-1')!;
     const posted = Date.now();
-    const stamp = ok(await m.api.post<{ id: string; entered: number }>('/v1/events', { customerId: ada.id, type: 'stamp' }), 202);
+    const stamp = ok(
+      await m.api.post<{ id: string; entered: number }>('/v1/events', { customerId: ada.id, type: 'stamp' }),
+      202,
+    );
     expect(stamp.entered).toBe(1); // 9 of 10: one to go
     ok(await m.api.post('/v1/events', { customerId: byExt.get('r-2')!.id, type: 'stamp' }), 202); // 4 of 10: not yet
 
@@ -64,7 +71,7 @@ describe('event journeys', () => {
     });
     expect(Date.parse(sent.delivery.at) - posted).toBeLessThan(2_000);
     expect(sent.run.source).toBe('event');
-    const report = await waitForStatus(app, m.key, sent.run.id, ['completed']);
+    const report = await waitForStatus(file.app, m.key, sent.run.id, ['completed']);
     expect(report.counts).toMatchObject({ members: 1, sent: 1 });
     // Ben's stamp entered nobody; nor does Ada's next stamp (10 of 10 is not one to go).
     ok(await m.api.post('/v1/events', { customerId: ada.id, type: 'stamp' }), 202);
@@ -73,7 +80,10 @@ describe('event journeys', () => {
   });
 
   it('counts an event id sent twice as one event that enters nobody twice', async () => {
-    const flowId = await publishedFlow(m, journey({ trigger: 'event', event: 'stamp_added' }, [node('thanks', 'push', { text: 'Thanks for the visit' })]));
+    const flowId = await publishedFlow(
+      m,
+      journey({ trigger: 'event', event: 'stamp_added' }, [node('thanks', 'push', { text: 'Thanks for the visit' })]),
+    );
     const byExt = await importCustomers(m, [{ externalId: 'd-1', name: 'Dup', cardId: m.cardId }]);
     const customerId = byExt.get('d-1')!.id;
     const body = { id: 'pos-4711', customerId, type: 'stamp' };
@@ -83,7 +93,7 @@ describe('event journeys', () => {
     const customer = ok(await m.api.get<{ stamps: number }>(`/v1/customers/${customerId}`), 200);
     expect(customer.stamps).toBe(1);
     const run = await eventually(async () => (await runsOf(m, flowId))[0]);
-    await waitForStatus(app, m.key, run.id, ['completed']);
+    await waitForStatus(file.app, m.key, run.id, ['completed']);
     await new Promise((resolve) => setTimeout(resolve, 600));
     const runs = await runsOf(m, flowId);
     expect(runs).toHaveLength(1);
@@ -91,10 +101,16 @@ describe('event journeys', () => {
   });
 
   it('gathers 300 stamps posted at once into a few cohort runs, each customer once', async () => {
-    const flowId = await publishedFlow(m, journey({ trigger: 'event', event: 'stamp_added' }, [node('hi', 'push', { text: 'Stamped!' })]), 'cohorts');
+    const flowId = await publishedFlow(
+      m,
+      journey({ trigger: 'event', event: 'stamp_added' }, [node('hi', 'push', { text: 'Stamped!' })]),
+      'cohorts',
+    );
     const rows = Array.from({ length: 300 }, (_, i) => ({ externalId: `c-${i}`, name: `C ${i}`, cardId: m.cardId }));
     const byExt = await importCustomers(m, rows);
-    await Promise.all(rows.map((r) => m.api.post('/v1/events', { customerId: byExt.get(r.externalId)!.id, type: 'stamp' })));
+    await Promise.all(
+      rows.map((r) => m.api.post('/v1/events', { customerId: byExt.get(r.externalId)!.id, type: 'stamp' })),
+    );
     const done = await eventually(async () => {
       const runs = await runsOf(m, flowId);
       const total = runs.reduce((n, r) => n + r.counts.sent, 0);
@@ -105,7 +121,13 @@ describe('event journeys', () => {
   });
 
   it('welcomes a new customer once, however often the import is repeated', async () => {
-    const flowId = await publishedFlow(m, journey({ trigger: 'event', event: 'joined' }, [node('hello', 'email', { subject: 'Welcome {{customer.name}}', body: 'Glad you joined.' })]), 'welcome');
+    const flowId = await publishedFlow(
+      m,
+      journey({ trigger: 'event', event: 'joined' }, [
+        node('hello', 'email', { subject: 'Welcome {{customer.name}}', body: 'Glad you joined.' }),
+      ]),
+      'welcome',
+    );
     const row = { externalId: 'w-1', name: 'Wendy', email: 'wendy@example.test', emailConsent: true, cardId: m.cardId };
     ok(await m.api.post('/v1/customers', { customers: [row] }), 201);
     ok(await m.api.post('/v1/customers', { customers: [row] }), 201); // an update, not a new customer
@@ -114,6 +136,8 @@ describe('event journeys', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await runsOf(m, flowId)).toHaveLength(1);
     const outbox = ok(await m.api.get<Page<{ recipient: string; subject: string }>>('/v1/outbox?channel=email'), 200);
-    expect(outbox.items.filter((e) => e.recipient === 'wendy@example.test').map((e) => e.subject)).toEqual(['Welcome Wendy']);
+    expect(outbox.items.filter((e) => e.recipient === 'wendy@example.test').map((e) => e.subject)).toEqual([
+      'Welcome Wendy',
+    ]);
   });
 });

@@ -4,24 +4,26 @@
  * ends and never drop them, a visit during a journey with `exitOn: ['visit']` ends it, and a
  * redeemed voucher is never reminded of.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { describe, expect, it } from 'vitest';
 import {
-  createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, pollRun, publishedFlow, runDeliveries, startRun, stopStack, waitForStatus,
-  type App, type Customer, type ErrorBody, type Merchant,
+  createMerchant,
+  importCustomers,
+  ok,
+  pollRun,
+  publishedFlow,
+  runDeliveries,
+  stackForFile,
+  startRun,
+  waitForStatus,
+  type Customer,
+  type ErrorBody,
+  type Merchant,
 } from '../e2e/http';
 import { daysBetween, farFromNow, merchantClock, merchantDay } from './clock';
 import { put } from './flows';
 import { journey, node } from './graphs';
 
-let stack: Stack;
-let app: App;
-beforeAll(async () => {
-  muteInfoLogs();
-  stack = await startStack();
-  app = e2eApp(stack);
-});
-afterAll(() => stopStack(stack));
+const file = stackForFile();
 
 const MINUTE = 60_000;
 
@@ -36,20 +38,26 @@ async function customer(m: Merchant, id: string): Promise<Customer> {
 /** Runs a published flow by hand to its end. */
 async function runToEnd(m: Merchant, flowId: string, timeoutMs?: number) {
   const { runId } = await startRun(m, flowId);
-  return waitForStatus(app, m.key, runId, ['completed'], timeoutMs);
+  return waitForStatus(file.app, m.key, runId, ['completed'], timeoutMs);
 }
 
 describe('frequency cap', () => {
   it('skips a second push within 7 days with reason frequency_cap, and leaves the pass as it was', async () => {
-    const m = await createMerchant(app, 'Capped Café');
-    const settings = ok(await put<{ frequencyCap: unknown }>(app, m, '/v1/merchant/settings', { frequencyCap: { push: 1 } }), 200);
+    const m = await createMerchant(file.app, 'Capped Café');
+    const settings = ok(
+      await put<{ frequencyCap: unknown }>(file.app, m, '/v1/merchant/settings', { frequencyCap: { push: 1 } }),
+      200,
+    );
     expect(settings.frequencyCap).toEqual({ push: 1, email: null });
     const first = await importCustomers(m, [
       { externalId: 'ada', name: 'Ada', cardId: m.cardId },
       { externalId: 'ben', name: 'Ben', cardId: m.cardId },
     ]);
     const ada = first.get('ada')!;
-    expect((await runToEnd(m, await publishedFlow(m, broadcastPush('Hello'), 'first'))).counts).toMatchObject({ sent: 2, skipped: 0 });
+    expect((await runToEnd(m, await publishedFlow(m, broadcastPush('Hello'), 'first'))).counts).toMatchObject({
+      sent: 2,
+      skipped: 0,
+    });
     const passBefore = (await customer(m, ada.id)).pass;
     expect(passBefore).toMatchObject({ message: 'Hello' });
 
@@ -69,13 +77,16 @@ describe('frequency cap', () => {
 
 describe('quiet hours', () => {
   it('hold a push due inside the window until the window ends, then send every message', async () => {
-    const m = await createMerchant(app, 'Quiet Café');
-    await importCustomers(m, ['ada', 'ben', 'cem'].map((name) => ({ externalId: name, name, cardId: m.cardId })));
+    const m = await createMerchant(file.app, 'Quiet Café');
+    await importCustomers(
+      m,
+      ['ada', 'ben', 'cem'].map((name) => ({ externalId: name, name, cardId: m.cardId })),
+    );
     // The window began an hour ago and ends at the next whole minute at least 8 s away.
     const now = Date.now();
     const end = Math.ceil((now + 8_000) / MINUTE) * MINUTE;
     const quietHours = { start: merchantClock(new Date(now - 60 * MINUTE)), end: merchantClock(new Date(end)) };
-    ok(await put(app, m, '/v1/merchant/settings', { quietHours }), 200);
+    ok(await put(file.app, m, '/v1/merchant/settings', { quietHours }), 200);
 
     const { runId } = await startRun(m, await publishedFlow(m, broadcastPush('Quiet please'), 'quiet'));
     await pollRun(m, runId, (r) => r.counts.members === 3);
@@ -86,7 +97,7 @@ describe('quiet hours', () => {
     expect(held.steps['push']).toMatchObject({ entered: 0, sent: 0, skipped: 0 });
     expect(await runDeliveries(m, runId)).toEqual([]);
 
-    const done = await waitForStatus(app, m.key, runId, ['completed'], end - Date.now() + 20_000);
+    const done = await waitForStatus(file.app, m.key, runId, ['completed'], end - Date.now() + 20_000);
     expect(done.counts).toMatchObject({ members: 3, sent: 3, skipped: 0 });
     const deliveries = await runDeliveries(m, runId);
     expect(deliveries).toHaveLength(3);
@@ -96,8 +107,11 @@ describe('quiet hours', () => {
 
 describe('exit rules', () => {
   it('a customer who visits during the journey gets no later push and is shown as left by the exit rule', async () => {
-    const m = await createMerchant(app, 'Exit Café');
-    const byExt = await importCustomers(m, ['ada', 'ben', 'cem'].map((name) => ({ externalId: name, name, cardId: m.cardId })));
+    const m = await createMerchant(file.app, 'Exit Café');
+    const byExt = await importCustomers(
+      m,
+      ['ada', 'ben', 'cem'].map((name) => ({ externalId: name, name, cardId: m.cardId })),
+    );
     const [ada, ben, cem] = ['ada', 'ben', 'cem'].map((name) => byExt.get(name)!.id) as [string, string, string];
     const graph = journey({ trigger: 'broadcast', exitOn: ['visit'] }, [
       node('first', 'push', { text: 'Come by today' }),
@@ -108,23 +122,34 @@ describe('exit rules', () => {
     await pollRun(m, runId, (r) => r.steps['pause']?.waiting === 3);
     ok(await m.api.post('/v1/events', { customerId: ada, type: 'visit' }), 202);
 
-    const done = await waitForStatus(app, m.key, runId, ['completed']);
+    const done = await waitForStatus(file.app, m.key, runId, ['completed']);
     expect(done.steps['first']).toMatchObject({ entered: 3, sent: 3 });
     expect(done.steps['second']).toMatchObject({ entered: 2, sent: 2 });
     const second = (await runDeliveries(m, runId)).filter((d) => d.nodeId === 'second').map((d) => d.customerId);
     expect(second.sort()).toEqual([ben, cem].sort());
 
     const journeys = async (id: string) => {
-      const { items } = ok(await m.api.get<{ items: { runId: string; left: unknown; currentStep: unknown }[] }>(`/v1/customers/${id}/journeys`), 200);
+      const { items } = ok(
+        await m.api.get<{ items: { runId: string; left: unknown; currentStep: unknown }[] }>(
+          `/v1/customers/${id}/journeys`,
+        ),
+        200,
+      );
       return items.find((j) => j.runId === runId);
     };
-    expect(await journeys(ada)).toMatchObject({ currentStep: null, left: { reason: 'exit_rule:visit', nodeId: 'second' } });
+    expect(await journeys(ada)).toMatchObject({
+      currentStep: null,
+      left: { reason: 'exit_rule:visit', nodeId: 'second' },
+    });
     expect(await journeys(ben)).toMatchObject({ currentStep: null, left: { reason: 'finished', nodeId: 'second' } });
   });
 
   it('a redeemed voucher is never reminded of before it expires', async () => {
-    const m = await createMerchant(app, 'Voucher Café');
-    const byExt = await importCustomers(m, ['ada', 'ben'].map((name) => ({ externalId: name, name, cardId: m.cardId })));
+    const m = await createMerchant(file.app, 'Voucher Café');
+    const byExt = await importCustomers(
+      m,
+      ['ada', 'ben'].map((name) => ({ externalId: name, name, cardId: m.cardId })),
+    );
     const gift = journey({ trigger: 'broadcast' }, [node('cake', 'voucher', { title: 'Free cake', validDays: 5 })]);
     await runToEnd(m, await publishedFlow(m, gift, 'gift'));
     const codeOf = async (name: string) => (await customer(m, byExt.get(name)!.id)).pass?.voucherCode ?? '';

@@ -5,24 +5,24 @@
  * today's cohort as a `schedule` run, or nobody while the flow is paused.
  */
 import { ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  allPages, createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, publishedFlow, runDeliveries, startRun, stopStack, waitForStatus,
-  type App, type Merchant,
+  allPages,
+  createMerchant,
+  importCustomers,
+  ok,
+  publishedFlow,
+  runDeliveries,
+  stackForFile,
+  startRun,
+  waitForStatus,
+  type Merchant,
 } from '../e2e/http';
 import { awayFromMidnight, farFromNow, merchantClock, merchantDay, monthDay, plusDays, ZONE } from './clock';
 import { eventually, republish, runReport, type VersionedRun } from './flows';
 import { journey, node } from './graphs';
 
-let stack: Stack;
-let app: App;
-beforeAll(async () => {
-  muteInfoLogs();
-  stack = await startStack();
-  app = e2eApp(stack);
-});
-afterAll(() => stopStack(stack));
+const file = stackForFile();
 
 function birthdayFlow(daysBefore: number, text: string, at = farFromNow()) {
   return journey({ trigger: 'birthday', daysBefore, at }, [node('greet', 'push', { text })]);
@@ -36,7 +36,12 @@ async function greeted(m: Merchant, runId: string, byId: Map<string, string>): P
 
 /** Imports customers with birthdays (`MM-DD`); answers externalId by customer id. */
 async function withBirthdays(m: Merchant, birthdays: Record<string, string | null>): Promise<Map<string, string>> {
-  const rows = Object.entries(birthdays).map(([externalId, birthday]) => ({ externalId, name: externalId, cardId: m.cardId, birthday }));
+  const rows = Object.entries(birthdays).map(([externalId, birthday]) => ({
+    externalId,
+    name: externalId,
+    cardId: m.cardId,
+    birthday,
+  }));
   const byExt = await importCustomers(m, rows);
   return new Map([...byExt.values()].map((c) => [c.id, c.externalId ?? c.id]));
 }
@@ -45,7 +50,7 @@ describe('birthday flows fired by hand', () => {
   let m: Merchant;
   let byId: Map<string, string>;
   beforeAll(async () => {
-    m = await createMerchant(app, 'Birthday Café');
+    m = await createMerchant(file.app, 'Birthday Café');
     await awayFromMidnight();
     const today = merchantDay();
     byId = await withBirthdays(m, {
@@ -62,7 +67,7 @@ describe('birthday flows fired by hand', () => {
   it("enters the customers whose birthday is today in the merchant's time zone", async () => {
     const flowId = await publishedFlow(m, birthdayFlow(0, 'Happy birthday!'), 'birthday today');
     const { runId } = await startRun(m, flowId);
-    const done = await waitForStatus(app, m.key, runId, ['completed']);
+    const done = await waitForStatus(file.app, m.key, runId, ['completed']);
     expect(done.counts).toMatchObject({ members: 1, sent: 1 });
     expect(await greeted(m, runId, byId)).toEqual(['today']);
   });
@@ -70,22 +75,22 @@ describe('birthday flows fired by hand', () => {
   it('enters the customers whose birthday is N days away into a flow N days before, not those a day either side', async () => {
     const flowId = await publishedFlow(m, birthdayFlow(5, 'Birthday soon!'), 'birthday in 5 days');
     const { runId } = await startRun(m, flowId);
-    await waitForStatus(app, m.key, runId, ['completed']);
+    await waitForStatus(file.app, m.key, runId, ['completed']);
     expect(await greeted(m, runId, byId)).toEqual(['in5']);
   });
 
   it('enters nobody twice in a year: not on a second run the same day, nor after a republish', async () => {
     const flowId = await publishedFlow(m, birthdayFlow(0, 'Happy birthday!'), 'once a year');
     const first = await startRun(m, flowId);
-    expect((await waitForStatus(app, m.key, first.runId, ['completed'])).counts.members).toBe(1);
+    expect((await waitForStatus(file.app, m.key, first.runId, ['completed'])).counts.members).toBe(1);
 
     const again = await startRun(m, flowId);
-    const second = await waitForStatus(app, m.key, again.runId, ['completed']);
+    const second = await waitForStatus(file.app, m.key, again.runId, ['completed']);
     expect(second.counts).toMatchObject({ members: 0, sent: 0 });
 
-    expect(await republish(app, m, flowId, birthdayFlow(0, 'Many happy returns'))).toBe(2);
+    expect(await republish(file.app, m, flowId, birthdayFlow(0, 'Many happy returns'))).toBe(2);
     const v2 = await startRun(m, flowId);
-    await waitForStatus(app, m.key, v2.runId, ['completed']);
+    await waitForStatus(file.app, m.key, v2.runId, ['completed']);
     const third = await runReport(m, v2.runId);
     expect(third.version).toBe(2);
     expect(third.counts).toMatchObject({ members: 0, sent: 0 });
@@ -96,13 +101,18 @@ describe('the Schedule of a birthday flow', () => {
   let m: Merchant;
   let byId: Map<string, string>;
   beforeAll(async () => {
-    m = await createMerchant(app, 'Scheduled Café');
+    m = await createMerchant(file.app, 'Scheduled Café');
     await awayFromMidnight();
     const today = merchantDay();
-    byId = await withBirthdays(m, { ada: monthDay(today), ben: monthDay(today), cem: monthDay(plusDays(today, 1)), dan: null });
+    byId = await withBirthdays(m, {
+      ada: monthDay(today),
+      ben: monthDay(today),
+      cem: monthDay(plusDays(today, 1)),
+      dan: null,
+    });
   });
 
-  const schedule = (flowId: string) => stack.client.schedule.getHandle(`flow-${flowId}`);
+  const schedule = (flowId: string) => file.stack.client.schedule.getHandle(`flow-${flowId}`);
   /** The Schedule's daily time, read from its spec, and the merchant's clock at its next firing. */
   const timing = (d: ScheduleDescription) => {
     const calendar = d.spec.calendars?.[0];
@@ -116,7 +126,11 @@ describe('the Schedule of a birthday flow', () => {
     const flowId = await publishedFlow(m, birthdayFlow(0, 'Happy birthday!', at), 'scheduled birthday');
     const created = await schedule(flowId).describe();
     expect(timing(created)).toEqual({ at, timezone: ZONE, next: at });
-    expect(created.action).toMatchObject({ type: 'startWorkflow', workflowType: 'scheduledFlow', taskQueue: stack.taskQueue });
+    expect(created.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'scheduledFlow',
+      taskQueue: file.stack.taskQueue,
+    });
     expect(created.action.args).toEqual([{ merchantId: m.id, flowId }]);
     expect(created.state.paused).toBe(false);
 
@@ -126,7 +140,7 @@ describe('the Schedule of a birthday flow', () => {
     expect((await schedule(flowId).describe()).state.paused).toBe(false);
 
     const later = merchantClock(new Date(Date.now() + 13 * 3_600_000 + 17 * 60_000));
-    await republish(app, m, flowId, birthdayFlow(0, 'Happy birthday!', later));
+    await republish(file.app, m, flowId, birthdayFlow(0, 'Happy birthday!', later));
     expect(timing(await schedule(flowId).describe())).toEqual({ at: later, timezone: ZONE, next: later });
 
     expect(ok(await m.api.post<{ status: string }>(`/v1/flows/${flowId}/archive`), 200).status).toBe('archived');
@@ -139,7 +153,7 @@ describe('the Schedule of a birthday flow', () => {
     const run = await eventually(async () => (await runsOf(m, flowId))[0]);
     expect(run.source).toBe('schedule');
     expect(run.workflowId.startsWith(`flow-${flowId}`)).toBe(true);
-    const done = await waitForStatus(app, m.key, run.id, ['completed']);
+    const done = await waitForStatus(file.app, m.key, run.id, ['completed']);
     expect(done.counts).toMatchObject({ members: 2, sent: 2 });
     expect(await greeted(m, run.id, byId)).toEqual(['ada', 'ben']);
   });
@@ -153,10 +167,12 @@ describe('the Schedule of a birthday flow', () => {
     const dueDay = merchantDay(new Date(due));
     expect(dueDay).not.toEqual(merchantDay());
     const late = await withBirthdays(m, { eve: monthDay(dueDay) });
-    await schedule(flowId).backfill([{ start: new Date(due - 90_000), end: new Date(due + 90_000), overlap: 'ALLOW_ALL' }]);
+    await schedule(flowId).backfill([
+      { start: new Date(due - 90_000), end: new Date(due + 90_000), overlap: 'ALLOW_ALL' },
+    ]);
     const run = await eventually(async () => (await runsOf(m, flowId))[0]);
     expect(run.source).toBe('schedule');
-    const done = await waitForStatus(app, m.key, run.id, ['completed']);
+    const done = await waitForStatus(file.app, m.key, run.id, ['completed']);
     expect(merchantDay(new Date(done.sendAt ?? ''))).toEqual(dueDay);
     // Eve's birthday was that day; Ada's and Ben's is today, so they wait for today's firing.
     expect(await greeted(m, run.id, late)).toEqual(['eve']);
@@ -184,8 +200,10 @@ describe('the Schedule of a birthday flow', () => {
       const info = (await handle.describe()).info;
       return info.numActionsTaken > before ? info.recentActions.at(-1) : undefined;
     });
-    const result = stack.client.workflow.getHandle(action.action.workflow.workflowId).result();
-    const stuck = new Promise((_, reject) => setTimeout(() => reject(new Error('the fired workflow did not finish')), 20_000).unref());
+    const result = file.stack.client.workflow.getHandle(action.action.workflow.workflowId).result();
+    const stuck = new Promise((_, reject) =>
+      setTimeout(() => reject(new Error('the fired workflow did not finish')), 20_000).unref(),
+    );
     return Promise.race([result, stuck]);
   }
 });
