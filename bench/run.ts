@@ -16,6 +16,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   naive: async () => (await import('./naive')).run(),
   faults: async () => (await import('./faults')).run(),
   journeys: async () => (await import('./journeys/index')).run(),
+  editor: async () => (await import('./editor')).run(),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

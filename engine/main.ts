@@ -6,6 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { createPostmarkSender } from '../activities/email/postmark-sender';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
       launcher,
       batcher,
       adminToken: config.adminToken,
+      temporalUi: temporalUi(config),
+      editorDir: fileURLToPath(new URL('../editor/dist', import.meta.url)),
       readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' });
@@ -65,6 +68,12 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/** Where runs link their workflow: TEMPORAL_UI_URL, else the embedded dev server's UI (port 8233). */
+function temporalUi(config: Config): { url: string; namespace: string } | undefined {
+  const url = config.temporalUiUrl ?? (config.temporalAddress ? undefined : 'http://localhost:8233');
+  return url ? { url, namespace: config.temporalNamespace } : undefined;
 }
 
 /** The configured Temporal server, or a dev server started here with its state on disk. */

@@ -7,12 +7,14 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accessLog } from './access-log';
+import { apiKeysRoutes } from './api-keys.routes';
 import { cardsRoutes } from './cards.routes';
 import { customerJourneysRoutes } from './customer-journeys.routes';
 import { customersRoutes } from './customers.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { ApiError, handleError, handleNotFound } from './errors';
+import { editorStatic } from './editor-static';
 import { eventsRoutes } from './events.routes';
 import { flowsRoutes } from './flows.routes';
 import { merchantSettingsRoutes } from './merchant-settings.routes';
@@ -20,6 +22,8 @@ import { merchantsRoutes } from './merchants.routes';
 import { outboxRoutes } from './outbox.routes';
 import { runsRoutes } from './runs.routes';
 import { segmentsRoutes } from './segments.routes';
+import { sessionRoutes } from './session.routes';
+import { staffRoutes } from './staff.routes';
 import { vouchersRoutes } from './vouchers.routes';
 
 export type { AppDeps } from './deps';
@@ -51,6 +55,9 @@ export function createApp(deps: AppDeps) {
       return ready ? c.json({ ok: true as const }, 200) : c.json({ ok: false as const }, 503);
     })
     .route('/v1/merchants', merchantsRoutes(deps))
+    .route('/v1/auth', sessionRoutes(deps))
+    .route('/v1/staff', staffRoutes(deps))
+    .route('/v1/api-keys', apiKeysRoutes(deps))
     .route('/v1/merchant', merchantSettingsRoutes(deps))
     .route('/v1/cards', cardsRoutes(deps))
     .route('/v1/customers', customersRoutes(deps))
@@ -61,6 +68,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/flows', flowsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))
     .route('/v1/outbox', outboxRoutes(deps));
+  if (deps.editorDir) app.use(editorStatic(deps.editorDir));
   app.onError(handleError);
   app.notFound(handleNotFound);
   return app;

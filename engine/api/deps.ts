@@ -12,4 +12,8 @@ export interface AppDeps {
   readonly adminToken?: string | undefined;
   /** True once the database is migrated and Temporal reachable (`GET /healthz`). */
   readonly readiness: () => Promise<boolean>;
+  /** The Temporal web UI, for links from a run to its workflow; unset answers `temporalUrl: null`. */
+  readonly temporalUi?: { readonly url: string; readonly namespace: string } | undefined;
+  /** The built editor (`editor/dist`), served at `/`; unset serves only the API. */
+  readonly editorDir?: string | undefined;
 }

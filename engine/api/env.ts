@@ -6,7 +6,12 @@ export interface BaseEnv {
   Variables: RequestIdVariables;
 }
 
-/** A request authenticated by a merchant API key. */
+/** Who made an authenticated request: a signed-in staff member or an API key. */
+export type Actor =
+  | { readonly kind: 'staff'; readonly staffId: string; readonly email: string; readonly role: 'owner' | 'staff' }
+  | { readonly kind: 'api_key'; readonly keyId: string; readonly name: string };
+
+/** A request authenticated by a merchant API key or a staff session cookie. */
 export interface MerchantEnv {
-  Variables: RequestIdVariables & { merchantId: string };
+  Variables: RequestIdVariables & { merchantId: string; actor: Actor };
 }

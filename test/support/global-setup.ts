@@ -6,8 +6,10 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
+import { ensureEditorBuilt } from '../../engine/editor-build';
 import { ensureTemporalCli } from '../../engine/temporal/cli-path';
 
 declare module 'vitest' {
@@ -18,6 +20,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
+  // The browser tests load the built editor; build it when a source is newer than the build.
+  await ensureEditorBuilt(fileURLToPath(new URL('../..', import.meta.url)));
   const existing = process.env.TEMPORAL_ADDRESS;
   if (existing) {
     project.provide('temporalAddress', existing);
