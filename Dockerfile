@@ -15,6 +15,8 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev && npm cache clean --force
 
 COPY . .
+# The editor (served at / by the API role) is built into editor/dist once, in the image.
+RUN npx tsx scripts/build-editor.ts
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
 ENV STAMPFLOW_ROLE=all \

@@ -58,8 +58,8 @@ async function measure(db: Db, merchants: string[], segment: AudienceQuery['segm
 async function seed(db: Db): Promise<string[]> {
   process.stderr.write(`bench: segment: seeding ${CUSTOMERS} customers…\n`);
   await sql`
-    insert into merchants (name, timezone, api_key_hash)
-    select 'Merchant ' || g, 'Europe/Berlin', md5('bench' || g) from generate_series(1, ${MERCHANTS}) g`.execute(db);
+    insert into merchants (name, timezone)
+    select 'Merchant ' || g, 'Europe/Berlin' from generate_series(1, ${MERCHANTS}) g`.execute(db);
   await sql`insert into cards (merchant_id, name, stamps_required, reward) select id, 'Card', 10, 'Coffee' from merchants`.execute(db);
   await sql`
     insert into customers (merchant_id, card_id, name, email, email_consent, stamps, joined_at, last_visit_at, birthday_month, birthday_day)

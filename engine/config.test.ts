@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       temporalAddress: undefined,
       temporalNamespace: 'default',
       temporalCliPath: undefined,
+      temporalUiUrl: undefined,
       postmarkServerToken: undefined,
       postmarkApiUrl: 'https://api.postmarkapp.com',
       postmarkBroadcastStream: 'broadcast',
@@ -70,6 +71,11 @@ describe('loadConfig', () => {
   it('rejects a PORT out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be a whole number from 1 to 65535 \(got "70000"\)/);
     expect(() => loadConfig({ PORT: '0' })).toThrow(/PORT must be a whole number/);
+  });
+
+  it('reads the Temporal UI URL without a trailing slash and rejects one that is not http(s)', () => {
+    expect(loadConfig({ TEMPORAL_UI_URL: 'http://localhost:8233/' }).temporalUiUrl).toBe('http://localhost:8233');
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'localhost:8233' })).toThrow(/TEMPORAL_UI_URL must be an http:\/\/ or https:\/\/ URL/);
   });
 
   it('rejects a DATABASE_URL that is not a postgres URL', () => {

@@ -19,6 +19,8 @@ export interface Config {
   readonly temporalAddress: string | undefined;
   readonly temporalNamespace: string;
   readonly temporalCliPath: string | undefined;
+  /** The Temporal web UI (`http://localhost:8233`); runs link their workflow there. Unset: no links. */
+  readonly temporalUiUrl: string | undefined;
   /** Unset means emails go to the local outbox. */
   readonly postmarkServerToken: string | undefined;
   readonly postmarkApiUrl: string;
@@ -60,6 +62,12 @@ const variables = {
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'be host:port, e.g. localhost:7233')),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI_PATH: optional(z.string()),
+  TEMPORAL_UI_URL: optional(
+    z
+      .string()
+      .refine((v) => isUrl(v, ['http:', 'https:']), 'be an http:// or https:// URL')
+      .transform((v) => v.replace(/\/+$/, '')),
+  ),
   POSTMARK_SERVER_TOKEN: optional(z.string()),
   POSTMARK_API_URL: z
     .string()
@@ -110,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: read(env, 'TEMPORAL_ADDRESS'),
     temporalNamespace: read(env, 'TEMPORAL_NAMESPACE'),
     temporalCliPath: read(env, 'TEMPORAL_CLI_PATH'),
+    temporalUiUrl: read(env, 'TEMPORAL_UI_URL'),
     postmarkServerToken: read(env, 'POSTMARK_SERVER_TOKEN'),
     postmarkApiUrl: read(env, 'POSTMARK_API_URL'),
     postmarkBroadcastStream: read(env, 'POSTMARK_BROADCAST_STREAM'),

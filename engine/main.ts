@@ -143,6 +143,7 @@ async function announce(config: Config, db: Db): Promise<void> {
     `  Stampflow is up: ${url}`,
     `  Health:          ${url}/healthz`,
     ...(config.temporalAddress ? [] : ['  Temporal UI:     http://localhost:8233']),
+    ...(demo?.login ? [`  Sign in:         ${url}/  as ${demo.login.email} / ${demo.login.password}`] : []),
     ...(demo ? [`  Demo API key:    ${demo.apiKey}`, `  Try:             curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/customers`] : []),
     '',
   ];

@@ -10,9 +10,8 @@
  * on this machine; checked against ours); and the end-to-end delivery rate against the
  * same work done as one small workflow per event (the `naive` approach) in the same run.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { hashApiKey } from '../../engine/auth/api-key';
+import { issueApiKey } from '../../engine/accounts/api-keys';
 import type { Db } from '../../engine/db/database';
 import { ensureTemporalCli } from '../../engine/temporal/cli-path';
 import { startDevServer } from '../../engine/temporal/dev-server';
@@ -58,12 +57,7 @@ export async function run(): Promise<Figure[]> {
       `bench: seeding ${EVENTS} card holders at ${stampsRequired - 2} of ${stampsRequired} stamps…\n`,
     );
     await seedCustomers(db, merchant, EVENTS, { stamps: () => stampsRequired - 2 });
-    const apiKey = `sf_live_${randomBytes(16).toString('hex')}`;
-    await db
-      .updateTable('merchants')
-      .set({ api_key_hash: hashApiKey(apiKey) })
-      .where('id', '=', merchant.merchantId)
-      .execute();
+    const { key: apiKey } = await issueApiKey(db, { merchantId: merchant.merchantId, name: 'Bench', createdBy: null });
     await sql`analyze`.execute(db);
 
     const temporal = await startDevServer({ cliPath: await ensureTemporalCli(), uiPort: false });

@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accessLog } from './access-log';
 import { apiKeysRoutes } from './api-keys.routes';
+import { campaignsRoutes } from './campaigns.routes';
 import { cardsRoutes } from './cards.routes';
 import { customerJourneysRoutes } from './customer-journeys.routes';
 import { customersRoutes } from './customers.routes';
@@ -67,7 +68,8 @@ export function createApp(deps: AppDeps) {
     .route('/v1/events', eventsRoutes(deps))
     .route('/v1/flows', flowsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))
-    .route('/v1/outbox', outboxRoutes(deps));
+    .route('/v1/outbox', outboxRoutes(deps))
+    .route('/v1/campaigns', campaignsRoutes(deps));
   if (deps.editorDir) app.use(editorStatic(deps.editorDir));
   app.onError(handleError);
   app.notFound(handleNotFound);

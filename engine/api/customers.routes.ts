@@ -1,4 +1,7 @@
-/** `POST /v1/customers` (one or a batch, upsert on externalId), `GET /v1/customers[/:id]`. */
+/**
+ * `POST /v1/customers` (one or a batch, upsert on externalId), `GET /v1/customers[/:id]`;
+ * the list takes `q` to search name, email and externalId.
+ */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -39,6 +42,19 @@ const importBody = z.unknown().transform((body, ctx): unknown[] => {
 
 const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at'] as const;
 
+/** `q`: a case-insensitive substring of the name, email or externalId; blank means no search. */
+const listQuery = pageQuery.extend({
+  q: z
+    .string()
+    .trim()
+    .max(200, 'must be at most 200 characters')
+    .optional()
+    .transform((v) => v || undefined),
+});
+
+/** `q` as an ILIKE pattern that matches it literally anywhere (`%`, `_` and `\` escaped). */
+const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+
 /** Mounted at `/v1/customers`. */
 export function customersRoutes(deps: AppDeps) {
   const { db } = deps;
@@ -49,8 +65,8 @@ export function customersRoutes(deps: AppDeps) {
       deps.batcher?.nudge(entered);
       return c.json(result, 201);
     })
-    .get('/', query(pageQuery), async (c) => {
-      const { limit, cursor } = c.req.valid('query');
+    .get('/', query(listQuery), async (c) => {
+      const { limit, cursor, q: search } = c.req.valid('query');
       let q = db
         .selectFrom('customers')
         .leftJoin('passes', 'passes.customer_id', 'customers.id')
@@ -59,6 +75,16 @@ export function customersRoutes(deps: AppDeps) {
         .select(sql<string>`customers.created_at::text`.as('created_at_key'))
         .where('customers.merchant_id', '=', c.get('merchantId'));
       if (cursor) q = q.where(createdAfter(cursor, 'asc', 'customers'));
+      if (search) {
+        const pattern = containing(search);
+        q = q.where((eb) =>
+          eb.or([
+            eb('customers.name', 'ilike', pattern),
+            eb('customers.email', 'ilike', pattern),
+            eb('customers.external_id', 'ilike', pattern),
+          ]),
+        );
+      }
       const rows = await q
         .orderBy('customers.created_at')
         .orderBy('customers.id')

@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unprocessable'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  | 'invalid_credentials'
+  | 'invalid_invite'
+  | 'csrf_failed'
+  | 'rate_limited';
 
 const STATUS = {
   bad_request: 400,
@@ -29,6 +33,11 @@ const STATUS = {
   unprocessable: 422,
   unavailable: 503,
   internal: 500,
+  // Listed after the general codes, so a bare status maps to the general one.
+  invalid_credentials: 401,
+  invalid_invite: 400,
+  csrf_failed: 403,
+  rate_limited: 429,
 } as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 /** The JSON body of every error answer. */
@@ -36,7 +45,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
 }
 
-/** An error the client should see: its status follows from its code. */
+/** An error the client should see: its status follows from its code; `headers` go out with it (`Retry-After`). */
 export class ApiError extends HTTPException {
   override readonly name = 'ApiError';
 
@@ -44,6 +53,7 @@ export class ApiError extends HTTPException {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    readonly headers?: Record<string, string>,
   ) {
     super(STATUS[code], { message });
   }
@@ -77,7 +87,7 @@ function body(code: ErrorCode, message: string, details?: unknown): ErrorBody {
 
 /** The `app.onError` handler. */
 export function handleError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(body(err.code, err.message, err.details), err.status);
+  if (err instanceof ApiError) return c.json(body(err.code, err.message, err.details), err.status, err.headers);
   if (err instanceof z.ZodError) return c.json(body('bad_request', 'Invalid input', issueDetails(err)), 400);
   if (err instanceof HTTPException && err.status < 500) {
     return c.json(body(codeForStatus(err.status), err.message), err.status);

@@ -1,28 +1,40 @@
 /**
  * Flows: drafts (any structurally valid graph, with diagnostics), validation, publishing
- * versions, pausing, resuming and archiving, and starting runs by hand.
+ * versions (and reading one), pausing, resuming and archiving, starting runs by hand, and
+ * previewing an email step for a customer.
  */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { flowGraphSchema, type FlowGraph } from '../flow/graph-schema';
+import type { Plan } from '../flow/plan';
+import { actorLabel } from './actor';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
 import { checkFlow } from '../flows/check';
+import { listFlows } from '../flows/list';
+import { previewEmail } from '../flows/preview-email';
 import { publishFlow } from '../flows/publish';
 import { setFlowStatus } from '../flows/status';
-import { createdAfter, page, pageQuery } from './pagination';
+import { decodeCursor, page, pageQuery } from './pagination';
 import { startRun } from '../runs/start-run';
-import { jsonBody, pathId, query } from './validate';
+import { jsonBody, pathId, query, uuid } from './validate';
 import { iso } from './iso';
 
 const name = z.string().trim().min(1).max(200);
 const createFlow = z.object({ name, graph: flowGraphSchema });
 const updateFlow = z.object({ name: name.optional(), graph: flowGraphSchema.optional() });
 
-const latestVersion = sql<number | null>`(select max(version) from flow_versions where flow_id = flows.id)`;
+const listQuery = pageQuery.extend({
+  kind: z.enum(['journey', 'campaign', 'all'], 'must be journey, campaign or all').optional(),
+});
+const emailPreview = z.object({
+  subject: z.string().max(1_000),
+  body: z.string().max(50_000),
+  customerId: uuid().optional(),
+});
 
 /** Mounted at `/v1/flows`. */
 export function flowsRoutes(deps: AppDeps) {
@@ -40,7 +52,7 @@ export function flowsRoutes(deps: AppDeps) {
     const [versions, checked] = await Promise.all([
       db
         .selectFrom('flow_versions')
-        .select(['version', 'created_at'])
+        .select(['version', 'published_by', 'created_at'])
         .where('flow_id', '=', id)
         .orderBy('version')
         .execute(),
@@ -52,7 +64,7 @@ export function flowsRoutes(deps: AppDeps) {
       status: flow.status,
       graph,
       diagnostics: checked.diagnostics,
-      versions: versions.map((v) => ({ version: v.version, createdAt: iso(v.created_at) })),
+      versions: versions.map((v) => ({ version: v.version, publishedBy: v.published_by, createdAt: iso(v.created_at) })),
       latestVersion: versions.at(-1)?.version ?? null,
       createdAt: iso(flow.created_at),
       updatedAt: iso(flow.updated_at),
@@ -76,30 +88,61 @@ export function flowsRoutes(deps: AppDeps) {
       const { diagnostics } = await checkFlow(db, merchantId, input.graph);
       return c.json({ id: flow.id, diagnostics }, 201);
     })
-    .get('/', query(pageQuery), async (c) => {
-      const { limit, cursor } = c.req.valid('query');
-      let q = db
-        .selectFrom('flows')
-        .select(['id', 'name', 'status', 'created_at', 'updated_at', latestVersion.as('latest_version')])
-        .select(sql<string>`created_at::text`.as('created_at_key'))
-        .where('merchant_id', '=', c.get('merchantId'));
-      if (cursor) q = q.where(createdAfter(cursor, 'asc'));
-      const rows = await q
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit + 1)
-        .execute();
+    .post('/preview-email', jsonBody(emailPreview), async (c) => {
+      const preview = await previewEmail(db, c.get('merchantId'), c.req.valid('json'));
+      if (!preview.ok) throw new ApiError(preview.code, preview.message);
+      const { ok: _ok, ...answer } = preview;
+      return c.json(answer);
+    })
+    .get('/', query(listQuery), async (c) => {
+      const { limit, cursor, kind } = c.req.valid('query');
+      const after = cursor ? decodeCursor(cursor, ['timestamp', 'uuid']) : undefined;
+      const rows = await listFlows(db, c.get('merchantId'), {
+        limit,
+        kind,
+        after: after && { createdAt: String(after[0]), id: String(after[1]) },
+      });
       const item = (f: (typeof rows)[number]) => ({
         id: f.id,
         name: f.name,
+        kind: f.kind,
         status: f.status,
-        createdAt: iso(f.created_at),
-        updatedAt: iso(f.updated_at),
-        latestVersion: f.latest_version,
+        trigger: f.trigger,
+        publishedVersion: f.publishedVersion,
+        /** Kept for older clients: the same as `publishedVersion`. */
+        latestVersion: f.publishedVersion,
+        lastRun: f.lastRun && { id: f.lastRun.id, status: f.lastRun.status, createdAt: iso(f.lastRun.createdAt) },
+        sent30d: f.sent30d,
+        createdAt: iso(f.createdAt),
+        updatedAt: iso(f.updatedAt),
       });
-      return c.json(page(rows, limit, item, (f) => [f.created_at_key, f.id]));
+      return c.json(page(rows, limit, item, (f) => [f.createdAtKey, f.id]));
     })
     .get('/:id', async (c) => c.json(await flowJson(c.get('merchantId'), pathId(c.req.param('id'), 'Flow'))))
+    .get('/:id/versions/:version', async (c) => {
+      const id = pathId(c.req.param('id'), 'Flow');
+      const raw = c.req.param('version');
+      const number = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+      const version =
+        number === undefined
+          ? undefined
+          : await db
+              .selectFrom('flow_versions as v')
+              .innerJoin('flows as f', 'f.id', 'v.flow_id')
+              .select(['v.version', 'v.graph', 'v.plan', 'v.published_by', 'v.created_at'])
+              .where('v.flow_id', '=', id)
+              .where('f.merchant_id', '=', c.get('merchantId'))
+              .where('v.version', '=', number)
+              .executeTakeFirst();
+      if (!version) throw notFound('Flow version');
+      return c.json({
+        version: version.version,
+        graph: version.graph as FlowGraph,
+        plan: version.plan as Plan,
+        publishedBy: version.published_by,
+        createdAt: iso(version.created_at),
+      });
+    })
     .put('/:id', jsonBody(updateFlow), async (c) => {
       const id = pathId(c.req.param('id'), 'Flow');
       const input = c.req.valid('json');
@@ -120,7 +163,7 @@ export function flowsRoutes(deps: AppDeps) {
       return c.json(await flowJson(c.get('merchantId'), id));
     })
     .post('/:id/publish', async (c) => {
-      const published = await publishFlow(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
+      const published = await publishFlow(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), actorLabel(c));
       if (!published.ok) {
         throw new ApiError(published.code, published.message, 'diagnostics' in published ? { diagnostics: published.diagnostics } : undefined);
       }

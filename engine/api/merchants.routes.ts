@@ -1,8 +1,8 @@
 /** `POST /v1/merchants` (admin token): creates a merchant and answers its API key, once. */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { generateApiKey, hashApiKey } from '../auth/api-key';
 import { hashPassword } from '../auth/password';
+import { createMerchant } from '../merchants/create-merchant';
 import { adminAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
@@ -11,7 +11,7 @@ import { emailAddress, isTimeZone } from './fields';
 import { isUniqueViolation } from './sql-errors';
 import { jsonBody } from './validate';
 
-const createMerchant = z.object({
+const createMerchantBody = z.object({
   name: z.string().trim().min(1).max(200),
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Berlin'),
   emailFrom: emailAddress().optional(),
@@ -22,31 +22,23 @@ const createMerchant = z.object({
 
 /** Mounted at `/v1/merchants`; guarded by the admin token, not an API key. */
 export function merchantsRoutes(deps: AppDeps) {
-  return new Hono<BaseEnv>().post('/', adminAuth(deps.adminToken), jsonBody(createMerchant), async (c) => {
+  return new Hono<BaseEnv>().post('/', adminAuth(deps.adminToken), jsonBody(createMerchantBody), async (c) => {
     const input = c.req.valid('json');
-    const apiKey = generateApiKey();
-    const passwordHash = input.owner ? await hashPassword(input.owner.password) : undefined;
+    const owner = input.owner
+      ? { email: input.owner.email, passwordHash: await hashPassword(input.owner.password) }
+      : undefined;
     try {
-      const id = await deps.db.transaction().execute(async (trx) => {
-        const merchant = await trx
-          .insertInto('merchants')
-          .values({
+      const created = await deps.db
+        .transaction()
+        .execute((trx) =>
+          createMerchant(trx, {
             name: input.name,
             timezone: input.timezone,
-            email_from: input.emailFrom ?? null,
-            api_key_hash: hashApiKey(apiKey),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        if (input.owner && passwordHash) {
-          await trx
-            .insertInto('staff')
-            .values({ merchant_id: merchant.id, email: input.owner.email, password_hash: passwordHash, role: 'owner' })
-            .execute();
-        }
-        return merchant.id;
-      });
-      return c.json({ id, apiKey }, 201);
+            emailFrom: input.emailFrom ?? null,
+            owner,
+          }),
+        );
+      return c.json({ id: created.merchantId, apiKey: created.apiKey }, 201);
     } catch (err) {
       if (isUniqueViolation(err, 'staff_email_key')) {
         throw new ApiError('conflict', `A staff member with email ${input.owner?.email} already exists`);

@@ -1,6 +1,7 @@
 /**
- * One run's deliveries, filtered by customer and status, in (seq, node_id, channel)
- * order: the order in which the run processed them, and unique within a run.
+ * One run's deliveries, filtered by customer, status, channel and node, in (seq, node_id,
+ * channel) order: the order in which the run processed them, and unique within a run.
+ * Each names its customer, so the inspector reads "Ada <ada@example.com>", not an id.
  */
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -14,6 +15,8 @@ export const DELIVERY_STATUSES = ['sending', 'sent', 'failed', 'suppressed', 'sk
 export const deliveriesQuery = pageQuery.extend({
   customerId: uuid().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
+  channel: z.enum(['push', 'email']).optional(),
+  nodeId: z.string().min(1).max(100).optional(),
 });
 
 export type DeliveriesQuery = z.output<typeof deliveriesQuery>;
@@ -21,29 +24,34 @@ export type DeliveriesQuery = z.output<typeof deliveriesQuery>;
 /** A page of the run's deliveries. The caller has checked the run is the merchant's. */
 export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQuery) {
   let q = db
-    .selectFrom('deliveries')
+    .selectFrom('deliveries as d')
+    .leftJoin('customers as c', 'c.id', 'd.customer_id')
     .select([
-      'customer_id',
-      'node_id',
-      'channel',
-      'status',
-      'reason',
-      'provider_message_id',
-      'attempts',
-      'updated_at',
-      'seq',
+      'd.customer_id',
+      'd.node_id',
+      'd.channel',
+      'd.status',
+      'd.reason',
+      'd.provider_message_id',
+      'd.attempts',
+      'd.updated_at',
+      'd.seq',
+      'c.name as customer_name',
+      'c.email as customer_email',
     ])
-    .where('run_id', '=', runId);
-  if (filter.customerId) q = q.where('customer_id', '=', filter.customerId);
-  if (filter.status) q = q.where('status', '=', filter.status);
+    .where('d.run_id', '=', runId);
+  if (filter.customerId) q = q.where('d.customer_id', '=', filter.customerId);
+  if (filter.status) q = q.where('d.status', '=', filter.status);
+  if (filter.channel) q = q.where('d.channel', '=', filter.channel);
+  if (filter.nodeId) q = q.where('d.node_id', '=', filter.nodeId);
   if (filter.cursor) {
     const [seq, nodeId, channel] = decodeCursor(filter.cursor, ['int', 'text', 'text']);
-    q = q.where(sql<boolean>`(seq, node_id, channel) > (${seq}::int, ${nodeId}::text, ${channel}::text)`);
+    q = q.where(sql<boolean>`(d.seq, d.node_id, d.channel) > (${seq}::int, ${nodeId}::text, ${channel}::text)`);
   }
   const rows = await q
-    .orderBy('seq')
-    .orderBy('node_id')
-    .orderBy('channel')
+    .orderBy('d.seq')
+    .orderBy('d.node_id')
+    .orderBy('d.channel')
     .limit(filter.limit + 1)
     .execute();
   return page(
@@ -51,6 +59,8 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
     filter.limit,
     (d) => ({
       customerId: d.customer_id,
+      customerName: d.customer_name,
+      customerEmail: d.customer_email,
       nodeId: d.node_id,
       channel: d.channel,
       status: d.status,

@@ -46,6 +46,17 @@ export function runJson(run: Run) {
   };
 }
 
+/**
+ * The run's workflow in the Temporal web UI, or null when no UI is configured.
+ *
+ * @example temporalUrl({ url: 'http://localhost:8233', namespace: 'default' }, 'run-1')
+ * // 'http://localhost:8233/namespaces/default/workflows/run-1'
+ */
+export function temporalUrl(ui: { readonly url: string; readonly namespace: string } | undefined, workflowId: string): string | null {
+  if (!ui) return null;
+  return `${ui.url}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
 /** Totals and per-step counts of one run; steps of the plan that nobody entered show zeros. */
 export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
   const [byStatus, entered, waits] = await Promise.all([

@@ -1,4 +1,4 @@
-/** Runs: list, report (counts per status and per step), cancel, deliveries. */
+/** Runs: list, report (counts per status and per step), cancel, deliveries, Temporal history. */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -9,7 +9,8 @@ import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
 import { createdAfter, page, pageQuery } from './pagination';
 import { deliveriesQuery, listDeliveries } from './run-deliveries';
-import { addCount, runCounts, runJson, zeroCounts, type DeliveryCounts } from './run-report';
+import { addCount, runCounts, runJson, temporalUrl, zeroCounts, type DeliveryCounts } from './run-report';
+import { runHistory } from '../runs/run-history';
 import { pathId, query, uuid } from './validate';
 
 const listQuery = pageQuery.extend({ flowId: uuid().optional() });
@@ -17,9 +18,11 @@ const listQuery = pageQuery.extend({ flowId: uuid().optional() });
 async function findRun(db: Db, merchantId: string, rawId: string | undefined) {
   const run = await db
     .selectFrom('runs')
-    .selectAll()
-    .where('id', '=', pathId(rawId, 'Run'))
-    .where('merchant_id', '=', merchantId)
+    .innerJoin('flows', 'flows.id', 'runs.flow_id')
+    .selectAll('runs')
+    .select('flows.name as flow_name')
+    .where('runs.id', '=', pathId(rawId, 'Run'))
+    .where('runs.merchant_id', '=', merchantId)
     .executeTakeFirst();
   if (!run) throw notFound('Run');
   return run;
@@ -80,7 +83,12 @@ export function runsRoutes(deps: AppDeps) {
         .where('version', '=', run.version)
         .executeTakeFirst();
       const report = await runCounts(db, run, version?.plan as Plan | undefined);
-      return c.json({ ...runJson(run), ...report });
+      return c.json({
+        ...runJson(run),
+        flowName: run.flow_name,
+        temporalUrl: temporalUrl(deps.temporalUi, run.workflow_id),
+        ...report,
+      });
     })
     .post('/:id/cancel', async (c) => {
       const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
@@ -98,5 +106,17 @@ export function runsRoutes(deps: AppDeps) {
     .get('/:id/deliveries', query(deliveriesQuery), async (c) => {
       const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
       return c.json(await listDeliveries(db, run.id, c.req.valid('query')));
+    })
+    .get('/:id/history', async (c) => {
+      const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
+      const history = await runHistory(launcher, run.workflow_id);
+      if (!history.ok) throw new ApiError(history.code, history.message);
+      return c.json({
+        workflowId: run.workflow_id,
+        temporalUrl: temporalUrl(deps.temporalUi, run.workflow_id),
+        events: history.events,
+        runs: history.runs,
+        truncated: history.truncated,
+      });
     });
 }

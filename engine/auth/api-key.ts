@@ -12,7 +12,7 @@ export function generateApiKey(): string {
   return PREFIX + randomBytes(16).toString('hex');
 }
 
-/** The sha256 hex digest under which a key is stored in `merchants.api_key_hash`. */
+/** The sha256 hex digest under which a key is stored in `api_keys.key_hash`. */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }

@@ -18,19 +18,67 @@ export interface MerchantsTable {
   name: string;
   timezone: string;
   email_from: string | null;
-  /** sha256 hex of the API key; the key itself is shown once, at creation. */
-  api_key_hash: string;
+  // `api_key_hash` (nullable since migration 003) is no longer read or written: keys live in `api_keys`.
   created_at: CreatedAt;
 }
+
+export type StaffRole = 'owner' | 'staff';
 
 export interface StaffTable {
   id: Generated<string>;
   merchant_id: string;
+  /** Lower-cased (compared case-insensitively); unique across merchants. */
   email: string;
   /** scrypt: `scrypt$<salt hex>$<hash hex>` */
   password_hash: string;
-  role: string;
+  role: StaffRole;
   created_at: CreatedAt;
+}
+
+/** A signed-in staff member's session; the cookie holds the token, `id` is its sha256 hex. */
+export interface SessionsTable {
+  id: string;
+  staff_id: string;
+  merchant_id: string;
+  /** Sent back as `X-CSRF-Token` on every state-changing cookie request. */
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: UpdatedAt;
+}
+
+/** A merchant API key; only its sha256 is stored, the key is shown once. */
+export interface ApiKeysTable {
+  id: Generated<string>;
+  merchant_id: string;
+  name: string;
+  key_hash: string;
+  /** The key's first 12 characters, to tell keys apart in lists. */
+  prefix: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** An invitation to join a merchant's staff; the link holds the token, the row its sha256. */
+export interface StaffInvitesTable {
+  id: Generated<string>;
+  merchant_id: string;
+  email: string;
+  role: StaffRole;
+  token_hash: string;
+  invited_by: string | null;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+}
+
+/** Failed (and in-flight) sign-ins by lower-cased email, for rate limiting across processes. */
+export interface SignInAttemptsTable {
+  id: Generated<string>;
+  email: string;
+  at: CreatedAt;
 }
 
 export interface CardsTable {
@@ -142,11 +190,14 @@ export interface FlowsTable {
   name: string;
   graph: Json<unknown>;
   status: ColumnType<FlowStatus, FlowStatus | undefined, FlowStatus>;
+  /** A journey drawn in the editor, or a one-off campaign (`POST /v1/campaigns`). */
+  kind: ColumnType<FlowKind, FlowKind | undefined, FlowKind>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
 
 export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
+export type FlowKind = 'journey' | 'campaign';
 
 /** An immutable published version: graph snapshot + compiled plan. */
 export interface FlowVersionsTable {
@@ -154,6 +205,8 @@ export interface FlowVersionsTable {
   version: number;
   graph: Json<unknown>;
   plan: Json<unknown>;
+  /** A staff member's email or `API key "<name>"`; null before publishers were recorded. */
+  published_by: ColumnType<string | null, string | null | undefined, never>;
   created_at: CreatedAt;
 }
 
@@ -262,6 +315,10 @@ export interface OutboxTable {
 export interface Database {
   merchants: MerchantsTable;
   staff: StaffTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  staff_invites: StaffInvitesTable;
+  sign_in_attempts: SignInAttemptsTable;
   cards: CardsTable;
   customers: CustomersTable;
   passes: PassesTable;
@@ -282,6 +339,8 @@ export interface Database {
 }
 
 export type Merchant = Selectable<MerchantsTable>;
+export type Staff = Selectable<StaffTable>;
+export type ApiKey = Selectable<ApiKeysTable>;
 export type Card = Selectable<CardsTable>;
 export type Customer = Selectable<CustomersTable>;
 export type NewCustomer = Insertable<CustomersTable>;

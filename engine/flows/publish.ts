@@ -23,11 +23,15 @@ export type PublishResult =
       readonly diagnostics: Diagnostic[];
     };
 
-/** Publishes the flow's current draft; a draft with diagnostics publishes nothing and says why. */
+/**
+ * Publishes the flow's current draft; a draft with diagnostics publishes nothing and says why.
+ * `publishedBy` is recorded with the version as people read it (see `actorLabel`).
+ */
 export async function publishFlow(
   ports: { db: Db; launcher: RunLauncher },
   merchantId: string,
   flowId: string,
+  publishedBy: string | null = null,
 ): Promise<PublishResult> {
   return ports.db
     .transaction()
@@ -51,7 +55,13 @@ export async function publishFlow(
       const version = (latest?.version ?? 0) + 1;
       await trx
         .insertInto('flow_versions')
-        .values({ flow_id: flowId, version, graph: JSON.stringify(graph), plan: JSON.stringify(result.plan) })
+        .values({
+          flow_id: flowId,
+          version,
+          graph: JSON.stringify(graph),
+          plan: JSON.stringify(result.plan),
+          published_by: publishedBy,
+        })
         .execute();
       // A paused flow stays paused; a draft becomes active.
       const status = flow.status === 'paused' ? 'paused' : 'active';

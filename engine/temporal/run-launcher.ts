@@ -5,12 +5,14 @@
  * run id, so a repeated start is rejected by Temporal instead of running anything twice.
  */
 import {
+  isGrpcServiceError,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { flowScheduleId, runWorkflowId, TASK_QUEUE, VISIT_SIGNAL, type RunWorkflowInput } from '../../workflows/types';
 import { scheduleSpec, type FlowSchedule } from './schedule-spec';
 
@@ -28,7 +30,28 @@ export interface RunLauncher {
   syncSchedule(schedule: FlowSchedule): Promise<void>;
   /** Removes the flow's Schedule, if it has one. */
   removeSchedule(flowId: string): Promise<void>;
+  /**
+   * The workflow's raw history, its whole continue-as-new chain oldest run first, cut after
+   * `maxEvents` (default {@link MAX_HISTORY_EVENTS}). Throws `WorkflowNotFoundError` for an
+   * unknown workflow and the client's error when Temporal cannot be reached.
+   */
+  history(workflowId: string, options?: { maxEvents?: number }): Promise<WorkflowHistory>;
 }
+
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The events of each run of a workflow's chain, oldest first. */
+export interface WorkflowHistory {
+  readonly runs: readonly { readonly runId: string; readonly events: readonly HistoryEvent[] }[];
+  /** True when the chain holds more than the events answered. */
+  readonly truncated: boolean;
+}
+
+export const MAX_HISTORY_EVENTS = 5_000;
+/** How long a history read may take before Temporal counts as unreachable. */
+const HISTORY_DEADLINE_MS = 10_000;
+/** gRPC NOT_FOUND. */
+const NOT_FOUND = 5;
 
 export function createRunLauncher(client: Client, taskQueue = TASK_QUEUE, options: { historyLimit?: number } = {}): RunLauncher {
   return {
@@ -90,5 +113,40 @@ export function createRunLauncher(client: Client, taskQueue = TASK_QUEUE, option
         if (!(err instanceof ScheduleNotFoundError)) throw err;
       }
     },
+    async history(workflowId, { maxEvents = MAX_HISTORY_EVENTS } = {}) {
+      try {
+        return await client.withDeadline(Date.now() + HISTORY_DEADLINE_MS, () => chainHistory(client, workflowId, maxEvents));
+      } catch (err) {
+        if (isGrpcServiceError(err) && err.code === NOT_FOUND) throw new WorkflowNotFoundError(`workflow ${workflowId} not found`, workflowId, undefined);
+        throw err;
+      }
+    },
   };
+}
+
+/**
+ * Reads a chain from its first run (named by the latest run's start event) and follows each
+ * `WorkflowExecutionContinuedAsNew` to the next run, until the chain ends or `maxEvents`.
+ */
+async function chainHistory(client: Client, workflowId: string, maxEvents: number): Promise<WorkflowHistory> {
+  const latest = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId },
+    maximumPageSize: 1,
+  });
+  const started = latest.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+  let runId: string | undefined = started?.firstExecutionRunId || undefined;
+  const runs: { runId: string; events: HistoryEvent[] }[] = [];
+  let total = 0;
+  while (runId !== undefined) {
+    const { events } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const all = events ?? [];
+    const room = maxEvents - total;
+    runs.push({ runId, events: all.slice(0, room) });
+    total += Math.min(all.length, room);
+    const next = all.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId || undefined;
+    if (all.length > room || (next !== undefined && total >= maxEvents)) return { runs, truncated: true };
+    runId = next;
+  }
+  return { runs, truncated: false };
 }

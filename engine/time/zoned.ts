@@ -9,6 +9,7 @@ import {
   addDays,
   assertPlainDate,
   daysBetween,
+  formatPlainDate,
   observedBirthday,
   parseTimeOfDay,
   wallClockMs,
@@ -166,4 +167,11 @@ export function daysUntilBirthday(month: number, day: number, now: Date, timeZon
     if (days >= 0) return days;
   }
   throw new Error('daysUntilBirthday: unreachable');
+}
+
+/** `YYYY-MM-DD HH:mm`: an instant as the merchant reads it on a wall clock in `timeZone`. */
+export function formatLocalDateTime(instant: Date, timeZone: string): string {
+  const p = zonedParts(instant, timeZone);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${formatPlainDate(p)} ${pad(p.hour)}:${pad(p.minute)}`;
 }

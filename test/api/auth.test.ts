@@ -11,6 +11,7 @@ const idleLauncher: RunLauncher = {
   signalVisit: async () => {},
   syncSchedule: async () => {},
   removeSchedule: async () => {},
+  history: async () => ({ runs: [], truncated: false }),
 };
 
 let h: Harness;
@@ -49,8 +50,16 @@ describe('POST /v1/merchants', () => {
     expect(res.status).toBe(201);
     expect(res.body.apiKey).toMatch(/^sf_live_[0-9a-f]{32}$/);
     const row = await h.db.selectFrom('merchants').selectAll().where('id', '=', res.body.id).executeTakeFirstOrThrow();
-    expect(row.api_key_hash).toBe(hashApiKey(res.body.apiKey));
     expect(row.timezone).toBe('America/New_York');
+    const keys = await h.db.selectFrom('api_keys').selectAll().where('merchant_id', '=', res.body.id).execute();
+    expect(keys).toEqual([
+      expect.objectContaining({
+        name: 'Default key',
+        key_hash: hashApiKey(res.body.apiKey),
+        prefix: res.body.apiKey.slice(0, 12),
+        revoked_at: null,
+      }),
+    ]);
   });
 
   it('stores the owner with an scrypt password hash and a lower-cased email', async () => {

@@ -27,13 +27,30 @@ export interface TestMerchant {
   call(method: string, path: string, body?: unknown): Promise<Answer>;
 }
 
+/** A signed-in staff member: calls carry the `sf_session` cookie and the CSRF token. */
+export interface StaffSession {
+  /** `sf_session=<token>`, as a `Cookie` header. */
+  readonly cookie: string;
+  readonly csrfToken: string;
+  /** The sign-in answer: `{staff, merchant, csrfToken}`. */
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  /** Calls the API with the cookie and, unless `csrf` is false, `X-CSRF-Token`. */
+  call(method: string, path: string, body?: unknown, options?: { csrf?: boolean }): Promise<Answer>;
+}
+
 export interface Harness {
   readonly db: Db;
   readonly app: ReturnType<typeof createApp>;
   /** Calls the API; `body` is sent as JSON unless it is a string (sent raw). */
   call(method: string, path: string, body?: unknown, token?: string): Promise<Answer>;
-  /** Creates a merchant through the API (admin token) with one card. */
-  merchant(name?: string): Promise<TestMerchant>;
+  /** Calls the API with any headers (cookies, Origin, X-CSRF-Token …). */
+  send(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<Answer>;
+  /** Creates a merchant through the API (admin token) with one card, and an owner if given. */
+  merchant(name?: string, options?: { owner?: { email: string; password: string } }): Promise<TestMerchant>;
+  /** Signs in through `POST /v1/auth/sign-in`; throws unless it answers 200. */
+  signIn(email: string, password: string): Promise<StaffSession>;
+  /** The session an answer of sign-in or accept-invite started (its Set-Cookie and csrfToken). */
+  sessionOf(answer: Answer): StaffSession;
   /** Writes a plain customer of `owner`'s card straight to the database; answers its id. */
   customer(owner: TestMerchant): Promise<string>;
   close(): Promise<void>;
@@ -54,9 +71,8 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
     readiness: async () => true,
   });
 
-  const call: Harness['call'] = async (method, path, body, token) => {
-    const headers: Record<string, string> = {};
-    if (token !== undefined) headers['Authorization'] = `Bearer ${token}`;
+  const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {
+    const headers: Record<string, string> = { ...extra };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
@@ -65,12 +81,36 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
 
+  const call: Harness['call'] = async (method, path, body, token) =>
+    send(method, path, { body, headers: token !== undefined ? { Authorization: `Bearer ${token}` } : {} });
+
+  const sessionOf: Harness['sessionOf'] = (answer) => {
+    const cookie = /^sf_session=[^;]+/.exec(answer.headers.get('Set-Cookie') ?? '')?.[0];
+    if (answer.status !== 200 || !cookie) {
+      throw new Error(`no session: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    const csrfToken = answer.body.csrfToken as string;
+    return {
+      cookie,
+      csrfToken,
+      body: answer.body,
+      call: (method, path, body, { csrf = true } = {}) =>
+        send(method, path, { body, headers: { Cookie: cookie, ...(csrf ? { 'X-CSRF-Token': csrfToken } : {}) } }),
+    };
+  };
+
   return {
     db: database.db,
     app,
     call,
-    async merchant(name = 'Test Café') {
-      const created = await call('POST', '/v1/merchants', { name, timezone: 'Europe/Berlin' }, ADMIN_TOKEN);
+    send,
+    sessionOf,
+    async signIn(email, password) {
+      return sessionOf(await send('POST', '/v1/auth/sign-in', { body: { email, password } }));
+    },
+    async merchant(name = 'Test Café', options = {}) {
+      const body = { name, timezone: 'Europe/Berlin', ...(options.owner ? { owner: options.owner } : {}) };
+      const created = await call('POST', '/v1/merchants', body, ADMIN_TOKEN);
       if (created.status !== 201) throw new Error(`merchant: ${JSON.stringify(created.body)}`);
       const { id, apiKey } = created.body as { id: string; apiKey: string };
       const m = (method: string, path: string, body?: unknown) => call(method, path, body, apiKey);

@@ -116,6 +116,9 @@ describe('starting runs', () => {
       async signalVisit() {},
       async syncSchedule() {},
       async removeSchedule() {},
+      async history() {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:7233');
+      },
     };
     const offline = await startHarness({ launcher: down });
     try {
@@ -259,6 +262,8 @@ describe('GET /v1/runs/:id/deliveries', () => {
     expect(suppressed.body.items).toEqual([
       {
         customerId: uuidFor(2),
+        customerName: null, // no such customer row: the report still lists the delivery
+        customerEmail: null,
         nodeId: 'email',
         channel: 'email',
         status: 'suppressed',

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../engine/seed';
+import { DEMO_OWNER_EMAIL, seedDemo } from '../../engine/seed';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -47,6 +47,29 @@ describe('seedDemo', () => {
     const again = await seedDemo(h.db, { dataDir });
     expect(again?.merchantId).toBe(first[0]?.id);
     expect(await h.db.selectFrom('merchants').select('id').execute()).toHaveLength(1);
+  });
+
+  it('creates the demo owner, whose stored password signs in to the editor', async () => {
+    const file = join(dataDir, 'demo-login');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const [email, password] = (await readFile(file, 'utf8')).trim().split('\n');
+    expect(email).toBe(DEMO_OWNER_EMAIL);
+    const again = await seedDemo(h.db, { dataDir });
+    expect(again?.login).toEqual({ email, password });
+    const session = await h.signIn(DEMO_OWNER_EMAIL, password ?? '');
+    expect(session.body).toMatchObject({
+      staff: { role: 'owner' },
+      merchant: { id: again?.merchantId, name: 'Demo Café' },
+    });
+  });
+
+  it('gives a demo merchant seeded before staff logins existed its owner on the next start', async () => {
+    await h.db.deleteFrom('staff').where('email', '=', DEMO_OWNER_EMAIL).execute();
+    await rm(join(dataDir, 'demo-login'));
+    const again = await seedDemo(h.db, { dataDir });
+    expect(again?.login?.email).toBe(DEMO_OWNER_EMAIL);
+    expect((await readFile(join(dataDir, 'demo-login'), 'utf8')).trim().split('\n')[1]).toBe(again?.login?.password);
+    expect((await h.signIn(DEMO_OWNER_EMAIL, again?.login?.password ?? '')).body.staff.role).toBe('owner');
   });
 
   it('answers null when merchants exist and no demo key is stored', async () => {

@@ -96,7 +96,7 @@ describe('a 1,000-customer broadcast by push and email', () => {
       expect(skipReason(row)).toBe(reason); // the fixture: 5 says no, 7 leaves consent out, 10 has null, 20 no address
       const id = byExt.get(row.externalId)?.id as string;
       const page = ok(await m.api.get<Page<Delivery>>(`/v1/runs/${runId}/deliveries?customerId=${id}`), 200);
-      const base = { customerId: id, attempts: 1, at: expect.any(String) };
+      const base = { customerId: id, customerName: row.name, customerEmail: row.email ? row.email.toLowerCase() : null, attempts: 1, at: expect.any(String) };
       expect(page).toEqual({
         items: [
           reason

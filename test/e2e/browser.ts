@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../engine/api/app';
 import { ADMIN_TOKEN, api, ok, stackForFile, type Api, type FileStack } from './http';
 
@@ -54,6 +54,8 @@ export function browserForFile(): BrowserFile {
   let server: ServerType | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
+    const buildError = inject('editorBuildError');
+    if (buildError) throw new Error(`the editor did not build: ${buildError}`);
     if (!existsSync(`${EDITOR_DIR}/index.html`)) throw new Error('editor/dist is missing: the test setup builds it');
     const app = createApp({
       db: file.stack.db,

@@ -91,6 +91,8 @@ export interface RunReport {
 }
 export interface Delivery {
   customerId: string;
+  customerName: string | null;
+  customerEmail: string | null;
   nodeId: string;
   channel: 'push' | 'email';
   status: 'sending' | 'sent' | 'failed' | 'suppressed' | 'skipped';

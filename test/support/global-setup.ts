@@ -16,12 +16,19 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** `host:port` of the suite's Temporal frontend (namespace `default`). */
     temporalAddress: string;
+    /** Why the editor build failed, or '' when `editor/dist` is up to date. */
+    editorBuildError: string;
   }
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   // The browser tests load the built editor; build it when a source is newer than the build.
-  await ensureEditorBuilt(fileURLToPath(new URL('../..', import.meta.url)));
+  // A failed build fails those tests (with the build's error), not the whole suite.
+  const editorBuild = await ensureEditorBuilt(fileURLToPath(new URL('../..', import.meta.url))).then(
+    () => '',
+    (err: unknown) => (err instanceof Error ? err.message : String(err)),
+  );
+  project.provide('editorBuildError', editorBuild);
   const existing = process.env.TEMPORAL_ADDRESS;
   if (existing) {
     project.provide('temporalAddress', existing);

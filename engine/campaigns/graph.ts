@@ -1,0 +1,36 @@
+/**
+ * A campaign as a flow graph: trigger (broadcast) → [voucher] → push → [email], laid out
+ * left to right as the editor would draw it, with each node's data in the shape of its
+ * node schema (`engine/flow/node-schemas.ts`), so the compiler checks it like any flow.
+ */
+import type { FlowEdge, FlowGraph, FlowNode } from '../flow/graph-schema';
+import type { EmailData, NodeKind, PushData, TriggerData, VoucherData } from '../flow/node-schemas';
+
+export interface CampaignSpec {
+  readonly cardId: string;
+  readonly push: PushData;
+  readonly voucher?: VoucherData | undefined;
+  readonly email?: EmailData | undefined;
+  /** ISO time; absent sends at once. */
+  readonly sendAt?: string | undefined;
+}
+
+/** Horizontal distance between nodes, as the editor lays out a chain. */
+const STEP_X = 280;
+
+/** The campaign's graph; node ids are the kinds (`trigger`, `voucher`, `push`, `email`). */
+export function campaignGraph(spec: CampaignSpec): FlowGraph {
+  const trigger: TriggerData = { trigger: 'broadcast', cardId: spec.cardId, ...(spec.sendAt ? { sendAt: spec.sendAt } : {}) };
+  const chain: [NodeKind, Record<string, unknown>][] = [
+    ['trigger', trigger],
+    ...(spec.voucher ? [['voucher', { ...spec.voucher }] as [NodeKind, Record<string, unknown>]] : []),
+    ['push', { ...spec.push }],
+    ...(spec.email ? [['email', { ...spec.email }] as [NodeKind, Record<string, unknown>]] : []),
+  ];
+  const nodes: FlowNode[] = chain.map(([kind, data], i) => ({ id: kind, type: kind, position: { x: i * STEP_X, y: 0 }, data }));
+  const edges: FlowEdge[] = nodes.slice(1).map((node, i) => {
+    const source = nodes[i]?.id ?? 'trigger';
+    return { id: `e-${source}-${node.id}`, source, target: node.id, sourceHandle: null };
+  });
+  return { nodes, edges };
+}

@@ -1,0 +1,277 @@
+/**
+ * "Why did this customer get nothing?" for one run, in plain language: an outcome code and a
+ * sentence, from what the run recorded about the customer (deliveries and their reasons,
+ * exits, waits, segment decisions) or, for a run they were not in, why they were left out.
+ * Pure: `timeline.ts` loads the facts.
+ */
+import type { DeliveryChannel, DeliveryStatus, RunStatus } from '../db/schema';
+import type { Plan, PlanTrigger, Step } from '../flow/plan';
+import { daysUntilBirthday, formatLocalDateTime, quietHoursEnd } from '../time/zoned';
+import type { RunFacts } from './journey-facts';
+import { walkJourney } from './journey-walk';
+import { segmentReasons } from './segment-reasons';
+
+export type OutcomeCode =
+  | 'sent'
+  | 'not_in_audience'
+  | 'not_in_segment'
+  | 'no_consent'
+  | 'no_email'
+  | 'suppressed'
+  | 'capped'
+  | 'quiet_hours'
+  | 'left_journey'
+  | 'no_pass'
+  | 'waiting'
+  | 'failed'
+  | 'pending'
+  | 'finished'
+  | 'run_cancelled'
+  | 'run_failed'
+  | 'skipped';
+
+export interface Outcome {
+  readonly code: OutcomeCode;
+  readonly message: string;
+}
+
+export interface ExplainedCustomer {
+  readonly name: string;
+  readonly email: string | null;
+  readonly emailConsent: boolean;
+  readonly cardId: string;
+  readonly stamps: number;
+  readonly joinedAt: Date;
+  readonly createdAt: Date;
+  readonly lastVisitAt: Date | null;
+  readonly birthdayMonth: number | null;
+  readonly birthdayDay: number | null;
+}
+
+export interface ExplainedRun {
+  readonly status: RunStatus;
+  readonly source: string;
+  readonly startedAt: Date | null;
+  readonly sendAt: Date | null;
+  readonly error: string | null;
+  readonly plan: Plan;
+}
+
+export interface CustomerDelivery {
+  readonly nodeId: string;
+  readonly channel: DeliveryChannel;
+  readonly status: DeliveryStatus;
+  readonly reason: string | null;
+  readonly at: Date;
+}
+
+export interface ExplainContext {
+  readonly now: Date;
+  readonly timeZone: string;
+  readonly quietHours: { readonly start: string; readonly end: string } | null;
+}
+
+/** The outcome of a run the customer was in (`facts` given) or could have been in. */
+export function explainRun(
+  run: ExplainedRun,
+  who: ExplainedCustomer,
+  member: { facts: RunFacts; deliveries: readonly CustomerDelivery[] } | undefined,
+  ctx: ExplainContext,
+): Outcome {
+  return member ? explainMember(run, who, member.facts, member.deliveries, ctx) : explainLeftOut(run, who, ctx);
+}
+
+function explainMember(
+  run: ExplainedRun,
+  who: ExplainedCustomer,
+  facts: RunFacts,
+  deliveries: readonly CustomerDelivery[],
+  ctx: ExplainContext,
+): Outcome {
+  const sent = deliveries.filter((d) => d.status === 'sent');
+  if (sent.length > 0) {
+    const got = sent.map((d) => `${messageName(run.plan, d)} ${when(d.at, ctx)}`);
+    return { code: 'sent', message: `Got ${got.join(' and ')}` };
+  }
+  if (facts.exit) {
+    const why = facts.exit.reason === 'visit' ? 'visited' : 'redeemed a reward';
+    return { code: 'left_journey', message: `Left the journey at ${title(run.plan, facts.exit.nodeId)}: ${why} after entering (exit rule)` };
+  }
+  const order = stepOrder(run.plan);
+  const missed = deliveries
+    .filter((d) => d.status !== 'sending')
+    .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
+  const first = missed[0];
+  if (first) return { code: deliveryCode(first), message: missed.map((d) => deliverySentence(run.plan, d, who)).join('; ') };
+
+  const position = walkJourney(run.plan, facts);
+  if (position.at === 'end') return pathEnd(run.plan, position.reason, position.nodeId, who, ctx);
+  const here = title(run.plan, position.nodeId);
+  if (position.waitingUntil) return { code: 'waiting', message: `Waiting at ${here} ${until(position.waitingUntil, ctx)}` };
+  if (run.status === 'cancelled') return { code: 'run_cancelled', message: `The run was cancelled before ${here}` };
+  if (run.status === 'failed') return { code: 'run_failed', message: `The run failed before ${here}: ${run.error ?? 'unknown error'}` };
+  const step = run.plan.steps[position.nodeId];
+  const opens = ctx.quietHours && (step?.kind === 'push' || step?.kind === 'email') ? quietHoursEnd(ctx.now, ctx.timeZone, ctx.quietHours) : null;
+  if (opens) return { code: 'quiet_hours', message: `Held by quiet hours at ${here} ${until(opens, ctx)}` };
+  return { code: 'pending', message: `Not at ${here} yet: the run is still working its way there` };
+}
+
+/** Why a member's path ended without a message. */
+function pathEnd(plan: Plan, reason: string, nodeId: string, who: ExplainedCustomer, ctx: ExplainContext): Outcome {
+  const at = title(plan, nodeId);
+  switch (reason) {
+    case 'not_in_segment': {
+      const step = plan.steps[nodeId];
+      const why = step?.kind === 'segment' ? segmentReasons(step, who, ctx) : '';
+      return { code: 'not_in_segment', message: `${cap(at)} said else${why ? `: ${why}` : ''}` };
+    }
+    case 'visited':
+      return { code: 'left_journey', message: `Visited during ${at}; the journey ends there for visitors` };
+    case 'timed_out':
+      return { code: 'finished', message: `Did not visit during ${at}; the journey ends there for them` };
+    case 'no_match_path':
+      return { code: 'finished', message: `Matched ${at}, but nothing follows its match output` };
+    default:
+      return { code: 'finished', message: 'Went through the journey; no message was on their path' };
+  }
+}
+
+/** Why the customer was not in a run's audience. */
+function explainLeftOut(run: ExplainedRun, who: ExplainedCustomer, ctx: ExplainContext): Outcome {
+  const trigger = run.plan.trigger;
+  if (run.startedAt === null) {
+    if (run.status === 'scheduled' || run.status === 'running') {
+      const at = run.sendAt ? ` ${when(run.sendAt, ctx)}` : ' shortly';
+      return { code: 'pending', message: `The run takes its audience${at}; ${who.name} holds the card, so will be in it` };
+    }
+    return { code: run.status === 'failed' ? 'run_failed' : 'run_cancelled', message: `The run ${run.status === 'failed' ? 'failed' : 'was cancelled'} before it took its audience` };
+  }
+  if (trigger.cardId && trigger.cardId !== who.cardId) {
+    return { code: 'not_in_audience', message: "Not on the run's card: the run went to another card's holders" };
+  }
+  if (who.createdAt > run.startedAt) {
+    return { code: 'not_in_audience', message: `Joined after the run took its audience ${when(run.startedAt, ctx)}` };
+  }
+  return { code: 'not_in_audience', message: cohortReason(trigger, who, run.startedAt, ctx) };
+}
+
+function cohortReason(trigger: PlanTrigger, who: ExplainedCustomer, at: Date, ctx: ExplainContext): string {
+  switch (trigger.kind) {
+    case 'birthday': {
+      if (who.birthdayMonth === null || who.birthdayDay === null) return 'Not a matching cohort: no birthday on file';
+      const inDays = daysUntilBirthday(who.birthdayMonth, who.birthdayDay, at, ctx.timeZone);
+      return `Not a matching cohort: the birthday was ${inDays} days away that day, the flow wants ${trigger.daysBefore}`;
+    }
+    case 'inactive': {
+      const days = Math.floor((at.getTime() - (who.lastVisitAt ?? who.joinedAt).getTime()) / 86_400_000);
+      return days < trigger.days
+        ? `Not a matching cohort: last visit ${days} days before the run, the flow wants ${trigger.days} or more`
+        : 'Not a matching cohort: already entered this flow for the same lapse in an earlier run';
+    }
+    case 'event':
+      return trigger.event === 'voucher_expiring'
+        ? `Not a matching cohort: no voucher expiring ${trigger.daysBefore ?? 3} days after the run's day`
+        : `Not a matching cohort: no ${trigger.event.replace('_', ' ')} event in this run's batch`;
+    case 'broadcast':
+    case 'schedule':
+      return "Not in the run's audience snapshot";
+    default: {
+      const unknown: never = trigger;
+      return `Not in this run (${String(unknown)})`;
+    }
+  }
+}
+
+function deliveryCode(d: CustomerDelivery): OutcomeCode {
+  if (d.status === 'failed') return 'failed';
+  if (d.status === 'suppressed') return 'suppressed';
+  switch (d.reason ?? '') {
+    case 'no_consent':
+      return 'no_consent';
+    case 'no_email':
+      return 'no_email';
+    case 'no_pass':
+      return 'no_pass';
+    case 'frequency_cap':
+      return 'capped';
+    default:
+      return 'skipped';
+  }
+}
+
+function deliverySentence(plan: Plan, d: CustomerDelivery, who: ExplainedCustomer): string {
+  const what = messageName(plan, d);
+  if (d.status === 'failed') return `${cap(what)} failed: ${d.reason ?? 'no reason recorded'}`;
+  if (d.status === 'suppressed') return `${cap(what)} was not sent: ${who.email ?? 'the address'} is on the suppression list (${(d.reason ?? '').replace(/^suppressed: /, '') || 'suppressed'})`;
+  switch (d.reason ?? '') {
+    case 'no_consent':
+      return `${cap(what)} was skipped: no email consent`;
+    case 'no_email':
+      return `${cap(what)} was skipped: no email address`;
+    case 'no_pass':
+      return `${cap(what)} was skipped: no wallet pass to update`;
+    case 'frequency_cap':
+      return `${cap(what)} was skipped: the frequency cap (messages per 7 days) was reached`;
+    default:
+      return `${cap(what)} was skipped: ${d.reason ?? 'no reason recorded'}`;
+  }
+}
+
+/** `the push “Coffee's waiting”`, `the email “Hi {{customer.name}}”`. */
+function messageName(plan: Plan, d: { nodeId: string; channel: DeliveryChannel }): string {
+  const step = plan.steps[d.nodeId];
+  if (step?.kind === 'push') return `the push “${step.text}”`;
+  if (step?.kind === 'email') return `the email “${step.subject}”`;
+  return `the ${d.channel} of ${d.nodeId}`;
+}
+
+/** A step as people read it: `the segment “vip”`, `the wait “wait-1”`, `the push “Hi”`. */
+export function title(plan: Plan, nodeId: string): string {
+  const step: Step | undefined = plan.steps[nodeId];
+  switch (step?.kind) {
+    case 'push':
+      return `the push “${step.text}”`;
+    case 'email':
+      return `the email “${step.subject}”`;
+    case 'voucher':
+      return `the voucher “${step.title}”`;
+    case 'segment':
+    case 'wait':
+      return `the ${step.kind} “${nodeId}”`;
+    case undefined:
+      return nodeId === plan.triggerNodeId ? 'the start' : `“${nodeId}”`;
+    default: {
+      const unknown: never = step;
+      return String(unknown);
+    }
+  }
+}
+
+/** Steps in walking order from the entry (breadth first), for "the first thing that went wrong". */
+function stepOrder(plan: Plan): Map<string, number> {
+  const order = new Map<string, number>();
+  const queue = [...plan.entry];
+  for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    const step = plan.steps[id];
+    if (order.has(id) || !step) continue;
+    order.set(id, order.size);
+    queue.push(...Object.values(step.next).flat());
+  }
+  return order;
+}
+
+/** `at 10:02` today (merchant time), else `on 2025-06-03 at 10:02`. */
+export function when(at: Date, ctx: ExplainContext): string {
+  const [day, time] = formatLocalDateTime(at, ctx.timeZone).split(' ');
+  const [today] = formatLocalDateTime(ctx.now, ctx.timeZone).split(' ');
+  return day === today ? `at ${time}` : `on ${day} at ${time}`;
+}
+
+/** `until 10:02` today (merchant time), else `until 2025-06-03 10:02`. */
+export function until(at: Date, ctx: ExplainContext): string {
+  const local = formatLocalDateTime(at, ctx.timeZone);
+  const [today] = formatLocalDateTime(ctx.now, ctx.timeZone).split(' ');
+  return `until ${local.startsWith(`${today} `) ? local.slice(today?.length ?? 0).trim() : local}`;
+}
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

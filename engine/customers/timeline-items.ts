@@ -1,0 +1,152 @@
+/**
+ * The events of a customer's timeline, newest first: entering a run, the steps that decided
+ * or gave them something, each delivery with its provider answer, waits and leaving. Runs keep
+ * no per-member time for a segment's decision, so those items carry the run's start; ties are
+ * broken by the order in which things happened. Pure: `timeline.ts` loads the records.
+ */
+import type { DeliveryChannel, DeliveryStatus, RunSource, RunStatus } from '../db/schema';
+import type { Plan, StepKind } from '../flow/plan';
+import { title, until, type ExplainContext } from './explain';
+import type { RunFacts } from './journey-facts';
+import { walkJourney } from './journey-walk';
+
+export type TimelineItemKind = 'entered' | 'step' | 'delivery' | 'left' | 'waiting';
+
+export interface TimelineItem {
+  readonly at: Date;
+  readonly kind: TimelineItemKind;
+  readonly runId: string;
+  readonly flowId: string;
+  readonly flowName: string;
+  readonly nodeId?: string;
+  readonly nodeKind?: StepKind | 'trigger';
+  /** In plain words: `Push “Coffee's waiting” sent`. */
+  readonly title: string;
+  readonly channel?: DeliveryChannel;
+  readonly status?: DeliveryStatus;
+  readonly reason?: string;
+  readonly providerMessageId?: string;
+  readonly attempts?: number;
+}
+
+/** A run as the timeline reads it. */
+export interface CandidateRun {
+  readonly id: string;
+  readonly flowId: string;
+  readonly flowName: string;
+  readonly status: RunStatus;
+  readonly source: RunSource;
+  readonly createdAt: Date;
+  readonly startedAt: Date | null;
+  readonly sendAt: Date | null;
+  readonly finishedAt: Date | null;
+  readonly error: string | null;
+  readonly plan: Plan;
+  /** The customer's seq in the run's snapshot; null when they were not in it. */
+  readonly seq: number | null;
+}
+
+export interface RunRecord {
+  readonly run: CandidateRun;
+  readonly facts: RunFacts;
+  readonly deliveries: readonly {
+    node_id: string;
+    channel: DeliveryChannel;
+    status: DeliveryStatus;
+    reason: string | null;
+    provider_message_id: string | null;
+    attempts: number;
+    updated_at: Date;
+  }[];
+  readonly vouchers: readonly { node_id: string | null; code: string; title: string; created_at: Date }[];
+  /** When the open waits holding the run's groups began, by node. */
+  readonly waitsStartedAt: ReadonlyMap<string, Date>;
+}
+
+const OUTCOME_WORDS: Record<string, string> = {
+  match: 'in the segment',
+  else: 'not in the segment',
+  visited: 'visited',
+  timeout: 'did not visit in time',
+};
+
+const STATUS_WORDS: Record<DeliveryStatus, string> = {
+  sending: 'sending',
+  sent: 'sent',
+  failed: 'failed',
+  suppressed: 'suppressed',
+  skipped: 'skipped',
+};
+
+/** Every item of the runs, newest first. */
+export function timelineItems(records: readonly RunRecord[], ctx: ExplainContext): TimelineItem[] {
+  const all: { item: TimelineItem; order: number }[] = [];
+  for (const record of records) {
+    let order = 0;
+    for (const item of runItems(record, ctx)) all.push({ item, order: order++ });
+  }
+  return all.sort((a, b) => b.item.at.getTime() - a.item.at.getTime() || b.order - a.order).map((x) => x.item);
+}
+
+function runItems({ run, facts, deliveries, vouchers, waitsStartedAt }: RunRecord, ctx: ExplainContext): TimelineItem[] {
+  const { plan } = run;
+  const base = { runId: run.id, flowId: run.flowId, flowName: run.flowName };
+  const entered = run.startedAt ?? run.createdAt;
+  const kindOf = (nodeId: string) => plan.steps[nodeId]?.kind;
+  const items: TimelineItem[] = [
+    { ...base, at: entered, kind: 'entered', nodeId: plan.triggerNodeId, nodeKind: 'trigger', title: `Entered “${run.flowName}”` },
+  ];
+  for (const [nodeId, outcome] of facts.outcomes) {
+    const nodeKind = kindOf(nodeId);
+    if (!nodeKind) continue;
+    const words = OUTCOME_WORDS[outcome] ?? outcome;
+    items.push({ ...base, at: entered, kind: 'step', nodeId, nodeKind, title: `${cap(title(plan, nodeId))}: ${words}` });
+  }
+  for (const v of vouchers) {
+    const nodeId = v.node_id ?? '';
+    items.push({ ...base, at: v.created_at, kind: 'step', nodeId, nodeKind: 'voucher', title: `Got the voucher “${v.title}” (${v.code})` });
+  }
+  for (const d of [...deliveries].sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime())) {
+    const why = d.reason ? `: ${d.reason.replace(/_/g, ' ')}` : '';
+    items.push({
+      ...base,
+      at: d.updated_at,
+      kind: 'delivery',
+      nodeId: d.node_id,
+      ...(kindOf(d.node_id) ? { nodeKind: kindOf(d.node_id) } : {}),
+      title: `${cap(title(plan, d.node_id))} ${STATUS_WORDS[d.status]}${why}`,
+      channel: d.channel,
+      status: d.status,
+      ...(d.reason !== null ? { reason: d.reason } : {}),
+      ...(d.provider_message_id !== null ? { providerMessageId: d.provider_message_id } : {}),
+      attempts: d.attempts,
+    });
+  }
+  const latest = () => new Date(Math.max(...items.map((i) => i.at.getTime())));
+  if (facts.exit) {
+    const why = facts.exit.reason === 'visit' ? 'visited after entering' : 'redeemed a reward after entering';
+    const nodeId = facts.exit.nodeId;
+    items.push({ ...base, at: facts.exit.at, kind: 'left', nodeId, ...nodeKindOf(kindOf(nodeId)), title: `Left at ${title(plan, nodeId)}: ${why} (exit rule)` });
+    return items;
+  }
+  const position = walkJourney(plan, facts);
+  if (position.at === 'step') {
+    if (position.waitingUntil) {
+      const at = waitsStartedAt.get(position.nodeId) ?? latest();
+      const words = `Waiting at ${title(plan, position.nodeId)} ${until(position.waitingUntil, ctx)}`;
+      items.push({ ...base, at, kind: 'waiting', nodeId: position.nodeId, nodeKind: position.kind, title: words });
+    } else if (run.status === 'cancelled' || run.status === 'failed') {
+      const words = `Left with the run, ${run.status} before ${title(plan, position.nodeId)}`;
+      items.push({ ...base, at: run.finishedAt ?? latest(), kind: 'left', nodeId: position.nodeId, nodeKind: position.kind, title: words });
+    }
+    return items;
+  }
+  const ended = run.finishedAt ?? latest();
+  const words =
+    position.reason === 'finished' ? 'Finished the journey' : `Left at ${title(plan, position.nodeId)}: ${position.reason.replace(/_/g, ' ')}`;
+  items.push({ ...base, at: ended, kind: 'left', nodeId: position.nodeId, ...nodeKindOf(kindOf(position.nodeId)), title: words });
+  return items;
+}
+
+const nodeKindOf = (kind: StepKind | undefined) => (kind ? { nodeKind: kind } : {});
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
