@@ -60,6 +60,29 @@ describe('explainRun', () => {
     expect(explainRun(run, ada, failed, ctx)).toEqual({ code: 'failed', message: 'The push “Hi” failed: provider: 500' });
   });
 
+  it('says what did not go out beside what did: the push sent, the email skipped for want of consent', () => {
+    const at = new Date('2025-06-03T08:05:00Z');
+    const withEmail: Plan = {
+      ...plan,
+      steps: {
+        ...plan.steps,
+        p: { kind: 'push', id: 'p', text: 'Hi', next: { next: ['e'] } },
+        e: { kind: 'email', id: 'e', subject: 'Hello', body: 'x', next: { next: [] } },
+      },
+    };
+    const member = {
+      facts: facts(['w', 'p', 'e']),
+      deliveries: [
+        { nodeId: 'p', channel: 'push' as const, status: 'sent' as const, reason: null, at },
+        { nodeId: 'e', channel: 'email' as const, status: 'skipped' as const, reason: 'no_consent', at },
+      ],
+    };
+    expect(explainRun({ ...run, plan: withEmail }, ada, member, ctx)).toEqual({
+      code: 'sent',
+      message: 'Got the push “Hi” at 10:05; the email “Hello” was skipped: no email consent',
+    });
+  });
+
   it('explains why a customer was left out of a run', () => {
     expect(explainRun({ ...run, plan: { ...plan, trigger: { kind: 'broadcast', cardId: 'card-2' } } }, ada, undefined, ctx).code).toBe(
       'not_in_audience',

@@ -91,7 +91,10 @@ function explainMember(
   const sent = deliveries.filter((d) => d.status === 'sent');
   if (sent.length > 0) {
     const got = sent.map((d) => `${messageName(run.plan, d)} ${when(d.at, ctx)}`);
-    return { code: 'sent', message: `Got ${got.join(' and ')}` };
+    // What else on their path did not go out: "got the push, but the email was skipped".
+    const notSent = deliveries.filter((d) => d.status !== 'sent' && d.status !== 'sending');
+    const but = notSent.map((d) => `; ${uncap(deliverySentence(run.plan, d, who))}`).join('');
+    return { code: 'sent', message: `Got ${got.join(' and ')}${but}` };
   }
   if (facts.exit) {
     const why = facts.exit.reason === 'visit' ? 'visited' : 'redeemed a reward';
@@ -275,3 +278,8 @@ export function until(at: Date, ctx: ExplainContext): string {
 }
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** "The email …" → "the email …", for a sentence continued after a semicolon. */
+function uncap(sentence: string): string {
+  return sentence.charAt(0).toLowerCase() + sentence.slice(1);
+}

@@ -1,4 +1,6 @@
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../temporal/run-launcher';
 import { duration, historyEntries } from './history';

@@ -8,7 +8,10 @@
  * fails for good, with the last attempt's number (earlier attempts leave no events; the
  * started event carries the failure of the attempt before it). The summaries say so.
  */
-import { temporal } from '@temporalio/proto';
+import proto, { type temporal as protos } from '@temporalio/proto';
+
+// A CommonJS module: Node's ESM loader cannot see its named exports, so take the default.
+const { temporal } = proto;
 import type { HistoryEvent, WorkflowHistory } from '../temporal/run-launcher';
 
 export type HistoryCategory = 'workflow' | 'activity' | 'timer' | 'signal' | 'continue_as_new' | 'other';
@@ -165,7 +168,7 @@ function workflowEvent(e: HistoryEvent): Described {
 }
 
 /** Local activities (run bookkeeping) and version markers. */
-function marker(m: temporal.api.history.v1.IMarkerRecordedEventAttributes): Described {
+function marker(m: protos.api.history.v1.IMarkerRecordedEventAttributes): Described {
   if (m.markerName === 'core_local_activity') {
     const data = decode(m.details?.['data']?.payloads?.[0]?.data) as { activity_type?: string; attempt?: number } | undefined;
     const activityType = data?.activity_type ?? 'local activity';
@@ -181,7 +184,7 @@ function marker(m: temporal.api.history.v1.IMarkerRecordedEventAttributes): Desc
 }
 
 /** The failure's message with its causes: "Activity task failed: Postmark 500". */
-function failureText(failure: temporal.api.failure.v1.IFailure | null | undefined): string {
+function failureText(failure: protos.api.failure.v1.IFailure | null | undefined): string {
   const parts: string[] = [];
   for (let f = failure; f && parts.length < 4; f = f.cause) if (f.message) parts.push(f.message);
   return parts.join(': ') || 'unknown failure';
@@ -204,7 +207,7 @@ function decode(data: Uint8Array | null | undefined): unknown {
 }
 
 /** `EVENT_TYPE_ACTIVITY_TASK_SCHEDULED` → `ActivityTaskScheduled`. */
-function typeName(type: temporal.api.enums.v1.EventType | null | undefined): string {
+function typeName(type: protos.api.enums.v1.EventType | null | undefined): string {
   const name = temporal.api.enums.v1.EventType[type ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED';
   return name
     .replace(/^EVENT_TYPE_/, '')

@@ -102,6 +102,13 @@ export function browserForFile(): BrowserFile {
 /** Signs in through the sign-in form and waits for the flow list. */
 export async function signIn(page: Page, owner: Owner): Promise<void> {
   await page.goto('/');
+  await page
+    .getByLabel('Email')
+    .waitFor()
+    .catch(async (err: unknown) => {
+      await screenshot(page, 'failed-sign-in');
+      throw new Error(`no sign-in form at ${page.url()}: ${(await page.locator('body').textContent())?.slice(0, 300)}`, { cause: err });
+    });
   await page.getByLabel('Email').fill(owner.email);
   await page.getByLabel('Password').fill(owner.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

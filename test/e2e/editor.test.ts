@@ -1,0 +1,214 @@
+/**
+ * The editor end to end, in Debian's Chromium against the real API, worker, Postgres and
+ * Temporal dev server: a merchant signs in, builds a win-back and a birthday journey from
+ * their templates, meets a validation error on a node, publishes and runs them, sends a
+ * campaign from the form, and finds out why a customer got nothing. Screens are saved under
+ * test/e2e/screenshots/ on every run.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserForFile, screenshot, signIn, type BrowserMerchant } from './browser';
+import { allPages, ok, type Customer, type RunReport } from './http';
+
+const file = browserForFile();
+const DAY = 86_400_000;
+
+/** MM-DD of `days` from now in Europe/Berlin (the merchant's zone): a birthday that is due. */
+function berlinMonthDay(days: number): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', month: '2-digit', day: '2-digit' }).formatToParts(
+    new Date(Date.now() + days * DAY),
+  );
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('month')}-${get('day')}`;
+}
+
+/**
+ * Eight card holders: four lapsed 40 days (one without email consent), two regulars, two
+ * with a birthday in three days (one without an email address).
+ */
+function customers(cardId: string) {
+  const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+  const joinedAt = ago(400);
+  const birthday = berlinMonthDay(3);
+  const row = (externalId: string, name: string, extra: Record<string, unknown>) => ({
+    externalId,
+    name,
+    cardId,
+    joinedAt,
+    email: `${externalId}@example.com`,
+    emailConsent: true,
+    ...extra,
+  });
+  return [
+    row('lapsed-1', 'Lena Lapsed', { lastVisitAt: ago(40) }),
+    row('lapsed-2', 'Luis Lapsed', { lastVisitAt: ago(41) }),
+    row('lapsed-3', 'Lara Lapsed', { lastVisitAt: ago(45) }),
+    row('lapsed-4', 'Nora Noconsent', { lastVisitAt: ago(50), emailConsent: false }),
+    row('regular-1', 'Rita Regular', { lastVisitAt: ago(2) }),
+    row('regular-2', 'Rolf Regular', { lastVisitAt: ago(3) }),
+    row('birthday-1', 'Bea Birthday', { lastVisitAt: ago(1), birthday: `1990-${birthday}` }),
+    { externalId: 'birthday-2', name: 'Bruno Nomail', cardId, joinedAt, lastVisitAt: ago(1), birthday },
+  ];
+}
+
+let merchant: BrowserMerchant;
+let byExternalId: Map<string, Customer>;
+
+beforeAll(async () => {
+  merchant = await file.merchant('Browser Café');
+  const rows = customers(merchant.cardId);
+  const imported = ok(await merchant.api.post<{ created: number; errors: unknown[] }>('/v1/customers', { customers: rows }), 201);
+  expect(imported).toMatchObject({ created: rows.length, errors: [] });
+  const all = await allPages<Customer>(merchant.api, '/v1/customers', 100);
+  byExternalId = new Map(all.map((c) => [c.externalId ?? c.id, c]));
+});
+
+/** Waits until the run page's total `name` shows `value`. */
+async function expectTotal(page: Page, name: string, value: number): Promise<void> {
+  await expect.poll(() => page.getByTestId(`run-count-${name}`).textContent(), { timeout: 30_000 }).toBe(String(value));
+}
+
+/** The run's report through the API, for the numbers the page must agree with. */
+async function report(runId: string): Promise<RunReport> {
+  return ok(await merchant.api.get<RunReport>(`/v1/runs/${runId}`), 200);
+}
+
+/** Opens a template from /flows/new and waits for its canvas. */
+async function fromTemplate(page: Page, template: RegExp): Promise<string> {
+  await page.goto('/flows/new');
+  await page.getByRole('button', { name: template }).click();
+  await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
+  await page.locator('[data-testid="flow-canvas"][data-ready="true"]').waitFor();
+  return page.url().split('/').at(-1)!;
+}
+
+/** Publishes (waiting for the draft to be saved first) and starts a run; answers the run id. */
+async function publishAndRun(page: Page): Promise<string> {
+  await expect.poll(() => page.getByTestId('save-status').getAttribute('data-state')).toBe('saved');
+  const publish = page.getByRole('button', { name: 'Publish', exact: true });
+  await expect.poll(() => publish.isEnabled()).toBe(true);
+  await publish.click();
+  await page.getByRole('button', { name: /Run now/ }).click();
+  await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+  return page.url().split('/').at(-1)!;
+}
+
+describe('the editor in Chromium', () => {
+  it('signs in: a wrong password is refused on the form, the right one opens the flow list', async () => {
+    const page = await file.newPage();
+    await page.goto('/flows');
+    await page.getByLabel('Email').fill(merchant.owner.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/email or password/i);
+    await screenshot(page, '01-sign-in-refused');
+    await signIn(page, merchant.owner);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).first().textContent()).toMatch(/Flows/);
+    await screenshot(page, '02-flows-empty');
+  });
+
+  it('builds a win-back flow from its template: a 25-character push is an error on its node and blocks publishing; fixed, it publishes and runs to the expected counts', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    const flowId = await fromTemplate(page, /Win-back/);
+
+    const push = page.locator('[data-kind="push"]').first();
+    const pushId = (await push.getAttribute('data-testid'))!.slice('node-'.length);
+    await push.click();
+    const message = page.getByLabel('Message');
+    await message.fill('Come back for a free cake'); // 25 characters
+    await expect.poll(() => page.getByTestId('push-counter').textContent()).toBe('25/20');
+    await expect.poll(() => push.getAttribute('data-invalid')).toBe('true');
+    await expect.poll(() => push.locator('.flow-node-problems').textContent()).toMatch(/20/);
+    expect(await page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).toBe(true);
+    // The problems list names the problem; picking it selects its node again.
+    const problems = page.getByRole('list', { name: 'Problems' });
+    await expect.poll(() => problems.textContent()).toMatch(/20/);
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await expect.poll(() => push.evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected'))).toBe(false);
+    await problems.getByRole('button').first().click();
+    await expect.poll(() => push.evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected'))).toBe(true);
+    await screenshot(page, '03-win-back-push-too-long');
+
+    await message.fill('We miss you ☕'); // 13
+    await expect.poll(() => push.getAttribute('data-invalid')).toBe(null);
+    const runId = await publishAndRun(page);
+
+    // Four lapsed customers get the push, then wait for a visit (up to 7 days).
+    await expectTotal(page, 'members', 4);
+    await expectTotal(page, 'sent', 4);
+    await expectTotal(page, 'waiting', 4);
+    const api = await report(runId);
+    expect(api.steps[pushId]).toMatchObject({ entered: 4, sent: 4 });
+    await expect.poll(() => page.locator(`[data-testid="node-${pushId}"] .flow-node-overlay`).textContent()).toMatch(/4 entered · 4 sent/);
+    await screenshot(page, '04-win-back-run');
+
+    // The published version is listed with who published it.
+    await page.goto(`/flows/${flowId}`);
+    await page.getByRole('tab', { name: /Versions/ }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Versions' }).textContent()).toContain(merchant.owner.email);
+  });
+
+  it('builds a birthday journey from its template and runs it: voucher, push and email for the two birthdays in three days', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await fromTemplate(page, /Birthday/);
+    const runId = await publishAndRun(page);
+    await expectTotal(page, 'members', 2);
+    // Two pushes sent; one email sent, one skipped (no email address).
+    await expectTotal(page, 'sent', 3);
+    await expectTotal(page, 'skipped', 1);
+    const r = await report(runId);
+    expect(r.counts).toMatchObject({ members: 2, sent: 3, skipped: 1, failed: 0 });
+    await screenshot(page, '05-birthday-run');
+  });
+
+  it('sends a campaign from the form: every card holder gets the push, those with consent the email', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await page.goto('/campaigns');
+    await page.getByRole('link', { name: /Create card campaign/ }).or(page.getByRole('button', { name: /Create card campaign/ })).first().click();
+    await page.getByLabel('Push message').fill("Coffee's waiting ☕");
+    await expect.poll(() => page.getByTestId('push-counter').textContent()).toMatch(/^18\/20/);
+    await page.getByRole('button', { name: /ADD VOUCHER/i }).click();
+    await page.getByLabel('Voucher title').fill('Free cookie');
+    await page.getByLabel(/Also send via Email/).check();
+    await page.getByLabel('Subject').fill('A cookie for you, {{customer.name}}');
+    await page.getByLabel('Text').fill('Show code {{voucher.code}} at the counter.');
+    await screenshot(page, '06-campaign-form');
+    await page.getByRole('button', { name: 'Send campaign' }).click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const runId = page.url().split('/').at(-1)!;
+
+    // 8 pushes; emails: 8 holders − 1 without consent − 1 without an address.
+    await expectTotal(page, 'members', 8);
+    await expectTotal(page, 'sent', 14);
+    await expectTotal(page, 'skipped', 2);
+    expect((await report(runId)).counts).toMatchObject({ members: 8, sent: 14, skipped: 2, failed: 0 });
+    await screenshot(page, '07-campaign-run');
+
+    await page.goto('/campaigns');
+    const row = page.getByRole('row').filter({ hasText: 'Push' }).first();
+    await expect.poll(() => row.textContent()).toMatch(/Email/);
+    await screenshot(page, '08-campaigns');
+  });
+
+  it('finds a skipped customer and reads why: no email consent; and why a regular got no win-back', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await page.goto('/customers');
+    await page.getByLabel('Find a customer').fill('nora');
+    await page.getByRole('link', { name: 'Nora Noconsent' }).click();
+    await page.waitForURL(`**/customers/${byExternalId.get('lapsed-4')!.id}`);
+    // The campaign's email skipped her: the page says so in words, and lists the skipped delivery.
+    await expect.poll(() => page.locator('.page').textContent(), { timeout: 15_000 }).toMatch(/was skipped: no email consent/);
+    await screenshot(page, '09-why-skipped');
+
+    await page.goto('/customers');
+    await page.getByLabel('Find a customer').fill('rita');
+    await page.getByRole('link', { name: 'Rita Regular' }).click();
+    await expect.poll(() => page.locator('[data-code="not_in_audience"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.page').textContent()).toMatch(/last visit 2 days before the run, the flow wants 30 or more/);
+    await screenshot(page, '10-why-nothing');
+  });
+});
