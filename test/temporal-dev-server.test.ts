@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { cachedCliPath, findTemporalCli } from '../engine/temporal/cli-path';
 import { getFreePort, startDevServer, type DevServer } from '../engine/temporal/dev-server';
 
@@ -66,16 +66,23 @@ describe.skipIf(!cliPath)('startDevServer', () => {
     }
   });
 
-  it('fails clearly, with the server output, when the port is taken', async () => {
+  it('fails clearly, naming the port, when the port is taken', async () => {
     const port = await getFreePort();
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
       await expect(startDevServer({ cliPath: cliPath!, port, startTimeoutMs: 20_000 })).rejects.toThrow(
-        /exited before it was ready[\s\S]*address already in use/,
+        `the frontend port 127.0.0.1:${port} is taken`,
       );
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
+  });
+
+  it('never takes another Temporal server on its port for its own (two `npm start`s would share one task queue)', async () => {
+    const taken = Number(inject('temporalAddress').split(':').at(-1));
+    await expect(startDevServer({ cliPath: cliPath!, port: taken, startTimeoutMs: 20_000 })).rejects.toThrow(
+      `the frontend port 127.0.0.1:${taken} is taken`,
+    );
   });
 });

@@ -141,8 +141,31 @@ function buildArgs(opts: DevServerOptions, ip: string, port: number, uiPort: num
   return args;
 }
 
+/** True when nothing listens on `host:port` (we could bind it a moment ago). */
+async function portIsFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
 async function startOnce(opts: DevServerOptions, port: number): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
+  // A taken port must fail here: the readiness check would otherwise reach whatever already
+  // listens there (another `npm start`'s server) and this process would share its task queue.
+  for (const [what, p] of [
+    ['frontend', port],
+    ['web UI', typeof opts.uiPort === 'number' && opts.uiPort > 0 ? opts.uiPort : undefined],
+  ] as const) {
+    if (p !== undefined && !(await portIsFree(ip, p))) {
+      throw new DevServerStartError(
+        `Temporal dev server: the ${what} port ${ip}:${p} is taken (another Temporal server or \`npm start\`?). ` +
+          'Stop it, or set TEMPORAL_ADDRESS to use the server that is there.',
+        true,
+      );
+    }
+  }
   const namespace = opts.namespace ?? 'default';
   const uiPort = opts.uiPort === false || opts.uiPort === undefined ? undefined : opts.uiPort || (await getFreePort(ip));
   const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
