@@ -1,0 +1,77 @@
+/** One customer: their facts, why each recent run did or did not reach them, and their timeline. */
+import { Link } from 'wouter';
+import { api, call } from '../api';
+import { formatTime, shortId } from '../runs/format';
+import { ErrorNote, PageHeader } from '../shell/Layout';
+import { useApi } from '../shell/use-api';
+import { CustomerTimeline } from './CustomerTimeline';
+import { OutcomeList } from './OutcomeList';
+import './customers.css';
+
+export function CustomerPage({ id }: { id: string }) {
+  const timeline = useApi(() => call(api.v1.customers[':id'].timeline.$get({ param: { id } })), [id]);
+  const cards = useApi(() => call(api.v1.cards.$get()), []);
+  const data = timeline.data;
+  const customer = data?.customer;
+  const card = cards.data?.items.find((c) => c.id === customer?.cardId);
+
+  return (
+    <div className="customer-page">
+      <PageHeader title={customer ? customer.name || customer.email || shortId(customer.id) : 'Customer'}>
+        <Link href="/customers" className="button">
+          All customers
+        </Link>
+        <button type="button" onClick={timeline.reload} disabled={timeline.loading}>
+          {timeline.loading && data ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </PageHeader>
+      <ErrorNote error={timeline.error} />
+      {!data && !timeline.error && <p className="hint">Loading the customer…</p>}
+      {customer && data && (
+        <>
+          <dl className="customer-facts card">
+            <div>
+              <dt>Email</dt>
+              <dd>{customer.email ?? <span className="hint">none on file</span>}</dd>
+            </div>
+            <div>
+              <dt>Email consent</dt>
+              <dd>{customer.emailConsent ? 'Yes, agreed to emails' : 'No — gets no emails'}</dd>
+            </div>
+            <div>
+              <dt>Stamps</dt>
+              <dd>
+                {customer.stamps}
+                {card && ` of ${card.stampsRequired}`}
+              </dd>
+            </div>
+            <div>
+              <dt>Last visit</dt>
+              <dd>{customer.lastVisitAt ? formatTime(customer.lastVisitAt) : 'never'}</dd>
+            </div>
+            <div>
+              <dt>Card</dt>
+              <dd>{card?.name ?? (customer.cardId ? <code>{shortId(customer.cardId)}</code> : 'no card')}</dd>
+            </div>
+          </dl>
+
+          <section aria-labelledby="why-title" className="why">
+            <div className="section-title">
+              <h2 id="why-title">Why did this customer get nothing?</h2>
+              <span className="hint">What each recent run did for them</span>
+            </div>
+            <OutcomeList runs={data.runs} />
+          </section>
+
+          <section aria-labelledby="timeline-title">
+            <div className="section-title">
+              <h2 id="timeline-title">Timeline</h2>
+              <span className="hint">Every step and message, run by run</span>
+            </div>
+            <CustomerTimeline items={data.items} runs={data.runs} />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}

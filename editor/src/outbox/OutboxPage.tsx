@@ -1,0 +1,212 @@
+/**
+ * Messages the app captured instead of sending (no Postmark token, no wallet certificates):
+ * emails as they would look, pushes on a lock screen.
+ */
+import { useId, useState } from 'react';
+import { Link } from 'wouter';
+import { api, call } from '../api';
+import { formatTime } from '../runs/format';
+import { usePaged } from '../runs/use-paged';
+import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
+import { LockScreen } from '../shell/LockScreen';
+import { useSignedIn } from '../shell/session';
+import './outbox.css';
+
+type Channel = 'push' | 'email';
+
+/** The field of the captured payload, when it is the type we expect. */
+function payloadText(payload: unknown, key: string): string | undefined {
+  if (typeof payload === 'string') {
+    try {
+      return payloadText(JSON.parse(payload) as unknown, key);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const value = (payload as Record<string, unknown>)[key];
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+interface Captured {
+  readonly id: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly subject: string | null;
+  readonly body: string;
+  readonly payload: unknown;
+  readonly createdAt: string;
+}
+
+function EmailMessage({ message }: { message: Captured }) {
+  const html = payloadText(message.payload, 'htmlBody');
+  const [showText, setShowText] = useState(!html);
+  return (
+    <article className="outbox-item outbox-email card" aria-label={`Email to ${message.recipient}`}>
+      <header className="outbox-head">
+        <span className="tag tag-email">Email</span>
+        <time dateTime={message.createdAt}>{formatTime(message.createdAt, true)}</time>
+      </header>
+      <dl className="email-meta">
+        <div>
+          <dt>To</dt>
+          <dd>{message.recipient}</dd>
+        </div>
+        {payloadText(message.payload, 'from') && (
+          <div>
+            <dt>From</dt>
+            <dd>{payloadText(message.payload, 'from')}</dd>
+          </div>
+        )}
+        <div>
+          <dt>Subject</dt>
+          <dd className="email-subject">{message.subject ?? <span className="hint">(no subject)</span>}</dd>
+        </div>
+      </dl>
+      {html && (
+        <div className="email-view-toggle" role="group" aria-label="How to show the email">
+          <button type="button" aria-pressed={!showText} onClick={() => setShowText(false)}>
+            As sent
+          </button>
+          <button type="button" aria-pressed={showText} onClick={() => setShowText(true)}>
+            Plain text
+          </button>
+        </div>
+      )}
+      {html && !showText ? (
+        <iframe className="email-frame" title={`Email “${message.subject ?? ''}” to ${message.recipient}`} sandbox="" srcDoc={html} />
+      ) : (
+        <pre className="email-text">{message.body}</pre>
+      )}
+    </article>
+  );
+}
+
+function PushMessage({ message, merchantName }: { message: Captured; merchantName: string }) {
+  const customerId = payloadText(message.payload, 'customerId');
+  const voucher = payloadText(message.payload, 'voucherCode');
+  return (
+    <article className="outbox-item outbox-push card" aria-label={`Wallet push to ${message.recipient}`}>
+      <header className="outbox-head">
+        <span className="tag tag-push">Wallet push</span>
+        <time dateTime={message.createdAt}>{formatTime(message.createdAt, true)}</time>
+      </header>
+      <LockScreen title={merchantName} message={message.body} at={new Date(message.createdAt)} />
+      <dl className="email-meta">
+        <div>
+          <dt>Customer</dt>
+          <dd>{customerId ? <Link href={`/customers/${customerId}`}>Open their page</Link> : 'a card holder'}</dd>
+        </div>
+        <div>
+          <dt>Pass</dt>
+          <dd>
+            <code>{message.recipient || '—'}</code>
+          </dd>
+        </div>
+        {voucher && (
+          <div>
+            <dt>Voucher</dt>
+            <dd>
+              <code>{voucher}</code>
+            </dd>
+          </div>
+        )}
+      </dl>
+    </article>
+  );
+}
+
+/** One line of the message list: channel, recipient, subject or text, time. */
+function MessageRow({ message, selected, onSelect }: { message: Captured; selected: boolean; onSelect: () => void }) {
+  const email = message.channel === 'email';
+  return (
+    <li>
+      <button type="button" className="outbox-row" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
+        <span className="outbox-row-head">
+          <span className={`tag tag-${email ? 'email' : 'push'}`}>{email ? 'Email' : 'Push'}</span>
+          <span className="outbox-row-to">{email ? message.recipient : `Pass ${message.recipient.slice(0, 8)}`}</span>
+          <time dateTime={message.createdAt} className="hint">
+            {formatTime(message.createdAt)}
+          </time>
+        </span>
+        <span className="outbox-row-text">{email ? (message.subject ?? '(no subject)') : message.body}</span>
+      </button>
+    </li>
+  );
+}
+
+export function OutboxPage() {
+  const session = useSignedIn();
+  const [channel, setChannel] = useState<Channel>();
+  const [selectedId, setSelectedId] = useState<string>();
+  const filterId = useId();
+  // No polling: new messages arrive at the top and would push what is being read down.
+  const outbox = usePaged((cursor, limit) => call(api.v1.outbox.$get({ query: { channel, limit: String(limit), cursor } })), [channel], {
+    pageSize: 50,
+  });
+  const items = outbox.items;
+  const selected = items?.find((m) => m.id === selectedId) ?? items?.[0];
+
+  return (
+    <div className="outbox">
+      <PageHeader title="Outbox">
+        <div className="filter-field">
+          <label htmlFor={filterId} className="filter-label">
+            Show
+          </label>
+          <select id={filterId} value={channel ?? ''} onChange={(e) => setChannel((e.target.value || undefined) as Channel | undefined)}>
+            <option value="">Emails and pushes</option>
+            <option value="email">Emails</option>
+            <option value="push">Wallet pushes</option>
+          </select>
+        </div>
+        <button type="button" className="outbox-refresh" onClick={outbox.reload} disabled={outbox.loading}>
+          {outbox.loading && items ? 'Refreshing…' : 'Refresh'}
+        </button>
+      </PageHeader>
+      <p className="hint outbox-intro">
+        Messages captured instead of sent: emails land here while no Postmark credentials (POSTMARK_SERVER_TOKEN) are set, and wallet pushes
+        while no Apple Wallet certificates are. Each shows exactly what the customer would have received.
+      </p>
+      <ErrorNote error={outbox.error} />
+      {!items && !outbox.error && <p className="hint">Loading the outbox…</p>}
+      {items && items.length === 0 && (
+        <EmptyState title={channel ? `No captured ${channel === 'email' ? 'emails' : 'pushes'}` : 'The outbox is empty'}>
+          <p>
+            Without Postmark credentials emails land here instead of being sent, and so do wallet pushes without certificates. Send a campaign
+            or run a flow, and its messages appear here.
+          </p>
+          <p>
+            <Link href="/campaigns/new">Create a card campaign</Link>
+          </p>
+        </EmptyState>
+      )}
+      {items && items.length > 0 && (
+        <div className="outbox-split" aria-busy={outbox.loading}>
+          <div className="outbox-side">
+            <ul className="outbox-list" aria-label="Captured messages">
+              {items.map((m) => (
+                <MessageRow key={m.id} message={m} selected={m.id === selected?.id} onSelect={() => setSelectedId(m.id)} />
+              ))}
+            </ul>
+            {outbox.hasMore && (
+              <div className="load-more">
+                <button type="button" onClick={outbox.loadMore} disabled={outbox.loadingMore}>
+                  {outbox.loadingMore ? 'Loading…' : 'Load more'}
+                </button>
+              </div>
+            )}
+          </div>
+          <div className="outbox-detail">
+            {selected &&
+              (selected.channel === 'email' ? (
+                <EmailMessage key={selected.id} message={selected} />
+              ) : (
+                <PushMessage key={selected.id} message={selected} merchantName={session.merchant.name} />
+              ))}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

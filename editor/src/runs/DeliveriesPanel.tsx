@@ -1,0 +1,199 @@
+/** Who got what in a run: filters, the deliveries table and "Load more". */
+import { useEffect, useId, useRef } from 'react';
+import { Link } from 'wouter';
+import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import { api, call } from '../api';
+import { EmptyState, ErrorNote } from '../shell/Layout';
+import { CustomerFilter, type ChosenCustomer } from './CustomerFilter';
+import { formatTime, shortId } from './format';
+import { stepLabel } from './step-labels';
+import { usePaged } from './use-paged';
+import { channelLabel, reasonText } from './words';
+
+export const DELIVERY_STATUSES = ['sent', 'failed', 'skipped', 'suppressed', 'sending'] as const;
+type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+type Channel = 'push' | 'email';
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus | undefined;
+  channel?: Channel | undefined;
+  nodeId?: string | undefined;
+  customer?: ChosenCustomer | undefined;
+}
+
+const STATUS_WORDS: Record<DeliveryStatus, string> = {
+  sent: 'Sent',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  suppressed: 'Blocked (do-not-mail list)',
+  sending: 'Sending now',
+};
+
+export function DeliveriesPanel({
+  runId,
+  graph,
+  stepIds,
+  filter,
+  onFilter,
+  live,
+  runStatus,
+}: {
+  runId: string;
+  graph: FlowGraph | undefined;
+  stepIds: readonly string[];
+  filter: DeliveryFilter;
+  onFilter: (f: DeliveryFilter) => void;
+  live: boolean;
+  runStatus: string;
+}) {
+  const ids = { status: useId(), channel: useId(), node: useId() };
+  const deliveries = usePaged(
+    (cursor, limit) =>
+      call(
+        api.v1.runs[':id'].deliveries.$get({
+          param: { id: runId },
+          query: {
+            limit: String(limit),
+            cursor,
+            status: filter.status,
+            channel: filter.channel,
+            nodeId: filter.nodeId,
+            customerId: filter.customer?.id,
+          },
+        }),
+      ),
+    [runId, filter.status, filter.channel, filter.nodeId, filter.customer?.id],
+    { pageSize: 50, pollMs: live ? 2000 : undefined },
+  );
+  const { reload } = deliveries;
+  // One last refresh when the run ends, so the table shows its final state.
+  const seenStatus = useRef(runStatus);
+  useEffect(() => {
+    if (seenStatus.current === runStatus) return;
+    seenStatus.current = runStatus;
+    reload();
+  }, [runStatus, reload]);
+
+  const filtered = Boolean(filter.status ?? filter.channel ?? filter.nodeId ?? filter.customer);
+  const items = deliveries.items;
+
+  return (
+    <section aria-label="Deliveries" className="deliveries">
+      <div className="filters" role="group" aria-label="Filter deliveries">
+        <div className="filter-field">
+          <label htmlFor={ids.status} className="filter-label">
+            Status
+          </label>
+          <select id={ids.status} value={filter.status ?? ''} onChange={(e) => onFilter({ ...filter, status: (e.target.value || undefined) as DeliveryStatus | undefined })}>
+            <option value="">Any status</option>
+            {DELIVERY_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_WORDS[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="filter-field">
+          <label htmlFor={ids.channel} className="filter-label">
+            Channel
+          </label>
+          <select id={ids.channel} value={filter.channel ?? ''} onChange={(e) => onFilter({ ...filter, channel: (e.target.value || undefined) as Channel | undefined })}>
+            <option value="">Push and email</option>
+            <option value="push">Wallet push</option>
+            <option value="email">Email</option>
+          </select>
+        </div>
+        <div className="filter-field">
+          <label htmlFor={ids.node} className="filter-label">
+            Step
+          </label>
+          <select id={ids.node} value={filter.nodeId ?? ''} onChange={(e) => onFilter({ ...filter, nodeId: e.target.value || undefined })}>
+            <option value="">Every step</option>
+            {stepIds.map((nodeId) => (
+              <option key={nodeId} value={nodeId}>
+                {stepLabel(graph, nodeId)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <CustomerFilter value={filter.customer} onChange={(customer) => onFilter({ ...filter, customer })} />
+        {filtered && (
+          <button type="button" className="link-button clear-filters" onClick={() => onFilter({})}>
+            Clear filters
+          </button>
+        )}
+      </div>
+
+      <ErrorNote error={deliveries.error} />
+      {items && items.length === 0 ? (
+        <EmptyState title={filtered ? 'No deliveries match these filters' : live ? 'No deliveries yet' : 'This run sent nothing'}>
+          <p>
+            {filtered
+              ? 'Try another status, channel, step or customer.'
+              : live
+                ? 'Deliveries appear here as the run reaches its message steps.'
+                : 'Nobody reached a message step. The customer page explains why a customer got nothing.'}
+          </p>
+        </EmptyState>
+      ) : (
+        <div className="table-scroll" aria-busy={deliveries.loading}>
+          <table className="list deliveries-table">
+            <thead>
+              <tr>
+                <th scope="col">Customer</th>
+                <th scope="col">Step</th>
+                <th scope="col">Channel</th>
+                <th scope="col">Status</th>
+                <th scope="col">Why</th>
+                <th scope="col">Message id</th>
+                <th scope="col" className="num">
+                  Attempts
+                </th>
+                <th scope="col">Time</th>
+              </tr>
+            </thead>
+            <tbody>
+              {!items && (
+                <tr>
+                  <td colSpan={8} className="hint">
+                    Loading deliveries…
+                  </td>
+                </tr>
+              )}
+              {items?.map((d) => (
+                <tr key={`${d.customerId}/${d.nodeId}/${d.channel}`}>
+                  <td>
+                    <Link href={`/customers/${d.customerId}`}>{d.customerName ?? d.customerEmail ?? shortId(d.customerId)}</Link>
+                    {d.customerName && d.customerEmail && <div className="hint">{d.customerEmail}</div>}
+                  </td>
+                  <td>
+                    <button type="button" className="link-button step-link" title={`Show only this step (${d.nodeId})`} onClick={() => onFilter({ ...filter, nodeId: d.nodeId })}>
+                      {stepLabel(graph, d.nodeId)}
+                    </button>
+                  </td>
+                  <td>{channelLabel(d.channel)}</td>
+                  <td>
+                    <span className={`status status-${d.status}`}>{d.status}</span>
+                  </td>
+                  <td className="reason" title={d.reason ?? undefined}>
+                    {reasonText(d.reason) || <span className="hint">—</span>}
+                  </td>
+                  <td>{d.providerMessageId ? <code className="message-id" title={d.providerMessageId}>{d.providerMessageId}</code> : <span className="hint">—</span>}</td>
+                  <td className={d.attempts > 1 ? 'num attempts-retried' : 'num'}>{d.attempts}</td>
+                  <td className="nowrap">{formatTime(d.at, true)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {deliveries.hasMore && (
+        <div className="load-more">
+          <button type="button" onClick={deliveries.loadMore} disabled={deliveries.loadingMore}>
+            {deliveries.loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

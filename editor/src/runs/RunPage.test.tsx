@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** Every typed-client call, as `path` (e.g. `v1/runs/:id/deliveries/$get`) and its arguments. */
+interface Request {
+  readonly path: string;
+  readonly args: { param?: Record<string, string>; query?: Record<string, string | undefined> };
+}
+const calls: Request[] = [];
+let answer: (r: Request) => unknown = () => ({});
+
+vi.mock('../api', () => {
+  const client = (segments: string[]): unknown =>
+    new Proxy(() => undefined, {
+      get: (_, key) => client([...segments, String(key)]),
+      apply: (_, __, args: unknown[]) => ({ path: segments.join('/'), args: args[0] ?? {} }),
+    });
+  return {
+    api: client([]),
+    call: (r: Request) => {
+      calls.push(r);
+      return Promise.resolve(answer(r));
+    },
+    messageOf: (e: unknown) => String(e),
+  };
+});
+vi.mock('../flows/FlowView', () => ({
+  FlowView: ({ overlay }: { overlay: Record<string, { entered?: number }> }) => <div data-testid="flow-view">{JSON.stringify(overlay)}</div>,
+}));
+
+const { RunPage } = await import('./RunPage');
+
+const report = (status: string) => ({
+  id: 'r1',
+  flowId: 'f1',
+  version: 2,
+  workflowId: 'run-r1',
+  status,
+  source: 'api',
+  createdAt: '2025-03-03T09:00:00Z',
+  startedAt: '2025-03-03T09:00:00Z',
+  flowName: 'Spring campaign',
+  temporalUrl: 'http://temporal.local/x',
+  counts: { members: 12, sent: 9, failed: 1, skipped: 2, suppressed: 0 },
+  steps: {
+    push: { entered: 12, sent: 9, failed: 1, skipped: 2, suppressed: 0, waiting: 0 },
+    wait: { entered: 3, sent: 0, failed: 0, skipped: 0, suppressed: 0, waiting: 3 },
+  },
+});
+
+beforeEach(() => {
+  calls.length = 0;
+  answer = (r) => {
+    if (r.path === 'v1/runs/:id/$get') return report('completed');
+    if (r.path === 'v1/flows/:id/versions/:version/$get') return { version: 2, graph: { nodes: [], edges: [] } };
+    if (r.path === 'v1/runs/:id/deliveries/$get') return { items: [] };
+    return {};
+  };
+});
+afterEach(cleanup);
+
+describe('RunPage', () => {
+  it('shows the run’s status and totals, with the waiting members summed over the steps', async () => {
+    render(<RunPage id="r1" />);
+    expect((await screen.findByTestId('run-status')).textContent).toBe('completed');
+    expect(screen.getByTestId('run-count-members').textContent).toBe('12');
+    expect(screen.getByTestId('run-count-sent').textContent).toBe('9');
+    expect(screen.getByTestId('run-count-failed').textContent).toBe('1');
+    expect(screen.getByTestId('run-count-skipped').textContent).toBe('2');
+    expect(screen.getByTestId('run-count-waiting').textContent).toBe('3');
+    expect(screen.getByRole('link', { name: /Open in Temporal UI/ }).getAttribute('href')).toBe('http://temporal.local/x');
+    expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+    await waitFor(() => expect(JSON.parse(screen.getByTestId('flow-view').textContent ?? '{}')).toMatchObject({ push: { entered: 12, sent: 9 } }));
+  });
+
+  it('filters the deliveries by the step chosen in the step table', async () => {
+    render(<RunPage id="r1" />);
+    await screen.findByTestId('run-status');
+    fireEvent.click(screen.getByText('Counts per step as a table'));
+    // The test graph has no nodes, so a step reads as its id.
+    fireEvent.click(screen.getByRole('button', { name: 'push', hidden: true }));
+    await waitFor(() => expect(calls.filter((c) => c.path === 'v1/runs/:id/deliveries/$get').at(-1)?.args.query?.nodeId).toBe('push'));
+  });
+
+  it('offers Cancel while the run is running and polls every 2 s until it ends', async () => {
+    let status = 'running';
+    const base = answer;
+    answer = (r) => (r.path === 'v1/runs/:id/$get' ? report(status) : base(r));
+    const runCalls = () => calls.filter((c) => c.path === 'v1/runs/:id/$get').length;
+    render(<RunPage id="r1" />);
+    await screen.findByRole('button', { name: 'Cancel run' });
+    status = 'completed';
+    await waitFor(() => expect(screen.getByTestId('run-status').textContent).toBe('completed'), { timeout: 3500 });
+    expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+    const after = runCalls();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(runCalls()).toBe(after);
+  }, 10_000);
+});

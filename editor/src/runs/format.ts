@@ -1,0 +1,58 @@
+/** How times, durations and ids read on the inspector pages: short, local, unambiguous. */
+
+const sameYear = (d: Date) => d.getFullYear() === new Date().getFullYear();
+
+/**
+ * A timestamp as a person reads it: `3 Mar, 14:05` this year, `3 Mar 2024, 14:05` before.
+ *
+ * @example
+ * formatTime('2025-03-03T13:05:00Z') // "3 Mar, 14:05" in Berlin
+ */
+export function formatTime(iso: string | null | undefined, withSeconds = false): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '—';
+  return d.toLocaleString([], {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear(d) ? {} : { year: 'numeric' }),
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit' } : {}),
+  });
+}
+
+/** A duration in ms as `850 ms`, `12 s`, `4 min`, `2 h 5 min`, `3 days`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+  return `${Math.round(h / 24)} days`;
+}
+
+/** The first 8 characters of a UUID: enough to tell rows apart, short enough to read aloud. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}
+
+/** A whole number with thousands separators. */
+export function formatCount(n: number | undefined): string {
+  return (n ?? 0).toLocaleString();
+}
+
+/** `<input type="datetime-local">` value of a date, in local time. */
+export function toLocalInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True for a UUID (the ids of runs, customers, campaigns). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

@@ -1,0 +1,76 @@
+/**
+ * The inspector's plain words: what a status, a source, a channel or a delivery's reason
+ * means to a café owner. Codes stay visible in badges; these sentences explain them.
+ */
+
+export type RunStatus = 'scheduled' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** True while a run can still change (poll it, offer Cancel). */
+export function isLive(status: string | undefined): boolean {
+  return status === 'scheduled' || status === 'running';
+}
+
+const SOURCES: Record<string, string> = {
+  api: 'Started by hand',
+  schedule: 'Started by its schedule',
+  event: 'Started by a customer event',
+};
+
+/** Who started a run. */
+export function sourceLabel(source: string): string {
+  return SOURCES[source] ?? source;
+}
+
+const CHANNELS: Record<string, string> = { push: 'Wallet push', email: 'Email' };
+
+/** A delivery channel by name. */
+export function channelLabel(channel: string): string {
+  return CHANNELS[channel] ?? channel;
+}
+
+const STEP_KINDS: Record<string, string> = {
+  trigger: 'Start',
+  segment: 'Segment',
+  wait: 'Wait',
+  push: 'Push',
+  email: 'Email',
+  voucher: 'Voucher',
+};
+
+/** A node kind as a word (`push` → `Push`). */
+export function stepKindLabel(kind: string | undefined): string {
+  return kind ? (STEP_KINDS[kind] ?? kind) : 'Step';
+}
+
+const REASONS: Record<string, string> = {
+  no_consent: 'No email consent: they did not agree to emails',
+  no_email: 'No email address on file',
+  no_pass: 'No wallet pass installed, so no push can reach them',
+  frequency_cap: 'Frequency cap: they already got the most messages allowed this week',
+  quiet_hours: 'Held back during quiet hours',
+  inactive_recipient: 'The address bounced or marked mail as spam before, so it is not mailed again',
+  not_in_segment: 'Not in the segment',
+  not_in_audience: 'Not in the audience',
+};
+
+/**
+ * A delivery's reason as a sentence. Reasons with detail (`suppressed: HardBounce`,
+ * `invalid_email: …`, `postmark_error_406: …`, `provider: …`) keep the detail.
+ *
+ * @example
+ * reasonText('no_consent') // "No email consent: they did not agree to emails"
+ */
+export function reasonText(reason: string | null | undefined): string {
+  if (!reason) return '';
+  const known = REASONS[reason];
+  if (known) return known;
+  const colon = reason.indexOf(':');
+  const head = colon < 0 ? reason : reason.slice(0, colon);
+  const detail = colon < 0 ? '' : reason.slice(colon + 1).trim();
+  if (head === 'suppressed') return `On the do-not-mail list${detail ? ` (${REASONS[detail] ?? detail})` : ''}`;
+  if (head === 'invalid_email') return `The email address is not valid${detail ? `: ${detail}` : ''}`;
+  if (head.startsWith('postmark_error_')) return `The email service refused it${detail ? `: ${detail}` : ''}`;
+  if (head === 'provider') return `The email service could not be reached${detail ? `: ${detail}` : ''}`;
+  if (head.startsWith('exit_rule')) return `Left by the exit rule${detail ? ` "${detail}"` : ''}`;
+  return reason.replaceAll('_', ' ');
+}
