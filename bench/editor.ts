@@ -4,16 +4,17 @@
  *
  * - `editor.load_ms`: navigation start → canvas interactive (React Flow has measured every
  *   node: `data-ready="true"`), median of LOADS page loads with a warm HTTP cache off.
- * - `editor.drag_frame_ms`: p95 of the frame times while a node is dragged 120 steps.
- *   Chromium runs with the frame-rate limit and vsync off, so a frame takes as long as its
- *   work (an idle frame ≈ 1 ms) instead of being rounded up to the display's 16.7 ms.
+ * - `editor.drag_frame_ms`: p95 of the frame times while a node is dragged 120 steps, a
+ *   frame's time being the renderer main thread's work for it (CDP `TaskDuration` between
+ *   the move and two frames later). Timestamps of animation frames would only show the
+ *   display's 16.7 ms cadence: headless Chromium keeps vsync on whatever the flags say.
  * Targets (BENCHMARKS.md / issue 6): ≤ 1,000 ms and ≤ 16 ms.
  */
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { createApp } from '../engine/api/app';
 import { ensureEditorBuilt } from '../engine/editor-build';
 import { sampleFlow } from '../engine/flow/sample-flow';
@@ -46,7 +47,7 @@ export async function run(): Promise<Figure[]> {
   const url = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-frame-rate-limit', '--disable-gpu-vsync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
     const owner = { email: 'bench@editor.example', password: 'bench-password-1' };
@@ -73,38 +74,42 @@ export async function run(): Promise<Figure[]> {
     for (let i = 0; i < LOADS; i++) {
       await page.goto(`/flows/${flow.id}`);
       await page.locator('[data-testid="flow-canvas"][data-ready="true"]').waitFor({ timeout: 30_000 });
-      loads.push(await page.evaluate(() => performance.now()));
+      loads.push((await page.evaluate('performance.now()')) as number);
     }
     const rendered = await page.locator('.react-flow__node').count();
 
     // Drag a node near the middle of the viewport (fitView shows them all).
     const box = await nearestNodeBox(page);
-    await page.evaluate(() => {
-      const w = globalThis as unknown as FrameRecorder;
-      w.__frames = [];
-      w.__recording = true;
-      const tick = (t: number) => {
-        if (!w.__recording) return;
-        w.__frames.push(t);
-        w.requestAnimationFrame(tick);
-      };
-      w.requestAnimationFrame(tick);
-    });
+    // Per drag step: the renderer main thread's busy time (CDP `TaskDuration`) from the
+    // mouse move until two animation frames later, i.e. the work that step's frame cost.
+    // Idle time waiting for the display does not count; the measuring script's own tiny
+    // task does, so the figure errs high.
+    await cdp.send('Performance.enable');
+    const busyMs = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN) * 1000;
+    };
+    // The same measurement with nothing moving: what the measuring itself costs.
+    const idle: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const before = await busyMs();
+      await page.evaluate(TWO_FRAMES);
+      idle.push((await busyMs()) - before);
+    }
     await page.mouse.move(box.x, box.y);
     await page.mouse.down();
+    const deltas: number[] = [];
     for (let i = 1; i <= DRAG_STEPS; i++) {
+      const before = await busyMs();
       await page.mouse.move(box.x + i * 2, box.y + Math.round(Math.sin(i / 8) * 30));
+      await page.evaluate(TWO_FRAMES);
+      deltas.push((await busyMs()) - before);
     }
     await page.mouse.up();
-    const frames = await page.evaluate(() => {
-      const w = globalThis as unknown as FrameRecorder;
-      w.__recording = false;
-      return w.__frames;
-    });
-    const deltas = frames.slice(1).map((t, i) => t - frames[i]!);
     return [
       { name: 'editor.load_ms', value: Math.round(percentile(loads, 50)), unit: `ms (median of ${LOADS}; ${rendered} nodes rendered; target ≤ 1000)` },
-      { name: 'editor.drag_frame_ms', value: percentile(deltas, 95), unit: `ms (p95 of ${deltas.length} frames while dragging; target ≤ 16)` },
+      { name: 'editor.idle_frame_ms', value: percentile(idle, 95), unit: 'ms (p95 of the same measurement with nothing moving: its own cost)' },
+      { name: 'editor.drag_frame_ms', value: percentile(deltas, 95), unit: `ms (p95 main-thread work per frame over ${deltas.length} drag steps, median ${percentile(deltas, 50).toFixed(1)} ms; target ≤ 16)` },
     ];
   } finally {
     await browser.close();
@@ -113,20 +118,15 @@ export async function run(): Promise<Figure[]> {
   }
 }
 
-/** What the page script keeps on `window` while it records frame times. */
-interface FrameRecorder {
-  __frames: number[];
-  __recording: boolean;
-  requestAnimationFrame(callback: (time: number) => void): number;
-}
+/** Resolves after the next two animation frames: the step's frame has been produced. Page
+ * scripts go as strings: tsx would wrap a function's helpers in names the page lacks. */
+const TWO_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(0))))';
 
-async function nearestNodeBox(page: import('playwright-core').Page): Promise<{ x: number; y: number }> {
-  const boxes = await page.locator('.react-flow__node').evaluateAll((nodes) =>
-    nodes.map((n) => {
-      const r = n.getBoundingClientRect();
-      return { x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width };
-    }),
-  );
+async function nearestNodeBox(page: Page): Promise<{ x: number; y: number }> {
+  const boxes = (await page.evaluate(`[...document.querySelectorAll('.react-flow__node')].map((n) => {
+    const r = n.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2, w: r.width };
+  })`)) as { x: number; y: number; w: number }[];
   const visible = boxes.filter((b) => b.w > 0 && b.x > 100 && b.x < 1000 && b.y > 150 && b.y < 650);
   const chosen = visible[Math.floor(visible.length / 2)] ?? boxes[0];
   if (!chosen) throw new Error('no node on the canvas to drag');
