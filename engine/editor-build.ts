@@ -36,7 +36,16 @@ export async function ensureEditorBuilt(root: string, options: { force?: boolean
   if (!options.force && !editorIsStale(root)) return { built: false, ms: 0 };
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: join(root, 'editor/vite.config.ts'), logLevel: 'warn' });
+  // Vite bundles React's development build when NODE_ENV says so (Vitest sets `test`): the
+  // served editor is always the production build, whoever builds it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(root, 'editor/vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(join(root, STAMP), new Date().toISOString() + '\n');
   return { built: true, ms: Date.now() - started };
 }
