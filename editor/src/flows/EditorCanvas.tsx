@@ -1,0 +1,152 @@
+/**
+ * The editable canvas: React Flow fed by the flow document. Drags move nodes without
+ * committing (so nothing is validated or saved mid-drag); the drop commits once.
+ */
+import {
+  addEdge,
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useNodesInitialized,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+} from '@xyflow/react';
+import { useCallback, useMemo, type DragEvent, type RefObject } from 'react';
+import { nodeTypes, type EditorNode } from './FlowNode';
+import { EDGE_DEFAULTS, newEdgeId, type EditorEdge } from './graph-convert';
+import { isNodeKind } from './node-meta';
+import { DRAG_TYPE } from './Palette';
+import type { EditorActions } from './use-editor-actions';
+import type { FlowDocument } from './use-flow-document';
+
+const FIT = { padding: 0.15, maxZoom: 1 } as const;
+const DELETE_KEYS = ['Backspace', 'Delete'];
+/** Above this many nodes, only what is in view is rendered. */
+const VIRTUALISE_FROM = 100;
+
+/** A change worth an undo step: not a selection, a measurement or a drag still under way. */
+function isRealNodeChange(change: NodeChange<EditorNode>): boolean {
+  switch (change.type) {
+    case 'select':
+    case 'dimensions':
+      return false;
+    case 'position':
+      return change.dragging !== true && change.position !== undefined;
+    case 'add':
+    case 'remove':
+    case 'replace':
+      return true;
+    default: {
+      const _exhaustive: never = change;
+      return _exhaustive;
+    }
+  }
+}
+
+const isValidConnection: IsValidConnection = (c) => c.source !== c.target;
+
+export function EditorCanvas({
+  document,
+  actions,
+  invalidEdgeIds,
+  canvasRef,
+}: {
+  document: FlowDocument;
+  actions: EditorActions;
+  invalidEdgeIds: ReadonlySet<string>;
+  canvasRef: RefObject<HTMLDivElement | null>;
+}) {
+  const { nodes, edges, change } = document;
+  const initialized = useNodesInitialized();
+  const flow = useReactFlow();
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<EditorNode>[]) =>
+      change({ nodes: (ns) => applyNodeChanges(changes, ns) }, changes.some(isRealNodeChange) ? {} : undefined),
+    [change],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<EditorEdge>[]) =>
+      change(
+        { edges: (es) => applyEdgeChanges(changes, es) },
+        changes.some((c) => c.type !== 'select') ? {} : undefined,
+      ),
+    [change],
+  );
+  const onConnect = useCallback(
+    (c: Connection) =>
+      change(
+        {
+          edges: (es) =>
+            addEdge({ ...c, id: newEdgeId(c.source, c.sourceHandle, c.target, new Set(es.map((e) => e.id))) }, es),
+        },
+        {},
+      ),
+    [change],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'move';
+  }, []);
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const kind = e.dataTransfer.getData(DRAG_TYPE);
+      if (!isNodeKind(kind)) return;
+      e.preventDefault();
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      actions.addNode(kind, { x: at.x - 110, y: at.y - 30 });
+    },
+    [actions, flow],
+  );
+
+  // Connections the compiler complains about are drawn red.
+  const shownEdges = useMemo(
+    () =>
+      invalidEdgeIds.size === 0
+        ? edges
+        : edges.map((e) => (invalidEdgeIds.has(e.id) ? { ...e, className: 'invalid' } : e)),
+    [edges, invalidEdgeIds],
+  );
+
+  return (
+    <div
+      className="flow-canvas"
+      ref={canvasRef}
+      data-testid="flow-canvas"
+      data-ready={initialized || nodes.length === 0 ? 'true' : 'false'}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <ReactFlow<EditorNode, EditorEdge>
+        nodes={nodes}
+        edges={shownEdges}
+        nodeTypes={nodeTypes}
+        defaultEdgeOptions={EDGE_DEFAULTS}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={DELETE_KEYS}
+        fitView
+        fitViewOptions={FIT}
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements={nodes.length >= VIRTUALISE_FROM}
+        proOptions={{ hideAttribution: true }}
+        aria-label="Flow canvas"
+      >
+        <Background gap={20} size={1} />
+        <Controls fitViewOptions={FIT} />
+        <MiniMap pannable zoomable ariaLabel="Flow overview" nodeStrokeWidth={3} />
+      </ReactFlow>
+    </div>
+  );
+}

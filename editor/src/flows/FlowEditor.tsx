@@ -1,0 +1,182 @@
+/**
+ * The flow editor: palette, canvas, side panel (the selected step's form, or the versions),
+ * the Problems list under the canvas, and the header with autosave and the flow's actions.
+ * Must be rendered inside a ReactFlowProvider.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Diagnostic } from '../../../engine/flow/compiler';
+import { useSignedIn } from '../shell/session';
+import { DecorationContext, DecorationStore, FlowMetaContext, type FlowMeta } from './decorations';
+import { EditorCanvas } from './EditorCanvas';
+import { FlowEditorHeader } from './FlowEditorHeader';
+import { NodePanel } from './NodePanel';
+import { Palette } from './Palette';
+import { ProblemsList } from './ProblemsList';
+import { useAutosave, type SavedFlow } from './use-autosave';
+import { useCards, type Card } from './use-cards';
+import { useEditorActions } from './use-editor-actions';
+import { useFlowDocument } from './use-flow-document';
+import { useFlowLifecycle, type LoadedFlow } from './use-flow-lifecycle';
+import { useFlowValidation } from './use-flow-validation';
+import { useShortcuts } from './use-shortcuts';
+import { VersionsList } from './VersionsList';
+import './flows.css';
+
+type Tab = 'step' | 'versions';
+const NO_CARDS: readonly Card[] = [];
+
+export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
+  const session = useSignedIn();
+  const document = useFlowDocument(loaded.graph);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const actions = useEditorActions(document, canvasRef);
+  const [store] = useState(() => new DecorationStore());
+  const validation = useFlowValidation(document.doc, store, loaded.diagnostics);
+  const [flow, setFlow] = useState(loaded);
+  const [name, setName] = useState(loaded.name);
+  const [tab, setTab] = useState<Tab>('step');
+  const [panelOpen, setPanelOpen] = useState(false);
+  const cards = useCards().cards ?? NO_CARDS;
+
+  const { takeServerDiagnostics } = validation;
+  const onSaved = useCallback(
+    (saved: SavedFlow) => {
+      setFlow((f) => ({ ...f, status: saved.status, versions: saved.versions, latestVersion: saved.latestVersion }));
+      takeServerDiagnostics(saved.diagnostics, saved.graph);
+    },
+    [takeServerDiagnostics],
+  );
+  const autosave = useAutosave(loaded.id, { graph: document.doc, name }, onSaved);
+  const onFlow = useCallback(
+    (f: LoadedFlow) =>
+      setFlow((old) => ({ ...old, status: f.status, versions: f.versions, latestVersion: f.latestVersion })),
+    [],
+  );
+  const onRefused = useCallback(
+    (d: Diagnostic[]) => takeServerDiagnostics(d, document.doc),
+    [takeServerDiagnostics, document.doc],
+  );
+  const lifecycle = useFlowLifecycle(loaded.id, { flush: autosave.flush, onFlow, onRefused });
+
+  useShortcuts({ undo: document.undo, redo: document.redo, copy: actions.copy, paste: actions.paste }, true);
+
+  const selectedNodes = useMemo(() => document.nodes.filter((n) => n.selected), [document.nodes]);
+  const selected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
+  const selectedId = selected?.id;
+  useEffect(() => {
+    if (selectedId === undefined) return;
+    setTab('step');
+    setPanelOpen(true);
+  }, [selectedId]);
+
+  const trigger = document.doc.nodes.find((n) => n.type === 'trigger');
+  const cardId = typeof trigger?.data['cardId'] === 'string' ? trigger.data['cardId'] : undefined;
+  const cardNames = useMemo(() => new Map(cards.map((c) => [c.id, c.name])), [cards]);
+  const meta = useMemo<FlowMeta>(() => ({ cardNames, cardId, liveCounts: true }), [cardNames, cardId]);
+
+  const onPick = useCallback(
+    (d: Diagnostic) =>
+      d.edgeId !== undefined
+        ? actions.focusEdge(d.edgeId)
+        : d.nodeId !== undefined
+          ? actions.focusNode(d.nodeId)
+          : undefined,
+    [actions],
+  );
+
+  return (
+    <DecorationContext.Provider value={store}>
+      <FlowMetaContext.Provider value={meta}>
+        <div className="flow-editor">
+          <FlowEditorHeader
+            name={name}
+            onName={setName}
+            status={flow.status}
+            save={autosave.status}
+            onRetrySave={() => void autosave.flush().catch(() => undefined)}
+            canUndo={document.canUndo}
+            canRedo={document.canRedo}
+            onUndo={document.undo}
+            onRedo={document.redo}
+            onLayout={actions.autoLayout}
+            errorCount={validation.diagnostics.length}
+            canRunNow={canRunByHand(trigger?.data) && flow.latestVersion !== null}
+            lifecycle={lifecycle}
+            onTogglePanel={() => setPanelOpen((open) => !open)}
+          />
+          <div className="flow-editor-main">
+            <Palette onAdd={actions.addNode} hasTrigger={trigger !== undefined} />
+            <div className="flow-editor-center">
+              <EditorCanvas
+                document={document}
+                actions={actions}
+                invalidEdgeIds={validation.invalidEdgeIds}
+                canvasRef={canvasRef}
+              />
+              <ProblemsList diagnostics={validation.diagnostics} graph={document.doc} onPick={onPick} />
+            </div>
+            <aside className={`side-panel${panelOpen ? ' open' : ''}`} aria-label="Details">
+              <div className="side-tabs" role="tablist">
+                <button type="button" role="tab" aria-selected={tab === 'step'} onClick={() => setTab('step')}>
+                  Step
+                </button>
+                <button type="button" role="tab" aria-selected={tab === 'versions'} onClick={() => setTab('versions')}>
+                  Versions ({flow.versions.length})
+                </button>
+                <button
+                  type="button"
+                  className="side-close"
+                  aria-label="Close panel"
+                  onClick={() => setPanelOpen(false)}
+                >
+                  ✕
+                </button>
+              </div>
+              <div className="side-body" role="tabpanel">
+                {tab === 'versions' ? (
+                  <VersionsList flowId={flow.id} versions={flow.versions} />
+                ) : selected ? (
+                  <NodePanel
+                    key={selected.id}
+                    id={selected.id}
+                    type={selected.type ?? 'default'}
+                    data={selected.data}
+                    problems={validation.problemsOf(selected.id)}
+                    cards={cards}
+                    merchantName={session.merchant.name}
+                    onChange={actions.updateNodeData}
+                    onDelete={actions.deleteNode}
+                  />
+                ) : (
+                  <div className="side-empty">
+                    <h2>
+                      {selectedNodes.length > 1 ? `${selectedNodes.length} steps selected` : 'Select a step to edit it'}
+                    </h2>
+                    <p className="hint">
+                      Add steps from the left (click, or drag onto the canvas), then connect an output on the right of a
+                      step to the left of the next. Changes are saved as you go; publish when there are no problems.
+                    </p>
+                    <p className="hint">
+                      Shortcuts: Delete removes the selection, Ctrl/⌘+Z undoes, Ctrl/⌘+C and V copy and paste.
+                    </p>
+                  </div>
+                )}
+              </div>
+            </aside>
+          </div>
+        </div>
+      </FlowMetaContext.Provider>
+    </DecorationContext.Provider>
+  );
+}
+
+/**
+ * Flows a person can start by hand: a broadcast, and every scheduled trigger (the API then
+ * runs today's cohort now: today's birthdays, today's lapsed customers, a recurring send).
+ * Event flows start from events only.
+ */
+function canRunByHand(data: Record<string, unknown> | undefined): boolean {
+  const kind = data?.['trigger'];
+  if (kind === 'broadcast' || kind === 'schedule' || kind === 'birthday' || kind === 'inactive') return true;
+  return kind === 'event' && data?.['event'] === 'voucher_expiring';
+}

@@ -1,0 +1,60 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileFlow } from '../../../engine/flow/compiler';
+import { renderForm } from './forms/form-harness';
+import { PushForm } from './forms/PushForm';
+
+afterEach(cleanup);
+
+describe('PushForm', () => {
+  it('counts an 18-grapheme text with an emoji as 18/20, as the compiler does', () => {
+    renderForm(PushForm, { text: "Coffee's waiting ☕" }, { merchantName: 'Café Nord' });
+    const counter = screen.getByTestId('push-counter');
+    expect(counter.textContent).toBe('18/20');
+    expect(counter.className).not.toContain('over');
+  });
+
+  it('counts a flag and a family emoji as one character each', () => {
+    renderForm(PushForm, { text: 'Hi 🇫🇷 👨‍👩‍👧' }, { merchantName: 'Café Nord' });
+    expect(screen.getByTestId('push-counter').textContent).toBe('6/20');
+  });
+
+  it('flags a text over 20 characters in red and emits what is typed', () => {
+    const form = renderForm(PushForm, { text: '' }, { merchantName: 'Café Nord' });
+    fireEvent.change(screen.getByLabelText(/Message/), { target: { value: 'Your free coffee is ready ☕' } });
+    const counter = screen.getByTestId('push-counter');
+    expect(counter.textContent).toBe('27/20');
+    expect(counter.className).toContain('over');
+    expect(form.last()).toEqual({ text: 'Your free coffee is ready ☕' });
+  });
+
+  it('agrees with the compiler at the limit: 20 passes, 21 is a problem', () => {
+    const twenty = 'Nineteen chars now ☕';
+    const graph = (text: string) => ({
+      nodes: [
+        { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'broadcast' } },
+        { id: 'p', type: 'push', position: { x: 1, y: 0 }, data: { text } },
+      ],
+      edges: [{ id: 'e', source: 't', target: 'p' }],
+    });
+    renderForm(PushForm, { text: twenty }, { merchantName: 'Café Nord' });
+    expect(screen.getByTestId('push-counter').textContent).toBe('20/20');
+    expect(compileFlow(graph(twenty)).ok).toBe(true);
+    expect(compileFlow(graph(`${twenty}!`)).ok).toBe(false);
+  });
+
+  it('shows the message on a lock screen titled with the merchant name', () => {
+    renderForm(PushForm, { text: 'We miss you! ☕' }, { merchantName: 'Café Nord' });
+    const lock = screen.getByRole('figure', { name: /Lock screen preview: We miss you! ☕/ });
+    expect(lock.textContent).toContain('Café Nord');
+  });
+
+  it('shows the compiler message under the field', () => {
+    renderForm(PushForm, { text: '' }, { merchantName: 'Café Nord' }, [
+      { nodeId: 'p', field: 'text', code: 'invalid_value', message: 'Push text is empty.' },
+    ]);
+    expect(screen.getByText('Push text is empty.')).toBeTruthy();
+    expect(screen.getByLabelText(/Message/).getAttribute('aria-invalid')).toBe('true');
+  });
+});
