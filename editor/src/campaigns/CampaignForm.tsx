@@ -4,7 +4,7 @@
  */
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { PLACEHOLDERS } from '../../../engine/flow/text';
-import { toLocalInput } from '../runs/format';
+import { toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
 import { ErrorNote } from '../shell/Layout';
 import { checkDraft, defaultCampaignName, pushLength, withDefaultName, PUSH_MAX_GRAPHEMES, type CampaignDraft, type Field, type FieldErrors } from './campaign-draft';

@@ -2,12 +2,13 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../api';
-import { formatTime, shortId } from '../runs/format';
-import { usePaged } from '../runs/use-paged';
+import { formatTime, shortId } from '../shell/format';
+import { usePaged } from '../shell/use-paged';
 import { isLive } from '../runs/words';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { CampaignName } from './CampaignName';
 import './campaigns.css';
+import { LoadMore } from '../shell/LoadMore';
 
 const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
 
@@ -107,13 +108,7 @@ export function CampaignsPage() {
           </table>
         </div>
       )}
-      {campaigns.hasMore && (
-        <div className="load-more">
-          <button type="button" onClick={campaigns.loadMore} disabled={campaigns.loadingMore}>
-            {campaigns.loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore list={campaigns} />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 /** One customer: their facts, why each recent run did or did not reach them, and their timeline. */
 import { Link } from 'wouter';
 import { api, call } from '../api';
-import { formatTime, shortId } from '../runs/format';
+import { formatTime, shortId } from '../shell/format';
 import { ErrorNote, PageHeader } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { CustomerTimeline } from './CustomerTimeline';

@@ -1,6 +1,6 @@
 /** A customer's journey through each run: when they entered, every step, every delivery. */
 import { Link } from 'wouter';
-import { formatTime } from '../runs/format';
+import { formatTime } from '../shell/format';
 import { channelLabel, reasonText, stepKindLabel } from '../runs/words';
 import type { RunOutcome } from './OutcomeList';
 

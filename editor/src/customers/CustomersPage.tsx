@@ -2,10 +2,11 @@
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../api';
-import { formatTime } from '../runs/format';
-import { usePaged } from '../runs/use-paged';
+import { formatTime } from '../shell/format';
+import { usePaged } from '../shell/use-paged';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import './customers.css';
+import { LoadMore } from '../shell/LoadMore';
 
 /** `value`, once it has stopped changing for `ms`. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -91,13 +92,7 @@ export function CustomersPage() {
           </table>
         </div>
       )}
-      {customers.hasMore && (
-        <div className="load-more">
-          <button type="button" onClick={customers.loadMore} disabled={customers.loadingMore}>
-            {customers.loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore list={customers} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 /** "Why did this customer get nothing?": each recent run's outcome for them, in plain words. */
 import { Link } from 'wouter';
-import { formatTime } from '../runs/format';
+import { formatTime } from '../shell/format';
 import { explainOutcome } from './outcomes';
 
 export interface RunOutcome {

@@ -5,12 +5,13 @@
 import { useId, useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../api';
-import { formatTime } from '../runs/format';
-import { usePaged } from '../runs/use-paged';
+import { formatTime } from '../shell/format';
+import { usePaged } from '../shell/use-paged';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { LockScreen } from '../shell/LockScreen';
 import { useSignedIn } from '../shell/session';
 import './outbox.css';
+import { LoadMore } from '../shell/LoadMore';
 
 type Channel = 'push' | 'email';
 
@@ -189,13 +190,7 @@ export function OutboxPage() {
                 <MessageRow key={m.id} message={m} selected={m.id === selected?.id} onSelect={() => setSelectedId(m.id)} />
               ))}
             </ul>
-            {outbox.hasMore && (
-              <div className="load-more">
-                <button type="button" onClick={outbox.loadMore} disabled={outbox.loadingMore}>
-                  {outbox.loadingMore ? 'Loading…' : 'Load more'}
-                </button>
-              </div>
-            )}
+            <LoadMore list={outbox} />
           </div>
           <div className="outbox-detail">
             {selected &&

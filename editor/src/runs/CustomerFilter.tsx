@@ -4,7 +4,7 @@
  */
 import { useEffect, useId, useState } from 'react';
 import { api, call, messageOf } from '../api';
-import { isUuid } from './format';
+import { isUuid } from '../shell/format';
 
 export interface ChosenCustomer {
   readonly id: string;

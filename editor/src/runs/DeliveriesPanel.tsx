@@ -5,10 +5,11 @@ import type { FlowGraph } from '../../../engine/flow/graph-schema';
 import { api, call } from '../api';
 import { EmptyState, ErrorNote } from '../shell/Layout';
 import { CustomerFilter, type ChosenCustomer } from './CustomerFilter';
-import { formatTime, shortId } from './format';
+import { formatTime, shortId } from '../shell/format';
 import { stepLabel } from './step-labels';
-import { usePaged } from './use-paged';
+import { usePaged } from '../shell/use-paged';
 import { channelLabel, reasonText } from './words';
+import { LoadMore } from '../shell/LoadMore';
 
 export const DELIVERY_STATUSES = ['sent', 'failed', 'skipped', 'suppressed', 'sending'] as const;
 type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -187,13 +188,7 @@ export function DeliveriesPanel({
           </table>
         </div>
       )}
-      {deliveries.hasMore && (
-        <div className="load-more">
-          <button type="button" onClick={deliveries.loadMore} disabled={deliveries.loadingMore}>
-            {deliveries.loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore list={deliveries} />
     </section>
   );
 }

@@ -3,10 +3,11 @@ import { Link } from 'wouter';
 import { api, call } from '../api';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
-import { formatDuration, formatTime } from './format';
-import { usePaged } from './use-paged';
+import { formatDuration, formatTime } from '../shell/format';
+import { usePaged } from '../shell/use-paged';
 import { isLive, sourceLabel } from './words';
 import './runs.css';
+import { LoadMore } from '../shell/LoadMore';
 
 export function FlowRunsPage({ flowId }: { flowId: string }) {
   const flow = useApi(() => call(api.v1.flows[':id'].$get({ param: { id: flowId } })), [flowId]);
@@ -84,13 +85,7 @@ export function FlowRunsPage({ flowId }: { flowId: string }) {
           </table>
         </div>
       )}
-      {runs.hasMore && (
-        <div className="load-more">
-          <button type="button" onClick={runs.loadMore} disabled={runs.loadingMore}>
-            {runs.loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
-      )}
+      <LoadMore list={runs} />
     </div>
   );
 }

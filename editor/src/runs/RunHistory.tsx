@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
-import { formatDuration, formatTime } from './format';
+import { formatDuration, formatTime } from '../shell/format';
 import type { HistoryEvent } from './types';
 
 const CATEGORIES = {

@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, call, messageOf } from '../api';
 import { ErrorNote, PageHeader } from '../shell/Layout';
-import { ConfirmButton } from './ConfirmButton';
-import { formatDuration, formatTime } from './format';
+import { ConfirmButton } from '../shell/ConfirmButton';
+import { formatDuration, formatTime } from '../shell/format';
 import type { RunReport } from './types';
 import { isLive, sourceLabel } from './words';
 

@@ -1,8 +1,8 @@
 /** API keys for your point of sale or loyalty app: create (shown once), see use, revoke. */
 import { useId, useState, type FormEvent } from 'react';
 import { api, call, messageOf } from '../api';
-import { ConfirmButton } from '../runs/ConfirmButton';
-import { formatTime } from '../runs/format';
+import { ConfirmButton } from '../shell/ConfirmButton';
+import { formatTime } from '../shell/format';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { CopyField } from './CopyField';

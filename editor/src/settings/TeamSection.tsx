@@ -1,8 +1,8 @@
 /** The team: who can sign in, pending invitations, inviting and removing members (owners only). */
 import { useId, useState, type FormEvent } from 'react';
 import { api, call, messageOf } from '../api';
-import { ConfirmButton } from '../runs/ConfirmButton';
-import { formatTime } from '../runs/format';
+import { ConfirmButton } from '../shell/ConfirmButton';
+import { formatTime } from '../shell/format';
 import { ErrorNote } from '../shell/Layout';
 import { useSignedIn } from '../shell/session';
 import { useApi } from '../shell/use-api';
