@@ -193,6 +193,24 @@ describe('the editor in Chromium', () => {
     await screenshot(page, '08-campaigns');
   });
 
+  it('stays readable on a tablet: no page scrolls sideways, wide tables scroll in their own box', async () => {
+    const page = await file.newPage({ width: 768, height: 1024 });
+    await signIn(page, merchant.owner);
+    const campaigns = ok(await merchant.api.get<{ items: { runId: string }[] }>('/v1/campaigns'), 200);
+    const flows = ok(await merchant.api.get<{ items: { id: string }[] }>('/v1/flows'), 200);
+    const paths = ['/flows', `/flows/${flows.items[0]!.id}`, `/runs/${campaigns.items[0]!.runId}`, '/campaigns', '/campaigns/new', '/customers', '/outbox', '/settings'];
+    for (const path of paths) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).or(page.getByTestId('flow-canvas')).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+      expect([path, overflow]).toEqual([path, 0]);
+    }
+    await page.goto(`/runs/${campaigns.items[0]!.runId}`);
+    await page.getByTestId('run-status').waitFor();
+    await screenshot(page, '11-tablet-run');
+  });
+
   it('finds a skipped customer and reads why: no email consent; and why a regular got no win-back', async () => {
     const page = await file.newPage();
     await signIn(page, merchant.owner);
