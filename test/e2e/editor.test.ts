@@ -193,6 +193,36 @@ describe('the editor in Chromium', () => {
     await screenshot(page, '08-campaigns');
   });
 
+  it('works by keyboard: sign in, add a step from the palette, undo it, all without the mouse', async () => {
+    const page = await file.newPage();
+    await page.goto('/');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(merchant.owner.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(merchant.owner.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const flows = ok(await merchant.api.get<{ items: { id: string; name: string }[] }>('/v1/flows'), 200);
+    await page.goto(`/flows/${flows.items[0]!.id}`);
+    await page.locator('[data-testid="flow-canvas"][data-ready="true"]').waitFor();
+    const emails = page.locator('[data-kind="email"]');
+    const before = await emails.count();
+    await page.getByRole('button', { name: 'Add email' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => emails.count()).toBe(before + 1);
+    // The new step is selected and its form is open: its subject field takes the keyboard.
+    await page.getByLabel('Subject').focus();
+    await page.keyboard.type('Typed by keyboard');
+    await expect.poll(() => page.locator('[data-kind="email"]').filter({ hasText: 'Typed by keyboard' }).count()).toBe(1);
+    // Inside a text field Ctrl+Z is the field's own; the toolbar's Undo takes the keyboard too.
+    const undo = page.getByRole('button', { name: /Undo/ });
+    await undo.focus();
+    await page.keyboard.press('Enter'); // the typing
+    await expect.poll(() => page.locator('[data-kind="email"]').filter({ hasText: 'Typed by keyboard' }).count()).toBe(0);
+    await page.keyboard.press('Enter'); // the new step
+    await expect.poll(() => emails.count()).toBe(before);
+  });
+
   it('stays readable on a tablet: no page scrolls sideways, wide tables scroll in their own box', async () => {
     const page = await file.newPage({ width: 768, height: 1024 });
     await signIn(page, merchant.owner);
