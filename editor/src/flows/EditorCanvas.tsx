@@ -17,7 +17,16 @@ import {
   type IsValidConnection,
   type NodeChange,
 } from '@xyflow/react';
-import { useCallback, useMemo, type DragEvent, type RefObject } from 'react';
+import {
+  startTransition,
+  useCallback,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type RefObject,
+} from 'react';
 import { nodeTypes, type EditorNode } from './FlowNode';
 import { EDGE_DEFAULTS, newEdgeId, type EditorEdge } from './graph-convert';
 import { isNodeKind } from './node-meta';
@@ -50,6 +59,26 @@ function isRealNodeChange(change: NodeChange<EditorNode>): boolean {
 }
 
 const isValidConnection: IsValidConnection = (c) => c.source !== c.target;
+const PRO_OPTIONS = { hideAttribution: true };
+
+/**
+ * The overview in the corner. React Flow's <MiniMap> subscribes one rectangle per node to the
+ * flow's store, so on every drag frame it re-runs ~300 selectors and re-renders, re-lays out
+ * and repaints its SVG. While a drag is under way it is swapped for a still copy of itself
+ * (the same DOM, cloned when the drag starts), and the live one returns once the drop is
+ * done, rendered as a transition so it does not lengthen the drop's frame.
+ */
+function FlowMiniMap({ frozen }: { frozen: Element | null }) {
+  const host = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = host.current;
+    if (!el || !frozen) return;
+    el.replaceChildren(frozen);
+    return () => el.replaceChildren();
+  }, [frozen]);
+  if (frozen) return <div ref={host} className="flow-minimap-still" />;
+  return <MiniMap pannable zoomable ariaLabel="Flow overview" nodeStrokeWidth={3} />;
+}
 
 export function EditorCanvas({
   document,
@@ -65,6 +94,13 @@ export function EditorCanvas({
   const { nodes, edges, change } = document;
   const initialized = useNodesInitialized();
   const flow = useReactFlow();
+  const [stillMiniMap, setStillMiniMap] = useState<Element | null>(null);
+
+  const onDragStart = useCallback(() => {
+    const live = canvasRef.current?.querySelector('.react-flow__minimap');
+    setStillMiniMap(live ? live.cloneNode(true) as Element : null);
+  }, [canvasRef]);
+  const onDragStop = useCallback(() => startTransition(() => setStillMiniMap(null)), []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<EditorNode>[]) =>
@@ -133,6 +169,10 @@ export function EditorCanvas({
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
+        onNodeDragStart={onDragStart}
+        onNodeDragStop={onDragStop}
+        onSelectionDragStart={onDragStart}
+        onSelectionDragStop={onDragStop}
         isValidConnection={isValidConnection}
         deleteKeyCode={DELETE_KEYS}
         fitView
@@ -140,12 +180,12 @@ export function EditorCanvas({
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={nodes.length >= VIRTUALISE_FROM}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
         aria-label="Flow canvas"
       >
         <Background gap={20} size={1} />
         <Controls fitViewOptions={FIT} />
-        <MiniMap pannable zoomable ariaLabel="Flow overview" nodeStrokeWidth={3} />
+        <FlowMiniMap frozen={stillMiniMap} />
       </ReactFlow>
     </div>
   );

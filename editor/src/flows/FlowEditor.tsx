@@ -58,6 +58,10 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
   );
   const lifecycle = useFlowLifecycle(loaded.id, { flush: autosave.flush, onFlow, onRefused });
 
+  const { flush: flushSave } = autosave;
+  const onRetrySave = useCallback(() => void flushSave().catch(() => undefined), [flushSave]);
+  const onTogglePanel = useCallback(() => setPanelOpen((open) => !open), []);
+
   useShortcuts({ undo: document.undo, redo: document.redo, copy: actions.copy, paste: actions.paste }, true);
 
   const selectedNodes = useMemo(() => document.nodes.filter((n) => n.selected), [document.nodes]);
@@ -93,7 +97,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
             onName={setName}
             status={flow.status}
             save={autosave.status}
-            onRetrySave={() => void autosave.flush().catch(() => undefined)}
+            onRetrySave={onRetrySave}
             canUndo={document.canUndo}
             canRedo={document.canRedo}
             onUndo={document.undo}
@@ -102,7 +106,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
             errorCount={validation.diagnostics.length}
             canRunNow={canRunByHand(trigger?.data) && flow.latestVersion !== null}
             lifecycle={lifecycle}
-            onTogglePanel={() => setPanelOpen((open) => !open)}
+            onTogglePanel={onTogglePanel}
           />
           <div className="flow-editor-main">
             <Palette onAdd={actions.addNode} hasTrigger={trigger !== undefined} />

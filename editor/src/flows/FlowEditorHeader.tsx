@@ -1,4 +1,5 @@
 /** The editor's top row: name, status, save state, undo/redo/layout, and the flow's actions. */
+import { memo } from 'react';
 import { Link } from 'wouter';
 import { SaveIndicator } from './SaveIndicator';
 import type { SaveStatus } from './use-autosave';
@@ -25,7 +26,8 @@ export interface FlowEditorHeaderProps {
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 const MOD = isMac ? '⌘' : 'Ctrl+';
 
-export function FlowEditorHeader(props: FlowEditorHeaderProps) {
+/** Memoised: a drag re-renders the editor on every frame, and nothing here moves with it. */
+export const FlowEditorHeader = memo(function FlowEditorHeader(props: FlowEditorHeaderProps) {
   const { name, onName, status, save, lifecycle, errorCount } = props;
   const { busy, run } = lifecycle;
   const archived = status === 'archived';
@@ -139,4 +141,4 @@ export function FlowEditorHeader(props: FlowEditorHeaderProps) {
       )}
     </header>
   );
-}
+});

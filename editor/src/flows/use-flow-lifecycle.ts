@@ -3,7 +3,7 @@
  * the draft first (the server publishes what it has); a refusal with diagnostics shows
  * them in the Problems list.
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
 import type { Diagnostic } from '../../../engine/flow/compiler';
 import { api, ApiFailure, call, messageOf, type Ok } from '../api';
@@ -90,5 +90,6 @@ export function useFlowLifecycle(
     [flowId, flush, onFlow, onRefused, navigate],
   );
 
-  return { busy, error, notice, run };
+  // One object while nothing changes, so the memoised header skips the canvas's drag frames.
+  return useMemo(() => ({ busy, error, notice, run }), [busy, error, notice, run]);
 }
