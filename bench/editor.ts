@@ -9,14 +9,19 @@
  *   top-level tasks between two `BeginMainThreadFrame`s: input, script, React's render,
  *   style, layout, paint). Timestamps of animation frames would only show the display's
  *   16.7 ms cadence: headless Chromium keeps vsync whatever the flags say.
+ * - `editor.baseline.*`: the same two figures for bench/editor-baseline, React Flow's stress
+ *   example shape (the same nodes and edges as plain default nodes, nothing else), so the
+ *   editor's own share is the difference.
  * Targets (BENCHMARKS.md / issue 6): ≤ 1,000 ms and ≤ 16 ms.
  */
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
-import { chromium, type Page } from 'playwright-core';
+import { Hono } from 'hono';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApp } from '../engine/api/app';
+import { editorStatic } from '../engine/api/editor-static';
 import { ensureEditorBuilt } from '../engine/editor-build';
 import { sampleFlow } from '../engine/flow/sample-flow';
 import { createRunLauncher } from '../engine/temporal/run-launcher';
@@ -68,39 +73,85 @@ export async function run(): Promise<Figure[]> {
     const signIn = await context.request.post('/v1/auth/sign-in', { data: owner });
     if (!signIn.ok()) throw new Error(`sign-in: ${signIn.status()} ${await signIn.text()}`);
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
 
-    const loads: number[] = [];
-    for (let i = 0; i < LOADS; i++) {
-      await page.goto(`/flows/${flow.id}`);
-      await page.locator('[data-testid="flow-canvas"][data-ready="true"]').waitFor({ timeout: 30_000 });
-      loads.push((await page.evaluate('performance.now()')) as number);
-    }
-    const rendered = await page.locator('.react-flow__node').count();
-
-    // Drag a node near the middle of the viewport (fitView shows them all).
-    const box = await nearestNodeBox(page);
-    await page.waitForTimeout(500);
-    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline.frame'] });
-    await page.mouse.move(box.x, box.y);
-    await page.mouse.down();
-    for (let i = 1; i <= DRAG_STEPS; i++) {
-      await page.mouse.move(box.x + i * 2, box.y + Math.round(Math.sin(i / 8) * 30));
-    }
-    const dragging = await page.evaluate(`document.querySelectorAll('.react-flow__node.dragging').length`);
-    await page.mouse.up();
-    const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
-    const deltas = frameWork(trace.traceEvents);
-    if (dragging !== 1) throw new Error(`expected one node being dragged, found ${String(dragging)}: the steps did not drag`);
-    return [
-      { name: 'editor.load_ms', value: Math.round(percentile(loads, 50)), unit: `ms (median of ${LOADS}; ${rendered} nodes rendered; target ≤ 1000)` },
-      { name: 'editor.drag_frame_ms', value: percentile(deltas, 95), unit: `ms (p95 of ${deltas.length} frames: main-thread work per frame while dragging; median ${percentile(deltas, 50).toFixed(1)} ms; target ≤ 16)` },
+    const editor = await measure(browser, page, `/flows/${flow.id}`, '[data-testid="flow-canvas"][data-ready="true"]');
+    const baseline = await measureBaseline(browser);
+    const figures = (name: string, m: Measured, what: [string, string]): Figure[] => [
+      { name: `${name}.load_ms`, value: Math.round(percentile(m.loads, 50)), unit: `ms (median of ${LOADS}; ${m.rendered} nodes rendered; ${what[0]})` },
+      {
+        name: `${name}.drag_frame_ms`,
+        value: percentile(m.frames, 95),
+        unit: `ms (p95 of ${m.frames.length} frames: main-thread work per frame while dragging; median ${percentile(m.frames, 50).toFixed(1)} ms; ${what[1]})`,
+      },
     ];
+    const bare = 'bare React Flow, the stress example’s shape';
+    return [...figures('editor', editor, ['target ≤ 1000', 'target ≤ 16']), ...figures('editor.baseline', baseline, [bare, bare])];
   } finally {
     await browser.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await database.drop();
+  }
+}
+
+interface Measured {
+  readonly loads: number[];
+  readonly rendered: number;
+  readonly frames: number[];
+}
+
+/**
+ * Loads `path` LOADS times (navigation start → `ready` selector, HTTP cache off), then drags a
+ * node near the middle of the viewport DRAG_STEPS steps under a Chrome trace.
+ */
+async function measure(browser: Browser, page: Page, path: string, ready: string): Promise<Measured> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  const loads: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    await page.goto(path);
+    await page.locator(ready).first().waitFor({ state: 'attached', timeout: 30_000 });
+    loads.push((await page.evaluate('performance.now()')) as number);
+  }
+  const rendered = await page.locator('.react-flow__node').count();
+
+  const box = await nearestNodeBox(page);
+  await page.waitForTimeout(500);
+  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline.frame'] });
+  await page.mouse.move(box.x, box.y);
+  await page.mouse.down();
+  for (let i = 1; i <= DRAG_STEPS; i++) {
+    await page.mouse.move(box.x + i * 2, box.y + Math.round(Math.sin(i / 8) * 30));
+  }
+  const dragging = await page.evaluate(`document.querySelectorAll('.react-flow__node.dragging').length`);
+  await page.mouse.up();
+  const trace = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
+  if (dragging !== 1) throw new Error(`expected one node being dragged on ${path}, found ${String(dragging)}`);
+  return { loads, rendered, frames: frameWork(trace.traceEvents) };
+}
+
+/** The baseline page (bench/editor-baseline), built with Vite and served as static files. */
+async function measureBaseline(browser: Browser): Promise<Measured> {
+  const outDir = `${ROOT}bench/.tmp/editor-baseline`;
+  const { build } = await import('vite');
+  const react = (await import('@vitejs/plugin-react')).default;
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: `${ROOT}bench/editor-baseline`, configFile: false, plugins: [react()], logLevel: 'warn', mode: 'production', build: { outDir, emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  const app = new Hono().use(editorStatic(outDir));
+  let server: ServerType | undefined;
+  const port = await new Promise<number>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: `http://127.0.0.1:${port}` });
+  try {
+    return await measure(browser, await context.newPage(), '/', '[data-ready-marker]');
+  } finally {
+    await context.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
   }
 }
 
