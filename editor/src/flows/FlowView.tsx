@@ -31,6 +31,9 @@ import { EDGE_DEFAULTS, toEditorEdges, toEditorNodes } from './graph-convert';
 import { useCardNames } from './use-cards';
 import './flows.css';
 
+/** Flows with more steps than this get a minimap. */
+const MINIMAP_FROM = 12;
+
 export interface FlowViewProps {
   graph: FlowGraph;
   overlay?: Record<string /* nodeId */, NodeOverlay>;
@@ -107,7 +110,8 @@ function FlowViewCanvas({ graph, overlay, selectedNodeId, onSelectNode }: FlowVi
           >
             <Background gap={20} size={1} />
             <Controls showInteractive={false} />
-            <MiniMap pannable zoomable ariaLabel="Flow overview" />
+            {/* A small flow is all in view: there a minimap only covers steps (the run page is low). */}
+            {nodes.length > MINIMAP_FROM && <MiniMap pannable zoomable ariaLabel="Flow overview" />}
           </ReactFlow>
         </FlowMetaContext.Provider>
       </DecorationContext.Provider>
