@@ -1,4 +1,6 @@
-/** Dates for people: "3 min ago", "3 Jun 2025, 10:02". */
+/** Dates for people: "3 min ago", "3 Jun 2025, 10:02" (in the merchant's time zone). */
+import { displayTimeZone } from '../shell/format';
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400],
   ['month', 30 * 86_400],
@@ -25,5 +27,5 @@ export function dateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime())
     ? '—'
-    : d.toLocaleString([], { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    : d.toLocaleString([], { timeZone: displayTimeZone(), day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }

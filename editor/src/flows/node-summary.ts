@@ -2,6 +2,7 @@
  * One-line descriptions of a node's settings, shown on the canvas ("Birthday · 3 days
  * before · 10:00"). Drafts may hold anything, so every reader tolerates missing or odd data.
  */
+import { displayTimeZone } from '../shell/format';
 import { BOOLEAN_FIELDS, NUMERIC_FIELDS } from '../../../engine/flow/segment-schema';
 import { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS } from '../../../engine/flow/trigger-schema';
 import { isNodeKind } from './node-meta';
@@ -60,7 +61,7 @@ function describeTrigger(d: Data): string {
       const when = new Date(sendAt);
       return Number.isNaN(when.getTime())
         ? 'Broadcast · at a set time'
-        : `Broadcast · ${when.toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+        : `Broadcast · ${when.toLocaleString([], { timeZone: displayTimeZone(), weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
     }
     case 'birthday': {
       const days = num(d['daysBefore']);

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'react';
 import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
-import { formatDuration, formatTime } from '../shell/format';
+import { displayTimeZone, formatDuration, formatTime } from '../shell/format';
 import type { HistoryEvent } from './types';
 
 const CATEGORIES = {
@@ -40,7 +40,7 @@ function clock(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime())
     ? iso
-    : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
+    : d.toLocaleTimeString([], { timeZone: displayTimeZone(), hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
 }
 
 function EventRow({ event, start, chained }: { event: HistoryEvent; start: number; chained: boolean }) {

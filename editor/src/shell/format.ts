@@ -1,4 +1,19 @@
-/** How times, durations and ids read on the inspector pages: short, local, unambiguous. */
+/** How times, durations and ids read in the editor: short, in the merchant's time, unambiguous. */
+
+let timeZone: string | undefined;
+
+/**
+ * Times show in the merchant's time zone (set at sign-in), the zone the server's own
+ * sentences use ("Got the push at 10:02"), whatever zone the browser is in.
+ */
+export function setDisplayTimeZone(zone: string | undefined): void {
+  timeZone = zone;
+}
+
+/** The zone times are shown in (undefined: the browser's). */
+export function displayTimeZone(): string | undefined {
+  return timeZone;
+}
 
 const sameYear = (d: Date) => d.getFullYear() === new Date().getFullYear();
 
@@ -13,6 +28,7 @@ export function formatTime(iso: string | null | undefined, withSeconds = false):
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '—';
   return d.toLocaleString([], {
+    timeZone,
     day: 'numeric',
     month: 'short',
     ...(sameYear(d) ? {} : { year: 'numeric' }),

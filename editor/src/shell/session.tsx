@@ -4,6 +4,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { api, call, setCsrfToken, SIGNED_OUT_EVENT, type Ok } from '../api';
+import { setDisplayTimeZone } from './format';
 
 export type Session = Ok<Awaited<ReturnType<typeof api.v1.auth.session.$get>>>;
 
@@ -23,6 +24,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signedIn = useCallback((next: Session) => {
     setCsrfToken(next.csrfToken);
+    setDisplayTimeZone(next.merchant.timezone);
     setSession(next);
   }, []);
 
