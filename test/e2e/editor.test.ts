@@ -143,10 +143,23 @@ describe('the editor in Chromium', () => {
     await expect.poll(() => page.locator(`[data-testid="node-${pushId}"] .flow-node-overlay`).textContent()).toMatch(/4 entered · 4 sent/);
     await screenshot(page, '04-win-back-run');
 
-    // The published version is listed with who published it.
+    // The published version is listed with who published it, and opens read-only.
     await page.goto(`/flows/${flowId}`);
     await page.getByRole('tab', { name: /Versions/ }).click();
     await expect.poll(() => page.getByRole('list', { name: 'Versions' }).textContent()).toContain(merchant.owner.email);
+    await page.getByRole('link', { name: /Version 1/ }).click();
+    await page.waitForURL(`**/flows/${flowId}/versions/1`);
+    await expect.poll(() => page.locator('.page').textContent()).toMatch(/Version 1 — read-only/);
+    expect(await page.getByRole('button', { name: 'Add push' }).count()).toBe(0);
+    await screenshot(page, '04b-version-read-only');
+
+    // Pause and resume from the editor; the API agrees.
+    const status = async () => ok(await merchant.api.get<{ status: string }>(`/v1/flows/${flowId}`), 200).status;
+    await page.goto(`/flows/${flowId}`);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await expect.poll(status).toBe('paused');
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await expect.poll(status).toBe('active');
   });
 
   it('builds a birthday journey from its template and runs it: voucher, push and email for the two birthdays in three days', async () => {
@@ -186,6 +199,17 @@ describe('the editor in Chromium', () => {
     await expectTotal(page, 'skipped', 2);
     expect((await report(runId)).counts).toMatchObject({ members: 8, sent: 14, skipped: 2, failed: 0 });
     await screenshot(page, '07-campaign-run');
+
+    // Deliveries filtered to the skipped ones name both customers and why; the Temporal
+    // history reads as a timeline of the run's activities.
+    await page.getByLabel('Status').selectOption('skipped');
+    const deliveries = page.getByRole('region', { name: 'Deliveries' }).or(page.locator('section.deliveries'));
+    await expect.poll(() => deliveries.locator('tbody tr').count()).toBe(2);
+    const skippedText = (await deliveries.locator('tbody').textContent()) ?? '';
+    expect([skippedText.includes('Nora Noconsent'), skippedText.includes('Bruno Nomail')]).toEqual([true, true]);
+    await page.getByRole('tab', { name: /History/ }).click();
+    await expect.poll(() => page.locator('.history').textContent()).toMatch(/processStep push completed/);
+    await screenshot(page, '07b-campaign-history');
 
     await page.goto('/campaigns');
     const row = page.getByRole('row').filter({ hasText: 'Push' }).first();
