@@ -27,6 +27,26 @@ describe('findTemporalCli', () => {
   });
 });
 
+describe('startDevServer with a server that accepts connections but never answers', () => {
+  it('gives up within its own start timeout instead of hanging on the calls', async () => {
+    // A stand-in `temporal` that binds the frontend port it is given and then says nothing:
+    // TCP connects, gRPC never answers. (The dev server's own start can look like this.)
+    const silent = join(dir, 'silent-temporal');
+    writeFileSync(
+      silent,
+      `#!${process.execPath}\nconst port = Number(process.argv[process.argv.indexOf('--port') + 1]);\n` +
+        `require('node:net').createServer(() => {}).listen(port, '127.0.0.1');\nsetInterval(() => {}, 1000);\n`,
+    );
+    chmodSync(silent, 0o755);
+    const started = Date.now();
+    await expect(startDevServer({ cliPath: silent, port: await getFreePort(), startTimeoutMs: 3_000, stopTimeoutMs: 2_000 })).rejects.toThrow(
+      /did not become ready at 127\.0\.0\.1:\d+ within 3000 ms/,
+    );
+    // The deadline holds: not the minutes a call without one waits.
+    expect(Date.now() - started).toBeLessThan(3_000 + 5_000);
+  });
+});
+
 const cliPath = findTemporalCli();
 
 async function reachable(address: string): Promise<Client> {

@@ -294,8 +294,12 @@ async function waitUntilReady(args: {
     let connection: Connection | undefined;
     try {
       connection = await Connection.connect({ address: args.address, connectTimeout: Math.max(1_000, Math.min(5_000, deadline - Date.now())) });
-      await connection.workflowService.getSystemInfo({});
-      await connection.workflowService.describeNamespace({ namespace: args.namespace });
+      // Every call has a deadline: something on the port that accepts TCP but never answers
+      // gRPC would otherwise hold the start past its own timeout.
+      const ready = connection;
+      const callDeadline = Math.min(deadline, Date.now() + 5_000);
+      await ready.withDeadline(callDeadline, () => ready.workflowService.getSystemInfo({}));
+      await ready.withDeadline(callDeadline, () => ready.workflowService.describeNamespace({ namespace: args.namespace }));
       return;
     } catch (err) {
       lastError = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
