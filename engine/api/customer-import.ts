@@ -33,7 +33,16 @@ interface Checked {
   errors: ImportResult['errors'];
 }
 
+/** Why a row without `cardId` cannot be placed, or undefined when the one card is implied. */
+function missingCardReason(cardCount: number): string {
+  return cardCount === 0
+    ? 'cardId: the merchant has no card yet: create one with POST /v1/cards'
+    : `cardId: required, this merchant has ${cardCount} cards`;
+}
+
 function check(rows: readonly unknown[], cardIds: ReadonlySet<string>): Checked {
+  // A merchant with exactly one card needs no cardId: that card is meant.
+  const onlyCard = cardIds.size === 1 ? [...cardIds][0] : undefined;
   const valid: ValidCustomer[] = [];
   const errors: ImportResult['errors'] = [];
   const seen = new Map<string, number>();
@@ -46,7 +55,12 @@ function check(rows: readonly unknown[], cardIds: ReadonlySet<string>): Checked 
       errors.push({ index, message });
       return;
     }
-    const row = result.data;
+    const cardId = result.data.cardId ?? onlyCard;
+    if (cardId === undefined) {
+      errors.push({ index, message: missingCardReason(cardIds.size) });
+      return;
+    }
+    const row: ValidCustomer = { ...result.data, cardId };
     if (!cardIds.has(row.cardId)) {
       errors.push({ index, message: `cardId: no card ${row.cardId} belongs to this merchant` });
       return;

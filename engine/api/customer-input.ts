@@ -17,14 +17,16 @@ export const customerInput = z.object({
   email: emailAddress().nullish(),
   birthday: birthday().nullish(),
   emailConsent: z.boolean().optional(),
-  cardId: uuid(),
+  /** Optional when the merchant has exactly one card. */
+  cardId: uuid().optional(),
   stamps: z.number().int().min(0).max(1_000_000).optional(),
   joinedAt: timestamp().optional(),
   lastVisitAt: timestamp().nullish(),
 });
 
 export type CustomerInput = z.input<typeof customerInput>;
-export type ValidCustomer = z.output<typeof customerInput>;
+/** A checked row, its card resolved. */
+export type ValidCustomer = z.output<typeof customerInput> & { cardId: string };
 
 /** Optional fields: on an upsert, those a row leaves out keep their stored values. */
 export const OPTIONAL_FIELDS = ['email', 'birthday', 'emailConsent', 'stamps', 'joinedAt', 'lastVisitAt'] as const;

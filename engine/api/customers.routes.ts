@@ -10,11 +10,16 @@ import { customerJson, MAX_CUSTOMERS_PER_CALL, type CustomerInput } from './cust
 import { importCustomers } from './customer-import';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
-import { notFound } from './errors';
+import { ApiError, notFound } from './errors';
 import { createdAfter, page, pageQuery } from './pagination';
 import { jsonBody, pathId, query } from './validate';
 
 type ImportBody = CustomerInput | CustomerInput[] | { customers: CustomerInput[] };
+/** The rows to import, and whether the body was one customer object. */
+interface ImportRows {
+  readonly rows: unknown[];
+  readonly single: boolean;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,7 +27,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * The body's rows: an array, `{customers: [...]}`, or one customer object. Rows are
  * validated one by one later, so that one bad row does not reject the batch.
  */
-const importBody = z.unknown().transform((body, ctx): unknown[] => {
+const importBody = z.unknown().transform((body, ctx): ImportRows => {
   const wrapped = isObject(body) && 'customers' in body;
   const rows = Array.isArray(body) ? body : wrapped ? body['customers'] : isObject(body) ? [body] : undefined;
   const path = wrapped ? ['customers'] : [];
@@ -37,8 +42,8 @@ const importBody = z.unknown().transform((body, ctx): unknown[] => {
     ctx.addIssue({ code: 'custom', path, message: `must hold at most ${MAX_CUSTOMERS_PER_CALL} customers per call` });
     return z.NEVER;
   }
-  return rows;
-}) as unknown as z.ZodType<unknown[], ImportBody>;
+  return { rows, single: isObject(body) && !wrapped };
+}) as unknown as z.ZodType<ImportRows, ImportBody>;
 
 const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at'] as const;
 
@@ -61,9 +66,18 @@ export function customersRoutes(deps: AppDeps) {
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
     .post('/', jsonBody(importBody), async (c) => {
-      const { entered, ...result } = await importCustomers(db, c.get('merchantId'), c.req.valid('json'));
+      const { rows, single } = c.req.valid('json');
+      const { entered, ...result } = await importCustomers(db, c.get('merchantId'), rows);
       deps.batcher?.nudge(entered);
-      return c.json(result, 201);
+      const written = result.created + result.updated;
+      // The status says what happened: nothing written is a 422 (with every row's error),
+      // some rows refused a 200 with their errors, everything written a 201.
+      if (written === 0 && result.errors.length > 0) {
+        const first = result.errors[0]!;
+        const message = single ? first.message : `No customer was written: ${result.errors.length} invalid (first, at index ${first.index}: ${first.message})`;
+        throw new ApiError('unprocessable', message, { errors: result.errors });
+      }
+      return c.json(result, result.errors.length > 0 ? 200 : 201);
     })
     .get('/', query(listQuery), async (c) => {
       const { limit, cursor, q: search } = c.req.valid('query');

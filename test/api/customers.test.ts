@@ -71,7 +71,7 @@ describe('POST /v1/customers', () => {
         'not an object',
       ],
     });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(200); // some rows written, some refused
     expect(res.body.created).toBe(2);
     expect(res.body.updated).toBe(0);
     expect(res.body.errors.map((e: { index: number }) => e.index)).toEqual([1, 2, 3, 5, 6, 7]);
@@ -85,6 +85,33 @@ describe('POST /v1/customers', () => {
       .where('name', 'in', ['Bad email', 'Foreign card'])
       .execute();
     expect(names).toEqual([]);
+  });
+
+  it('answers 422 when nothing was written: one invalid customer, or a batch of only invalid ones', async () => {
+    const count = async () => Number((await h.db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    const one = await m.call('POST', '/v1/customers', { name: 'Bad email', email: 'nope', cardId: m.cardId });
+    expect(one.status).toBe(422);
+    expect(one.body.error).toMatchObject({ code: 'unprocessable', message: expect.stringMatching(/^email: /) });
+    expect(one.body.error.details.errors).toEqual([{ index: 0, message: expect.stringMatching(/^email: /) }]);
+    const batch = await m.call('POST', '/v1/customers', [{ name: '' }, { name: 'X', email: 'nope' }]);
+    expect(batch.status).toBe(422);
+    expect(batch.body.error.message).toMatch(/^No customer was written: 2 invalid \(first, at index 0: name: /);
+    expect(batch.body.error.details.errors.map((e: { index: number }) => e.index)).toEqual([0, 1]);
+    expect(await count()).toBe(before);
+  });
+
+  it('takes the only card when a customer names none, and asks for one when there are two', async () => {
+    const solo = await m.call('POST', '/v1/customers', { name: 'No card named', externalId: 'solo-1' });
+    expect(solo).toMatchObject({ status: 201, body: { created: 1, errors: [] } });
+    const row = await h.db.selectFrom('customers').select('card_id').where('external_id', '=', 'solo-1').executeTakeFirstOrThrow();
+    expect(row.card_id).toBe(m.cardId);
+
+    const two = await h.merchant('Two cards');
+    await two.call('POST', '/v1/cards', { name: 'Tea card', stampsRequired: 8, reward: 'Free tea' });
+    const ambiguous = await two.call('POST', '/v1/customers', { name: 'Which card?' });
+    expect(ambiguous.status).toBe(422);
+    expect(ambiguous.body.error.message).toBe('cardId: required, this merchant has 2 cards');
   });
 
   it('upserts on externalId, keeping fields an update leaves out', async () => {
