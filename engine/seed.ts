@@ -12,7 +12,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashApiKey } from './auth/api-key';
 import { hashPassword, verifyPassword } from './auth/password';
-import { importCustomers } from './api/customer-import';
+import { importCustomers } from './customers/import';
 import type { Db } from './db/database';
 import { createMerchant } from './merchants/create-merchant';
 

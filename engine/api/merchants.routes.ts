@@ -7,7 +7,7 @@ import { adminAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { ApiError } from './errors';
-import { emailAddress, isTimeZone } from './fields';
+import { emailAddress, isTimeZone } from '../fields';
 import { isUniqueViolation } from './sql-errors';
 import { jsonBody } from './validate';
 

@@ -12,7 +12,7 @@ import { sameOriginOnly, sessionAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { ApiError } from './errors';
-import { emailAddress } from './fields';
+import { emailAddress } from '../fields';
 import { clearSessionCookie, setSessionCookie } from './session-cookie';
 import { jsonBody } from './validate';
 

@@ -7,7 +7,7 @@ import { merchantAuth, requireOwner } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
-import { emailAddress } from './fields';
+import { emailAddress } from '../fields';
 import { iso } from './iso';
 import { jsonBody, pathId } from './validate';
 

@@ -5,7 +5,7 @@
 import { isUuid } from '../ids';
 import type { Env, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { ApiError, notFound, validationError } from './errors';
 
 type Validated<Target extends 'json' | 'query', S extends z.ZodType> = {
@@ -50,15 +50,6 @@ export function pathId(value: string | undefined, what: string): string {
   return value.toLowerCase();
 }
 
-/** A UUID field in a body or query. */
-export const uuid = () =>
-  z
-    .string()
-    .refine(isUuid, 'must be a UUID')
-    .transform((v) => v.toLowerCase());
-
-/** An ISO 8601 timestamp with an offset (`2025-03-01T10:00:00Z`) or a date (`2025-03-01`). */
-export const timestamp = () =>
-  z.union([z.iso.datetime({ offset: true }), z.iso.date()], 'must be an ISO 8601 date or timestamp');
-
+/** Field rules for bodies and queries (shared with the use-cases). */
+export { timestamp, uuid } from '../fields';
 export { isUuid };

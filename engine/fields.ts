@@ -1,5 +1,6 @@
-/** Field rules shared by several resources. */
+/** Field rules shared by the API and the use-cases that check what clients send. */
 import { z } from 'zod';
+import { isUuid } from './ids';
 
 /** True when `Intl` knows the IANA zone name. */
 export function isTimeZone(value: string): boolean {
@@ -59,3 +60,14 @@ export const birthday = () =>
     }
     return parsed;
   });
+
+/** A UUID field, lower-cased. */
+export const uuid = () =>
+  z
+    .string()
+    .refine(isUuid, 'must be a UUID')
+    .transform((v) => v.toLowerCase());
+
+/** An ISO 8601 timestamp with an offset (`2025-03-01T10:00:00Z`) or a date (`2025-03-01`). */
+export const timestamp = () =>
+  z.union([z.iso.datetime({ offset: true }), z.iso.date()], 'must be an ISO 8601 date or timestamp');

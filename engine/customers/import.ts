@@ -16,7 +16,7 @@ import {
   OPTIONAL_FIELDS,
   shapeOf,
   type ValidCustomer,
-} from './customer-input';
+} from './input';
 
 const CHUNK = 1_000;
 
