@@ -78,14 +78,67 @@ describe('email through Postmark', () => {
     }
   });
 
-  it('fails the run on a whole-call 422, recording each message as failed, sending none twice', async () => {
+  it('fails the run on a whole-call 422 after a sent page: the sent stay sent, the refused page is failed, nobody mailed twice', async () => {
+    // A merchant of its own (no suppressions from the tests above): 1,200 customers are
+    // pages of 500, 500 and 200, one Postmark call each. The second call is refused as a whole.
+    const own = await seedMerchant(stack.db, 'Refused Café');
+    await seedCustomers(stack.db, own, 1_200);
     postmark.reset();
+    postmark.passNext(1);
     postmark.failNext(1, 422);
-    const run = await startRun(stack, merchant.merchantId, broadcastGraph({ email: { subject: 'Bad', body: 'x' } }));
+    const run = await startRun(stack, own.merchantId, broadcastGraph({ email: { subject: 'Bad', body: 'x' } }));
     expect(await waitForRun(stack, run)).toBe('failed');
-    const counts = await deliveryCounts(stack, run.runId);
-    expect(counts['email:failed']).toBeGreaterThan(0);
-    expect([...postmark.countsByRecipient().values()].every((n) => n === 1)).toBe(true);
+
+    // At the provider: the first call accepted 500, the second was refused before its body
+    // was read (the stand-in records 0 messages for a refused call), no third call.
+    expect(postmark.calls.map((c) => [c.path, c.messages, c.status])).toEqual([
+      ['/email/batch', 500, 200],
+      ['/email/batch', 0, 422],
+    ]);
+    const accepted = postmark.countsByRecipient();
+    expect(accepted.size).toBe(500);
+    expect([...accepted.values()].every((n) => n === 1)).toBe(true);
+
+    // In the ledger: exactly the accepted are sent, the refused page failed with the reason.
+    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 500, 'email:failed': 500 });
+    const rows = await stack.db
+      .selectFrom('deliveries')
+      .innerJoin('customers', 'customers.id', 'deliveries.customer_id')
+      .select(['customers.email', 'deliveries.status', 'deliveries.reason', 'deliveries.seq', 'deliveries.attempts'])
+      .where('run_id', '=', run.runId)
+      .execute();
+    const sent = rows.filter((r) => r.status === 'sent');
+    expect(sent.map((r) => r.email).sort()).toEqual([...accepted.keys()].sort());
+    expect(sent.every((r) => r.seq <= 500 && r.attempts === 1)).toBe(true);
+    const failed = rows.filter((r) => r.status === 'failed');
+    expect(failed.every((r) => r.seq > 500 && r.seq <= 1_000 && r.attempts === 1)).toBe(true);
+    expect(new Set(failed.map((r) => r.reason))).toEqual(new Set(['provider: Postmark refused the request (ErrorCode 300): Invalid email request']));
+    const runRow = await stack.db.selectFrom('runs').select(['status', 'error', 'member_count']).where('id', '=', run.runId).executeTakeFirstOrThrow();
+    expect(runRow).toMatchObject({ status: 'failed', member_count: 1_200 });
+    expect(runRow.error).toContain('Postmark refused the request (ErrorCode 300)');
+
+    // Every member the step reached has exactly one email row (none doubled). The refusal
+    // fails the run, so the third page is never reached: its 200 members have no row at all.
+    // (A gap reported in issue 9: the run's error is their only record.)
+    const members = await stack.db.selectFrom('run_step_members').select(['customer_id', 'seq']).where('run_id', '=', run.runId).execute();
+    expect(members).toHaveLength(1_200);
+    const perCustomer = await stack.db
+      .selectFrom('deliveries')
+      .select(['customer_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('run_id', '=', run.runId)
+      .where('channel', '=', 'email')
+      .groupBy('customer_id')
+      .execute();
+    expect(perCustomer.every((r) => Number(r.n) === 1)).toBe(true);
+    const reached = members.filter((r) => r.seq <= 1_000).map((r) => r.customer_id);
+    expect(perCustomer.map((r) => r.customer_id).sort()).toEqual(reached.sort());
+    const pages = await stack.db.selectFrom('run_step_pages').select(['node_id', 'from_seq', 'entered']).where('run_id', '=', run.runId).orderBy('node_id').orderBy('from_seq').execute();
+    // The refused page threw before it was counted: the email step says 500 entered, with
+    // 500 sent and 500 failed (also reported in issue 9).
+    expect(pages).toEqual([
+      { node_id: 'email', from_seq: 1, entered: 500 },
+      { node_id: 'trigger', from_seq: 1, entered: 1_200 },
+    ]);
   });
 
   it('counts the repeats when Postmark accepted a batch but its answer was lost', async () => {
