@@ -5,11 +5,12 @@
  * anything.
  */
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { ExitRule, Step } from '../../engine/flow/plan';
 import type { StepContext } from './context';
 import { emailPage } from './email';
+import { claim, record } from '../deliveries/ledger';
 import { recordExits } from './exits';
 import { groupKey, loadMembers, loadRecipients, type MemberRow, type PageRef } from './members';
 import { pushPage } from './push';
@@ -53,7 +54,12 @@ export async function processStepRange(
       if (cancellationSignal().aborted) throw new CancelledFailure('activity cancelled; its retry takes over');
       const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq), exits: exits !== undefined };
       if (exits) await recordExits(ctx.db, ref, step.id, exits.rules, exits.since);
-      const { entered, outcomes } = await processPage(ctx, step, ref);
+      const { entered, outcomes } = await processPage(ctx, step, ref).catch(async (err: unknown) => {
+        if (step.kind === 'email' && err instanceof ApplicationFailure && err.nonRetryable) {
+          await recordUnsent(ctx, step.id, ref, toSeq, err.message);
+        }
+        throw err;
+      });
       if (entered > 0) await recordEntered(ctx, step.id, ref, entered);
       // Counts and position move together, with no await in between, so no heartbeat
       // can report one without the other.
@@ -116,6 +122,25 @@ async function processPage(
       const unknown: never = step;
       throw new Error(`unknown step kind in ${JSON.stringify(unknown)}`);
     }
+  }
+}
+
+/**
+ * The provider refused an email call for good (a bad token, a bad request): the step ends
+ * here and the run fails. So that no member is left without an answer, the refused page
+ * counts its entered members (its rows are recorded as failed by the email step), and every
+ * member of the range's later pages gets a failed row naming the refusal.
+ */
+async function recordUnsent(ctx: StepContext, nodeId: string, refused: PageRef, toSeq: number, why: string): Promise<void> {
+  const key = { runId: refused.runId, nodeId, channel: 'email' as const };
+  await recordEntered(ctx, nodeId, refused, (await loadRecipients(ctx.db, refused)).length);
+  for (let from = refused.toSeq; from < toSeq; from += PAGE_SIZE) {
+    const ref: PageRef = { ...refused, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
+    const recipients = await loadRecipients(ctx.db, ref);
+    const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
+    const reason = `not sent: the provider refused an earlier call of this step (${why})`;
+    await record(ctx.db, key, recipients.filter((r) => mine.has(r.customerId)).map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })));
+    await recordEntered(ctx, nodeId, ref, recipients.length);
   }
 }
 

@@ -78,7 +78,7 @@ describe('email through Postmark', () => {
     }
   });
 
-  it('fails the run on a whole-call 422 after a sent page: the sent stay sent, the refused page is failed, nobody mailed twice', async () => {
+  it('fails the run on a whole-call 422 after a sent page: the sent stay sent, the refused page and the pages after it are failed, nobody mailed twice or left unrecorded', async () => {
     // A merchant of its own (no suppressions from the tests above): 1,200 customers are
     // pages of 500, 500 and 200, one Postmark call each. The second call is refused as a whole.
     const own = await seedMerchant(stack.db, 'Refused Café');
@@ -99,8 +99,9 @@ describe('email through Postmark', () => {
     expect(accepted.size).toBe(500);
     expect([...accepted.values()].every((n) => n === 1)).toBe(true);
 
-    // In the ledger: exactly the accepted are sent, the refused page failed with the reason.
-    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 500, 'email:failed': 500 });
+    // In the ledger: exactly the accepted are sent, the refused page failed with the
+    // provider's reason, the page after it failed as not sent because of that refusal.
+    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 500, 'email:failed': 700 });
     const rows = await stack.db
       .selectFrom('deliveries')
       .innerJoin('customers', 'customers.id', 'deliveries.customer_id')
@@ -110,16 +111,18 @@ describe('email through Postmark', () => {
     const sent = rows.filter((r) => r.status === 'sent');
     expect(sent.map((r) => r.email).sort()).toEqual([...accepted.keys()].sort());
     expect(sent.every((r) => r.seq <= 500 && r.attempts === 1)).toBe(true);
-    const failed = rows.filter((r) => r.status === 'failed');
-    expect(failed.every((r) => r.seq > 500 && r.seq <= 1_000 && r.attempts === 1)).toBe(true);
-    expect(new Set(failed.map((r) => r.reason))).toEqual(new Set(['provider: Postmark refused the request (ErrorCode 300): Invalid email request']));
+    const refusal = 'Postmark refused the request (ErrorCode 300): Invalid email request';
+    const refused = rows.filter((r) => r.status === 'failed' && r.seq <= 1_000);
+    expect(refused).toHaveLength(500);
+    expect(refused.every((r) => r.seq > 500 && r.attempts === 1 && r.reason === `provider: ${refusal}`)).toBe(true);
+    const unsent = rows.filter((r) => r.status === 'failed' && r.seq > 1_000);
+    expect(unsent).toHaveLength(200);
+    expect(new Set(unsent.map((r) => r.reason))).toEqual(new Set([`not sent: the provider refused an earlier call of this step (${refusal})`]));
     const runRow = await stack.db.selectFrom('runs').select(['status', 'error', 'member_count']).where('id', '=', run.runId).executeTakeFirstOrThrow();
     expect(runRow).toMatchObject({ status: 'failed', member_count: 1_200 });
     expect(runRow.error).toContain('Postmark refused the request (ErrorCode 300)');
 
-    // Every member the step reached has exactly one email row (none doubled). The refusal
-    // fails the run, so the third page is never reached: its 200 members have no row at all.
-    // (A gap reported in issue 9: the run's error is their only record.)
+    // Every member has exactly one email row: none doubled, none left without an answer.
     const members = await stack.db.selectFrom('run_step_members').select(['customer_id', 'seq']).where('run_id', '=', run.runId).execute();
     expect(members).toHaveLength(1_200);
     const perCustomer = await stack.db
@@ -130,13 +133,13 @@ describe('email through Postmark', () => {
       .groupBy('customer_id')
       .execute();
     expect(perCustomer.every((r) => Number(r.n) === 1)).toBe(true);
-    const reached = members.filter((r) => r.seq <= 1_000).map((r) => r.customer_id);
-    expect(perCustomer.map((r) => r.customer_id).sort()).toEqual(reached.sort());
+    expect(perCustomer.map((r) => r.customer_id).sort()).toEqual(members.map((r) => r.customer_id).sort());
     const pages = await stack.db.selectFrom('run_step_pages').select(['node_id', 'from_seq', 'entered']).where('run_id', '=', run.runId).orderBy('node_id').orderBy('from_seq').execute();
-    // The refused page threw before it was counted: the email step says 500 entered, with
-    // 500 sent and 500 failed (also reported in issue 9).
+    // Every page of the step is counted, the refused one and the one after it too.
     expect(pages).toEqual([
       { node_id: 'email', from_seq: 1, entered: 500 },
+      { node_id: 'email', from_seq: 501, entered: 500 },
+      { node_id: 'email', from_seq: 1_001, entered: 200 },
       { node_id: 'trigger', from_seq: 1, entered: 1_200 },
     ]);
   });
