@@ -52,6 +52,9 @@ export async function processStepRange(
       // An attempt Temporal has given up on (timed out, cancelled) stops here, so it never
       // starts a page that its retry is working on.
       if (cancellationSignal().aborted) throw new CancelledFailure('activity cancelled; its retry takes over');
+      // A cancelled (or failed) run closes its workflow at once, while this activity hears of
+      // it only at its next heartbeat, seconds later: the run's row says so before every page.
+      if (await runHasEnded(ctx, page.runId)) throw new CancelledFailure('the run has ended; no further pages');
       const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq), exits: exits !== undefined };
       if (exits) await recordExits(ctx.db, ref, step.id, exits.rules, exits.since);
       const { entered, outcomes } = await processPage(ctx, step, ref).catch(async (err: unknown) => {
@@ -142,6 +145,12 @@ async function recordUnsent(ctx: StepContext, nodeId: string, refused: PageRef, 
     await record(ctx.db, key, recipients.filter((r) => mine.has(r.customerId)).map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })));
     await recordEntered(ctx, nodeId, ref, recipients.length);
   }
+}
+
+/** True once the run is cancelled or failed (its row, written when the workflow closes). */
+async function runHasEnded(ctx: StepContext, runId: string): Promise<boolean> {
+  const run = await ctx.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
+  return run?.status === 'cancelled' || run?.status === 'failed';
 }
 
 /** One row per page and group: a retried page counts once. */
