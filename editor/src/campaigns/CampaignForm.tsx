@@ -4,7 +4,7 @@
  */
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { PLACEHOLDERS } from '../../../engine/flow/text';
-import { toLocalInput } from '../shell/format';
+import { displayTimeZone, fromLocalInput, toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
 import { ErrorNote } from '../shell/Layout';
 import { checkDraft, defaultCampaignName, pushLength, withDefaultName, PUSH_MAX_GRAPHEMES, type CampaignDraft, type Field, type FieldErrors } from './campaign-draft';
@@ -265,6 +265,7 @@ export function CampaignForm({
               {...controlProps('sendAt')}
             />
           </div>
+          {displayTimeZone() && <span className="field-hint">Times are in {displayTimeZone()}, your shop’s time zone.</span>}
           {fieldError('sendAt')}
         </fieldset>
 
@@ -281,7 +282,7 @@ export function CampaignForm({
       </div>
 
       <aside className="campaign-preview" aria-label="Preview">
-        <LockScreen title={merchantName} message={draft.pushText} at={draft.when === 'at' && draft.sendAt ? new Date(draft.sendAt) : undefined} />
+        <LockScreen title={merchantName} message={draft.pushText} at={draft.when === 'at' ? fromLocalInput(draft.sendAt) : undefined} />
         {draft.voucher?.title && <p className="hint">With a voucher: “{draft.voucher.title}”, valid {draft.voucher.validDays || '?'} days.</p>}
       </aside>
     </form>

@@ -4,6 +4,7 @@
  */
 import { emailDataSchema, pushDataSchema, voucherDataSchema } from '../../../engine/flow/node-schemas';
 import { countGraphemes } from '../../../engine/flow/text';
+import { fromLocalInput, toLocalInput } from '../shell/format';
 import { PUSH_MAX_GRAPHEMES } from '../../../engine/flow/node-schemas';
 
 export type Field = 'cardId' | 'name' | 'push.text' | 'voucher.title' | 'voucher.validDays' | 'email.subject' | 'email.body' | 'sendAt';
@@ -26,7 +27,6 @@ export interface CampaignDraft {
 
 export { PUSH_MAX_GRAPHEMES };
 
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
  * The name a campaign gets unless the merchant types one: `<cardId>_<YYYY-MM-DD HH:mm>`.
@@ -35,13 +35,14 @@ const pad = (n: number) => String(n).padStart(2, '0');
  * defaultCampaignName('c1', new Date(2025, 2, 3, 9, 5)) // "c1_2025-03-03 09:05"
  */
 export function defaultCampaignName(cardId: string, at: Date): string {
-  return `${cardId}_${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  // The wall clock of the merchant's zone, as the server names a campaign sent without a name.
+  return `${cardId}_${toLocalInput(at).replace('T', ' ')}`;
 }
 
 /** The draft with its default name brought up to date (card, send time), unless the merchant typed one. */
 export function withDefaultName(draft: CampaignDraft, openedAt: Date): CampaignDraft {
   if (draft.nameEdited) return draft;
-  const at = draft.when === 'at' && draft.sendAt && !Number.isNaN(new Date(draft.sendAt).getTime()) ? new Date(draft.sendAt) : openedAt;
+  const at = (draft.when === 'at' ? fromLocalInput(draft.sendAt) : undefined) ?? openedAt;
   return { ...draft, name: draft.cardId ? defaultCampaignName(draft.cardId, at) : '' };
 }
 
@@ -80,8 +81,8 @@ export function checkDraft(draft: CampaignDraft, now: Date = new Date()): FieldE
     if (body) errors['email.body'] = body;
   }
   if (draft.when === 'at') {
-    const at = new Date(draft.sendAt);
-    if (!draft.sendAt || Number.isNaN(at.getTime())) errors.sendAt = 'Choose when to send.';
+    const at = fromLocalInput(draft.sendAt);
+    if (!at) errors.sendAt = 'Choose when to send.';
     else if (at.getTime() <= now.getTime()) errors.sendAt = 'That time has passed; choose a time in the future.';
   }
   return errors;
@@ -95,7 +96,7 @@ export function campaignBody(draft: CampaignDraft) {
     push: { text: draft.pushText },
     ...(draft.voucher ? { voucher: { title: draft.voucher.title.trim(), validDays: Number(draft.voucher.validDays) } } : {}),
     ...(draft.email ? { email: { subject: draft.email.subject, body: draft.email.body } } : {}),
-    ...(draft.when === 'at' ? { sendAt: new Date(draft.sendAt).toISOString() } : {}),
+    ...(draft.when === 'at' ? { sendAt: fromLocalInput(draft.sendAt)?.toISOString() } : {}),
   };
 }
 

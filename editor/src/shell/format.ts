@@ -1,4 +1,5 @@
 /** How times, durations and ids read in the editor: short, in the merchant's time, unambiguous. */
+import { zonedParts, zonedTimeToInstant } from '../../../engine/time/zoned';
 
 let timeZone: string | undefined;
 
@@ -60,10 +61,26 @@ export function formatCount(n: number | undefined): string {
   return (n ?? 0).toLocaleString();
 }
 
-/** `<input type="datetime-local">` value of a date, in local time. */
+/** `<input type="datetime-local">` value of a date, as the wall clock of the display zone. */
 export function toLocalInput(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const p = timeZone
+    ? zonedParts(d, timeZone)
+    : { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes() };
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/**
+ * The instant a `datetime-local` value means: that wall clock in the display zone (the
+ * merchant's), so "Send at 10:00" is 10:00 in the café whatever zone the browser is in.
+ * Undefined for an empty or malformed value.
+ */
+export function fromLocalInput(value: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const at = timeZone ? zonedTimeToInstant({ year, month, day }, { hour, minute }, timeZone) : new Date(year, month - 1, day, hour, minute);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
