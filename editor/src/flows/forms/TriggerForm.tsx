@@ -3,6 +3,7 @@ import { EXIT_RULES, TRIGGER_EVENTS, type TriggerKind } from '../../../../engine
 import { WEEKDAYS } from '../../../../engine/flow/schema-helpers';
 import { EVENT_LABELS, WEEKDAY_LABELS } from '../node-summary';
 import { Field, messagesFor, NumberInput, patched, str, type Data, type NodeFormProps } from './fields';
+import { fromLocalInput, toLocalInput } from '../../shell/format';
 
 const KINDS: readonly { kind: TriggerKind; label: string }[] = [
   { kind: 'broadcast', label: 'A broadcast I launch' },
@@ -35,13 +36,11 @@ export function triggerDefaults(kind: TriggerKind, previous: Data): Data {
   }
 }
 
-/** `2025-06-03T10:00` (the input's local time) from an ISO instant, and back. */
-function toLocalInput(iso: string | undefined): string {
+/** `2025-06-03T10:00`, the shop's wall clock, from an ISO instant ('' for none). */
+function localInputOf(iso: string | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return Number.isNaN(d.getTime()) ? '' : toLocalInput(d);
 }
 
 function TimeField({
@@ -113,8 +112,8 @@ export function TriggerForm({
             <input
               type="datetime-local"
               {...aria}
-              value={toLocalInput(str(data, 'sendAt'))}
-              onChange={(e) => set({ sendAt: e.target.value ? new Date(e.target.value).toISOString() : undefined })}
+              value={localInputOf(str(data, 'sendAt'))}
+              onChange={(e) => set({ sendAt: fromLocalInput(e.target.value)?.toISOString() })}
             />
           )}
         </Field>
