@@ -12,7 +12,7 @@ interface OutcomeWords {
 
 const OUTCOMES: Record<string, OutcomeWords> = {
   sent: { headline: 'Got the message — it went out to them', tone: 'sent' },
-  not_in_audience: { headline: 'Not in the audience — the run was not for them (other card, or joined later)', tone: 'skipped' },
+  not_in_audience: { headline: 'Not in the audience — the run was not for them (the reason is below)', tone: 'skipped' },
   not_in_segment: { headline: 'Not in the segment — they did not match its conditions, so no message was meant for them', tone: 'skipped' },
   no_consent: { headline: 'No email consent — the email step skipped them', tone: 'skipped' },
   no_email: { headline: 'No email address — the email step skipped them', tone: 'skipped' },
