@@ -247,6 +247,24 @@ describe('the editor in Chromium', () => {
     await expect.poll(() => emails.count()).toBe(before);
   });
 
+  it('creates an API key in Settings (shown once, it works) and revokes it (it stops working)', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await page.goto('/settings');
+    const form = page.getByRole('form', { name: 'Create an API key' });
+    await form.getByLabel('Name').fill('Till');
+    await form.getByRole('button', { name: 'Create key' }).click();
+    const key = await form.getByLabel('API key').inputValue();
+    expect(key).toMatch(/^sf_live_[0-9a-f]{32}$/);
+    const asKey = (k: string) => file.app.request('/v1/cards', { headers: { Authorization: `Bearer ${k}` } });
+    expect((await asKey(key)).status).toBe(200);
+
+    await page.getByRole('row', { name: /Till/ }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke' }).click();
+    await expect.poll(async () => (await asKey(key)).status).toBe(401);
+    await expect.poll(() => page.getByRole('row', { name: /Till/ }).textContent()).toMatch(/revoked/i);
+  });
+
   it('stays readable on a tablet: no page scrolls sideways, wide tables scroll in their own box', async () => {
     const page = await file.newPage({ width: 768, height: 1024 });
     await signIn(page, merchant.owner);
