@@ -1,47 +1,37 @@
 /** API keys for your point of sale or loyalty app: create (shown once), see use, revoke. */
 import { useId, useState, type FormEvent } from 'react';
-import { api, call, messageOf } from '../api';
+import { api, call } from '../api';
 import { ConfirmButton } from '../shell/ConfirmButton';
 import { formatTime } from '../shell/format';
 import { ErrorNote } from '../shell/Layout';
+import { useAction } from '../shell/use-action';
 import { useApi } from '../shell/use-api';
 import { CopyField } from './CopyField';
 
 export function ApiKeysSection() {
   const keys = useApi(() => call(api.v1['api-keys'].$get()), []);
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [createError, setCreateError] = useState<string>();
+  const creating = useAction();
+  const revoking = useAction();
   const [created, setCreated] = useState<{ name: string; key: string }>();
-  const [revokeError, setRevokeError] = useState<string>();
   const nameId = useId();
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setCreateError(undefined);
     setCreated(undefined);
-    try {
+    await creating.run(async () => {
       const answer = await call(api.v1['api-keys'].$post({ json: { name: name.trim() } }));
       setCreated({ name: answer.name, key: answer.key });
       setName('');
       keys.reload();
-    } catch (err) {
-      setCreateError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function revoke(id: string) {
-    setRevokeError(undefined);
-    try {
+  const revoke = (id: string) =>
+    revoking.run(async () => {
       await call(api.v1['api-keys'][':id'].$delete({ param: { id } }));
       keys.reload();
-    } catch (err) {
-      setRevokeError(messageOf(err));
-    }
-  }
+    });
 
   const items = keys.data?.items;
   return (
@@ -49,7 +39,7 @@ export function ApiKeysSection() {
       <h2 id="keys-title">API keys</h2>
       <p className="hint">Your point of sale or loyalty app uses a key to send customers and visits to Stampflow. Give each app its own key, so you can revoke one without touching the others.</p>
       <ErrorNote error={keys.error} />
-      <ErrorNote error={revokeError} />
+      <ErrorNote error={revoking.error} />
       {items && items.length === 0 ? (
         <p className="hint">No keys yet.</p>
       ) : (
@@ -113,11 +103,11 @@ export function ApiKeysSection() {
             <label htmlFor={nameId}>Name</label>
             <input id={nameId} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="Till in the front shop" />
           </div>
-          <button type="submit" className="primary" disabled={busy || !name.trim()}>
-            {busy ? 'Creating…' : 'Create key'}
+          <button type="submit" className="primary" disabled={creating.busy || !name.trim()}>
+            {creating.busy ? 'Creating…' : 'Create key'}
           </button>
         </div>
-        <ErrorNote error={createError} />
+        <ErrorNote error={creating.error} />
         {created && (
           <div className="secret-box warn" role="status">
             <p>

@@ -1,10 +1,11 @@
 /** The team: who can sign in, pending invitations, inviting and removing members (owners only). */
 import { useId, useState, type FormEvent } from 'react';
-import { api, call, messageOf } from '../api';
+import { api, call } from '../api';
 import { ConfirmButton } from '../shell/ConfirmButton';
 import { formatTime } from '../shell/format';
 import { ErrorNote } from '../shell/Layout';
 import { useSignedIn } from '../shell/session';
+import { useAction } from '../shell/use-action';
 import { useApi } from '../shell/use-api';
 import { CopyField } from './CopyField';
 
@@ -16,39 +17,28 @@ export function TeamSection() {
   const team = useApi(() => call(api.v1.staff.$get()), []);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('staff');
-  const [busy, setBusy] = useState(false);
-  const [inviteError, setInviteError] = useState<string>();
+  const inviting = useAction();
+  const removing = useAction();
   const [invited, setInvited] = useState<{ email: string; url: string }>();
-  const [removeError, setRemoveError] = useState<string>();
   const ids = { email: useId(), role: useId() };
   const isOwner = session.staff.role === 'owner';
 
   async function invite(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setInviteError(undefined);
     setInvited(undefined);
-    try {
+    await inviting.run(async () => {
       const answer = await call(api.v1.staff.invites.$post({ json: { email: email.trim(), role } }));
       setInvited({ email: email.trim(), url: new URL(answer.inviteUrl, window.location.origin).href });
       setEmail('');
       team.reload();
-    } catch (err) {
-      setInviteError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function remove(id: string) {
-    setRemoveError(undefined);
-    try {
+  const remove = (id: string) =>
+    removing.run(async () => {
       await call(api.v1.staff[':id'].$delete({ param: { id } }));
       team.reload();
-    } catch (err) {
-      setRemoveError(messageOf(err));
-    }
-  }
+    });
 
   const members = team.data?.items;
   const invites = team.data?.invites ?? [];
@@ -60,7 +50,7 @@ export function TeamSection() {
         {!isOwner && ' You are staff: ask an owner to invite or remove someone.'}
       </p>
       <ErrorNote error={team.error} />
-      <ErrorNote error={removeError} />
+      <ErrorNote error={removing.error} />
       <div className="table-scroll">
         <table className="list">
           <thead>
@@ -128,11 +118,11 @@ export function TeamSection() {
               <option value="owner">Owner</option>
             </select>
           </div>
-          <button type="submit" className="primary" disabled={busy || !email.trim()}>
-            {busy ? 'Inviting…' : 'Create invite link'}
+          <button type="submit" className="primary" disabled={inviting.busy || !email.trim()}>
+            {inviting.busy ? 'Inviting…' : 'Create invite link'}
           </button>
         </div>
-        <ErrorNote error={inviteError} />
+        <ErrorNote error={inviting.error} />
         {invited && (
           <div className="secret-box" role="status">
             <p>
