@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createPostmarkSender } from '../activities/email/postmark-sender';
+import { createPostmarkSender } from '../activities/channels/email/postmark-sender';
 import * as broadcast from './broadcast';
 import { createNaiveActivities } from './naive/activities';
 import { POSTMARK_TOKEN, startBenchEnv } from './support/env';

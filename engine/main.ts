@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { createPostmarkSender } from '../activities/email/postmark-sender';
+import { createPostmarkSender } from '../activities/channels/email/postmark-sender';
 import { createApp } from './api/app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Db } from './db/database';

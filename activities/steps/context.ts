@@ -1,6 +1,6 @@
 /** What every step processor gets: the database, the channels, and the run's merchant. */
 import type { Db } from '../../engine/db/database';
-import type { EmailSender } from '../email/types';
+import type { EmailSender } from '../channels/email/types';
 
 export interface ChannelConfig {
   /** Postmark, when a server token is configured; otherwise email goes to the outbox. */

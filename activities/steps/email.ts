@@ -6,10 +6,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { EmailStep } from '../../engine/flow/plan';
 import { claim, record, type Outcome } from '../deliveries/ledger';
-import { createOutboxSender } from '../email/outbox-sender';
-import { renderEmail } from '../email/render';
-import { settledBeforeFailure } from '../email/postmark-sender';
-import type { OutgoingEmail, SendResult } from '../email/types';
+import { createOutboxSender } from '../channels/email/outbox-sender';
+import { renderEmail } from '../channels/email/render';
+import { settledBeforeFailure } from '../channels/email/postmark-sender';
+import type { OutgoingEmail, SendResult } from '../channels/email/types';
 import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import { formatPlainDate, localDate } from '../../engine/time/zoned';

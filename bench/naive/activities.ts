@@ -1,7 +1,7 @@
 /** Per-recipient activities for the naive design: the same writes and sends, one at a time. */
 import type { Db } from '../../engine/db/database';
-import { renderEmail } from '../../activities/email/render';
-import type { EmailSender } from '../../activities/email/types';
+import { renderEmail } from '../../activities/channels/email/render';
+import type { EmailSender } from '../../activities/channels/email/types';
 
 export function createNaiveActivities(db: Db, sender: EmailSender) {
   const deliver = (runId: string, customerId: string, channel: 'push' | 'email', messageId: string | null) =>

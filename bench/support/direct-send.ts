@@ -5,8 +5,8 @@
  * delivery ledger. Returns recipients per second.
  */
 import { sql } from 'kysely';
-import { createPostmarkSender } from '../../activities/email/postmark-sender';
-import { renderEmail } from '../../activities/email/render';
+import { createPostmarkSender } from '../../activities/channels/email/postmark-sender';
+import { renderEmail } from '../../activities/channels/email/render';
 import { POSTMARK_TOKEN, type BenchEnv } from './env';
 
 const PAGE = 500;

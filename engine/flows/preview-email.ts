@@ -3,7 +3,7 @@
  * email activity's own renderer with the same placeholder values it fills at send time.
  */
 import { sql } from 'kysely';
-import { renderEmail } from '../../activities/email/render';
+import { renderEmail } from '../../activities/channels/email/render';
 import type { Db } from '../db/database';
 import { formatPlainDate, localDate } from '../time/zoned';
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startPostmarkServer, type PostmarkServer } from '../../test/postmark-server';
+import { startPostmarkServer, type PostmarkServer } from '../../../test/postmark-server';
 import { createPostmarkSender, PostmarkUnavailableError, settledBeforeFailure } from './postmark-sender';
 import type { EmailSender, OutgoingEmail } from './types';
 

@@ -3,8 +3,8 @@
  * escaped as a whole, template text and values alike: a merchant's template is text, not
  * markup, and a customer's name is never markup.
  */
-import { findPlaceholders, isPlaceholder } from '../../engine/flow/text';
-import type { Placeholder } from '../../engine/flow/plan';
+import { findPlaceholders, isPlaceholder } from '../../../engine/flow/text';
+import type { Placeholder } from '../../../engine/flow/plan';
 
 export interface EmailTemplate {
   subject: string;

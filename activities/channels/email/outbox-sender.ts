@@ -2,7 +2,7 @@
  * The built-in outbox: with no Postmark token (the embedded default) email is captured
  * in the `outbox` table, which the API and editor show, instead of being sent.
  */
-import type { Db } from '../../engine/db/database';
+import type { Db } from '../../../engine/db/database';
 import type { EmailSender } from './types';
 
 export function createOutboxSender(db: Db, merchantId: string): EmailSender {
