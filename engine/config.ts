@@ -29,6 +29,20 @@ export interface Config {
   readonly postmarkTimeoutMs: number;
   readonly emailFrom: string | undefined;
   readonly role: Role;
+  /** The base URL phones and customers reach (wallet pages, the PassKit web service); no trailing slash. */
+  readonly publicUrl: string;
+  /** File paths; all unset means a development signer under `dataDir` (see engine/wallet/apple-credentials.ts). */
+  readonly apple: {
+    readonly passTypeId: string | undefined;
+    readonly teamId: string | undefined;
+    readonly certPath: string | undefined;
+    readonly keyPath: string | undefined;
+    readonly keyPassphrase: string | undefined;
+    readonly wwdrPath: string | undefined;
+  };
+  readonly apnsUrl: string;
+  /** Set when GOOGLE_WALLET_ISSUER_ID is: Google Wallet objects and messages. */
+  readonly google: { readonly issuerId: string; readonly credentialsPath: string; readonly apiUrl: string } | undefined;
 }
 
 /** A configuration value is malformed; the message names the variable. */
@@ -45,6 +59,15 @@ const isUrl = (value: string, protocols: readonly string[]): boolean => {
 };
 
 const optional = (schema: z.ZodType<string>) => schema.optional();
+
+/** An http(s) URL without its trailing slashes. */
+function httpUrl(protocols: readonly string[] = ['http:', 'https:']) {
+  const names = protocols.map((p) => `${p}//`).join(' or ');
+  return z
+    .string()
+    .refine((v) => isUrl(v, protocols), `be an ${names} URL`)
+    .transform((v) => v.replace(/\/+$/, ''));
+}
 
 /** Each known variable with its rule; the message completes "<NAME> must be …". */
 const variables = {
@@ -82,6 +105,21 @@ const variables = {
     .default(10_000),
   STAMPFLOW_EMAIL_FROM: optional(z.email('be an email address')),
   STAMPFLOW_ROLE: z.enum(['all', 'api', 'worker'], 'be one of all, api, worker').default('all'),
+  STAMPFLOW_PUBLIC_URL: optional(httpUrl()),
+  APPLE_PASS_TYPE_ID: optional(
+    z.string().regex(/^pass\.[\w.-]+$/, 'be a pass type identifier such as pass.com.example.loyalty'),
+  ),
+  APPLE_TEAM_ID: optional(z.string().regex(/^[A-Z0-9]{10}$/, 'be a 10-character Apple team id such as ABCDE12345')),
+  APPLE_PASS_CERT: optional(z.string()),
+  APPLE_PASS_KEY: optional(z.string()),
+  APPLE_PASS_KEY_PASSPHRASE: optional(z.string()),
+  APPLE_WWDR_CERT: optional(z.string()),
+  APNS_URL: httpUrl(['https:']).default('https://api.push.apple.com'),
+  GOOGLE_WALLET_ISSUER_ID: optional(
+    z.string().regex(/^\d+$/, 'be the numeric issuer id from the Google Pay & Wallet Console'),
+  ),
+  GOOGLE_APPLICATION_CREDENTIALS: optional(z.string()),
+  GOOGLE_WALLET_API_URL: httpUrl().default('https://walletobjects.googleapis.com'),
 } as const;
 
 type VariableName = keyof typeof variables;
@@ -125,5 +163,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postmarkTimeoutMs: read(env, 'POSTMARK_TIMEOUT_MS'),
     emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
     role: read(env, 'STAMPFLOW_ROLE'),
+    publicUrl: read(env, 'STAMPFLOW_PUBLIC_URL') ?? `http://localhost:${read(env, 'PORT')}`,
+    apple: {
+      passTypeId: read(env, 'APPLE_PASS_TYPE_ID'),
+      teamId: read(env, 'APPLE_TEAM_ID'),
+      certPath: read(env, 'APPLE_PASS_CERT'),
+      keyPath: read(env, 'APPLE_PASS_KEY'),
+      keyPassphrase: read(env, 'APPLE_PASS_KEY_PASSPHRASE'),
+      wwdrPath: read(env, 'APPLE_WWDR_CERT'),
+    },
+    apnsUrl: read(env, 'APNS_URL'),
+    google: googleWallet(env),
   };
+}
+
+/** Google Wallet needs an issuer id and a service account together; one without the other is a mistake. */
+function googleWallet(env: NodeJS.ProcessEnv): Config['google'] {
+  const issuerId = read(env, 'GOOGLE_WALLET_ISSUER_ID');
+  if (!issuerId) return undefined;
+  const credentialsPath = read(env, 'GOOGLE_APPLICATION_CREDENTIALS');
+  if (!credentialsPath) {
+    throw new ConfigError(
+      'GOOGLE_WALLET_ISSUER_ID is set but GOOGLE_APPLICATION_CREDENTIALS is not: set it to the service account JSON file',
+    );
+  }
+  return { issuerId, credentialsPath, apiUrl: read(env, 'GOOGLE_WALLET_API_URL') };
 }

@@ -19,6 +19,7 @@ import { seedDemo } from './seed';
 import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
 import { createCohortBatcher } from './runs/cohort-batcher';
+import { openWallet, type OpenWallet } from './wallet/setup';
 import { createRunLauncher } from './temporal/run-launcher';
 import { bundleInChildProcess, createWorker, installRuntimeLogger } from './temporal/worker';
 
@@ -31,9 +32,12 @@ async function main(): Promise<void> {
   const db = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
   stops.push(() => db.destroy());
   await migrateToLatest(db);
+  // Before Temporal: a bad wallet credential stops the start at once, naming it.
+  const wallet = openWallet(config);
+  stops.push(() => wallet.close());
 
   const address = await temporalAddress(config, stops);
-  const worker = config.role === 'api' ? undefined : await startWorker(config, db, address, stops);
+  const worker = config.role === 'api' ? undefined : await startWorker(config, db, address, wallet, stops);
 
   if (config.role !== 'worker') {
     const connection = await Connection.connect({ address });
@@ -51,6 +55,7 @@ async function main(): Promise<void> {
       adminToken: config.adminToken,
       temporalUi: temporalUi(config),
       editorDir: fileURLToPath(new URL('../editor/dist', import.meta.url)),
+      wallet: wallet.wallet,
       readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' });
@@ -92,7 +97,7 @@ async function temporalAddress(config: Config, stops: Stop[]): Promise<string> {
   return server.address;
 }
 
-async function startWorker(config: Config, db: Db, address: string, stops: Stop[]) {
+async function startWorker(config: Config, db: Db, address: string, wallet: OpenWallet, stops: Stop[]) {
   const emailSender = config.postmarkServerToken
     ? createPostmarkSender({
         serverToken: config.postmarkServerToken,
@@ -110,6 +115,7 @@ async function startWorker(config: Config, db: Db, address: string, stops: Stop[
       emailSender,
       emailFrom: config.emailFrom ?? 'Stampflow <no-reply@stampflow.local>',
       broadcastStream: config.postmarkBroadcastStream,
+      wallet: wallet.channel,
     },
   });
   rmSync(workflowBundle.codePath, { force: true }); // the worker has read it
@@ -122,7 +128,11 @@ async function startWorker(config: Config, db: Db, address: string, stops: Stop[
     await running;
     await connection.close();
   });
-  log.info('worker running', { taskQueue: 'stampflow', email: emailSender ? 'postmark' : 'outbox' });
+  log.info('worker running', {
+    taskQueue: 'stampflow',
+    email: emailSender ? 'postmark' : 'outbox',
+    wallet: wallet.summary,
+  });
   return worker;
 }
 
@@ -144,7 +154,12 @@ async function announce(config: Config, db: Db): Promise<void> {
     `  Health:          ${url}/healthz`,
     ...(config.temporalAddress ? [] : ['  Temporal UI:     http://localhost:8233']),
     ...(demo?.login ? [`  Sign in:         ${url}/  as ${demo.login.email} / ${demo.login.password}`] : []),
-    ...(demo ? [`  Demo API key:    ${demo.apiKey}`, `  Try:             curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/customers`] : []),
+    ...(demo
+      ? [
+          `  Demo API key:    ${demo.apiKey}`,
+          `  Try:             curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/customers`,
+        ]
+      : []),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

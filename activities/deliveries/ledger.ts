@@ -13,7 +13,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
-import type { DeliveryChannel, DeliveryStatus } from '../../engine/db/schema';
+import type { DeliveryChannel, DeliveryStatus, DeviceOutcome } from '../../engine/db/schema';
 
 export interface LedgerKey {
   readonly runId: string;
@@ -34,6 +34,8 @@ export interface Outcome {
   readonly status: FinalStatus;
   readonly reason?: string | null;
   readonly providerMessageId?: string | null;
+  /** Push deliveries: what each wallet device answered. */
+  readonly devices?: readonly DeviceOutcome[] | null;
 }
 
 /**
@@ -78,11 +80,12 @@ export async function record(db: Db, key: LedgerKey, outcomes: readonly Outcome[
   const statuses = outcomes.map((o) => o.status);
   const reasons = outcomes.map((o) => o.reason ?? null);
   const messageIds = outcomes.map((o) => o.providerMessageId ?? null);
+  const devices = outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null));
   await sql`
     update deliveries d
-    set status = v.status, reason = v.reason, provider_message_id = v.message_id, updated_at = now()
-    from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[])
-      as v(seq, status, reason, message_id)
+    set status = v.status, reason = v.reason, provider_message_id = v.message_id, devices = v.devices::jsonb, updated_at = now()
+    from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[], ${devices}::text[])
+      as v(seq, status, reason, message_id, devices)
     where d.run_id = ${key.runId} and d.node_id = ${key.nodeId} and d.channel = ${key.channel}
       and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`.execute(db);
 }

@@ -1,6 +1,15 @@
 /** What every step processor gets: the database, the channels, and the run's merchant. */
 import type { Db } from '../../engine/db/database';
 import type { EmailSender } from '../channels/email/types';
+import type { ApnsSender, GoogleWalletClient } from '../channels/wallet/types';
+
+/** The wallet providers pushes reach devices through; without either, pushes go to the outbox. */
+export interface WalletChannel {
+  /** APNs, when real Apple pass type credentials are configured. */
+  readonly apns?: ApnsSender | undefined;
+  /** Google Wallet, when an issuer and a service account are configured. */
+  readonly google?: GoogleWalletClient | undefined;
+}
 
 export interface ChannelConfig {
   /** Postmark, when a server token is configured; otherwise email goes to the outbox. */
@@ -9,6 +18,7 @@ export interface ChannelConfig {
   readonly emailFrom: string;
   /** The Postmark message stream for broadcasts. */
   readonly broadcastStream: string;
+  readonly wallet?: WalletChannel | undefined;
 }
 
 export interface StepContext {

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
+import { passChanged } from '../../engine/wallet/pass-changes';
 import type { VoucherStep } from '../../engine/flow/plan';
 import type { StepContext } from './context';
 import type { MemberRow } from './members';
@@ -54,7 +55,7 @@ export async function issueVouchers(ctx: StepContext, runId: string, step: Vouch
   // The voucher goes on the customer's pass; a new update tag makes devices fetch it.
   await sql`
     update passes p
-    set voucher_code = v.code, update_tag = p.update_tag + 1, updated_at = now()
+    set voucher_code = v.code, ${passChanged('p')}
     from vouchers v
     where v.run_id = ${runId} and v.node_id = ${step.id} and v.customer_id = p.customer_id
       and p.customer_id = any(${members.map((m) => m.customerId)}::uuid[])

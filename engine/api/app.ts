@@ -26,6 +26,8 @@ import { segmentsRoutes } from './segments.routes';
 import { sessionRoutes } from './session.routes';
 import { staffRoutes } from './staff.routes';
 import { vouchersRoutes } from './vouchers.routes';
+import { walletAppleRoutes } from './wallet-apple.routes';
+import { walletPagesRoutes } from './wallet-pages.routes';
 
 export type { AppDeps } from './deps';
 
@@ -70,6 +72,10 @@ export function createApp(deps: AppDeps) {
     .route('/v1/runs', runsRoutes(deps))
     .route('/v1/outbox', outboxRoutes(deps))
     .route('/v1/campaigns', campaignsRoutes(deps));
+  if (deps.wallet) {
+    app.route('/wallet/apple', walletAppleRoutes(deps.db, deps.wallet));
+    app.route('/p', walletPagesRoutes(deps.db, deps.wallet));
+  }
   if (deps.editorDir) app.use(editorStatic(deps.editorDir));
   app.onError(handleError);
   app.notFound(handleNotFound);

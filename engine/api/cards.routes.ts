@@ -8,10 +8,19 @@ import type { MerchantEnv } from './env';
 import { jsonBody } from './validate';
 import { iso } from './iso';
 
+const color = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour as #rrggbb')
+  .transform((v) => v.toLowerCase());
+
+/** The pass's colours are optional; the database gives a coffee-brown card with white text. */
 const createCard = z.object({
   name: z.string().trim().min(1).max(200),
   stampsRequired: z.number().int().min(1).max(100),
   reward: z.string().trim().min(1).max(200),
+  backgroundColor: color.optional(),
+  foregroundColor: color.optional(),
+  labelColor: color.optional(),
 });
 
 function cardJson(card: Card) {
@@ -20,6 +29,9 @@ function cardJson(card: Card) {
     name: card.name,
     stampsRequired: card.stamps_required,
     reward: card.reward,
+    backgroundColor: card.background_color,
+    foregroundColor: card.foreground_color,
+    labelColor: card.label_color,
     createdAt: iso(card.created_at),
   };
 }
@@ -38,6 +50,9 @@ export function cardsRoutes(deps: AppDeps) {
           name: input.name,
           stamps_required: input.stampsRequired,
           reward: input.reward,
+          background_color: input.backgroundColor,
+          foreground_color: input.foregroundColor,
+          label_color: input.labelColor,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -4,6 +4,7 @@
  */
 import type { Customer } from '../db/schema';
 import { formatBirthday } from '../fields';
+import { walletPageUrl } from '../wallet/wallet';
 import { iso, isoOrNull } from './iso';
 
 /** The most customers one `POST /v1/customers` may carry. */
@@ -15,10 +16,14 @@ export interface PassRow {
   voucher_code: string | null;
   update_tag: number;
   updated_at: Date;
+  wallet_token: string;
 }
 
-/** A customer (and its pass) as the API answers it. */
-export function customerJson(customer: Customer, pass: PassRow | undefined) {
+/** The invisible mark a push adds so a repeated text still changes the pass (see activities/steps/push.ts). */
+const CHANGE_MARK = /\u200B$/;
+
+/** A customer (and its pass) as the API answers it; `publicUrl` is where customers reach us. */
+export function customerJson(customer: Customer, pass: PassRow | undefined, publicUrl: string) {
   return {
     id: customer.id,
     externalId: customer.external_id,
@@ -30,10 +35,12 @@ export function customerJson(customer: Customer, pass: PassRow | undefined) {
     stamps: customer.stamps,
     joinedAt: iso(customer.joined_at),
     lastVisitAt: isoOrNull(customer.last_visit_at),
+    /** The customer's page with "Add to Apple Wallet" and "Save to Google Wallet". */
+    walletUrl: pass ? walletPageUrl(publicUrl, pass.wallet_token) : null,
     pass: pass
       ? {
           serialNumber: pass.serial_number,
-          message: pass.message,
+          message: pass.message?.replace(CHANGE_MARK, '') ?? null,
           voucherCode: pass.voucher_code,
           updateTag: Number(pass.update_tag),
           updatedAt: iso(pass.updated_at),

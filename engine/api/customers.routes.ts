@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { merchantAuth } from './auth';
 import { importCustomers } from '../customers/import';
+import { DEFAULT_PUBLIC_URL } from '../wallet/wallet';
 import type { CustomerInput } from '../customers/input';
 import { customerJson, MAX_CUSTOMERS_PER_CALL } from './customer-input';
 import type { AppDeps } from './deps';
@@ -46,7 +47,7 @@ const importBody = z.unknown().transform((body, ctx): ImportRows => {
   return { rows, single: isObject(body) && !wrapped };
 }) as unknown as z.ZodType<ImportRows, ImportBody>;
 
-const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at'] as const;
+const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at', 'wallet_token'] as const;
 
 /** `q`: a case-insensitive substring of the name, email or externalId; blank means no search. */
 const listQuery = pageQuery.extend({
@@ -64,6 +65,7 @@ const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 /** Mounted at `/v1/customers`. */
 export function customersRoutes(deps: AppDeps) {
   const { db } = deps;
+  const publicUrl = deps.wallet?.publicUrl ?? DEFAULT_PUBLIC_URL;
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
     .post('/', jsonBody(importBody), async (c) => {
@@ -75,7 +77,9 @@ export function customersRoutes(deps: AppDeps) {
       // some rows refused a 200 with their errors, everything written a 201.
       if (written === 0 && result.errors.length > 0) {
         const first = result.errors[0]!;
-        const message = single ? first.message : `No customer was written: ${result.errors.length} invalid (first, at index ${first.index}: ${first.message})`;
+        const message = single
+          ? first.message
+          : `No customer was written: ${result.errors.length} invalid (first, at index ${first.index}: ${first.message})`;
         throw new ApiError('unprocessable', message, { errors: result.errors });
       }
       return c.json(result, result.errors.length > 0 ? 200 : 201);
@@ -109,7 +113,7 @@ export function customersRoutes(deps: AppDeps) {
         page(
           rows,
           limit,
-          (row) => customerJson(row, row.serial_number === null ? undefined : (row as never)),
+          (row) => customerJson(row, row.serial_number === null ? undefined : (row as never), publicUrl),
           (row) => [row.created_at_key, row.id],
         ),
       );
@@ -125,6 +129,6 @@ export function customersRoutes(deps: AppDeps) {
         .where('customers.merchant_id', '=', c.get('merchantId'))
         .executeTakeFirst();
       if (!row) throw notFound('Customer');
-      return c.json(customerJson(row, row.serial_number === null ? undefined : (row as never)));
+      return c.json(customerJson(row, row.serial_number === null ? undefined : (row as never), publicUrl));
     });
 }

@@ -2,6 +2,7 @@
 import type { Db } from '../db/database';
 import type { CohortBatcher } from '../runs/cohort-batcher';
 import type { RunLauncher } from '../temporal/run-launcher';
+import type { Wallet } from '../wallet/wallet';
 
 export interface AppDeps {
   readonly db: Db;
@@ -16,4 +17,10 @@ export interface AppDeps {
   readonly temporalUi?: { readonly url: string; readonly namespace: string } | undefined;
   /** The built editor (`editor/dist`), served at `/`; unset serves only the API. */
   readonly editorDir?: string | undefined;
+  /**
+   * Wallet passes: the PassKit web service (`/wallet/apple`) and the customers' wallet
+   * pages (`/p/:token`). Unset serves neither; customers' `walletUrl` then uses
+   * `http://localhost:3000`.
+   */
+  readonly wallet?: Wallet | undefined;
 }

@@ -34,6 +34,7 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       'd.reason',
       'd.provider_message_id',
       'd.attempts',
+      'd.devices',
       'd.updated_at',
       'd.seq',
       'c.name as customer_name',
@@ -67,6 +68,8 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       ...(d.reason !== null ? { reason: d.reason } : {}),
       ...(d.provider_message_id !== null ? { providerMessageId: d.provider_message_id } : {}),
       attempts: d.attempts,
+      // Push deliveries: each wallet device with its provider's answer.
+      ...(d.devices !== null ? { devices: d.devices } : {}),
       at: iso(d.updated_at),
     }),
     (d) => [d.seq, d.node_id, d.channel],

@@ -10,6 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
+import { passChanged } from '../wallet/pass-changes';
 
 export const EVENT_TYPES = ['visit', 'stamp', 'reward_redeemed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -75,6 +76,11 @@ export async function recordEvent(db: Db, merchantId: string, input: EventInput)
         updated_at = now()
       from c where cu.id = c.id and exists (select 1 from ins)
       returning cu.id
+    ), pass as (
+      -- The pass shows the stamps: devices fetch it again on their next check.
+      update passes p set ${passChanged('p')}
+      from c where p.customer_id = c.id and exists (select 1 from ins) and ${input.type} in ('stamp', 'reward_redeemed')
+      returning 1
     ), happened as (
       select 'stamp_added' as event from c where ${stamp}
       union all

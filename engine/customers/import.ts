@@ -9,6 +9,7 @@ import type { Database } from '../db/schema';
 import type { Db } from '../db/database';
 import { newPassCredentials } from '../auth/pass-credentials';
 import { enterEventFlows } from '../runs/event-entries';
+import { passChanged } from '../wallet/pass-changes';
 import {
   customerColumns,
   customerInput,
@@ -116,6 +117,11 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
   }
   const created = written.filter((r) => r.inserted);
   const createdIds = created.map((r) => r.id);
+  const updatedIds = written.filter((r) => !r.inserted).map((r) => r.id);
+  if (updatedIds.length > 0) {
+    // The pass shows the customer's name: devices fetch it again on their next check.
+    await sql`update passes p set ${passChanged('p')} where p.customer_id = any(${updatedIds}::uuid[])`.execute(trx);
+  }
   if (createdIds.length > 0) {
     await trx
       .insertInto('passes')

@@ -4,12 +4,14 @@ import * as initial from './migrations/001-initial';
 import * as journeys from './migrations/002-journeys';
 import * as accounts from './migrations/003-accounts';
 import * as inspector from './migrations/004-inspector';
+import * as wallet from './migrations/005-wallet';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-journeys': journeys,
   '003-accounts': accounts,
   '004-inspector': inspector,
+  '005-wallet': wallet,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

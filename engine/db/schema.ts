@@ -87,6 +87,12 @@ export interface CardsTable {
   name: string;
   stamps_required: number;
   reward: string;
+  /** `#rrggbb`, the pass's colours. */
+  background_color: ColumnType<string, string | undefined, string>;
+  foreground_color: ColumnType<string, string | undefined, string>;
+  label_color: ColumnType<string, string | undefined, string>;
+  /** `issuerId.card-<id>` once the card's Google Wallet loyalty class exists. */
+  google_class_id: string | null;
   created_at: CreatedAt;
 }
 
@@ -117,9 +123,51 @@ export interface PassesTable {
   /** The lock-screen message field (≤ 20 graphemes); null until the first push. */
   message: string | null;
   voucher_code: string | null;
-  /** Moves on every change so devices fetch the new pass (`passesUpdatedSince`). */
+  /**
+   * The id of the transaction that last changed the pass (`pg_current_xact_id()`), so
+   * `passesUpdatedSince` can answer with a watermark no transaction still running is
+   * below (see `engine/wallet/pass-changes.ts`).
+   */
   update_tag: Generated<number>;
+  /** Moves by at least a whole second on every change: the pass's `Last-Modified`. */
   updated_at: UpdatedAt;
+  /** The customer's wallet page is `/p/<wallet_token>`. */
+  wallet_token: Generated<string>;
+  /** `runId/nodeId` of the push that last set the message (a retried page leaves it alone). */
+  last_push: string | null;
+  /** Set once the customer saved the card to Google Wallet. */
+  google_object_id: string | null;
+}
+
+export interface AppleDevicesTable {
+  device_library_id: string;
+  push_token: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface AppleRegistrationsTable {
+  serial_number: string;
+  device_library_id: string;
+  created_at: CreatedAt;
+}
+
+/** One row per notifying Google Wallet message: the pass's rolling 24 h budget. */
+export interface GoogleNotificationsTable {
+  customer_id: string;
+  message_id: string;
+  at: CreatedAt;
+}
+
+/** One device's part of a push delivery. */
+export interface DeviceOutcome {
+  readonly platform: 'apple' | 'google';
+  /** The Apple device library id, or the Google object id. */
+  readonly device: string;
+  readonly status: 'sent' | 'gone' | 'failed' | 'retry';
+  /** The provider's answer: `200`, `410 Unregistered`, `TEXT_AND_NOTIFY`, … */
+  readonly answer: string;
+  readonly attempts: number;
 }
 
 export interface EventsTable {
@@ -275,6 +323,8 @@ export interface DeliveriesTable {
   /** The activity that claimed the row: only its retries may send it again. */
   claim_key: string | null;
   seq: number;
+  /** Push deliveries: what each of the customer's wallet devices answered. */
+  devices: ColumnType<DeviceOutcome[] | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -322,6 +372,9 @@ export interface Database {
   cards: CardsTable;
   customers: CustomersTable;
   passes: PassesTable;
+  apple_devices: AppleDevicesTable;
+  apple_registrations: AppleRegistrationsTable;
+  google_notifications: GoogleNotificationsTable;
   events: EventsTable;
   flows: FlowsTable;
   flow_versions: FlowVersionsTable;

@@ -3,7 +3,7 @@
  * same handling as the real server) on a real stack — Postgres, a worker, Temporal.
  */
 import { afterAll, beforeAll, vi } from 'vitest';
-import { createApp } from '../../engine/api/app';
+import { createApp, type AppDeps } from '../../engine/api/app';
 import { log } from '../../engine/log';
 import type { Graph } from '../support/graphs';
 import { startStack, type Stack } from '../support/stack';
@@ -11,13 +11,15 @@ import { startStack, type Stack } from '../support/stack';
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export type App = ReturnType<typeof createApp>;
 
-export function e2eApp(stack: Pick<Stack, 'db' | 'launcher' | 'batcher'>): App {
+/** The API on the stack; `extra` adds what a test needs (the wallet, say). */
+export function e2eApp(stack: Pick<Stack, 'db' | 'launcher' | 'batcher'>, extra: Partial<AppDeps> = {}): App {
   return createApp({
     db: stack.db,
     launcher: stack.launcher,
     batcher: stack.batcher,
     adminToken: ADMIN_TOKEN,
     readiness: async () => true,
+    ...extra,
   });
 }
 
@@ -31,12 +33,12 @@ export interface FileStack {
  * Starts a stack (default: `startStack()`) and its API before the file's tests and stops
  * it, batcher first, after them. Read `stack` and `app` inside tests and hooks only.
  */
-export function stackForFile(start: () => Promise<Stack> = () => startStack()): FileStack {
+export function stackForFile(start: () => Promise<Stack> = () => startStack(), extra: () => Partial<AppDeps> = () => ({})): FileStack {
   const file = {} as { stack: Stack; app: App };
   beforeAll(async () => {
     muteInfoLogs();
     file.stack = await start();
-    file.app = e2eApp(file.stack);
+    file.app = e2eApp(file.stack, extra());
   });
   afterAll(() => stopStack(file.stack));
   return file;
@@ -99,6 +101,7 @@ export interface Delivery {
   reason?: string;
   providerMessageId?: string;
   attempts: number;
+  devices?: { platform: 'apple' | 'google'; device: string; status: string; answer: string; attempts: number }[];
   at: string;
 }
 export interface Customer {
@@ -110,6 +113,7 @@ export interface Customer {
   cardId: string;
   stamps: number;
   lastVisitAt: string | null;
+  walletUrl: string | null;
   pass: { serialNumber: string; message: string | null; voucherCode: string | null; updateTag: number } | null;
 }
 export interface OutboxMessage {

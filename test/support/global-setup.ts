@@ -4,13 +4,16 @@
  * With TEMPORAL_ADDRESS set, that server is used and nothing is started.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { ensureEditorBuilt } from '../../engine/editor-build';
 import { ensureTemporalCli } from '../../engine/temporal/cli-path';
+import { writeTestCertificates } from './certs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,10 +32,18 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     (err: unknown) => (err instanceof Error ? err.message : String(err)),
   );
   project.provide('editorBuildError', editorBuild);
+  // The wallet tests' certificates. Test processes start after this and inherit both
+  // variables, so the real APNs client trusts the local APNs server through
+  // NODE_EXTRA_CA_CERTS, as it would trust a corporate proxy's CA in production.
+  const certsDir = mkdtempSync(join(tmpdir(), 'stampflow-test-certs-'));
+  const certs = writeTestCertificates(certsDir);
+  process.env.WALLET_TEST_CERTS = certsDir;
+  process.env.NODE_EXTRA_CA_CERTS = certs.caPath;
+  const removeCerts = () => rmSync(certsDir, { recursive: true, force: true });
   const existing = process.env.TEMPORAL_ADDRESS;
   if (existing) {
     project.provide('temporalAddress', existing);
-    return;
+    return async () => removeCerts();
   }
 
   const path = await ensureTemporalCli();
@@ -51,6 +62,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   return async () => {
     releaseGuard();
     await env.teardown();
+    removeCerts();
   };
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Builds a customer's signed Apple Wallet pass (`.pkpass`) from its `PassContent`.
+ *
+ * The model is made in memory (images drawn in `pass-images.ts`, everything else passed
+ * as props) so the API and the worker need no model folder on disk and every pass of a
+ * card is built the same way. The one field that matters for flows is the `message`
+ * back field: Wallet shows a lock-screen notification only when a field that has a
+ * `changeMessage` changes value, so the pushed text goes there verbatim.
+ */
+import { PKPass, PassType } from 'passkit-generator';
+import { passImages, parseHexColor } from './pass-images';
+import type { AppleSigner, PassContent } from './types';
+
+/** `%@` is replaced by the field's new value: the lock screen shows exactly the message. */
+export const MESSAGE_CHANGE = '%@';
+
+/**
+ * Builds and signs the pass.
+ *
+ * @example
+ * const pkpass = await buildApplePass(content, signer);
+ * // serve as application/vnd.apple.pkpass with Last-Modified: lastModified(content).toUTCString()
+ */
+export async function buildApplePass(content: PassContent, signer: AppleSigner): Promise<Buffer> {
+  const pass = new PKPass(
+    passImages(content.colors),
+    {
+      wwdr: signer.wwdrPem,
+      signerCert: signer.certPem,
+      signerKey: signer.keyPem,
+      ...(signer.keyPassphrase ? { signerKeyPassphrase: signer.keyPassphrase } : {}),
+    },
+    {
+      formatVersion: 1,
+      passTypeIdentifier: signer.passTypeId,
+      teamIdentifier: signer.teamId,
+      serialNumber: content.serialNumber,
+      authenticationToken: content.authenticationToken,
+      webServiceURL: content.webServiceUrl,
+      organizationName: content.organizationName,
+      description: `${content.cardName} stamp card`,
+      logoText: content.organizationName,
+      backgroundColor: rgb(content.colors.background),
+      foregroundColor: rgb(content.colors.foreground),
+      labelColor: rgb(content.colors.label),
+    },
+  );
+  const card = new PassType('storeCard');
+  card.primaryFields.push({ key: 'stamps', label: 'Stamps', value: `${content.stamps} of ${content.stampsRequired}` });
+  card.secondaryFields.push(
+    { key: 'reward', label: 'Reward', value: content.reward },
+    { key: 'customer', label: 'Member', value: content.customerName },
+  );
+  if (content.voucher) {
+    card.auxiliaryFields.push({ key: 'voucher-code', label: content.voucher.title, value: content.voucher.code });
+  }
+  // Kept exactly as given: the caller makes consecutive messages differ (a repeated text
+  // would not change the value, and Wallet would show nothing).
+  card.backFields.push({
+    key: 'message',
+    label: 'Latest message',
+    value: content.message ?? '',
+    changeMessage: MESSAGE_CHANGE,
+  });
+  if (content.voucher) {
+    const { title, code, expiresOn } = content.voucher;
+    card.backFields.push({ key: 'voucher', label: 'Voucher', value: `${title}: ${code}, valid until ${expiresOn}` });
+  }
+  card.backFields.push({ key: 'stamps-info', label: 'Your reward', value: stampsInfo(content) });
+  pass.types.push(card);
+  pass.setBarcodes({ format: 'PKBarcodeFormatQR', message: content.barcode, messageEncoding: 'iso-8859-1' });
+  return pass.getAsBuffer();
+}
+
+/**
+ * The pass's `Last-Modified`: `updatedAt` in whole seconds, because HTTP dates have no
+ * milliseconds and `If-Modified-Since` is compared against what the device was sent.
+ */
+export function lastModified(content: Pick<PassContent, 'updatedAt'>): Date {
+  return new Date(Math.floor(content.updatedAt.getTime() / 1000) * 1000);
+}
+
+/** Wallet takes colours as `rgb(r, g, b)`; the merchant's are `#RRGGBB`. */
+export function rgb(hex: string): string {
+  const [r, g, b] = parseHexColor(hex);
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
+function stampsInfo(content: PassContent): string {
+  const remaining = Math.max(0, content.stampsRequired - content.stamps);
+  if (remaining === 0) return `You have earned ${content.reward}: show this card at the till.`;
+  return `${remaining} more ${remaining === 1 ? 'stamp' : 'stamps'} until ${content.reward}.`;
+}
