@@ -3,6 +3,7 @@
  * The default launcher talks to the suite's real Temporal dev server on a task queue no
  * worker listens on, so started runs stay pending and nothing else picks them up.
  */
+import { testSigner } from '../support/certs';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
@@ -69,6 +70,7 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
     launcher,
     adminToken: 'adminToken' in options ? options.adminToken : ADMIN_TOKEN,
     readiness: async () => true,
+    wallet: { publicUrl: 'http://localhost:3000', signer: testSigner() },
   });
 
   const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {

@@ -245,6 +245,26 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
   'GET /v1/campaigns': { scope: 'merchant', path: () => '/v1/campaigns', expect: 'no A data' },
+
+  // Wallet: phones and customers, never merchant credentials. Each pass's own token is the key
+  // (test/wallet/apple-wallet.test.ts: another pass's token is a 401 and registers nothing).
+  'POST /wallet/apple/v1/devices/:deviceId/registrations/:passTypeId/:serial': {
+    scope: 'none',
+    why: "Apple's web service: `ApplePass <token>` of that pass only",
+  },
+  'DELETE /wallet/apple/v1/devices/:deviceId/registrations/:passTypeId/:serial': {
+    scope: 'none',
+    why: "Apple's web service: `ApplePass <token>` of that pass only",
+  },
+  'GET /wallet/apple/v1/devices/:deviceId/registrations/:passTypeId': {
+    scope: 'none',
+    why: 'serial numbers of the passes the device itself registered (Apple sends no token here)',
+  },
+  'GET /wallet/apple/v1/passes/:passTypeId/:serial': { scope: 'none', why: "Apple's web service: `ApplePass <token>` of that pass only" },
+  'POST /wallet/apple/v1/log': { scope: 'none', why: 'device logs, written to our log only' },
+  'GET /p/:token': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
+  'GET /p/:token/pass.pkpass': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
+  'GET /p/:token/google': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
   'GET /v1/campaigns/:id': { scope: 'merchant', path: (a) => `/v1/campaigns/${a.campaignId}`, expect: NOT_FOUND },
   'PATCH /v1/campaigns/:id': {
     scope: 'merchant',

@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
+import type { AppleSigner } from '../../activities/channels/wallet/types';
 import { makeCertificate, type KeyAndCert } from '../../engine/wallet/x509';
 
 export const TEST_PASS_TYPE_ID = 'pass.test.stampflow';
@@ -100,4 +101,16 @@ export function testCertificates(): TestCertificates {
       'WALLET_TEST_CERTS is not set: run the tests through vitest (test/support/global-setup.ts makes the certificates)',
     );
   return readTestCertificates(dir);
+}
+
+/** The pass signer the suite's passes and APNs client use (a real, non-development signer). */
+export function testSigner(certs: TestCertificates = testCertificates()): AppleSigner {
+  return {
+    passTypeId: TEST_PASS_TYPE_ID,
+    teamId: TEST_TEAM_ID,
+    wwdrPem: certs.ca.certPem,
+    certPem: certs.pass.certPem,
+    keyPem: certs.pass.keyPem,
+    development: false,
+  };
 }

@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApnsSender } from '../../activities/channels/wallet/apns';
-import type { AppleSigner, ApnsSender } from '../../activities/channels/wallet/types';
+import type { ApnsSender } from '../../activities/channels/wallet/types';
 import { startApnsServer, type ApnsServer } from '../apns/server';
-import { testCertificates, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
+import { testCertificates, testSigner, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
 import { broadcastGraph } from '../support/graphs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';
 import {
@@ -30,14 +30,7 @@ import { field, Phone, type PassJson } from './phone';
 
 const PUBLIC_URL = 'https://wallet.stampflow.test';
 const certs = testCertificates();
-const signer: AppleSigner = {
-  passTypeId: TEST_PASS_TYPE_ID,
-  teamId: TEST_TEAM_ID,
-  wwdrPem: certs.ca.certPem,
-  certPem: certs.pass.certPem,
-  keyPem: certs.pass.keyPem,
-  development: false,
-};
+const signer = testSigner(certs);
 
 let apns: ApnsServer;
 let sender: ApnsSender;
