@@ -18,7 +18,71 @@ describe('loadConfig', () => {
       postmarkTimeoutMs: 10_000,
       emailFrom: undefined,
       role: 'all',
+      publicUrl: 'http://localhost:3000',
+      apple: {
+        passTypeId: undefined,
+        teamId: undefined,
+        certPath: undefined,
+        keyPath: undefined,
+        keyPassphrase: undefined,
+        wwdrPath: undefined,
+      },
+      apnsUrl: 'https://api.push.apple.com',
+      google: undefined,
     });
+  });
+
+  it('reads the wallet settings, the public URL without its trailing slash', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      STAMPFLOW_PUBLIC_URL: 'https://cards.cafe.example/',
+      APPLE_PASS_TYPE_ID: 'pass.com.cafe.loyalty',
+      APPLE_TEAM_ID: 'ABCDE12345',
+      APPLE_PASS_CERT: '/secrets/pass.pem',
+      APPLE_PASS_KEY: '/secrets/pass.key',
+      APPLE_PASS_KEY_PASSPHRASE: 'secret',
+      APPLE_WWDR_CERT: '/secrets/wwdr.pem',
+      APNS_URL: 'https://api.sandbox.push.apple.com',
+      GOOGLE_WALLET_ISSUER_ID: '3388000000012345678',
+      GOOGLE_APPLICATION_CREDENTIALS: '/secrets/google.json',
+      GOOGLE_WALLET_API_URL: 'http://127.0.0.1:9000/',
+    });
+    expect(config).toMatchObject({
+      publicUrl: 'https://cards.cafe.example',
+      apple: {
+        passTypeId: 'pass.com.cafe.loyalty',
+        teamId: 'ABCDE12345',
+        certPath: '/secrets/pass.pem',
+        keyPassphrase: 'secret',
+      },
+      apnsUrl: 'https://api.sandbox.push.apple.com',
+      google: {
+        issuerId: '3388000000012345678',
+        credentialsPath: '/secrets/google.json',
+        apiUrl: 'http://127.0.0.1:9000',
+      },
+    });
+    // Without STAMPFLOW_PUBLIC_URL, phones are told the local port.
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('names the wallet variable that is malformed or missing', () => {
+    expect(() => loadConfig({ STAMPFLOW_PUBLIC_URL: 'cards.cafe.example' })).toThrow(
+      'STAMPFLOW_PUBLIC_URL must be an http:// or https:// URL',
+    );
+    expect(() => loadConfig({ APPLE_PASS_TYPE_ID: 'com.cafe' })).toThrow(
+      'APPLE_PASS_TYPE_ID must be a pass type identifier',
+    );
+    expect(() => loadConfig({ APPLE_TEAM_ID: 'abc' })).toThrow('APPLE_TEAM_ID must be a 10-character Apple team id');
+    expect(() => loadConfig({ APNS_URL: 'http://api.push.apple.com' })).toThrow('APNS_URL must be an https:// URL');
+    expect(() => loadConfig({ GOOGLE_WALLET_ISSUER_ID: 'my-issuer' })).toThrow(
+      'GOOGLE_WALLET_ISSUER_ID must be the numeric issuer id',
+    );
+    expect(() => loadConfig({ GOOGLE_WALLET_ISSUER_ID: '3388000000012345678' })).toThrow(
+      'GOOGLE_WALLET_ISSUER_ID is set but GOOGLE_APPLICATION_CREDENTIALS is not',
+    );
+    // A service account for other Google tools does not turn Google Wallet on.
+    expect(loadConfig({ GOOGLE_APPLICATION_CREDENTIALS: '/x.json' }).google).toBeUndefined();
   });
 
   it('reads every known variable', () => {
@@ -75,7 +139,9 @@ describe('loadConfig', () => {
 
   it('reads the Temporal UI URL without a trailing slash and rejects one that is not http(s)', () => {
     expect(loadConfig({ TEMPORAL_UI_URL: 'http://localhost:8233/' }).temporalUiUrl).toBe('http://localhost:8233');
-    expect(() => loadConfig({ TEMPORAL_UI_URL: 'localhost:8233' })).toThrow(/TEMPORAL_UI_URL must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({ TEMPORAL_UI_URL: 'localhost:8233' })).toThrow(
+      /TEMPORAL_UI_URL must be an http:\/\/ or https:\/\/ URL/,
+    );
   });
 
   it('rejects a DATABASE_URL that is not a postgres URL', () => {

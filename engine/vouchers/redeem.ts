@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { localDate } from '../time/zoned';
+import { passChanged } from '../wallet/pass-changes';
 
 export interface Voucher {
   readonly code: string;
@@ -85,7 +86,13 @@ export async function redeemVoucher(db: Db, merchantId: string, code: string): P
     .where('expires_at', '>', sql<Date>`now()`)
     .returning(COLUMNS)
     .executeTakeFirst();
-  if (redeemed) return { kind: 'redeemed', voucher: toVoucher(redeemed) };
+  if (redeemed) {
+    // The pass stops showing the voucher: devices fetch it again on their next check.
+    await sql`update passes p set ${passChanged('p')} where p.customer_id = ${redeemed.customer_id} and p.voucher_code = ${redeemed.code}`.execute(
+      db,
+    );
+    return { kind: 'redeemed', voucher: toVoucher(redeemed) };
+  }
 
   // Nothing changed: read why. A concurrent redeem that won is seen here as redeemed.
   const row = await db

@@ -11,6 +11,9 @@ import './customers.css';
 export function CustomerPage({ id }: { id: string }) {
   const timeline = useApi(() => call(api.v1.customers[':id'].timeline.$get({ param: { id } })), [id]);
   const cards = useApi(() => call(api.v1.cards.$get()), []);
+  // The customer's own record carries the link to their wallet page.
+  const record = useApi(() => call(api.v1.customers[':id'].$get({ param: { id } })), [id]);
+  const walletUrl = record.data?.walletUrl;
   const data = timeline.data;
   const customer = data?.customer;
   const card = cards.data?.items.find((c) => c.id === customer?.cardId);
@@ -52,6 +55,23 @@ export function CustomerPage({ id }: { id: string }) {
             <div>
               <dt>Card</dt>
               <dd>{card?.name ?? (customer.cardId ? <code>{shortId(customer.cardId)}</code> : 'no card')}</dd>
+            </div>
+            <div>
+              <dt>Wallet</dt>
+              <dd>
+                {walletUrl ? (
+                  <a
+                    href={walletUrl}
+                    target="_blank"
+                    rel="noreferrer"
+                    title="The customer's page with Add to Apple Wallet and Save to Google Wallet"
+                  >
+                    Wallet page
+                  </a>
+                ) : (
+                  <span className="hint">no pass</span>
+                )}
+              </dd>
             </div>
           </dl>
 

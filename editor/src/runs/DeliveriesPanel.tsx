@@ -85,7 +85,13 @@ export function DeliveriesPanel({
           <label htmlFor={ids.status} className="filter-label">
             Status
           </label>
-          <select id={ids.status} value={filter.status ?? ''} onChange={(e) => onFilter({ ...filter, status: (e.target.value || undefined) as DeliveryStatus | undefined })}>
+          <select
+            id={ids.status}
+            value={filter.status ?? ''}
+            onChange={(e) =>
+              onFilter({ ...filter, status: (e.target.value || undefined) as DeliveryStatus | undefined })
+            }
+          >
             <option value="">Any status</option>
             {DELIVERY_STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -98,7 +104,11 @@ export function DeliveriesPanel({
           <label htmlFor={ids.channel} className="filter-label">
             Channel
           </label>
-          <select id={ids.channel} value={filter.channel ?? ''} onChange={(e) => onFilter({ ...filter, channel: (e.target.value || undefined) as Channel | undefined })}>
+          <select
+            id={ids.channel}
+            value={filter.channel ?? ''}
+            onChange={(e) => onFilter({ ...filter, channel: (e.target.value || undefined) as Channel | undefined })}
+          >
             <option value="">Push and email</option>
             <option value="push">Wallet push</option>
             <option value="email">Email</option>
@@ -108,7 +118,11 @@ export function DeliveriesPanel({
           <label htmlFor={ids.node} className="filter-label">
             Step
           </label>
-          <select id={ids.node} value={filter.nodeId ?? ''} onChange={(e) => onFilter({ ...filter, nodeId: e.target.value || undefined })}>
+          <select
+            id={ids.node}
+            value={filter.nodeId ?? ''}
+            onChange={(e) => onFilter({ ...filter, nodeId: e.target.value || undefined })}
+          >
             <option value="">Every step</option>
             {stepIds.map((nodeId) => (
               <option key={nodeId} value={nodeId}>
@@ -127,7 +141,9 @@ export function DeliveriesPanel({
 
       <ErrorNote error={deliveries.error} />
       {items && items.length === 0 ? (
-        <EmptyState title={filtered ? 'No deliveries match these filters' : live ? 'No deliveries yet' : 'This run sent nothing'}>
+        <EmptyState
+          title={filtered ? 'No deliveries match these filters' : live ? 'No deliveries yet' : 'This run sent nothing'}
+        >
           <p>
             {filtered
               ? 'Try another status, channel, step or customer.'
@@ -164,11 +180,18 @@ export function DeliveriesPanel({
               {items?.map((d) => (
                 <tr key={`${d.customerId}/${d.nodeId}/${d.channel}`}>
                   <td>
-                    <Link href={`/customers/${d.customerId}`}>{d.customerName ?? d.customerEmail ?? shortId(d.customerId)}</Link>
+                    <Link href={`/customers/${d.customerId}`}>
+                      {d.customerName ?? d.customerEmail ?? shortId(d.customerId)}
+                    </Link>
                     {d.customerName && d.customerEmail && <div className="hint">{d.customerEmail}</div>}
                   </td>
                   <td>
-                    <button type="button" className="link-button step-link" title={`Show only this step (${d.nodeId})`} onClick={() => onFilter({ ...filter, nodeId: d.nodeId })}>
+                    <button
+                      type="button"
+                      className="link-button step-link"
+                      title={`Show only this step (${d.nodeId})`}
+                      onClick={() => onFilter({ ...filter, nodeId: d.nodeId })}
+                    >
                       {stepLabel(graph, d.nodeId)}
                     </button>
                   </td>
@@ -178,8 +201,31 @@ export function DeliveriesPanel({
                   </td>
                   <td className="reason" title={d.reason ?? undefined}>
                     {reasonText(d.reason) || <span className="hint">—</span>}
+                    {d.devices && d.devices.length > 0 && (
+                      <ul className="devices" aria-label="Devices">
+                        {d.devices.map((device) => (
+                          <li key={`${device.platform}/${device.device}`}>
+                            {device.platform === 'apple' ? 'Apple' : 'Google'}{' '}
+                            <code title={device.device}>{device.device.slice(0, 12)}</code>{' '}
+                            <span className={`status status-${device.status === 'sent' ? 'sent' : 'failed'}`}>
+                              {device.status}
+                            </span>{' '}
+                            {device.answer}
+                            {device.attempts > 1 ? ` · ${device.attempts} tries` : ''}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
-                  <td>{d.providerMessageId ? <code className="message-id" title={d.providerMessageId}>{d.providerMessageId}</code> : <span className="hint">—</span>}</td>
+                  <td>
+                    {d.providerMessageId ? (
+                      <code className="message-id" title={d.providerMessageId}>
+                        {d.providerMessageId}
+                      </code>
+                    ) : (
+                      <span className="hint">—</span>
+                    )}
+                  </td>
                   <td className={d.attempts > 1 ? 'num attempts-retried' : 'num'}>{d.attempts}</td>
                   <td className="nowrap">{formatTime(d.at, true)}</td>
                 </tr>

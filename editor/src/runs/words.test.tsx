@@ -7,10 +7,24 @@ describe('reasonText', () => {
     expect(reasonText('no_consent')).toBe('No email consent: they did not agree to emails');
     expect(reasonText('frequency_cap')).toMatch(/^Frequency cap/);
     expect(reasonText('suppressed: HardBounce')).toBe('On the do-not-mail list (HardBounce)');
-    expect(reasonText('postmark_error_406: Inactive recipient')).toBe('The email service refused it: Inactive recipient');
-    expect(reasonText('provider: timeout after 10 s')).toBe('The email service could not be reached: timeout after 10 s');
+    expect(reasonText('postmark_error_406: Inactive recipient')).toBe(
+      'The email service refused it: Inactive recipient',
+    );
+    expect(reasonText('provider: timeout after 10 s')).toBe(
+      'The email service could not be reached: timeout after 10 s',
+    );
     expect(reasonText(null)).toBe('');
     expect(reasonText('something_new')).toBe('something new');
+  });
+
+  it('names each wallet device a push could not reach, and why', () => {
+    expect(reasonText('no_wallet_device')).toMatch(/^The card is in no Apple or Google wallet yet/);
+    expect(reasonText('unregistered (apple 0123456789abcdef0123)')).toBe(
+      'The phone removed the card (Apple said the device is unregistered) — Apple device 0123456789ab',
+    );
+    expect(reasonText('google_notification_budget; bad_device_token (apple ffff0000ffff0000)')).toBe(
+      'Shown without a sound on Google Wallet: Google allows 3 notifications per card a day. Apple refused the device token; the device is forgotten — Apple device ffff0000ffff',
+    );
   });
 });
 

@@ -51,7 +51,20 @@ const REASONS: Record<string, string> = {
   inactive_recipient: 'The address bounced or marked mail as spam before, so it is not mailed again',
   not_in_segment: 'Not in the segment',
   not_in_audience: 'Not in the audience',
+  no_wallet_device: 'The card is in no Apple or Google wallet yet, so no phone can be reached',
+  google_notification_budget: 'Shown without a sound on Google Wallet: Google allows 3 notifications per card a day',
+  unregistered: 'The phone removed the card (Apple said the device is unregistered)',
+  bad_device_token: 'Apple refused the device token; the device is forgotten',
 };
+
+/** `unregistered (apple 3f2a…)` → the sentence for `unregistered`, naming the device. */
+function deviceReason(part: string): string | undefined {
+  const m = /^(\w+) \((apple|google) (.+)\)$/.exec(part);
+  if (!m) return undefined;
+  const [, code = '', platform, device = ''] = m;
+  const sentence = REASONS[code] ?? code.replaceAll('_', ' ');
+  return `${sentence} — ${platform === 'apple' ? 'Apple device' : 'Google pass'} ${device.slice(0, 12)}`;
+}
 
 /**
  * A delivery's reason as a sentence. Reasons with detail (`suppressed: HardBounce`,
@@ -64,6 +77,11 @@ export function reasonText(reason: string | null | undefined): string {
   if (!reason) return '';
   const known = REASONS[reason];
   if (known) return known;
+  // Push deliveries list each device that was not reached: `code (platform device); …`.
+  const parts = reason.split('; ');
+  if (parts.length > 1 || deviceReason(parts[0] ?? '')) {
+    return parts.map((p) => REASONS[p] ?? deviceReason(p) ?? p).join('. ');
+  }
   const colon = reason.indexOf(':');
   const head = colon < 0 ? reason : reason.slice(0, colon);
   const detail = colon < 0 ? '' : reason.slice(colon + 1).trim();
