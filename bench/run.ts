@@ -17,6 +17,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   faults: async () => (await import('./faults')).run(),
   journeys: async () => (await import('./journeys/index')).run(),
   editor: async () => (await import('./editor')).run(),
+  wallet: async () => (await import('./wallet')).run(),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

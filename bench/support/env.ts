@@ -19,6 +19,8 @@ export interface BenchEnv {
   readonly merchant: SeededMerchant;
   readonly postmark: PostmarkServer;
   readonly temporalAddress: string;
+  /** The Temporal dev server's process, for CPU breakdowns. */
+  readonly temporalPid: number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startBenchEnv(customers: number): Promise<BenchEnv> {
     merchant,
     postmark,
     temporalAddress: temporal.address,
+    temporalPid: temporal.pid,
     async stop() {
       await temporal.stop();
       await postmark.close();

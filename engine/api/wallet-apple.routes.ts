@@ -12,7 +12,7 @@ import { buildApplePass } from '../../activities/channels/wallet/apple-pass';
 import type { Db } from '../db/database';
 import { log } from '../log';
 import { createDeviceRateLimit } from '../wallet/device-rate-limit';
-import { UPDATE_WATERMARK } from '../wallet/pass-changes';
+import { changedSince, UPDATE_TAG_FORMAT, UPDATE_WATERMARK } from '../wallet/pass-changes';
 import { loadPass } from '../wallet/pass-content';
 import { appleWebServiceUrl, type Wallet } from '../wallet/wallet';
 import type { BaseEnv } from './env';
@@ -94,15 +94,21 @@ export function walletAppleRoutes(db: Db, wallet: Wallet) {
       if (!DEVICE_ID.test(deviceId)) throw new ApiError('bad_request', 'The device library identifier is malformed');
       if (c.req.param('passTypeId') !== wallet.signer.passTypeId) throw notFound('Pass type');
       const since = c.req.query('passesUpdatedSince');
-      if (since !== undefined && since !== '' && !/^\d{1,19}$/.test(since)) {
+      if (since !== undefined && since !== '' && !UPDATE_TAG_FORMAT.test(since)) {
         throw new ApiError('bad_request', 'passesUpdatedSince must be a tag this service answered as lastUpdated');
       }
       const { rows } = await sql<{ serial_number: string; watermark: string }>`
         select p.serial_number, ${UPDATE_WATERMARK} as watermark
         from apple_registrations r join passes p on p.serial_number = r.serial_number
-        where r.device_library_id = ${deviceId}
-          and (${since || null}::bigint is null or p.update_tag >= ${since || null}::bigint)
-        order by p.serial_number`.execute(db);
+        where r.device_library_id = ${deviceId} and ${since ? changedSince('p', since) : sql<boolean>`true`}
+        order by p.serial_number`
+        .execute(db)
+        .catch((err: unknown) => {
+          // A tag of the right shape that no snapshot could have produced (xmax < xmin, …).
+          if ((err as { code?: string }).code === '22P02')
+            throw new ApiError('bad_request', 'passesUpdatedSince is not a tag this service answered');
+          throw err;
+        });
       if (rows.length === 0) return c.body(null, 204);
       return c.json({ serialNumbers: rows.map((r) => r.serial_number), lastUpdated: rows[0]!.watermark }, 200);
     })

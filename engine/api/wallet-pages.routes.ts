@@ -50,12 +50,20 @@ export function walletPagesRoutes(db: Db, wallet: Wallet) {
       const google = wallet.google;
       if (!google) throw new ApiError('not_found', 'Google Wallet is not set up for this shop');
       // The class and the object are made on first save; both calls are idempotent.
-      const classId = pass.googleClassId ?? (await google.ensureClass(googleClassSuffix(pass.cardId), pass.content));
+      const unreachable = (err: unknown): never => {
+        log.warn('google wallet call failed', { customerId: pass.customerId, err });
+        throw new ApiError('unavailable', 'Google Wallet could not be reached; try again in a moment');
+      };
+      const classId =
+        pass.googleClassId ??
+        (await google.ensureClass(googleClassSuffix(pass.cardId), pass.content).catch(unreachable));
       if (!pass.googleClassId)
         await db.updateTable('cards').set({ google_class_id: classId }).where('id', '=', pass.cardId).execute();
       const objectId =
         pass.googleObjectId ??
-        (await google.ensureObject(classId, googleObjectSuffix(pass.content.serialNumber), pass.content));
+        (await google
+          .ensureObject(classId, googleObjectSuffix(pass.content.serialNumber), pass.content)
+          .catch(unreachable));
       if (!pass.googleObjectId) {
         await db
           .updateTable('passes')

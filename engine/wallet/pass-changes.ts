@@ -1,14 +1,14 @@
 /**
- * How a pass records that it changed, so that devices find every change and never miss one.
+ * How a pass records that it changed, so that devices find every change, and only changes.
  *
  * Apple devices ask "which of my passes changed since tag T?" and keep the `lastUpdated`
  * we answer as their next T. A counter or a clock as the tag loses updates: a transaction
- * that took its tag earlier but commits later lands below a `lastUpdated` a device has
- * already been given. So a pass's tag is the id of the transaction that changed it
- * (`pg_current_xact_id()`), and `lastUpdated` is the snapshot's xmin: every transaction
- * with a smaller id has finished, so nothing can still appear below it. A pass changed by
- * a transaction at or above xmin may be listed twice; a device fetching an unchanged pass
- * twice costs one request.
+ * that took its tag earlier but commits later lands below a tag a device was already given.
+ * So a pass's tag is the id of the transaction that changed it (`pg_current_xact_id()`),
+ * and `lastUpdated` is the reading snapshot itself (`pg_current_snapshot()`, the opaque
+ * string `xmin:xmax:in-progress ids`). A pass changed since then is exactly one whose
+ * transaction that snapshot could not see (`pg_visible_in_snapshot`): committed later, or
+ * still running then. Nothing is missed and nothing is listed twice.
  *
  * `Last-Modified` comes from `updated_at`, which every change moves by at least a whole
  * second (HTTP dates have no fractions), so two changes within one second still differ.
@@ -27,5 +27,13 @@ export function passChanged(alias: string): RawBuilder<unknown> {
     updated_at = greatest(date_trunc('second', now()), date_trunc('second', ${updatedAt}) + interval '1 second')`;
 }
 
-/** The watermark to hand devices as `lastUpdated`, as a SQL expression (same snapshot as the query). */
-export const UPDATE_WATERMARK = sql<string>`pg_snapshot_xmin(pg_current_snapshot())::text`;
+/** The tag to hand devices as `lastUpdated`: the snapshot of the query it is read in. */
+export const UPDATE_WATERMARK = sql<string>`pg_current_snapshot()::text`;
+
+/** A `lastUpdated` this service answered: `xmin:xmax:xip,…` (bounded, so a forged one stays cheap). */
+export const UPDATE_TAG_FORMAT = /^\d{1,19}:\d{1,19}:(\d{1,19}(,\d{1,19}){0,999})?$/;
+
+/** True (in SQL) when the pass `alias` changed after the snapshot `tag` was taken. */
+export function changedSince(alias: string, tag: string): RawBuilder<boolean> {
+  return sql<boolean>`not pg_visible_in_snapshot(${sql.ref(`${alias}.update_tag`)}::text::xid8, ${tag}::pg_snapshot)`;
+}

@@ -199,9 +199,28 @@ describe('cards', () => {
       name: 'Haircut card',
       stampsRequired: 5,
       reward: 'Free cut',
+      // The pass's colours: the defaults unless the card names its own.
+      backgroundColor: '#3b2a20',
+      foregroundColor: '#ffffff',
+      labelColor: '#f3c98b',
       createdAt: expect.any(String),
     });
-    expect((await m.call('GET', '/v1/cards')).body.items).toHaveLength(2);
+    const coloured = await m.call('POST', '/v1/cards', {
+      name: 'Red card',
+      stampsRequired: 5,
+      reward: 'Cake',
+      backgroundColor: '#AA0000',
+    });
+    expect(coloured.body).toMatchObject({ backgroundColor: '#aa0000', foregroundColor: '#ffffff' });
+    const bad = await m.call('POST', '/v1/cards', {
+      name: 'Bad',
+      stampsRequired: 5,
+      reward: 'Cake',
+      labelColor: 'red',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('labelColor');
+    expect((await m.call('GET', '/v1/cards')).body.items).toHaveLength(3);
   });
 });
 

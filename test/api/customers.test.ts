@@ -41,6 +41,7 @@ describe('POST /v1/customers', () => {
       stamps: 4,
       joinedAt: '2024-01-15T09:00:00.000Z',
       lastVisitAt: '2025-02-01T09:30:00.000Z',
+      walletUrl: expect.stringMatching(/^http:\/\/localhost:3000\/p\/[0-9a-f]{64}$/),
       pass: {
         serialNumber: expect.any(String),
         message: null,
@@ -55,6 +56,7 @@ describe('POST /v1/customers', () => {
       .where('customer_id', '=', row.id)
       .executeTakeFirstOrThrow();
     expect(pass.authentication_token).toMatch(/^[0-9a-f]{32}$/);
+    expect(got.body.walletUrl).toBe(`http://localhost:3000/p/${pass.wallet_token}`);
   });
 
   it('writes the valid rows of a batch and reports the others by index', async () => {
@@ -88,7 +90,15 @@ describe('POST /v1/customers', () => {
   });
 
   it('answers 422 when nothing was written: one invalid customer, or a batch of only invalid ones', async () => {
-    const count = async () => Number((await h.db.selectFrom('customers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await h.db
+            .selectFrom('customers')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     const one = await m.call('POST', '/v1/customers', { name: 'Bad email', email: 'nope', cardId: m.cardId });
     expect(one.status).toBe(422);
@@ -104,7 +114,11 @@ describe('POST /v1/customers', () => {
   it('takes the only card when a customer names none, and asks for one when there are two', async () => {
     const solo = await m.call('POST', '/v1/customers', { name: 'No card named', externalId: 'solo-1' });
     expect(solo).toMatchObject({ status: 201, body: { created: 1, errors: [] } });
-    const row = await h.db.selectFrom('customers').select('card_id').where('external_id', '=', 'solo-1').executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('customers')
+      .select('card_id')
+      .where('external_id', '=', 'solo-1')
+      .executeTakeFirstOrThrow();
     expect(row.card_id).toBe(m.cardId);
 
     const two = await h.merchant('Two cards');

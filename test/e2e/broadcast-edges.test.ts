@@ -91,19 +91,37 @@ describe('a push broadcast to a customer without a wallet pass', () => {
 
   it('puts nothing in the outbox for them and one push on each other pass', async () => {
     const perCustomer = await pushesPerCustomer(m, customers);
-    expect([...perCustomer.keys()].sort()).toEqual(customers.filter((c) => c.id !== passless.id).map((c) => c.id).sort());
+    expect([...perCustomer.keys()].sort()).toEqual(
+      customers
+        .filter((c) => c.id !== passless.id)
+        .map((c) => c.id)
+        .sort(),
+    );
     for (const counts of perCustomer.values()) expect(counts).toEqual({ 'Stamp day': 1 });
     // Every outbox push of this merchant is one of those three (none addressed to nobody).
-    const outbox = await file.stack.db.selectFrom('outbox').select('recipient').where('merchant_id', '=', m.id).where('channel', '=', 'push').execute();
+    const outbox = await file.stack.db
+      .selectFrom('outbox')
+      .select('recipient')
+      .where('merchant_id', '=', m.id)
+      .where('channel', '=', 'push')
+      .execute();
     expect(outbox).toHaveLength(3);
 
     const passes = await file.stack.db
       .selectFrom('passes')
       .select(['customer_id', 'message', 'update_tag'])
-      .where('customer_id', 'in', customers.map((c) => c.id))
+      .where(
+        'customer_id',
+        'in',
+        customers.map((c) => c.id),
+      )
       .execute();
     expect(passes).toHaveLength(3);
-    for (const p of passes) expect(p).toMatchObject({ message: 'Stamp day', update_tag: 1 });
+    // Each pass changed (its tag moved off the import's 0) and holds the message.
+    for (const p of passes) {
+      expect(p.message).toBe('Stamp day');
+      expect(Number(p.update_tag)).toBeGreaterThan(0);
+    }
     const passless2 = ok(await m.api.get<Customer>(`/v1/customers/${passless.id}`), 200);
     expect(passless2.pass).toBeNull();
   });

@@ -170,6 +170,17 @@ describe('the PassKit web service', () => {
     expect((await p.fetchPass(pass, older)).status).toBe(200);
   });
 
+  it('answers 400 to a passesUpdatedSince it never gave out', async () => {
+    const p = phone();
+    await p.register(pass);
+    for (const tag of ['yesterday', '5:3:', '1:2:3:4']) {
+      const res = await file.app.request(
+        `/wallet/apple/v1/devices/${p.deviceId}/registrations/${TEST_PASS_TYPE_ID}?passesUpdatedSince=${tag}`,
+      );
+      expect(res.status, tag).toBe(400);
+    }
+  });
+
   it('accepts device logs', async () => {
     const res = await file.app.request('/wallet/apple/v1/log', {
       method: 'POST',

@@ -117,6 +117,30 @@ describe('Save to Google Wallet', () => {
   });
 });
 
+describe('Save to Google Wallet while Google is down', () => {
+  it('answers 503 naming Google, writes nothing, and works once Google is back', async () => {
+    const { customers } = await shop('google-down', 1);
+    const c = customers[0]!;
+    // The client tries 4 times (with backoff) before giving up.
+    google.failNext(4, 503);
+    const before = google.calls.length;
+    const res = await file.app.request(`${new URL(c.walletUrl!).pathname}/google`);
+    expect(google.calls.slice(before).map((x) => x.status)).toEqual([503, 503, 503, 503]);
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('Google Wallet'),
+    });
+    const pass = await file.stack.db
+      .selectFrom('passes')
+      .select('google_object_id')
+      .where('customer_id', '=', c.id)
+      .executeTakeFirstOrThrow();
+    expect(pass.google_object_id).toBeNull();
+    expect(await save(c)).toContain(c.pass!.serialNumber);
+  });
+});
+
 describe('pushes to a Google Wallet pass', () => {
   it('notify three times in a day, then go silent with the delivery saying google_notification_budget', async () => {
     const { m, customers } = await shop('google-budget', 1);

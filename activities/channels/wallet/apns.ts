@@ -177,6 +177,9 @@ class ApnsConnection {
     const session = this.session;
     this.session = null;
     if (!session || session.destroyed) return;
+    // An idle session is unref'd: ref it while it closes, or a process with nothing else to
+    // do could exit before the close completes (and `await close()` never return).
+    session.ref();
     await new Promise<void>((resolve) => session.close(resolve));
   }
 
