@@ -58,6 +58,8 @@ export interface ApnsServer {
   /** Every request, in the order they were answered (or dropped). */
   readonly requests: ApnsRequest[];
   latencyMs: number;
+  /** Requests received and not yet answered, now. */
+  readonly inFlight: number;
   /** The highest number of requests in flight at once. */
   readonly maxConcurrentStreams: number;
   /** HTTP/2 sessions opened (one per TLS connection that completed with a client certificate). */
@@ -140,6 +142,9 @@ export async function startApnsServer(options: ApnsServerOptions = {}): Promise<
     port,
     requests: [],
     latencyMs: options.latencyMs ?? 0,
+    get inFlight() {
+      return inFlight;
+    },
     get maxConcurrentStreams() {
       return maxConcurrentStreams;
     },
