@@ -26,7 +26,9 @@ vi.mock('../api', () => {
   };
 });
 vi.mock('../flows/FlowView', () => ({
-  FlowView: ({ overlay }: { overlay: Record<string, { entered?: number }> }) => <div data-testid="flow-view">{JSON.stringify(overlay)}</div>,
+  FlowView: ({ overlay }: { overlay: Record<string, { entered?: number }> }) => (
+    <div data-testid="flow-view">{JSON.stringify(overlay)}</div>
+  ),
 }));
 
 const { RunPage } = await import('./RunPage');
@@ -69,9 +71,55 @@ describe('RunPage', () => {
     expect(screen.getByTestId('run-count-failed').textContent).toBe('1');
     expect(screen.getByTestId('run-count-skipped').textContent).toBe('2');
     expect(screen.getByTestId('run-count-waiting').textContent).toBe('3');
-    expect(screen.getByRole('link', { name: /Open in Temporal UI/ }).getAttribute('href')).toBe('http://temporal.local/x');
+    expect(screen.getByRole('link', { name: /Open in Temporal UI/ }).getAttribute('href')).toBe(
+      'http://temporal.local/x',
+    );
     expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
-    await waitFor(() => expect(JSON.parse(screen.getByTestId('flow-view').textContent ?? '{}')).toMatchObject({ push: { entered: 12, sent: 9 } }));
+    await waitFor(() =>
+      expect(JSON.parse(screen.getByTestId('flow-view').textContent ?? '{}')).toMatchObject({
+        push: { entered: 12, sent: 9 },
+      }),
+    );
+  });
+
+  it('lists each wallet device under a push delivery with its answer, and says which was not reached', async () => {
+    answer = (r) => {
+      if (r.path === 'v1/runs/:id/$get') return report('completed');
+      if (r.path === 'v1/flows/:id/versions/:version/$get') return { version: 2, graph: { nodes: [], edges: [] } };
+      if (r.path === 'v1/runs/:id/deliveries/$get') {
+        return {
+          items: [
+            {
+              customerId: 'c1',
+              customerName: 'Ada',
+              customerEmail: null,
+              nodeId: 'push',
+              channel: 'push',
+              status: 'sent',
+              reason: 'unregistered (apple 0123456789abcdef0123)',
+              attempts: 1,
+              at: '2025-03-03T09:00:01Z',
+              devices: [
+                { platform: 'apple', device: 'ffffeeeeddddcccc', status: 'sent', answer: '200', attempts: 2 },
+                {
+                  platform: 'apple',
+                  device: '0123456789abcdef0123',
+                  status: 'gone',
+                  answer: '410 Unregistered',
+                  attempts: 1,
+                },
+              ],
+            },
+          ],
+        };
+      }
+      return {};
+    };
+    render(<RunPage id="r1" />);
+    const devices = await screen.findByRole('list', { name: 'Devices' });
+    const rows = [...devices.querySelectorAll('li')].map((li) => li.textContent);
+    expect(rows).toEqual(['Apple ffffeeeedddd sent 200 · 2 tries', 'Apple 0123456789ab gone 410 Unregistered']);
+    expect(screen.getByText(/The phone removed the card .* Apple device 0123456789ab/)).toBeTruthy();
   });
 
   it('filters the deliveries by the step chosen in the step table', async () => {
@@ -80,7 +128,9 @@ describe('RunPage', () => {
     fireEvent.click(screen.getByText('Counts per step as a table'));
     // The test graph has no nodes, so a step reads as its id.
     fireEvent.click(screen.getByRole('button', { name: 'push', hidden: true }));
-    await waitFor(() => expect(calls.filter((c) => c.path === 'v1/runs/:id/deliveries/$get').at(-1)?.args.query?.nodeId).toBe('push'));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.path === 'v1/runs/:id/deliveries/$get').at(-1)?.args.query?.nodeId).toBe('push'),
+    );
   });
 
   it('offers Cancel while the run is running and polls every 2 s until it ends', async () => {
