@@ -1,10 +1,12 @@
 /**
  * An email step as one customer would receive it, for the editor's preview: rendered by the
- * email activity's own renderer with the same placeholder values it fills at send time.
+ * email activity's own renderer with the same placeholder values it fills at send time, in
+ * the merchant's layout (name, brand colour, postal address, and a sample unsubscribe link).
  */
 import { sql } from 'kysely';
 import { renderEmail } from '../../activities/channels/email/render';
 import type { Db } from '../db/database';
+import { loadMerchantProfile } from '../merchants/profile';
 import { formatPlainDate, localDate } from '../time/zoned';
 
 export interface EmailPreviewInput {
@@ -29,16 +31,23 @@ export const SAMPLE_CUSTOMER_NAME = 'Alex Sample';
 /** Shown for `{{voucher.code}}` when the customer holds no voucher (a voucher step would issue one). */
 export const SAMPLE_VOUCHER_CODE = 'SF-SAMP-LE23';
 const SAMPLE_VOUCHER_DAYS = 14;
+/** The footer's unsubscribe link in a preview: valid, visibly fake (`.example` is reserved). */
+export const PREVIEW_UNSUBSCRIBE_URL = 'https://stampflow.example/u/preview';
 
 /**
  * Renders the template for a customer of the merchant.
  *
  * @example
  * await previewEmail(db, merchantId, { subject: 'Hi {{customer.name}}', body: '{{stampsLeft}} to go' });
- * // { ok: true, subject: 'Hi Ada', text: '7 to go', html: '<!DOCTYPE html>…', customer: { id, name: 'Ada' } }
+ * // { ok: true, subject: 'Hi Ada', text: '7 to go\n\n-- \nCafé Nord\n…', html: '<!DOCTYPE html>…', customer: { id, name: 'Ada' } }
  */
 export async function previewEmail(db: Db, merchantId: string, input: EmailPreviewInput): Promise<EmailPreviewResult> {
-  const merchant = await db.selectFrom('merchants').select('timezone').where('id', '=', merchantId).executeTakeFirstOrThrow();
+  const merchant = await db
+    .selectFrom('merchants')
+    .select('timezone')
+    .where('id', '=', merchantId)
+    .executeTakeFirstOrThrow();
+  const profile = await loadMerchantProfile(db, merchantId);
   let q = db
     .selectFrom('customers as c')
     .innerJoin('cards as k', 'k.id', 'c.card_id')
@@ -67,7 +76,12 @@ export async function previewEmail(db: Db, merchantId: string, input: EmailPrevi
         ...voucherVars(customer.voucher as { code: string; expiresAt: string } | null, merchant.timezone),
       }
     : { ...(await sampleVars(db, merchantId)), ...voucherVars(null, merchant.timezone) };
-  const rendered = renderEmail({ subject: input.subject, body: input.body }, vars);
+  const rendered = renderEmail({ subject: input.subject, body: input.body }, vars, {
+    merchantName: profile.name,
+    brandColor: profile.brandColor,
+    postalAddress: profile.postalAddress,
+    unsubscribeUrl: PREVIEW_UNSUBSCRIBE_URL,
+  });
   return {
     ok: true,
     subject: rendered.subject,
@@ -92,5 +106,9 @@ async function sampleVars(db: Db, merchantId: string) {
     .orderBy('created_at')
     .limit(1)
     .executeTakeFirst();
-  return { customerName: SAMPLE_CUSTOMER_NAME, cardName: card?.name ?? 'Stamp card', stampsLeft: card?.stamps_required ?? 10 };
+  return {
+    customerName: SAMPLE_CUSTOMER_NAME,
+    cardName: card?.name ?? 'Stamp card',
+    stampsLeft: card?.stamps_required ?? 10,
+  };
 }

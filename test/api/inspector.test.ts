@@ -45,7 +45,15 @@ interface TimelineRun {
 }
 interface Timeline {
   customer: { id: string; name: string; email: string | null; emailConsent: boolean; cardId: string; stamps: number };
-  items: { at: string; kind: string; runId: string; title: string; nodeId?: string; status?: string; reason?: string }[];
+  items: {
+    at: string;
+    kind: string;
+    runId: string;
+    title: string;
+    nodeId?: string;
+    status?: string;
+    reason?: string;
+  }[];
   runs: TimelineRun[];
 }
 interface HistoryAnswer {
@@ -77,7 +85,10 @@ const segmentThenEmail = (cardId: string) =>
   journey(
     { trigger: 'broadcast', cardId },
     [node('vip', 'segment', { match: 'all', conditions: [{ field: 'stamps', op: 'gte', value: 5 }] })],
-    { nodes: [node('mail', 'email', { subject: 'Hi {{customer.name}}', body: 'Coffee is on us.' })], edges: [edge('vip', 'mail', 'match')] },
+    {
+      nodes: [node('mail', 'email', { subject: 'Hi {{customer.name}}', body: 'Coffee is on us.' })],
+      edges: [edge('vip', 'mail', 'match')],
+    },
   );
 
 describe('a run with a segment and an email, and the customers it reached or not', () => {
@@ -122,7 +133,10 @@ describe('a run with a segment and an email, and the customers it reached or not
   });
 
   it('filters deliveries by channel and node and names each customer', async () => {
-    const mails = ok(await m.api.get<Page<Record<string, unknown>>>(`/v1/runs/${runId}/deliveries?channel=email&nodeId=mail`), 200);
+    const mails = ok(
+      await m.api.get<Page<Record<string, unknown>>>(`/v1/runs/${runId}/deliveries?channel=email&nodeId=mail`),
+      200,
+    );
     expect(mails.items).toHaveLength(4);
     expect(mails.items.find((d) => d['customerId'] === id('ada'))).toMatchObject({
       customerName: 'Ada Lovelace',
@@ -130,7 +144,11 @@ describe('a run with a segment and an email, and the customers it reached or not
       status: 'sent',
       providerMessageId: expect.stringMatching(/^outbox:/),
     });
-    expect(mails.items.find((d) => d['customerId'] === id('eve'))).toMatchObject({ customerName: 'Eve', customerEmail: null, reason: 'no_email' });
+    expect(mails.items.find((d) => d['customerId'] === id('eve'))).toMatchObject({
+      customerName: 'Eve',
+      customerEmail: null,
+      reason: 'no_email',
+    });
     expect(ok(await m.api.get<Page<unknown>>(`/v1/runs/${runId}/deliveries?channel=push`), 200).items).toEqual([]);
     expect(ok(await m.api.get<Page<unknown>>(`/v1/runs/${runId}/deliveries?nodeId=vip`), 200).items).toEqual([]);
     expect((await m.api.get(`/v1/runs/${runId}/deliveries?channel=sms`)).status).toBe(400);
@@ -141,22 +159,35 @@ describe('a run with a segment and an email, and the customers it reached or not
       const t = ok(await m.api.get<Timeline>(`/v1/customers/${id(ext)}/timeline`), 200);
       return t.runs.find((r) => r.runId === runId)?.outcome;
     };
-    expect(await outcome('ada')).toEqual({ code: 'sent', message: expect.stringMatching(/^Got the email “Hi \{\{customer\.name\}\}” at \d\d:\d\d$/) });
-    expect(await outcome('bob')).toEqual({ code: 'no_consent', message: 'The email “Hi {{customer.name}}” was skipped: no email consent' });
+    expect(await outcome('ada')).toEqual({
+      code: 'sent',
+      message: expect.stringMatching(/^Got the email “Hi \{\{customer\.name\}\}” at \d\d:\d\d$/),
+    });
+    expect(await outcome('bob')).toEqual({
+      code: 'no_consent',
+      message: 'The email “Hi {{customer.name}}” was skipped: no email consent',
+    });
     expect(await outcome('cy')).toEqual({
       code: 'not_in_segment',
       message: 'The segment “vip” said else: has 3 stamps, the segment wants stamps ≥ 5',
     });
     expect(await outcome('dee')).toEqual({
       code: 'suppressed',
-      message: 'The email “Hi {{customer.name}}” was not sent: dee@example.test is on the suppression list (hard_bounce)',
+      message:
+        'The email “Hi {{customer.name}}” was not sent: dee@example.test is on the suppression list (hard_bounce)',
     });
     expect((await outcome('eve'))?.code).toBe('no_email');
   });
 
   it('lists what happened to a customer, newest first', async () => {
     const t = ok(await m.api.get<Timeline>(`/v1/customers/${id('ada')}/timeline`), 200);
-    expect(t.customer).toMatchObject({ id: id('ada'), name: 'Ada Lovelace', email: 'ada@example.test', emailConsent: true, stamps: 6 });
+    expect(t.customer).toMatchObject({
+      id: id('ada'),
+      name: 'Ada Lovelace',
+      email: 'ada@example.test',
+      emailConsent: true,
+      stamps: 6,
+    });
     expect(t.items.map((i) => [i.kind, i.title])).toEqual([
       ['left', 'Finished the journey'],
       ['delivery', 'The email “Hi {{customer.name}}” sent'],
@@ -164,7 +195,11 @@ describe('a run with a segment and an email, and the customers it reached or not
       ['entered', 'Entered “VIP thank-you”'],
     ]);
     const cy = ok(await m.api.get<Timeline>(`/v1/customers/${id('cy')}/timeline`), 200);
-    expect(cy.items[0]).toMatchObject({ kind: 'left', nodeId: 'vip', title: 'Left at the segment “vip”: not in segment' });
+    expect(cy.items[0]).toMatchObject({
+      kind: 'left',
+      nodeId: 'vip',
+      title: 'Left at the segment “vip”: not in segment',
+    });
   });
 
   it('tells a customer who joined after the snapshot that they were not in the audience', async () => {
@@ -185,7 +220,13 @@ describe('a run with a segment and an email, and the customers it reached or not
       [{ trigger: 'event', event: 'joined' }, 'When a customer joins'],
     ] as const;
     for (const [trigger] of drafts) {
-      ok(await m.api.post('/v1/flows', { name: `Draft ${trigger.trigger}`, graph: journey(trigger, [node('p', 'push', { text: 'Hi' })]) }), 201);
+      ok(
+        await m.api.post('/v1/flows', {
+          name: `Draft ${trigger.trigger}`,
+          graph: journey(trigger, [node('p', 'push', { text: 'Hi' })]),
+        }),
+        201,
+      );
     }
     const list = ok(await m.api.get<Page<Record<string, unknown>>>('/v1/flows'), 200);
     expect(list.items.find((f) => f['id'] === flowId)).toMatchObject({
@@ -208,8 +249,13 @@ describe('a run with a segment and an email, and the customers it reached or not
   });
 
   it('records who published each version and answers one version', async () => {
-    const flow = ok(await m.api.get<{ versions: { version: number; publishedBy: string | null }[] }>(`/v1/flows/${flowId}`), 200);
-    expect(flow.versions).toEqual([{ version: 1, publishedBy: expect.stringMatching(/^API key ".*"$/), createdAt: expect.any(String) }]);
+    const flow = ok(
+      await m.api.get<{ versions: { version: number; publishedBy: string | null }[] }>(`/v1/flows/${flowId}`),
+      200,
+    );
+    expect(flow.versions).toEqual([
+      { version: 1, publishedBy: expect.stringMatching(/^API key ".*"$/), createdAt: expect.any(String) },
+    ]);
     const v1 = ok(await m.api.get<Record<string, unknown>>(`/v1/flows/${flowId}/versions/1`), 200);
     expect(v1).toEqual({
       version: 1,
@@ -238,19 +284,41 @@ describe('a run with a segment and an email, and the customers it reached or not
     const [listed] = ok(await m.api.get<Page<Customer>>('/v1/customers?limit=1'), 200).items;
     const left = 10 - (listed?.stamps ?? 0);
     const first = ok(await m.api.post<Record<string, unknown>>('/v1/flows/preview-email', body), 200);
+    // In the merchant's layout: its name and a sample unsubscribe link in the footer of both parts.
+    const footer = '\n\n-- \nInspector Café\nUnsubscribe: https://stampflow.example/u/preview\n';
     expect(first).toMatchObject({
       subject: `Hi ${listed?.name}`,
-      text: `${left} stamps to go on your Coffee card & more`,
-      html: expect.stringContaining(`<p>${left} stamps to go on your Coffee card &amp; more</p>`),
+      text: `${left} stamps to go on your Coffee card & more${footer}`,
+      html: expect.stringContaining(`>${left} stamps to go on your Coffee card &amp; more</p>`),
       customer: { id: listed?.id, name: listed?.name },
     });
-    const ada = ok(await m.api.post<Record<string, unknown>>('/v1/flows/preview-email', { ...body, customerId: id('ada') }), 200);
-    expect(ada).toMatchObject({ subject: 'Hi Ada Lovelace', text: '4 stamps to go on your Coffee card & more' });
-    const cy = ok(await m.api.post<Record<string, unknown>>('/v1/flows/preview-email', { ...body, customerId: id('cy') }), 200);
-    expect(cy).toMatchObject({ subject: 'Hi Cy', text: '7 stamps to go on your Coffee card & more' });
+    expect(first['html']).toContain('<a href="https://stampflow.example/u/preview"');
+    const ada = ok(
+      await m.api.post<Record<string, unknown>>('/v1/flows/preview-email', { ...body, customerId: id('ada') }),
+      200,
+    );
+    expect(ada).toMatchObject({
+      subject: 'Hi Ada Lovelace',
+      text: `4 stamps to go on your Coffee card & more${footer}`,
+    });
+    const cy = ok(
+      await m.api.post<Record<string, unknown>>('/v1/flows/preview-email', { ...body, customerId: id('cy') }),
+      200,
+    );
+    expect(cy).toMatchObject({ subject: 'Hi Cy', text: `7 stamps to go on your Coffee card & more${footer}` });
     const empty = await createMerchant(app, 'Empty Café');
     const sample = ok(await empty.api.post<Record<string, unknown>>('/v1/flows/preview-email', body), 200);
     expect(sample).toMatchObject({ subject: 'Hi Alex Sample', customer: { id: null, name: 'Alex Sample' } });
+    ok(
+      await empty.api.put('/v1/merchant/settings', { postalAddress: 'Main St 1\n10115 Berlin', brandColor: '#0a7c59' }),
+      200,
+    );
+    const styled = ok(await empty.api.post<{ html: string; text: string }>('/v1/flows/preview-email', body), 200);
+    expect(styled.html).toContain('background-color:#0a7c59;');
+    expect(styled.html).toContain('Main St 1<br>\n10115 Berlin');
+    expect(styled.text).toContain(
+      '\n-- \nEmpty Café\nMain St 1\n10115 Berlin\nUnsubscribe: https://stampflow.example/u/preview\n',
+    );
     expect((await empty.api.post('/v1/flows/preview-email', { ...body, customerId: id('ada') })).status).toBe(404);
     expect((await m.api.post('/v1/flows/preview-email', { body: 'x' })).status).toBe(400);
   });
@@ -296,12 +364,17 @@ describe('a run with a wait and an exit rule, continuing as new', () => {
 
   it('explains that the visitor left the journey and the other got the push', async () => {
     const outcome = async (ext: string) =>
-      ok(await m.api.get<Timeline>(`/v1/customers/${byExt.get(ext)?.id}/timeline`), 200).runs.find((r) => r.runId === runId)?.outcome;
+      ok(await m.api.get<Timeline>(`/v1/customers/${byExt.get(ext)?.id}/timeline`), 200).runs.find(
+        (r) => r.runId === runId,
+      )?.outcome;
     expect(await outcome('leave')).toEqual({
       code: 'left_journey',
       message: 'Left the journey at the push “Still thirsty?”: visited after entering (exit rule)',
     });
-    expect(await outcome('stay')).toEqual({ code: 'sent', message: expect.stringMatching(/^Got the push “Still thirsty\?” at \d\d:\d\d$/) });
+    expect(await outcome('stay')).toEqual({
+      code: 'sent',
+      message: expect.stringMatching(/^Got the push “Still thirsty\?” at \d\d:\d\d$/),
+    });
   });
 
   it("reads the workflow's history across continue-as-new: activities, the wait's timer and the new run", async () => {
@@ -316,7 +389,11 @@ describe('a run with a wait and an exit rule, continuing as new', () => {
     expect(events[0]).toMatchObject({ id: 1, run: 1, type: 'WorkflowExecutionStarted', category: 'workflow' });
     expect(events.at(-1)).toMatchObject({ run: 2, type: 'WorkflowExecutionCompleted', summary: 'Workflow completed' });
     expect(events.filter((e) => e.category === 'continue_as_new')).toEqual([
-      expect.objectContaining({ run: 1, type: 'WorkflowExecutionContinuedAsNew', summary: expect.stringMatching(/^Continued as new in run /) }),
+      expect.objectContaining({
+        run: 1,
+        type: 'WorkflowExecutionContinuedAsNew',
+        summary: expect.stringMatching(/^Continued as new in run /),
+      }),
     ]);
     const completed = events.filter((e) => e.type === 'ActivityTaskCompleted' && e.activityType === 'processStep');
     expect(completed.map((e) => e.summary)).toEqual(['processStep pause completed', 'processStep nudge completed']);
@@ -325,7 +402,10 @@ describe('a run with a wait and an exit rule, continuing as new', () => {
     expect(timer?.timerMs).toBeLessThanOrEqual(3_000);
     expect(timer?.summary).toMatch(/^Timer started: waits /);
     expect(events.some((e) => e.type === 'TimerFired' && e.category === 'timer')).toBe(true);
-    expect(events.find((e) => e.type === 'ActivityTaskStarted')).toMatchObject({ attempt: 1, summary: 'snapshotAudience started, attempt 1' });
+    expect(events.find((e) => e.type === 'ActivityTaskStarted')).toMatchObject({
+      attempt: 1,
+      summary: 'snapshotAudience started, attempt 1',
+    });
     expect(new Set(events.map((e) => `${e.run}/${e.id}`)).size).toBe(events.length);
   });
 
@@ -335,8 +415,13 @@ describe('a run with a wait and an exit rule, continuing as new', () => {
     const launcher = createRunLauncher(new Client({ connection }), file.stack.taskQueue);
     await connection.close(); // a launcher whose connection is gone: every call fails
     const offline = createApp({ db: file.stack.db, launcher, adminToken: ADMIN_TOKEN, readiness: async () => true });
-    const answer = await api(offline, m.key).get<{ error: { code: string; message: string } }>(`/v1/runs/${runId}/history`);
+    const answer = await api(offline, m.key).get<{ error: { code: string; message: string } }>(
+      `/v1/runs/${runId}/history`,
+    );
     expect(answer.status).toBe(503);
-    expect(answer.body.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/^Temporal is not reachable: /) });
+    expect(answer.body.error).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/^Temporal is not reachable: /),
+    });
   });
 });

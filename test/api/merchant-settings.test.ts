@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMessagingRules } from '../../engine/merchants/messaging-rules';
+import { loadMerchantProfile } from '../../engine/merchants/profile';
 import { startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
@@ -10,7 +11,14 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const UNSET = { frequencyCap: { push: null, email: null }, quietHours: null, timezone: 'Europe/Berlin' };
+const UNSET = {
+  frequencyCap: { push: null, email: null },
+  quietHours: null,
+  timezone: 'Europe/Berlin',
+  postalAddress: null,
+  brandColor: null,
+  warnings: ['no_postal_address'],
+};
 
 describe('GET /v1/merchant/settings', () => {
   it('answers no rules and the merchant’s time zone before any were set', async () => {
@@ -81,12 +89,71 @@ describe('PUT /v1/merchant/settings', () => {
     [{ quietHours: { start: '22:00' } }, 'quietHours.end'],
     [{ quietHours: { start: '22:00', end: '22:00' } }, 'quietHours.end'],
     [{ quiet_hours: null }, ''],
+    [{ brandColor: 'red' }, 'brandColor'],
+    [{ brandColor: '#fff' }, 'brandColor'],
+    [{ brandColor: '#12345g' }, 'brandColor'],
+    [{ brandColor: '#123456;x' }, 'brandColor'],
+    [{ postalAddress: 'x'.repeat(501) }, 'postalAddress'],
+    [{ postalAddress: '   \n ' }, 'postalAddress'],
+    [{ postalAddress: 42 }, 'postalAddress'],
+    [{ postal_address: 'Hafenstraße 1' }, ''],
   ])('answers 400 naming the field for %j', async (body, path) => {
     const res = await m.call('PUT', '/v1/merchant/settings', body);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('bad_request');
     expect(res.body.error.details[0].path).toBe(path);
     if (path) expect(res.body.error.message).toContain(path);
+  });
+
+  it('stores the postal address and brand colour, answers them and drops the warning', async () => {
+    const p = await h.merchant('Café Nord');
+    const address = 'Café Nord GmbH\nHafenstraße 1\n20457 Hamburg';
+    const res = await p.call('PUT', '/v1/merchant/settings', {
+      postalAddress: `  ${address}\r\n`,
+      brandColor: '#0A7C59',
+    });
+    expect(res).toMatchObject({
+      status: 200,
+      body: { ...UNSET, postalAddress: address, brandColor: '#0a7c59', warnings: [] },
+    });
+    expect((await p.call('GET', '/v1/merchant/settings')).body).toEqual(res.body);
+    expect(await loadMerchantProfile(h.db, p.id)).toEqual({
+      name: 'Café Nord',
+      emailFrom: null,
+      postalAddress: address,
+      brandColor: '#0a7c59',
+    });
+  });
+
+  it('accepts an address of exactly 500 characters, counted after trimming', async () => {
+    const p = await h.merchant('Long');
+    const address = 'x'.repeat(500);
+    const res = await p.call('PUT', '/v1/merchant/settings', { postalAddress: ` ${address} ` });
+    expect(res).toMatchObject({ status: 200, body: { postalAddress: address } });
+  });
+
+  it('keeps the footer details a body leaves out and clears those set to null', async () => {
+    const p = await h.merchant('Footer');
+    await p.call('PUT', '/v1/merchant/settings', { postalAddress: 'Main St 1', brandColor: '#112233' });
+    const capOnly = await p.call('PUT', '/v1/merchant/settings', { frequencyCap: { push: 2 } });
+    expect(capOnly.body).toMatchObject({ postalAddress: 'Main St 1', brandColor: '#112233', warnings: [] });
+    const colourCleared = await p.call('PUT', '/v1/merchant/settings', { brandColor: null });
+    expect(colourCleared.body).toMatchObject({
+      postalAddress: 'Main St 1',
+      brandColor: null,
+      frequencyCap: { push: 2 },
+    });
+    const addressCleared = await p.call('PUT', '/v1/merchant/settings', { postalAddress: null });
+    expect(addressCleared.body).toMatchObject({ postalAddress: null, warnings: ['no_postal_address'] });
+    expect((await p.call('PUT', '/v1/merchant/settings', { frequencyCap: null })).body).toEqual(UNSET);
+  });
+
+  it('changes nothing when the footer part of a body is invalid', async () => {
+    const p = await h.merchant('Atomic');
+    const res = await p.call('PUT', '/v1/merchant/settings', { frequencyCap: { push: 4 }, brandColor: 'blue' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('brandColor');
+    expect((await p.call('GET', '/v1/merchant/settings')).body).toEqual(UNSET);
   });
 
   it('leaves the stored rules alone when the body is invalid', async () => {

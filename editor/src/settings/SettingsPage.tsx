@@ -1,6 +1,7 @@
-/** Settings: the team that signs in, and the API keys apps use. */
+/** Settings: the team that signs in, the API keys apps use, and what every email shows of the shop. */
 import { PageHeader } from '../shell/Layout';
 import { ApiKeysSection } from './ApiKeysSection';
+import { EmailFooterSection } from './EmailFooterSection';
 import { TeamSection } from './TeamSection';
 import './settings.css';
 
@@ -10,6 +11,7 @@ export function SettingsPage() {
       <PageHeader title="Settings" />
       <TeamSection />
       <ApiKeysSection />
+      <EmailFooterSection />
     </div>
   );
 }

@@ -1,6 +1,10 @@
-/** The email's subject and body, with buttons that insert the placeholders the renderer fills. */
+/**
+ * The email's subject and body, with buttons that insert the placeholders the renderer fills,
+ * and a warning while the merchant has no postal address for the footer.
+ */
 import { useRef } from 'react';
 import { PLACEHOLDERS } from '../../../../engine/flow/text';
+import { PostalAddressWarning } from '../../settings/PostalAddressWarning';
 import { Field, messagesFor, str, type NodeFormProps } from './fields';
 
 const PLACEHOLDER_LABELS = {
@@ -34,6 +38,7 @@ export function EmailForm({ data, problems, onChange }: NodeFormProps) {
 
   return (
     <div className="stack">
+      <PostalAddressWarning />
       <Field label="Subject" messages={messagesFor(problems, 'subject')}>
         {(aria) => (
           <input
