@@ -15,7 +15,15 @@ import { snapshotAudience, type SnapshotInput } from './audience/snapshot';
 import { finishRun, type FinishInput } from './runs/run-status';
 import type { ChannelConfig, StepContext } from './steps/context';
 import { processStepRange, type OutcomeCounts } from './steps/process-step';
-import { closeVisitWait, closeWait, collectVisitors, openWait, type LeftWait, type OpenWaitInput, type VisitorsInput } from './waits/waits';
+import {
+  closeVisitWait,
+  closeWait,
+  collectVisitors,
+  openWait,
+  type LeftWait,
+  type OpenWaitInput,
+  type VisitorsInput,
+} from './waits/waits';
 
 export interface ActivityDeps {
   readonly db: Db;
@@ -47,20 +55,44 @@ export function createActivities(deps: ActivityDeps) {
       const merchant = await db
         .selectFrom('merchants')
         .leftJoin('merchant_settings as s', 's.merchant_id', 'merchants.id')
-        .select(['merchants.id', 'merchants.name', 'merchants.timezone', 'merchants.email_from', 's.push_cap_7d', 's.email_cap_7d'])
+        .select([
+          'merchants.id',
+          'merchants.name',
+          'merchants.timezone',
+          'merchants.email_from',
+          'merchants.postal_address',
+          'merchants.brand_color',
+          's.push_cap_7d',
+          's.email_cap_7d',
+        ])
         .where('merchants.id', '=', input.merchantId)
         .executeTakeFirst();
-      if (!merchant) throw ApplicationFailure.nonRetryable(`merchant ${input.merchantId} does not exist`, 'MerchantMissing');
+      if (!merchant)
+        throw ApplicationFailure.nonRetryable(`merchant ${input.merchantId} does not exist`, 'MerchantMissing');
       const info = activityInfo();
       const ctx: StepContext = {
         db,
         channels: deps.channels,
-        merchant: { id: merchant.id, name: merchant.name, timezone: merchant.timezone, emailFrom: merchant.email_from },
+        merchant: {
+          id: merchant.id,
+          name: merchant.name,
+          timezone: merchant.timezone,
+          emailFrom: merchant.email_from,
+          postalAddress: merchant.postal_address,
+          brandColor: merchant.brand_color,
+        },
         claimKey: `${info.workflowExecution?.workflowId ?? 'local'}/${info.activityId}`,
         caps: { push: merchant.push_cap_7d, email: merchant.email_cap_7d },
       };
       const exits = input.exitOn?.length ? { rules: input.exitOn, since: await enteredAt(db, input.runId) } : undefined;
-      return processStepRange(ctx, { runId: input.runId, group: input.group }, input.step, input.fromSeq, input.toSeq, exits);
+      return processStepRange(
+        ctx,
+        { runId: input.runId, group: input.group },
+        input.step,
+        input.fromSeq,
+        input.toSeq,
+        exits,
+      );
     },
 
     async openWait(input: OpenWaitInput): Promise<{ startedAt: number; until: number }> {
@@ -75,7 +107,13 @@ export function createActivities(deps: ActivityDeps) {
       return collectVisitors(db, input);
     },
 
-    async closeVisitWait(input: { runId: string; stepId: string; group: MemberGroup; range: SeqRange; groupKey: string }): Promise<LeftWait> {
+    async closeVisitWait(input: {
+      runId: string;
+      stepId: string;
+      group: MemberGroup;
+      range: SeqRange;
+      groupKey: string;
+    }): Promise<LeftWait> {
       return closeVisitWait(db, input);
     },
 
@@ -98,7 +136,11 @@ export function createActivities(deps: ActivityDeps) {
 
 /** When the run's members entered it (its snapshot). */
 async function enteredAt(db: Db, runId: string): Promise<Date> {
-  const run = await db.selectFrom('runs').select(['started_at', 'created_at']).where('id', '=', runId).executeTakeFirstOrThrow();
+  const run = await db
+    .selectFrom('runs')
+    .select(['started_at', 'created_at'])
+    .where('id', '=', runId)
+    .executeTakeFirstOrThrow();
   return run.started_at ?? run.created_at;
 }
 

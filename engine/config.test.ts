@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       postmarkBroadcastStream: 'broadcast',
       postmarkTimeoutMs: 10_000,
       emailFrom: undefined,
+      postmarkWebhookAuth: undefined,
       role: 'all',
       publicUrl: 'http://localhost:3000',
       apple: {

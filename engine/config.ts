@@ -28,6 +28,8 @@ export interface Config {
   /** Per Postmark call (default 10 s): how long a hung call holds up its page. */
   readonly postmarkTimeoutMs: number;
   readonly emailFrom: string | undefined;
+  /** `user:password` Postmark sends on webhooks (basic auth); unset: `/webhooks/postmark` answers 503. */
+  readonly postmarkWebhookAuth: { readonly user: string; readonly password: string } | undefined;
   readonly role: Role;
   /** The base URL phones and customers reach (wallet pages, the PassKit web service); no trailing slash. */
   readonly publicUrl: string;
@@ -104,6 +106,9 @@ const variables = {
     .pipe(z.number().int().min(1000, 'be from 1000 to 60000 ms').max(60000, 'be from 1000 to 60000 ms'))
     .default(10_000),
   STAMPFLOW_EMAIL_FROM: optional(z.email('be an email address')),
+  POSTMARK_WEBHOOK_AUTH: optional(
+    z.string().regex(/^[^:\s]+:\S{12,}$/, 'be user:password with a password of at least 12 characters'),
+  ),
   STAMPFLOW_ROLE: z.enum(['all', 'api', 'worker'], 'be one of all, api, worker').default('all'),
   STAMPFLOW_PUBLIC_URL: optional(httpUrl()),
   APPLE_PASS_TYPE_ID: optional(
@@ -162,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postmarkBroadcastStream: read(env, 'POSTMARK_BROADCAST_STREAM'),
     postmarkTimeoutMs: read(env, 'POSTMARK_TIMEOUT_MS'),
     emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
+    postmarkWebhookAuth: basicAuth(read(env, 'POSTMARK_WEBHOOK_AUTH')),
     role: read(env, 'STAMPFLOW_ROLE'),
     publicUrl: read(env, 'STAMPFLOW_PUBLIC_URL') ?? `http://localhost:${read(env, 'PORT')}`,
     apple: {
@@ -175,6 +181,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apnsUrl: read(env, 'APNS_URL'),
     google: googleWallet(env),
   };
+}
+
+function basicAuth(value: string | undefined): Config['postmarkWebhookAuth'] {
+  if (!value) return undefined;
+  const colon = value.indexOf(':');
+  return { user: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
 /** Google Wallet needs an issuer id and a service account together; one without the other is a mistake. */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { createPostmarkSender } from '../activities/channels/email/postmark-sender';
+import type { EmailSender } from '../activities/channels/email/types';
 import { createApp } from './api/app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { openDatabase, type Db } from './db/database';
@@ -36,8 +37,17 @@ async function main(): Promise<void> {
   const wallet = openWallet(config);
   stops.push(() => wallet.close());
 
+  const emailSender = config.postmarkServerToken
+    ? createPostmarkSender({
+        serverToken: config.postmarkServerToken,
+        apiUrl: config.postmarkApiUrl,
+        timeoutMs: config.postmarkTimeoutMs,
+      })
+    : undefined;
+
   const address = await temporalAddress(config, stops);
-  const worker = config.role === 'api' ? undefined : await startWorker(config, db, address, wallet, stops);
+  const worker =
+    config.role === 'api' ? undefined : await startWorker(config, db, address, { wallet, emailSender }, stops);
 
   if (config.role !== 'worker') {
     const connection = await Connection.connect({ address });
@@ -56,6 +66,9 @@ async function main(): Promise<void> {
       temporalUi: temporalUi(config),
       editorDir: fileURLToPath(new URL('../editor/dist', import.meta.url)),
       wallet: wallet.wallet,
+      postmarkWebhookAuth: config.postmarkWebhookAuth,
+      emailSender,
+      emailFrom: config.emailFrom,
       readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' });
@@ -97,14 +110,13 @@ async function temporalAddress(config: Config, stops: Stop[]): Promise<string> {
   return server.address;
 }
 
-async function startWorker(config: Config, db: Db, address: string, wallet: OpenWallet, stops: Stop[]) {
-  const emailSender = config.postmarkServerToken
-    ? createPostmarkSender({
-        serverToken: config.postmarkServerToken,
-        apiUrl: config.postmarkApiUrl,
-        timeoutMs: config.postmarkTimeoutMs,
-      })
-    : undefined;
+async function startWorker(
+  config: Config,
+  db: Db,
+  address: string,
+  { wallet, emailSender }: { wallet: OpenWallet; emailSender: EmailSender | undefined },
+  stops: Stop[],
+) {
   const workflowBundle = await bundleInChildProcess();
   const { worker, connection } = await createWorker({
     workflowBundle,
@@ -116,6 +128,7 @@ async function startWorker(config: Config, db: Db, address: string, wallet: Open
       emailFrom: config.emailFrom ?? 'Stampflow <no-reply@stampflow.local>',
       broadcastStream: config.postmarkBroadcastStream,
       wallet: wallet.channel,
+      publicUrl: config.publicUrl,
     },
   });
   rmSync(workflowBundle.codePath, { force: true }); // the worker has read it

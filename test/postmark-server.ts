@@ -8,4 +8,8 @@ export {
   type RecordedCall,
   type SendAnswer,
   type SentMessage,
+  type WebhookEventOptions,
+  type WebhookPayload,
+  type WebhookPost,
+  type WebhookTarget,
 } from './postmark/server';

@@ -19,12 +19,22 @@ export interface ChannelConfig {
   /** The Postmark message stream for broadcasts. */
   readonly broadcastStream: string;
   readonly wallet?: WalletChannel | undefined;
+  /** Where customers reach us (`STAMPFLOW_PUBLIC_URL`): unsubscribe links; default `http://localhost:3000`. */
+  readonly publicUrl?: string | undefined;
 }
 
 export interface StepContext {
   readonly db: Db;
   readonly channels: ChannelConfig;
-  readonly merchant: { readonly id: string; readonly name: string; readonly timezone: string; readonly emailFrom: string | null };
+  readonly merchant: {
+    readonly id: string;
+    readonly name: string;
+    readonly timezone: string;
+    readonly emailFrom: string | null;
+    /** The email footer's postal address and brand colour (null: none set). */
+    readonly postalAddress: string | null;
+    readonly brandColor: string | null;
+  };
   /** Identifies the activity; its retries share it, so they may resend what it claimed. */
   readonly claimKey: string;
   /** The merchant's frequency caps (messages per customer per 7 days; null: no cap). */

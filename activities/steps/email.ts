@@ -14,8 +14,15 @@ import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import { formatPlainDate, localDate } from '../../engine/time/zoned';
 import type { RecipientRow } from './members';
+import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
+import { DEFAULT_PUBLIC_URL } from '../../engine/wallet/wallet';
 
-export async function emailPage(ctx: StepContext, runId: string, step: EmailStep, recipients: readonly RecipientRow[]): Promise<void> {
+export async function emailPage(
+  ctx: StepContext,
+  runId: string,
+  step: EmailStep,
+  recipients: readonly RecipientRow[],
+): Promise<void> {
   const key = { runId, nodeId: step.id, channel: 'email' as const };
   const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
   const todo = recipients.filter((r) => mine.has(r.customerId));
@@ -26,21 +33,32 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
   const eligible: RecipientRow[] = [];
   for (const r of todo) {
     const who = { seq: r.seq, customerId: r.customerId };
+    // A suppression names its cause (a bounce, a complaint), so it is said before consent.
     if (!r.email) outcomes.push({ ...who, status: 'skipped', reason: 'no_email' });
-    else if (!r.emailConsent) outcomes.push({ ...who, status: 'skipped', reason: 'no_consent' });
-    else if (suppressed.has(r.email)) outcomes.push({ ...who, status: 'suppressed', reason: `suppressed: ${suppressed.get(r.email)}` });
+    else if (suppressed.has(r.email))
+      outcomes.push({ ...who, status: 'suppressed', reason: `suppressed: ${suppressed.get(r.email)}` });
+    else if (!r.emailConsent)
+      outcomes.push({ ...who, status: 'skipped', reason: r.unsubscribed ? 'unsubscribed' : 'no_consent' });
     else eligible.push(r);
   }
-  const capped = await cappedCustomers(ctx.db, 'email', eligible.map((r) => r.customerId), ctx.caps.email);
+  const capped = await cappedCustomers(
+    ctx.db,
+    'email',
+    eligible.map((r) => r.customerId),
+    ctx.caps.email,
+  );
   if (capped.size > 0) {
-    for (const r of eligible) if (capped.has(r.customerId)) outcomes.push({ seq: r.seq, customerId: r.customerId, status: 'skipped', reason: FREQUENCY_CAP });
+    for (const r of eligible)
+      if (capped.has(r.customerId))
+        outcomes.push({ seq: r.seq, customerId: r.customerId, status: 'skipped', reason: FREQUENCY_CAP });
     eligible.splice(0, eligible.length, ...eligible.filter((r) => !capped.has(r.customerId)));
   }
   await record(ctx.db, key, outcomes);
   if (eligible.length === 0) return;
 
   const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
-  const messages = eligible.map((r) => message(ctx, runId, step, r));
+  const secret = await unsubscribeSecret(ctx.db);
+  const messages = eligible.map((r) => message(ctx, runId, step, r, secret));
   let results;
   try {
     results = await sender.sendBatch(messages);
@@ -52,13 +70,20 @@ export async function emailPage(ctx: StepContext, runId: string, step: EmailStep
     // rows `sending` for the retry.
     if (err instanceof ApplicationFailure && err.nonRetryable) {
       const reason = `provider: ${err.message}`;
-      await record(ctx.db, key, eligible.map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })));
+      await record(
+        ctx.db,
+        key,
+        eligible.map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })),
+      );
       // (rows recorded above as settled keep their status: `record` only changes `sending` rows)
     }
     throw err;
   }
   if (results.length !== eligible.length) {
-    throw ApplicationFailure.nonRetryable(`provider answered ${results.length} results for ${eligible.length} messages`, 'ProviderProtocolError');
+    throw ApplicationFailure.nonRetryable(
+      `provider answered ${results.length} results for ${eligible.length} messages`,
+      'ProviderProtocolError',
+    );
   }
   const answered = answers(eligible, results);
   await record(ctx.db, key, answered);
@@ -75,14 +100,30 @@ function answers(recipients: readonly RecipientRow[], results: readonly SendResu
   });
 }
 
-function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientRow): OutgoingEmail {
-  const rendered = renderEmail(step, {
-    customerName: r.name,
-    cardName: r.cardName,
-    stampsLeft: Math.max(0, r.stampsRequired - r.stamps),
-    voucherCode: r.voucherCode,
-    voucherExpiresOn: r.voucherExpiresAt ? localDay(r.voucherExpiresAt, ctx.merchant.timezone) : null,
-  });
+function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientRow, secret: string): OutgoingEmail {
+  // Every marketing email carries its own one-click unsubscribe (RFC 8058): the header pair
+  // for mail clients and a visible link in the footer, both the same signed URL.
+  const unsubscribe = unsubscribeUrl(
+    ctx.channels.publicUrl ?? DEFAULT_PUBLIC_URL,
+    signUnsubscribe(secret, { merchantId: ctx.merchant.id, customerId: r.customerId }),
+  );
+  const layout = {
+    merchantName: ctx.merchant.name,
+    brandColor: ctx.merchant.brandColor,
+    postalAddress: ctx.merchant.postalAddress,
+    unsubscribeUrl: unsubscribe,
+  };
+  const rendered = renderEmail(
+    step,
+    {
+      customerName: r.name,
+      cardName: r.cardName,
+      stampsLeft: Math.max(0, r.stampsRequired - r.stamps),
+      voucherCode: r.voucherCode,
+      voucherExpiresOn: r.voucherExpiresAt ? localDay(r.voucherExpiresAt, ctx.merchant.timezone) : null,
+    },
+    layout,
+  );
   return {
     from: ctx.merchant.emailFrom ?? ctx.channels.emailFrom,
     to: r.email ?? '',
@@ -90,6 +131,10 @@ function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientR
     textBody: rendered.textBody,
     htmlBody: rendered.htmlBody,
     messageStream: ctx.channels.broadcastStream,
+    headers: [
+      { name: 'List-Unsubscribe', value: `<${unsubscribe}>` },
+      { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+    ],
     metadata: { runId, nodeId: step.id, customerId: r.customerId },
     tag: step.id,
   };
@@ -108,12 +153,20 @@ async function suppressedAddresses(ctx: StepContext, rows: readonly RecipientRow
 }
 
 /** An address the provider calls inactive is not mailed again by any later run. */
-async function rememberSuppressions(ctx: StepContext, rows: readonly RecipientRow[], outcomes: readonly Outcome[]): Promise<void> {
+async function rememberSuppressions(
+  ctx: StepContext,
+  rows: readonly RecipientRow[],
+  outcomes: readonly Outcome[],
+): Promise<void> {
   const values = rows
     .filter((_, i) => outcomes[i]?.status === 'suppressed')
     .map((r) => ({ merchant_id: ctx.merchant.id, email: r.email ?? '', reason: 'inactive_recipient' }));
   if (values.length === 0) return;
-  await ctx.db.insertInto('suppressions').values(values).onConflict((oc) => oc.doNothing()).execute();
+  await ctx.db
+    .insertInto('suppressions')
+    .values(values)
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /** The voucher's last valid day as the customer reads it: `2026-12-01`, merchant time. */

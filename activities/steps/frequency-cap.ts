@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
 import type { DeliveryChannel } from '../../engine/db/schema';
+import { SENT_STATUSES } from '../../engine/deliveries/status';
 
 export const CAP_WINDOW_DAYS = 7;
 export const FREQUENCY_CAP = 'frequency_cap';
@@ -21,7 +22,7 @@ export async function cappedCustomers(
   if (cap === 0) return new Set(customerIds);
   const { rows } = await sql<{ customer_id: string }>`
     select customer_id from deliveries
-    where customer_id = any(${[...customerIds]}::uuid[]) and channel = ${channel} and status = 'sent'
+    where customer_id = any(${[...customerIds]}::uuid[]) and channel = ${channel} and status = any(${[...SENT_STATUSES]}::text[])
       and created_at > now() - make_interval(days => ${CAP_WINDOW_DAYS})
     group by customer_id
     having count(*) >= ${cap}`.execute(db);

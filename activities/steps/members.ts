@@ -19,6 +19,8 @@ export interface RecipientRow extends MemberRow {
   readonly name: string;
   readonly email: string | null;
   readonly emailConsent: boolean;
+  /** They opted out themselves (or their provider did for them): the skip says `unsubscribed`. */
+  readonly unsubscribed: boolean;
   readonly stamps: number;
   readonly stampsRequired: number;
   readonly cardName: string;
@@ -54,7 +56,8 @@ export async function loadMembers(db: Db, page: PageRef): Promise<MemberRow[]> {
     .where('m.node_id', '=', page.group.nodeId)
     .where('m.seq', '>=', page.fromSeq)
     .where('m.seq', '<', page.toSeq);
-  if (page.group.outcome !== null) query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
+  if (page.group.outcome !== null)
+    query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
   if (page.exits) query = query.where(notExited);
   const rows = await query.orderBy('seq').execute();
   return rows.map((r) => ({ seq: r.seq, customerId: r.customer_id, outcome: r.outcome }));
@@ -74,6 +77,7 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
       'c.name',
       'c.email',
       'c.email_consent',
+      'c.unsubscribed_at',
       'c.stamps',
       'c.joined_at',
       'c.last_visit_at',
@@ -100,7 +104,8 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
     .where('m.node_id', '=', page.group.nodeId)
     .where('m.seq', '>=', page.fromSeq)
     .where('m.seq', '<', page.toSeq);
-  if (page.group.outcome !== null) query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
+  if (page.group.outcome !== null)
+    query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
   if (page.exits) query = query.where(notExited);
   const rows = await query.orderBy('m.seq').execute();
   return rows.map((r) => ({
@@ -110,6 +115,7 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
     name: r.name,
     email: r.email,
     emailConsent: r.email_consent,
+    unsubscribed: r.unsubscribed_at !== null,
     stamps: r.stamps,
     stampsRequired: r.stamps_required,
     cardName: r.card_name,

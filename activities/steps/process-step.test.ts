@@ -31,11 +31,26 @@ beforeAll(async () => {
 afterAll(async () => database?.drop());
 
 async function newRun(): Promise<string> {
-  const flow = await database.db.insertInto('flows').values({ merchant_id: merchant.merchantId, name: 'f', graph: '{}' }).returning('id').executeTakeFirstOrThrow();
+  const flow = await database.db
+    .insertInto('flows')
+    .values({ merchant_id: merchant.merchantId, name: 'f', graph: '{}' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const runId = randomUUID();
   await database.db
     .insertInto('runs')
-    .values({ id: runId, merchant_id: merchant.merchantId, flow_id: flow.id, version: 1, workflow_id: `wf-${runId}`, status: 'running', send_at: null, error: null, started_at: null, finished_at: null })
+    .values({
+      id: runId,
+      merchant_id: merchant.merchantId,
+      flow_id: flow.id,
+      version: 1,
+      workflow_id: `wf-${runId}`,
+      status: 'running',
+      send_at: null,
+      error: null,
+      started_at: null,
+      finished_at: null,
+    })
     .execute();
   await snapshotAudience(database.db, { runId, merchantId: merchant.merchantId, triggerNodeId: 'trigger' });
   return runId;
@@ -45,7 +60,14 @@ const ctx = (): StepContext => ({
   db: database.db,
   channels: { emailFrom: 'x@example.test', broadcastStream: 'broadcast' },
   caps: { push: null, email: null },
-  merchant: { id: merchant.merchantId, name: 'Test', timezone: 'UTC', emailFrom: null },
+  merchant: {
+    id: merchant.merchantId,
+    name: 'Test',
+    timezone: 'UTC',
+    emailFrom: null,
+    postalAddress: null,
+    brandColor: null,
+  },
   claimKey: 'test/1',
 });
 const run = (runId: string, heartbeatDetails?: unknown): Promise<OutcomeCounts> =>
@@ -64,7 +86,12 @@ describe('processStepRange', () => {
     // The earlier attempt heartbeated after its first page: seqs 1..500 done, these counts.
     const counts = await run(runId, { nextSeq: 501, counts: { match: 1, else: 2 } });
     expect((counts.match ?? 0) + (counts.else ?? 0)).toBe(3 + 500);
-    const pages = await database.db.selectFrom('run_step_pages').select('from_seq').where('run_id', '=', runId).where('node_id', '=', 'seg').execute();
+    const pages = await database.db
+      .selectFrom('run_step_pages')
+      .select('from_seq')
+      .where('run_id', '=', runId)
+      .where('node_id', '=', 'seg')
+      .execute();
     expect(pages.map((p) => p.from_seq)).toEqual([501]);
   });
 

@@ -27,6 +27,11 @@ import { sessionRoutes } from './session.routes';
 import { staffRoutes } from './staff.routes';
 import { vouchersRoutes } from './vouchers.routes';
 import { walletAppleRoutes } from './wallet-apple.routes';
+import { customerConsentRoutes } from './customer-consent.routes';
+import { flowEmailsRoutes } from './flow-emails.routes';
+import { postmarkWebhookRoutes } from './postmark-webhooks.routes';
+import { suppressionsRoutes } from './suppressions.routes';
+import { unsubscribeRoutes } from './unsubscribe.routes';
 import { walletPagesRoutes } from './wallet-pages.routes';
 
 export type { AppDeps } from './deps';
@@ -65,13 +70,18 @@ export function createApp(deps: AppDeps) {
     .route('/v1/cards', cardsRoutes(deps))
     .route('/v1/customers', customersRoutes(deps))
     .route('/v1/customers', customerJourneysRoutes(deps))
+    .route('/v1/customers', customerConsentRoutes(deps))
+    .route('/v1/suppressions', suppressionsRoutes(deps))
     .route('/v1/segments', segmentsRoutes(deps))
     .route('/v1/vouchers', vouchersRoutes(deps))
     .route('/v1/events', eventsRoutes(deps))
     .route('/v1/flows', flowsRoutes(deps))
+    .route('/v1/flows', flowEmailsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))
     .route('/v1/outbox', outboxRoutes(deps))
-    .route('/v1/campaigns', campaignsRoutes(deps));
+    .route('/v1/campaigns', campaignsRoutes(deps))
+    .route('/u', unsubscribeRoutes(deps.db))
+    .route('/webhooks/postmark', postmarkWebhookRoutes(deps.db, deps.postmarkWebhookAuth));
   if (deps.wallet) {
     app.route('/wallet/apple', walletAppleRoutes(deps.db, deps.wallet));
     app.route('/p', walletPagesRoutes(deps.db, deps.wallet));

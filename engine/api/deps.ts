@@ -1,4 +1,5 @@
 /** What the API needs from the rest of the engine; injected so tests can pass fakes. */
+import type { EmailSender } from '../../activities/channels/email/types';
 import type { Db } from '../db/database';
 import type { CohortBatcher } from '../runs/cohort-batcher';
 import type { RunLauncher } from '../temporal/run-launcher';
@@ -23,4 +24,10 @@ export interface AppDeps {
    * `http://localhost:3000`.
    */
   readonly wallet?: Wallet | undefined;
+  /** Test sends go through it (Postmark when configured); unset: the outbox. */
+  readonly emailSender?: EmailSender | undefined;
+  /** The default sender address (`STAMPFLOW_EMAIL_FROM`) when the merchant has none. */
+  readonly emailFrom?: string | undefined;
+  /** `POSTMARK_WEBHOOK_AUTH`; unset: `/webhooks/postmark` answers 503. */
+  readonly postmarkWebhookAuth?: { readonly user: string; readonly password: string } | undefined;
 }

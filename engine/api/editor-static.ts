@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** Paths the editor never answers: they belong to the API and its neighbours. */
-const NOT_EDITOR = /^\/(v1|healthz|wallet|webhooks|p)(\/|$)/;
+const NOT_EDITOR = /^\/(v1|healthz|wallet|webhooks|p|u)(\/|$)/;
 
 export function editorStatic(dir: string): MiddlewareHandler {
   const root = normalize(dir + sep);

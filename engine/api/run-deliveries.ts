@@ -10,7 +10,16 @@ import { decodeCursor, page, pageQuery } from './pagination';
 import { uuid } from './validate';
 import { iso } from './iso';
 
-export const DELIVERY_STATUSES = ['sending', 'sent', 'failed', 'suppressed', 'skipped'] as const;
+export const DELIVERY_STATUSES = [
+  'sending',
+  'sent',
+  'delivered',
+  'bounced',
+  'complained',
+  'failed',
+  'suppressed',
+  'skipped',
+] as const;
 
 export const deliveriesQuery = pageQuery.extend({
   customerId: uuid().optional(),
@@ -35,6 +44,10 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       'd.provider_message_id',
       'd.attempts',
       'd.devices',
+      'd.event_at',
+      'd.event_detail',
+      'd.opened_at',
+      'd.clicked_at',
       'd.updated_at',
       'd.seq',
       'c.name as customer_name',
@@ -70,6 +83,10 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       attempts: d.attempts,
       // Push deliveries: each wallet device with its provider's answer.
       ...(d.devices !== null ? { devices: d.devices } : {}),
+      // Email: what the provider reported after accepting it (delivered, bounced, complained).
+      ...(d.event_at !== null ? { providerEvent: { at: iso(d.event_at), description: d.event_detail } } : {}),
+      ...(d.opened_at !== null ? { openedAt: iso(d.opened_at) } : {}),
+      ...(d.clicked_at !== null ? { clickedAt: iso(d.clicked_at) } : {}),
       at: iso(d.updated_at),
     }),
     (d) => [d.seq, d.node_id, d.channel],

@@ -6,6 +6,7 @@ import type { Db } from '../db/database';
 import type { DeliveryStatus, Run } from '../db/schema';
 import type { Plan } from '../flow/plan';
 import { iso } from './iso';
+import { tallyOf } from '../deliveries/status';
 
 /** Finished deliveries by status; `sending` rows are in flight and count in none. */
 export interface DeliveryCounts {
@@ -26,7 +27,8 @@ export const zeroCounts = (): DeliveryCounts => ({ sent: 0, failed: 0, suppresse
 
 /** Adds `n` deliveries of `status` to `counts` (ignoring `sending`). */
 export function addCount(counts: DeliveryCounts, status: DeliveryStatus | string, n: number): void {
-  if (status === 'sent' || status === 'failed' || status === 'suppressed' || status === 'skipped') counts[status] += n;
+  const tally = tallyOf(status);
+  if (tally) counts[tally] += n;
 }
 
 /** The run as the API answers it, without counts; `sendAt`, `finishedAt`, `error` only when set. */
@@ -52,7 +54,10 @@ export function runJson(run: Run) {
  * @example temporalUrl({ url: 'http://localhost:8233', namespace: 'default' }, 'run-1')
  * // 'http://localhost:8233/namespaces/default/workflows/run-1'
  */
-export function temporalUrl(ui: { readonly url: string; readonly namespace: string } | undefined, workflowId: string): string | null {
+export function temporalUrl(
+  ui: { readonly url: string; readonly namespace: string } | undefined,
+  workflowId: string,
+): string | null {
   if (!ui) return null;
   return `${ui.url}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
@@ -114,5 +119,9 @@ async function openWaits(db: Db, runId: string) {
     .where('w.run_id', '=', runId)
     .where('w.finished_at', 'is', null)
     .execute();
-  return rows.map((w) => ({ node_id: w.node_id, until: w.until, waiting: Math.max(0, w.members - Number(w.visited ?? 0)) }));
+  return rows.map((w) => ({
+    node_id: w.node_id,
+    until: w.until,
+    waiting: Math.max(0, w.members - Number(w.visited ?? 0)),
+  }));
 }

@@ -5,8 +5,9 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
-import type { DeliveryStatus, RunStatus } from '../db/schema';
+import type { RunStatus } from '../db/schema';
 import type { Plan } from '../flow/plan';
+import { tallyOf } from '../deliveries/status';
 
 export interface CampaignCounts {
   readonly members: number;
@@ -128,8 +129,8 @@ async function deliveryCounts(db: Db, runIds: readonly string[]) {
     .execute();
   for (const row of rows) {
     const counts = { ...(byRun.get(row.run_id) ?? zero()) };
-    const status = row.status as Exclude<DeliveryStatus, 'sending'>;
-    counts[status] += Number(row.n);
+    const tally = tallyOf(row.status);
+    if (tally) counts[tally] += Number(row.n);
     byRun.set(row.run_id, counts);
   }
   return byRun;

@@ -10,18 +10,21 @@ import { daysUntilBirthday, formatLocalDateTime, quietHoursEnd } from '../time/z
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { segmentReasons } from './segment-reasons';
+import { wasSent } from '../deliveries/status';
 
 export type OutcomeCode =
   | 'sent'
   | 'not_in_audience'
   | 'not_in_segment'
   | 'no_consent'
+  | 'unsubscribed'
   | 'no_email'
   | 'suppressed'
   | 'capped'
   | 'quiet_hours'
   | 'left_journey'
   | 'no_pass'
+  | 'no_wallet_device'
   | 'waiting'
   | 'failed'
   | 'pending'
@@ -88,33 +91,42 @@ function explainMember(
   deliveries: readonly CustomerDelivery[],
   ctx: ExplainContext,
 ): Outcome {
-  const sent = deliveries.filter((d) => d.status === 'sent');
+  const sent = deliveries.filter((d) => wasSent(d.status));
   if (sent.length > 0) {
     const got = sent.map((d) => `${messageName(run.plan, d)} ${when(d.at, ctx)}`);
     // What else on their path did not go out: "got the push, but the email was skipped".
-    const notSent = deliveries.filter((d) => d.status !== 'sent' && d.status !== 'sending');
+    const notSent = deliveries.filter((d) => !wasSent(d.status) && d.status !== 'sending');
     const but = notSent.map((d) => `; ${uncap(deliverySentence(run.plan, d, who))}`).join('');
     return { code: 'sent', message: `Got ${got.join(' and ')}${but}` };
   }
   if (facts.exit) {
     const why = facts.exit.reason === 'visit' ? 'visited' : 'redeemed a reward';
-    return { code: 'left_journey', message: `Left the journey at ${title(run.plan, facts.exit.nodeId)}: ${why} after entering (exit rule)` };
+    return {
+      code: 'left_journey',
+      message: `Left the journey at ${title(run.plan, facts.exit.nodeId)}: ${why} after entering (exit rule)`,
+    };
   }
   const order = stepOrder(run.plan);
   const missed = deliveries
     .filter((d) => d.status !== 'sending')
     .sort((a, b) => (order.get(a.nodeId) ?? 0) - (order.get(b.nodeId) ?? 0));
   const first = missed[0];
-  if (first) return { code: deliveryCode(first), message: missed.map((d) => deliverySentence(run.plan, d, who)).join('; ') };
+  if (first)
+    return { code: deliveryCode(first), message: missed.map((d) => deliverySentence(run.plan, d, who)).join('; ') };
 
   const position = walkJourney(run.plan, facts);
   if (position.at === 'end') return pathEnd(run.plan, position.reason, position.nodeId, who, ctx);
   const here = title(run.plan, position.nodeId);
-  if (position.waitingUntil) return { code: 'waiting', message: `Waiting at ${here} ${until(position.waitingUntil, ctx)}` };
+  if (position.waitingUntil)
+    return { code: 'waiting', message: `Waiting at ${here} ${until(position.waitingUntil, ctx)}` };
   if (run.status === 'cancelled') return { code: 'run_cancelled', message: `The run was cancelled before ${here}` };
-  if (run.status === 'failed') return { code: 'run_failed', message: `The run failed before ${here}: ${run.error ?? 'unknown error'}` };
+  if (run.status === 'failed')
+    return { code: 'run_failed', message: `The run failed before ${here}: ${run.error ?? 'unknown error'}` };
   const step = run.plan.steps[position.nodeId];
-  const opens = ctx.quietHours && (step?.kind === 'push' || step?.kind === 'email') ? quietHoursEnd(ctx.now, ctx.timeZone, ctx.quietHours) : null;
+  const opens =
+    ctx.quietHours && (step?.kind === 'push' || step?.kind === 'email')
+      ? quietHoursEnd(ctx.now, ctx.timeZone, ctx.quietHours)
+      : null;
   if (opens) return { code: 'quiet_hours', message: `Held by quiet hours at ${here} ${until(opens, ctx)}` };
   return { code: 'pending', message: `Not at ${here} yet: the run is still working its way there` };
 }
@@ -145,9 +157,15 @@ function explainLeftOut(run: ExplainedRun, who: ExplainedCustomer, ctx: ExplainC
   if (run.startedAt === null) {
     if (run.status === 'scheduled' || run.status === 'running') {
       const at = run.sendAt ? ` ${when(run.sendAt, ctx)}` : ' shortly';
-      return { code: 'pending', message: `The run takes its audience${at}; ${who.name} holds the card, so will be in it` };
+      return {
+        code: 'pending',
+        message: `The run takes its audience${at}; ${who.name} holds the card, so will be in it`,
+      };
     }
-    return { code: run.status === 'failed' ? 'run_failed' : 'run_cancelled', message: `The run ${run.status === 'failed' ? 'failed' : 'was cancelled'} before it took its audience` };
+    return {
+      code: run.status === 'failed' ? 'run_failed' : 'run_cancelled',
+      message: `The run ${run.status === 'failed' ? 'failed' : 'was cancelled'} before it took its audience`,
+    };
   }
   if (trigger.cardId && trigger.cardId !== who.cardId) {
     return { code: 'not_in_audience', message: "Not on the run's card: the run went to another card's holders" };
@@ -191,6 +209,10 @@ function deliveryCode(d: CustomerDelivery): OutcomeCode {
   switch (d.reason ?? '') {
     case 'no_consent':
       return 'no_consent';
+    case 'unsubscribed':
+      return 'unsubscribed';
+    case 'no_wallet_device':
+      return 'no_wallet_device';
     case 'no_email':
       return 'no_email';
     case 'no_pass':
@@ -205,10 +227,15 @@ function deliveryCode(d: CustomerDelivery): OutcomeCode {
 function deliverySentence(plan: Plan, d: CustomerDelivery, who: ExplainedCustomer): string {
   const what = messageName(plan, d);
   if (d.status === 'failed') return `${cap(what)} failed: ${d.reason ?? 'no reason recorded'}`;
-  if (d.status === 'suppressed') return `${cap(what)} was not sent: ${who.email ?? 'the address'} is on the suppression list (${(d.reason ?? '').replace(/^suppressed: /, '') || 'suppressed'})`;
+  if (d.status === 'suppressed')
+    return `${cap(what)} was not sent: ${who.email ?? 'the address'} is on the suppression list (${(d.reason ?? '').replace(/^suppressed: /, '') || 'suppressed'})`;
   switch (d.reason ?? '') {
     case 'no_consent':
       return `${cap(what)} was skipped: no email consent`;
+    case 'unsubscribed':
+      return `${cap(what)} was skipped: they unsubscribed from your emails`;
+    case 'no_wallet_device':
+      return `${cap(what)} was skipped: the card is in no Apple or Google wallet yet`;
     case 'no_email':
       return `${cap(what)} was skipped: no email address`;
     case 'no_pass':

@@ -8,16 +8,10 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Db } from '../db/database';
 import { newPassCredentials } from '../auth/pass-credentials';
+import { recordImportedConsent } from './consent';
 import { enterEventFlows } from '../runs/event-entries';
 import { passChanged } from '../wallet/pass-changes';
-import {
-  customerColumns,
-  customerInput,
-  FIELD_COLUMNS,
-  OPTIONAL_FIELDS,
-  shapeOf,
-  type ValidCustomer,
-} from './input';
+import { customerColumns, customerInput, FIELD_COLUMNS, OPTIONAL_FIELDS, shapeOf, type ValidCustomer } from './input';
 
 const CHUNK = 1_000;
 
@@ -107,6 +101,10 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
             updated_at: sql`now()`,
           };
           for (const column of columns) set[column] = eb.ref(`excluded.${column}`);
+          // An import never re-grants consent to a customer who unsubscribed (see consent.ts).
+          if ('email_consent' in set) {
+            set.email_consent = sql`case when customers.unsubscribed_at is not null then false else excluded.email_consent end`;
+          }
           return set as never;
         }),
       )
@@ -128,6 +126,11 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
       .values(createdIds.map((customer_id) => ({ customer_id, ...newPassCredentials() })))
       .execute();
   }
+  await recordImportedConsent(
+    trx,
+    merchantId,
+    written.map((r) => r.id),
+  );
   // A new customer enters the merchant's welcome journeys, once per flow.
   const joined = created.map((r) => ({ customerId: r.id, cardId: r.card_id, key: 'joined' }));
   const entered = await enterEventFlows(trx, merchantId, 'joined', joined);

@@ -76,6 +76,9 @@ const STATUS_WORDS: Record<DeliveryStatus, string> = {
   failed: 'failed',
   suppressed: 'suppressed',
   skipped: 'skipped',
+  delivered: 'delivered',
+  bounced: 'bounced',
+  complained: 'marked as spam',
 };
 
 /** Every item of the runs, newest first. */
@@ -88,23 +91,47 @@ export function timelineItems(records: readonly RunRecord[], ctx: ExplainContext
   return all.sort((a, b) => b.item.at.getTime() - a.item.at.getTime() || b.order - a.order).map((x) => x.item);
 }
 
-function runItems({ run, facts, deliveries, vouchers, waitsStartedAt }: RunRecord, ctx: ExplainContext): TimelineItem[] {
+function runItems(
+  { run, facts, deliveries, vouchers, waitsStartedAt }: RunRecord,
+  ctx: ExplainContext,
+): TimelineItem[] {
   const { plan } = run;
   const base = { runId: run.id, flowId: run.flowId, flowName: run.flowName };
   const entered = run.startedAt ?? run.createdAt;
   const kindOf = (nodeId: string) => plan.steps[nodeId]?.kind;
   const items: TimelineItem[] = [
-    { ...base, at: entered, kind: 'entered', nodeId: plan.triggerNodeId, nodeKind: 'trigger', title: `Entered “${run.flowName}”` },
+    {
+      ...base,
+      at: entered,
+      kind: 'entered',
+      nodeId: plan.triggerNodeId,
+      nodeKind: 'trigger',
+      title: `Entered “${run.flowName}”`,
+    },
   ];
   for (const [nodeId, outcome] of facts.outcomes) {
     const nodeKind = kindOf(nodeId);
     if (!nodeKind) continue;
     const words = OUTCOME_WORDS[outcome] ?? outcome;
-    items.push({ ...base, at: entered, kind: 'step', nodeId, nodeKind, title: `${cap(title(plan, nodeId))}: ${words}` });
+    items.push({
+      ...base,
+      at: entered,
+      kind: 'step',
+      nodeId,
+      nodeKind,
+      title: `${cap(title(plan, nodeId))}: ${words}`,
+    });
   }
   for (const v of vouchers) {
     const nodeId = v.node_id ?? '';
-    items.push({ ...base, at: v.created_at, kind: 'step', nodeId, nodeKind: 'voucher', title: `Got the voucher “${v.title}” (${v.code})` });
+    items.push({
+      ...base,
+      at: v.created_at,
+      kind: 'step',
+      nodeId,
+      nodeKind: 'voucher',
+      title: `Got the voucher “${v.title}” (${v.code})`,
+    });
   }
   for (const d of [...deliveries].sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime())) {
     const why = d.reason ? `: ${d.reason.replace(/_/g, ' ')}` : '';
@@ -126,7 +153,14 @@ function runItems({ run, facts, deliveries, vouchers, waitsStartedAt }: RunRecor
   if (facts.exit) {
     const why = facts.exit.reason === 'visit' ? 'visited after entering' : 'redeemed a reward after entering';
     const nodeId = facts.exit.nodeId;
-    items.push({ ...base, at: facts.exit.at, kind: 'left', nodeId, ...nodeKindOf(kindOf(nodeId)), title: `Left at ${title(plan, nodeId)}: ${why} (exit rule)` });
+    items.push({
+      ...base,
+      at: facts.exit.at,
+      kind: 'left',
+      nodeId,
+      ...nodeKindOf(kindOf(nodeId)),
+      title: `Left at ${title(plan, nodeId)}: ${why} (exit rule)`,
+    });
     return items;
   }
   const position = walkJourney(plan, facts);
@@ -137,14 +171,30 @@ function runItems({ run, facts, deliveries, vouchers, waitsStartedAt }: RunRecor
       items.push({ ...base, at, kind: 'waiting', nodeId: position.nodeId, nodeKind: position.kind, title: words });
     } else if (run.status === 'cancelled' || run.status === 'failed') {
       const words = `Left with the run, ${run.status} before ${title(plan, position.nodeId)}`;
-      items.push({ ...base, at: run.finishedAt ?? latest(), kind: 'left', nodeId: position.nodeId, nodeKind: position.kind, title: words });
+      items.push({
+        ...base,
+        at: run.finishedAt ?? latest(),
+        kind: 'left',
+        nodeId: position.nodeId,
+        nodeKind: position.kind,
+        title: words,
+      });
     }
     return items;
   }
   const ended = run.finishedAt ?? latest();
   const words =
-    position.reason === 'finished' ? 'Finished the journey' : `Left at ${title(plan, position.nodeId)}: ${position.reason.replace(/_/g, ' ')}`;
-  items.push({ ...base, at: ended, kind: 'left', nodeId: position.nodeId, ...nodeKindOf(kindOf(position.nodeId)), title: words });
+    position.reason === 'finished'
+      ? 'Finished the journey'
+      : `Left at ${title(plan, position.nodeId)}: ${position.reason.replace(/_/g, ' ')}`;
+  items.push({
+    ...base,
+    at: ended,
+    kind: 'left',
+    nodeId: position.nodeId,
+    ...nodeKindOf(kindOf(position.nodeId)),
+    title: words,
+  });
   return items;
 }
 

@@ -5,6 +5,7 @@ import * as journeys from './migrations/002-journeys';
 import * as accounts from './migrations/003-accounts';
 import * as inspector from './migrations/004-inspector';
 import * as wallet from './migrations/005-wallet';
+import * as email from './migrations/006-email';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-accounts': accounts,
   '004-inspector': inspector,
   '005-wallet': wallet,
+  '006-email': email,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -18,6 +18,10 @@ export interface MerchantsTable {
   name: string;
   timezone: string;
   email_from: string | null;
+  /** The footer's postal address; without one, mail still goes and the editor warns. */
+  postal_address: string | null;
+  /** `#rrggbb` for the email layout; null: the default. */
+  brand_color: string | null;
   // `api_key_hash` (nullable since migration 003) is no longer read or written: keys live in `api_keys`.
   created_at: CreatedAt;
 }
@@ -108,6 +112,8 @@ export interface CustomersTable {
   birthday_day: number | null;
   birthday_year: number | null;
   email_consent: boolean;
+  /** When the customer unsubscribed (link, complaint, provider); null once consent is granted again. */
+  unsubscribed_at: Timestamp | null;
   stamps: number;
   joined_at: Timestamp;
   last_visit_at: Timestamp | null;
@@ -137,6 +143,42 @@ export interface PassesTable {
   last_push: string | null;
   /** Set once the customer saved the card to Google Wallet. */
   google_object_id: string | null;
+}
+
+export type ConsentState = 'granted' | 'withdrawn';
+export type ConsentSource =
+  'import' | 'api' | 'unsubscribe_link' | 'resubscribe_link' | 'provider_complaint' | 'provider_subscription_change';
+
+/** One change of a customer's email consent. */
+export interface ConsentEventsTable {
+  id: Generated<string>;
+  merchant_id: string;
+  customer_id: string;
+  state: ConsentState;
+  source: ConsentSource;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+/** A provider webhook event already handled (`postmark:<RecordType>:<MessageID>:<when>`). */
+export interface WebhookEventsTable {
+  id: string;
+  received_at: CreatedAt;
+}
+
+/** A suppression lifted (or added by hand), with who and why. */
+export interface SuppressionLogTable {
+  id: Generated<string>;
+  merchant_id: string;
+  email: string;
+  action: 'removed' | 'added';
+  reason: string;
+  actor: string | null;
+  at: CreatedAt;
+}
+
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
 }
 
 export interface AppleDevicesTable {
@@ -308,7 +350,12 @@ export interface RunStepPagesTable {
 }
 
 export type DeliveryChannel = 'push' | 'email';
-export type DeliveryStatus = 'sending' | 'sent' | 'failed' | 'suppressed' | 'skipped';
+/**
+ * `delivered`, `bounced` and `complained` follow `sent` when the provider reports what
+ * happened to an accepted email (webhooks); they count as sent in a run's totals.
+ */
+export type DeliveryStatus =
+  'sending' | 'sent' | 'failed' | 'suppressed' | 'skipped' | 'delivered' | 'bounced' | 'complained';
 
 /** Exactly one row per message: unique (run_id, node_id, customer_id, channel). */
 export interface DeliveriesTable {
@@ -323,6 +370,11 @@ export interface DeliveriesTable {
   /** The activity that claimed the row: only its retries may send it again. */
   claim_key: string | null;
   seq: number;
+  /** When the provider reported `event_detail` (delivered, bounced, complained). */
+  event_at: Timestamp | null;
+  event_detail: string | null;
+  opened_at: Timestamp | null;
+  clicked_at: Timestamp | null;
   /** Push deliveries: what each of the customer's wallet devices answered. */
   devices: ColumnType<DeviceOutcome[] | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
@@ -346,7 +398,10 @@ export interface VouchersTable {
 export interface SuppressionsTable {
   merchant_id: string;
   email: string;
+  /** `hard_bounce`, `spam_complaint`, `inactive_recipient`, `provider_suppression`, `manual` */
   reason: string;
+  /** The provider's words, e.g. the bounce description. */
+  description: string | null;
   created_at: CreatedAt;
 }
 
@@ -373,6 +428,10 @@ export interface Database {
   customers: CustomersTable;
   passes: PassesTable;
   apple_devices: AppleDevicesTable;
+  consent_events: ConsentEventsTable;
+  webhook_events: WebhookEventsTable;
+  suppression_log: SuppressionLogTable;
+  instance_secrets: InstanceSecretsTable;
   apple_registrations: AppleRegistrationsTable;
   google_notifications: GoogleNotificationsTable;
   events: EventsTable;

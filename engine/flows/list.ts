@@ -8,6 +8,7 @@ import type { Db } from '../db/database';
 import type { FlowKind, FlowStatus, RunStatus } from '../db/schema';
 import type { FlowGraph } from '../flow/graph-schema';
 import { triggerSummary, type TriggerSummary } from '../flow/trigger-summary';
+import { SENT_STATUSES } from '../deliveries/status';
 
 export type FlowKindFilter = FlowKind | 'all';
 
@@ -43,9 +44,19 @@ export async function listFlows(db: Db, merchantId: string, options: FlowListOpt
   let q = db
     .selectFrom('flows')
     .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')
-    .select(['flows.id', 'flows.name', 'flows.kind', 'flows.status', 'flows.graph', 'flows.created_at', 'flows.updated_at'])
+    .select([
+      'flows.id',
+      'flows.name',
+      'flows.kind',
+      'flows.status',
+      'flows.graph',
+      'flows.created_at',
+      'flows.updated_at',
+    ])
     .select('merchants.timezone')
-    .select(sql<number | null>`(select max(version) from flow_versions where flow_id = flows.id)`.as('published_version'))
+    .select(
+      sql<number | null>`(select max(version) from flow_versions where flow_id = flows.id)`.as('published_version'),
+    )
     .select(sql<string>`flows.created_at::text`.as('created_at_key'))
     .where('flows.merchant_id', '=', merchantId);
   if (kind !== 'all') q = q.where('flows.kind', '=', kind);
@@ -75,7 +86,7 @@ export async function listFlows(db: Db, merchantId: string, options: FlowListOpt
       .innerJoin('runs as r', 'r.id', 'd.run_id')
       .select(['r.flow_id', (eb) => eb.fn.countAll<string>().as('n')])
       .where('r.flow_id', 'in', ids)
-      .where('d.status', '=', 'sent')
+      .where('d.status', 'in', SENT_STATUSES)
       .where(sql<boolean>`d.updated_at > now() - make_interval(days => ${SENT_WINDOW_DAYS})`)
       .groupBy('r.flow_id')
       .execute(),

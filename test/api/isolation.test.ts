@@ -56,7 +56,8 @@ interface Ctx {
 }
 
 /** What B must get: a status (with an optional extra check), or 200 with no trace of A. */
-type Outcome = 'no A data' | { readonly status: number; readonly check?: (res: Answer, ctx: Ctx) => void | Promise<void> };
+type Outcome =
+  'no A data' | { readonly status: number; readonly check?: (res: Answer, ctx: Ctx) => void | Promise<void> };
 
 interface MerchantCase {
   readonly scope: 'merchant';
@@ -113,14 +114,23 @@ const CASES: Record<string, Case> = {
     expect: {
       status: 201,
       check: async (res, { h, b }) => {
-        const row = await h.db.selectFrom('staff_invites').select('merchant_id').where('id', '=', res.body.id).executeTakeFirstOrThrow();
+        const row = await h.db
+          .selectFrom('staff_invites')
+          .select('merchant_id')
+          .where('id', '=', res.body.id)
+          .executeTakeFirstOrThrow();
         expect(row.merchant_id).toBe(b.merchant.id);
         // B's own invite for the address would show in B's later lists: remove it again.
         await h.db.deleteFrom('staff_invites').where('id', '=', res.body.id).execute();
       },
     },
   },
-  'DELETE /v1/staff/:id': { scope: 'merchant', path: (a) => `/v1/staff/${a.memberId}`, withKey: OWNER_ONLY, expect: NOT_FOUND },
+  'DELETE /v1/staff/:id': {
+    scope: 'merchant',
+    path: (a) => `/v1/staff/${a.memberId}`,
+    withKey: OWNER_ONLY,
+    expect: NOT_FOUND,
+  },
   'GET /v1/api-keys': { scope: 'merchant', path: () => '/v1/api-keys', expect: 'no A data' },
   'POST /v1/api-keys': {
     scope: 'merchant',
@@ -137,7 +147,12 @@ const CASES: Record<string, Case> = {
       },
     },
   },
-  'DELETE /v1/api-keys/:id': { scope: 'merchant', path: (a) => `/v1/api-keys/${a.apiKeyId}`, withKey: OWNER_ONLY, expect: NOT_FOUND },
+  'DELETE /v1/api-keys/:id': {
+    scope: 'merchant',
+    path: (a) => `/v1/api-keys/${a.apiKeyId}`,
+    withKey: OWNER_ONLY,
+    expect: NOT_FOUND,
+  },
 
   'GET /v1/merchant/settings': { scope: 'merchant', path: () => '/v1/merchant/settings', expect: 'no A data' },
   'PUT /v1/merchant/settings': {
@@ -165,25 +180,60 @@ const CASES: Record<string, Case> = {
       status: 422,
       check: (res) => {
         expect(res.body.error.code).toBe('unprocessable');
-        expect(res.body.error.details.errors).toEqual([{ index: 0, message: expect.stringMatching(/^cardId: no card .* belongs to this merchant$/) }]);
+        expect(res.body.error.details.errors).toEqual([
+          { index: 0, message: expect.stringMatching(/^cardId: no card .* belongs to this merchant$/) },
+        ]);
       },
     },
   },
   // A search that matches A's customers by name, email and externalId must still find none.
   'GET /v1/customers': { scope: 'merchant', path: () => `/v1/customers?q=${TAG}`, expect: 'no A data' },
   'GET /v1/customers/:id': { scope: 'merchant', path: (a) => `/v1/customers/${a.customerId}`, expect: NOT_FOUND },
-  'GET /v1/customers/:id/journeys': { scope: 'merchant', path: (a) => `/v1/customers/${a.customerId}/journeys`, expect: NOT_FOUND },
-  'GET /v1/customers/:id/timeline': { scope: 'merchant', path: (a) => `/v1/customers/${a.customerId}/timeline`, expect: NOT_FOUND },
+  'GET /v1/customers/:id/journeys': {
+    scope: 'merchant',
+    path: (a) => `/v1/customers/${a.customerId}/journeys`,
+    expect: NOT_FOUND,
+  },
+  'GET /v1/customers/:id/timeline': {
+    scope: 'merchant',
+    path: (a) => `/v1/customers/${a.customerId}/timeline`,
+    expect: NOT_FOUND,
+  },
+  'GET /v1/customers/:id/consent': {
+    scope: 'merchant',
+    path: (a) => `/v1/customers/${a.customerId}/consent`,
+    expect: NOT_FOUND,
+  },
+  'POST /v1/customers/:id/consent': {
+    scope: 'merchant',
+    path: (a) => `/v1/customers/${a.customerId}/consent`,
+    body: () => ({ state: 'granted' }),
+    expect: NOT_FOUND,
+  },
+  'GET /v1/suppressions': { scope: 'merchant', path: () => '/v1/suppressions', expect: 'no A data' },
+  'DELETE /v1/suppressions/:email': {
+    scope: 'merchant',
+    path: (a) => `/v1/suppressions/${encodeURIComponent(a.otherCustomerEmail)}`,
+    body: () => ({ reason: 'B tries to lift A’s suppression' }),
+    expect: NOT_FOUND,
+  },
 
   'POST /v1/segments/count': {
     scope: 'merchant',
     path: () => '/v1/segments/count',
-    body: (a) => ({ segment: { match: 'all', conditions: [{ field: 'stamps', op: 'gte', value: 0 }] }, cardId: a.cardId }),
+    body: (a) => ({
+      segment: { match: 'all', conditions: [{ field: 'stamps', op: 'gte', value: 0 }] },
+      cardId: a.cardId,
+    }),
     expect: NOT_FOUND,
   },
 
   'GET /v1/vouchers/:code': { scope: 'merchant', path: (a) => `/v1/vouchers/${a.voucherCode}`, expect: NOT_FOUND },
-  'POST /v1/vouchers/:code/redeem': { scope: 'merchant', path: (a) => `/v1/vouchers/${a.voucherCode.toLowerCase()}/redeem`, expect: NOT_FOUND },
+  'POST /v1/vouchers/:code/redeem': {
+    scope: 'merchant',
+    path: (a) => `/v1/vouchers/${a.voucherCode.toLowerCase()}/redeem`,
+    expect: NOT_FOUND,
+  },
 
   'POST /v1/events': {
     scope: 'merchant',
@@ -209,7 +259,10 @@ const CASES: Record<string, Case> = {
     path: () => '/v1/flows',
     body: (a) => ({ name: 'B draft on A’s card', graph: graphOnCardOf(a) }),
     // A draft may hold anything structurally valid; the foreign card is a diagnostic.
-    expect: { status: 201, check: (res) => expect(res.body.diagnostics).toContainEqual(expect.objectContaining(foreignCardDiagnostic)) },
+    expect: {
+      status: 201,
+      check: (res) => expect(res.body.diagnostics).toContainEqual(expect.objectContaining(foreignCardDiagnostic)),
+    },
   },
   'POST /v1/flows/preview-email': {
     scope: 'merchant',
@@ -219,7 +272,11 @@ const CASES: Record<string, Case> = {
   },
   'GET /v1/flows': { scope: 'merchant', path: () => '/v1/flows?kind=all', expect: 'no A data' },
   'GET /v1/flows/:id': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}`, expect: NOT_FOUND },
-  'GET /v1/flows/:id/versions/:version': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}/versions/1`, expect: NOT_FOUND },
+  'GET /v1/flows/:id/versions/:version': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/versions/1`,
+    expect: NOT_FOUND,
+  },
   'PUT /v1/flows/:id': {
     scope: 'merchant',
     path: (a) => `/v1/flows/${a.flowId}`,
@@ -227,13 +284,37 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
   'POST /v1/flows/:id/publish': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}/publish`, expect: NOT_FOUND },
-  'POST /v1/flows/:id/:action{pause|resume|archive}': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}/archive`, expect: NOT_FOUND },
+  'POST /v1/flows/:id/:action{pause|resume|archive}': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/archive`,
+    expect: NOT_FOUND,
+  },
   'POST /v1/flows/:id/runs': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}/runs`, expect: NOT_FOUND },
+  'POST /v1/flows/:id/preview': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/preview`,
+    body: () => ({ nodeId: 'email' }),
+    expect: NOT_FOUND,
+  },
+  'POST /v1/flows/:id/test-send': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/test-send`,
+    // To A's own owner: B may not send A's flow, nor to A's staff.
+    body: (a) => ({ nodeId: 'email', to: a.ownerEmail }),
+    expect: {
+      status: 422,
+      check: (res) => expect(res.body.error.message).toMatch(/is not a staff member of this shop/),
+    },
+  },
 
   'GET /v1/runs': { scope: 'merchant', path: (a) => `/v1/runs?flowId=${a.flowId}`, expect: 'no A data' },
   'GET /v1/runs/:id': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}`, expect: NOT_FOUND },
   'POST /v1/runs/:id/cancel': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/cancel`, expect: NOT_FOUND },
-  'GET /v1/runs/:id/deliveries': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/deliveries`, expect: NOT_FOUND },
+  'GET /v1/runs/:id/deliveries': {
+    scope: 'merchant',
+    path: (a) => `/v1/runs/${a.runId}/deliveries`,
+    expect: NOT_FOUND,
+  },
   'GET /v1/runs/:id/history': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/history`, expect: NOT_FOUND },
 
   'GET /v1/outbox': { scope: 'merchant', path: () => '/v1/outbox', expect: 'no A data' },
@@ -260,10 +341,29 @@ const CASES: Record<string, Case> = {
     scope: 'none',
     why: 'serial numbers of the passes the device itself registered (Apple sends no token here)',
   },
-  'GET /wallet/apple/v1/passes/:passTypeId/:serial': { scope: 'none', why: "Apple's web service: `ApplePass <token>` of that pass only" },
+  'GET /wallet/apple/v1/passes/:passTypeId/:serial': {
+    scope: 'none',
+    why: "Apple's web service: `ApplePass <token>` of that pass only",
+  },
   'POST /wallet/apple/v1/log': { scope: 'none', why: 'device logs, written to our log only' },
+  'GET /u/:token': {
+    scope: 'none',
+    why: 'the signed unsubscribe token names one customer of one merchant; a forged one is a 400',
+  },
+  'POST /u/:token': {
+    scope: 'none',
+    why: 'RFC 8058 one-click: the signed token is the credential (test/email/compliance.test.ts)',
+  },
+  'POST /u/:token/resubscribe': { scope: 'none', why: 'the signed token is the credential, for that customer only' },
+  'POST /webhooks/postmark': {
+    scope: 'none',
+    why: "Postmark's basic auth; each event finds its merchant through the message it names",
+  },
   'GET /p/:token': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
-  'GET /p/:token/pass.pkpass': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
+  'GET /p/:token/pass.pkpass': {
+    scope: 'none',
+    why: "the customer's unguessable wallet token is the key to that one card",
+  },
   'GET /p/:token/google': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
   'GET /v1/campaigns/:id': { scope: 'merchant', path: (a) => `/v1/campaigns/${a.campaignId}`, expect: NOT_FOUND },
   'PATCH /v1/campaigns/:id': {
@@ -274,7 +374,9 @@ const CASES: Record<string, Case> = {
   },
 };
 
-const MERCHANT_CASES = Object.entries(CASES).flatMap(([route, c]) => (c.scope === 'merchant' ? [[route, c] as const] : []));
+const MERCHANT_CASES = Object.entries(CASES).flatMap(([route, c]) =>
+  c.scope === 'merchant' ? [[route, c] as const] : [],
+);
 const CREDENTIALS = ['API key', 'session'] as const;
 
 /** `"METHOD /path"` split, and the path pattern as a regex (`:id` → a segment, `:a{x|y}` → x or y). */
@@ -301,7 +403,21 @@ let before: Record<string, string[]>;
 /** A's rows in every table that holds merchant data (volatile columns left out). */
 async function rowsOfA(): Promise<Record<string, string[]>> {
   const id = ctx.a.merchantId;
-  const owned = ['cards', 'customers', 'events', 'flows', 'runs', 'vouchers', 'staff', 'staff_invites', 'merchant_settings', 'outbox', 'flow_entries', 'run_waits', 'suppressions'];
+  const owned = [
+    'cards',
+    'customers',
+    'events',
+    'flows',
+    'runs',
+    'vouchers',
+    'staff',
+    'staff_invites',
+    'merchant_settings',
+    'outbox',
+    'flow_entries',
+    'run_waits',
+    'suppressions',
+  ];
   const queries: Record<string, RawBuilder<unknown>> = {
     merchants: sql`select * from merchants where id = ${id}`,
     api_keys: sql`select id, name, key_hash, prefix, created_by, created_at, revoked_at from api_keys where merchant_id = ${id}`,
@@ -343,22 +459,41 @@ beforeAll(async () => {
     201,
     'customers',
   );
-  const customers = ok(await aM.call('GET', '/v1/customers'), 200, 'customer list').items as { id: string; name: string }[];
+  const customers = ok(await aM.call('GET', '/v1/customers'), 200, 'customer list').items as {
+    id: string;
+    name: string;
+  }[];
   const customerId = customers.find((c) => c.name === customerName)?.id ?? '';
   const otherCustomerId = customers.find((c) => c.name !== customerName)?.id ?? '';
+  // A's do-not-mail list (as a hard bounce webhook would leave it) and a consent change.
+  await h.db
+    .insertInto('suppressions')
+    .values({ merchant_id: aM.id, email: otherCustomerEmail, reason: 'hard_bounce', description: `bounced ${TAG}` })
+    .execute();
+  ok(await aM.call('POST', `/v1/customers/${customerId}/consent`, { state: 'withdrawn' }), 200, 'consent');
 
   ok(
-    await aM.call('PUT', '/v1/merchant/settings', { frequencyCap: { push: 7, email: 3 }, quietHours: { start: '21:13', end: '07:47' } }),
+    await aM.call('PUT', '/v1/merchant/settings', {
+      frequencyCap: { push: 7, email: 3 },
+      quietHours: { start: '21:13', end: '07:47' },
+    }),
     200,
     'settings',
   );
 
   const flowName = `Flow ${TAG}`;
-  const graph = broadcastGraph({ cardId: aM.cardId, push: 'Hi', email: { subject: 'Hi', body: 'Hello {{customer.name}}' } });
+  const graph = broadcastGraph({
+    cardId: aM.cardId,
+    push: 'Hi',
+    email: { subject: 'Hi', body: 'Hello {{customer.name}}' },
+  });
   const flowId = ok(await aM.call('POST', '/v1/flows', { name: flowName, graph }), 201, 'flow').id as string;
   ok(await aM.call('POST', `/v1/flows/${flowId}/publish`), 201, 'publish');
   // No worker listens on the harness's task queue: the run stays pending.
-  const run = ok(await aM.call('POST', `/v1/flows/${flowId}/runs`), 202, 'run') as { runId: string; workflowId: string };
+  const run = ok(await aM.call('POST', `/v1/flows/${flowId}/runs`), 202, 'run') as {
+    runId: string;
+    workflowId: string;
+  };
 
   const campaignName = `Campaign ${TAG}`;
   const campaign = ok(
@@ -371,20 +506,48 @@ beforeAll(async () => {
   const voucherCode = `SF-${TAG.slice(0, 4)}-${TAG.slice(4, 8)}`.toUpperCase();
   await h.db
     .insertInto('vouchers')
-    .values({ merchant_id: aM.id, customer_id: customerId, run_id: run.runId, node_id: 'push', code: voucherCode, title: `Reward ${TAG}`, expires_at: new Date(Date.now() + 30 * 86_400_000) })
+    .values({
+      merchant_id: aM.id,
+      customer_id: customerId,
+      run_id: run.runId,
+      node_id: 'push',
+      code: voucherCode,
+      title: `Reward ${TAG}`,
+      expires_at: new Date(Date.now() + 30 * 86_400_000),
+    })
     .execute();
   const outbox = await h.db
     .insertInto('outbox')
-    .values({ merchant_id: aM.id, channel: 'email', recipient: customerEmail, subject: `Outbox ${TAG}`, body: 'Hello Alice', payload: JSON.stringify({ customerId }) })
+    .values({
+      merchant_id: aM.id,
+      channel: 'email',
+      recipient: customerEmail,
+      subject: `Outbox ${TAG}`,
+      body: 'Hello Alice',
+      payload: JSON.stringify({ customerId }),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await h.db
     .insertInto('deliveries')
-    .values({ run_id: run.runId, node_id: 'push', customer_id: customerId, channel: 'push', status: 'sent', seq: 1, attempts: 1, updated_at: new Date() })
+    .values({
+      run_id: run.runId,
+      node_id: 'push',
+      customer_id: customerId,
+      channel: 'push',
+      status: 'sent',
+      seq: 1,
+      attempts: 1,
+      updated_at: new Date(),
+    })
     .execute();
 
   const memberEmail = `member-${TAG}@a.example`;
-  const memberInvite = ok(await aSession.call('POST', '/v1/staff/invites', { email: memberEmail }), 201, 'member invite');
+  const memberInvite = ok(
+    await aSession.call('POST', '/v1/staff/invites', { email: memberEmail }),
+    201,
+    'member invite',
+  );
   const token = (memberInvite.inviteUrl as string).slice('/invite/'.length);
   const member = h.sessionOf(await h.send('POST', '/v1/auth/accept-invite', { body: { token, password: PASSWORD } }));
   const inviteEmail = `invitee-${TAG}@a.example`;
@@ -464,7 +627,10 @@ describe('tenant isolation: the route table', () => {
       if (c.expect === 'no A data') {
         // A's own list shows A's data, so B's list would show it too if it leaked.
         const text = JSON.stringify(res.body).toLowerCase();
-        expect(markers.some((m) => text.includes(m.toLowerCase())), `${route} as A shows none of A's data`).toBe(true);
+        expect(
+          markers.some((m) => text.includes(m.toLowerCase())),
+          `${route} as A shows none of A's data`,
+        ).toBe(true);
       }
     }
   });
@@ -510,8 +676,13 @@ describe('after every call of merchant B', () => {
     const campaign = await asA(`/v1/campaigns/${a.campaignId}`);
     expect(campaign.body).toMatchObject({ name: a.campaignName, runId: a.campaignRunId });
     const customers = await asA('/v1/customers');
-    expect(customers.body.items.map((c: { id: string }) => c.id).sort()).toEqual([a.customerId, a.otherCustomerId].sort());
-    expect(customers.body.items.find((c: { id: string }) => c.id === a.customerId)).toMatchObject({ name: a.customerName, stamps: 0 });
+    expect(customers.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
+      [a.customerId, a.otherCustomerId].sort(),
+    );
+    expect(customers.body.items.find((c: { id: string }) => c.id === a.customerId)).toMatchObject({
+      name: a.customerName,
+      stamps: 0,
+    });
     const runs = await asA('/v1/runs');
     expect(runs.body.items.map((r: { id: string }) => r.id).sort()).toEqual([a.runId, a.campaignRunId].sort());
     expect((await asA(`/v1/runs/${a.runId}`)).body.status).not.toBe('cancelled');

@@ -154,11 +154,13 @@ describe('a 1,000-customer broadcast by push and email', () => {
     expect(emails.items.map((e) => e.recipient).sort()).toEqual([...byRecipient.keys()].sort());
     for (const e of emails.items) {
       const r = byRecipient.get(e.recipient) as Row;
-      expect(e).toMatchObject({
-        channel: 'email',
-        subject: `Hi ${r.name}`,
-        body: `${10 - r.stamps} stamps to go on your Coffee card.`,
-      });
+      expect(e).toMatchObject({ channel: 'email', subject: `Hi ${r.name}` });
+      // The body, then the footer with the shop's name and the customer's own unsubscribe link.
+      const [body, footer] = e.body.split('\n\n-- \n');
+      expect(body).toBe(`${10 - r.stamps} stamps to go on your Coffee card.`);
+      expect(footer).toMatch(
+        /^E2E Café\nUnsubscribe: http:\/\/localhost:3000\/u\/[0-9a-f]{32}\.[0-9a-f]{32}\.[\w-]{22}\n$/,
+      );
     }
     // Pages of 300 over 1,000 pushes written 500 to a transaction (so sharing created_at).
     const pushes = await allPages<OutboxMessage>(m.api, '/v1/outbox?channel=push', 300);
@@ -200,7 +202,7 @@ describe('vouchers in a broadcast', () => {
     const emails = await allPages<OutboxMessage>(m.api, '/v1/outbox?channel=email', 1000);
     expect(emails).toHaveLength(n);
     const codes = emails.map((e) => {
-      const code = /^Show (SF-[A-Z2-9]{4}-[A-Z2-9]{4}) at the till\.$/.exec(e.body)?.[1];
+      const code = /^Show (SF-[A-Z2-9]{4}-[A-Z2-9]{4}) at the till\.\n/.exec(e.body)?.[1];
       expect(code).toBe(codeOf.get(e.recipient));
       return code;
     });

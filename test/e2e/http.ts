@@ -33,7 +33,10 @@ export interface FileStack {
  * Starts a stack (default: `startStack()`) and its API before the file's tests and stops
  * it, batcher first, after them. Read `stack` and `app` inside tests and hooks only.
  */
-export function stackForFile(start: () => Promise<Stack> = () => startStack(), extra: () => Partial<AppDeps> = () => ({})): FileStack {
+export function stackForFile(
+  start: () => Promise<Stack> = () => startStack(),
+  extra: () => Partial<AppDeps> = () => ({}),
+): FileStack {
   const file = {} as { stack: Stack; app: App };
   beforeAll(async () => {
     muteInfoLogs();
@@ -97,11 +100,14 @@ export interface Delivery {
   customerEmail: string | null;
   nodeId: string;
   channel: 'push' | 'email';
-  status: 'sending' | 'sent' | 'failed' | 'suppressed' | 'skipped';
+  status: 'sending' | 'sent' | 'delivered' | 'bounced' | 'complained' | 'failed' | 'suppressed' | 'skipped';
   reason?: string;
   providerMessageId?: string;
   attempts: number;
   devices?: { platform: 'apple' | 'google'; device: string; status: string; answer: string; attempts: number }[];
+  providerEvent?: { at: string; description: string | null };
+  openedAt?: string;
+  clickedAt?: string;
   at: string;
 }
 export interface Customer {
@@ -127,6 +133,7 @@ export interface OutboxMessage {
 export interface Api {
   get<T>(path: string): Promise<Answer<T>>;
   post<T>(path: string, body?: unknown): Promise<Answer<T>>;
+  put<T>(path: string, body?: unknown): Promise<Answer<T>>;
 }
 
 /** Calls the API with `key` as the bearer token; bodies go out and come back as JSON. */
@@ -142,7 +149,11 @@ export function api(app: App, key: string): Api {
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
-  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+    put: (path, body) => call('PUT', path, body),
+  };
 }
 
 /** Throws with the answer when the status is not the expected one. */

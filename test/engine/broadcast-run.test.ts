@@ -80,7 +80,9 @@ describe('a broadcast run', () => {
       .execute();
     expect(emails).toHaveLength(800);
     const sample = emails.find((e) => e.recipient === 'c1@example.test');
-    expect(sample?.body).toMatch(/^Your code: SF-[A-Z2-9]{4}-[A-Z2-9]{4}\. 9 stamps to go on your Coffee card\.$/);
+    expect(sample?.body).toMatch(
+      /^Your code: SF-[A-Z2-9]{4}-[A-Z2-9]{4}\. 9 stamps to go on your Coffee card\.\n\n-- \n/,
+    );
 
     const row = await stack.db.selectFrom('runs').selectAll().where('id', '=', run.runId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'completed', member_count: 1_000 });

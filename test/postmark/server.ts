@@ -10,14 +10,35 @@
  * postmark.failNext(1, 503);
  * // … first call answers 503, the next is served …
  * await postmark.close();
+ *
+ * After accepting a message it can also POST the webhooks Postmark would (see `webhooks.ts`):
+ * postmark.webhook = { url: 'http://127.0.0.1:3000/webhooks/postmark', user: 'pm', password: 'secret' };
+ * const status = await postmark.bounce(messageId, { type: 'HardBounce' }); // the receiver's HTTP status
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaultScript, type DropMode, type FailureStatus } from './faults';
 import { judgeMessage, parseAddressList, type SendAnswer, type SentMessage } from './messages';
+import {
+  buildBounce,
+  buildClick,
+  buildDelivery,
+  buildOpen,
+  buildSpamComplaint,
+  buildSubscriptionChange,
+  DEFAULT_SERVER_ID,
+  postWebhook,
+  recipientOf,
+  type BounceKind,
+  type SubscriptionOrigin,
+  type SuppressionReason,
+  type WebhookPayload,
+  type WebhookTarget,
+} from './webhooks';
 
 export type { SentMessage, SendAnswer } from './messages';
 export type { DropMode, FailureStatus } from './faults';
+export type { WebhookPayload, WebhookTarget } from './webhooks';
 
 export interface PostmarkServerOptions {
   /** 0 (the default) picks a free port. */
@@ -26,6 +47,21 @@ export interface PostmarkServerOptions {
   token?: string;
   /** Delay before every answer, failures included. */
   latencyMs?: number;
+  /** Where webhooks are POSTed; none by default (then the webhook methods throw). */
+  webhook?: WebhookTarget;
+  /** The `ServerID` webhooks carry; default 23. */
+  serverId?: number;
+}
+
+/** One webhook POST the stand-in made, with the HTTP status the receiver answered. */
+export interface WebhookPost {
+  payload: WebhookPayload;
+  status: number;
+}
+
+/** Which recipient of a multi-recipient message the event is about; default the first. */
+export interface WebhookEventOptions {
+  recipient?: string;
 }
 
 /** One HTTP request as the server saw it; `status` is `'dropped'` when it was never answered. */
@@ -64,6 +100,43 @@ export interface PostmarkServer {
   passNext(n: number): void;
   /** Accepted messages per recipient address (lower-cased). */
   countsByRecipient(): Map<string, number>;
+  /** Where webhooks go (credentials may also be in the URL); `undefined` = no webhook. */
+  webhook: WebhookTarget | undefined;
+  /** Every webhook POST made, in order, with the receiver's status. */
+  readonly webhooksPosted: WebhookPost[];
+  /**
+   * The webhook methods below each build Postmark's documented payload for an accepted message
+   * (unknown MessageID → throws), POST it to `webhook` and answer the receiver's HTTP status.
+   * Like Postmark, a hard bounce that deactivates, a spam complaint and a suppression add the
+   * recipient to `inactiveRecipients` (later sends answer 406) and a reactivation removes it;
+   * here that is server-wide, where Postmark scopes it to the message stream. One event posts
+   * one webhook: a real hard bounce also posts a SubscriptionChange, call it yourself if needed.
+   */
+  deliver(messageId: string, opts?: WebhookEventOptions): Promise<number>;
+  bounce(
+    messageId: string,
+    opts: WebhookEventOptions & { type: BounceKind; inactive?: boolean; description?: string; details?: string },
+  ): Promise<number>;
+  complain(messageId: string, opts?: WebhookEventOptions): Promise<number>;
+  /**
+   * A suppression (`suppress: true`) or reactivation of an address, given as a MessageID (its
+   * first recipient unless `recipient` says) or as the address itself (its latest accepted
+   * message, if any, supplies MessageID, stream, Tag and Metadata).
+   */
+  subscriptionChange(
+    messageIdOrRecipient: string,
+    opts: WebhookEventOptions & {
+      suppress: boolean;
+      reason?: SuppressionReason;
+      origin?: SubscriptionOrigin;
+      stream?: string;
+    },
+  ): Promise<number>;
+  /** `FirstOpen` is true on the first open per message and recipient, false after. */
+  open(messageId: string, opts?: WebhookEventOptions): Promise<number>;
+  click(messageId: string, link: string, opts?: WebhookEventOptions & { location?: 'HTML' | 'Text' }): Promise<number>;
+  /** POSTs `payload` (default the last one posted) again, as Postmark does when it retries. */
+  replay(payload?: WebhookPayload): Promise<number>;
   /** Back to the just-started state: recordings, counters, faults and rules cleared. */
   reset(): void;
   close(): Promise<void>;
@@ -78,8 +151,11 @@ type Reply = { status: number; body: unknown };
 
 export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Promise<PostmarkServer> {
   const token = opts.token ?? 'test-server-token';
+  const serverId = opts.serverId ?? DEFAULT_SERVER_ID;
   const faults = new FaultScript();
   let requests = 0;
+  /** `MessageID recipient` pairs already opened, for `FirstOpen`. */
+  const opened = new Set<string>();
 
   const http = createServer((req, res) => {
     requests += 1;
@@ -110,6 +186,47 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
     failNext: (n, status, errorCode) => faults.fail(n, status, errorCode),
     acceptThenDrop: (n, mode = 'reset') => faults.drop(n, mode),
     passNext: (n) => faults.pass(n),
+    webhook: opts.webhook,
+    webhooksPosted: [],
+    deliver: async (messageId, o = {}) => post(buildDelivery(accepted(messageId), { ...o, serverId })),
+    async bounce(messageId, o) {
+      const payload = buildBounce(accepted(messageId), { ...o, serverId });
+      if (payload.Inactive) state.inactiveRecipients.add(payload.Email.toLowerCase());
+      return post(payload);
+    },
+    async complain(messageId, o = {}) {
+      const payload = buildSpamComplaint(accepted(messageId), { ...o, serverId });
+      state.inactiveRecipients.add(payload.Email.toLowerCase());
+      return post(payload);
+    },
+    async subscriptionChange(target, o) {
+      let message: SentMessage | undefined;
+      let recipient: string;
+      if (target.includes('@')) {
+        recipient = target;
+        message = latestTo(target);
+      } else {
+        message = accepted(target);
+        recipient = recipientOf(message, o.recipient);
+      }
+      const payload = buildSubscriptionChange(recipient, message, { ...o, serverId });
+      if (payload.SuppressSending) state.inactiveRecipients.add(recipient.toLowerCase());
+      else state.inactiveRecipients.delete(recipient.toLowerCase());
+      return post(payload);
+    },
+    async open(messageId, o = {}) {
+      const message = accepted(messageId);
+      const key = `${message.MessageID} ${recipientOf(message, o.recipient).toLowerCase()}`;
+      const firstOpen = !opened.has(key);
+      opened.add(key);
+      return post(buildOpen(message, { ...o, serverId, firstOpen }));
+    },
+    click: async (messageId, link, o = {}) => post(buildClick(accepted(messageId), link, { ...o, serverId })),
+    async replay(payload) {
+      const again = payload ?? state.webhooksPosted.at(-1)?.payload;
+      if (!again) throw new Error('Postmark stand-in: no webhook was posted yet, so there is nothing to replay');
+      return post(again);
+    },
     countsByRecipient() {
       const counts = new Map<string, number>();
       for (const message of state.sent) {
@@ -129,6 +246,9 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
       state.invalidRecipientPatterns = [];
       state.messageStreams = new Set(DEFAULT_STREAMS);
       state.latencyMs = opts.latencyMs ?? 0;
+      state.webhook = opts.webhook;
+      state.webhooksPosted.length = 0;
+      opened.clear();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -136,6 +256,40 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
         http.closeAllConnections();
       }),
   };
+
+  function accepted(messageId: string): SentMessage {
+    const message = state.sent.find((m) => m.MessageID === messageId);
+    if (!message) {
+      throw new Error(
+        `Postmark stand-in: no accepted message has MessageID ${messageId} ` +
+          '(never sent, refused, sent with the API test token, or recorded before reset())',
+      );
+    }
+    return message;
+  }
+
+  function latestTo(address: string): SentMessage | undefined {
+    const wanted = address.toLowerCase();
+    for (let i = state.sent.length - 1; i >= 0; i -= 1) {
+      const message = state.sent[i];
+      if (message && parseAddressList(message.To).some((a) => a.toLowerCase() === wanted)) return message;
+    }
+    return undefined;
+  }
+
+  async function post(payload: WebhookPayload): Promise<number> {
+    const target = state.webhook;
+    if (!target) {
+      throw new Error(`Postmark stand-in: no webhook configured for this ${payload.RecordType} (set postmark.webhook)`);
+    }
+    const auth =
+      target.user !== undefined || target.password !== undefined
+        ? { user: target.user ?? '', password: target.password ?? '' }
+        : undefined;
+    const status = await postWebhook(target.url, payload, auth);
+    state.webhooksPosted.push({ payload, status });
+    return status;
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);

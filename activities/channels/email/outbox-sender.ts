@@ -18,7 +18,13 @@ export function createOutboxSender(db: Db, merchantId: string): EmailSender {
             recipient: m.to,
             subject: m.subject,
             body: m.textBody,
-            payload: JSON.stringify({ from: m.from, messageStream: m.messageStream, htmlBody: m.htmlBody, metadata: m.metadata ?? {} }),
+            payload: JSON.stringify({
+              from: m.from,
+              messageStream: m.messageStream,
+              htmlBody: m.htmlBody,
+              headers: m.headers ?? [],
+              metadata: m.metadata ?? {},
+            }),
           })),
         )
         .returning('id')

@@ -4,6 +4,7 @@ import { api, call } from '../api';
 import { formatTime, shortId } from '../shell/format';
 import { ErrorNote, PageHeader } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
+import { ConsentHistory } from './ConsentHistory';
 import { CustomerTimeline } from './CustomerTimeline';
 import { OutcomeList } from './OutcomeList';
 import './customers.css';
@@ -74,6 +75,8 @@ export function CustomerPage({ id }: { id: string }) {
               </dd>
             </div>
           </dl>
+
+          <ConsentHistory customerId={id} />
 
           <section aria-labelledby="why-title" className="why">
             <div className="section-title">

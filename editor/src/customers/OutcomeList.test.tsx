@@ -47,7 +47,27 @@ describe('OutcomeList', () => {
   });
 
   it('has a headline for every outcome code the timeline reports', () => {
-    for (const code of ['sent', 'not_in_audience', 'not_in_segment', 'no_consent', 'no_email', 'suppressed', 'capped', 'quiet_hours', 'left_journey', 'no_pass', 'waiting', 'failed', 'pending', 'finished', 'run_cancelled', 'run_failed', 'skipped']) {
+    for (const code of [
+      'sent',
+      'not_in_audience',
+      'not_in_segment',
+      'no_consent',
+      'no_email',
+      'suppressed',
+      'capped',
+      'quiet_hours',
+      'left_journey',
+      'no_pass',
+      'no_wallet_device',
+      'unsubscribed',
+      'waiting',
+      'failed',
+      'pending',
+      'finished',
+      'run_cancelled',
+      'run_failed',
+      'skipped',
+    ]) {
       expect(explainOutcome(code, 'x').headline).not.toBe('x');
     }
   });

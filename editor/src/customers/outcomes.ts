@@ -12,15 +12,35 @@ interface OutcomeWords {
 
 const OUTCOMES: Record<string, OutcomeWords> = {
   sent: { headline: 'Got the message — it went out to them', tone: 'sent' },
-  not_in_audience: { headline: 'Not in the audience — the run was not for them (the reason is below)', tone: 'skipped' },
-  not_in_segment: { headline: 'Not in the segment — they did not match its conditions, so no message was meant for them', tone: 'skipped' },
+  not_in_audience: {
+    headline: 'Not in the audience — the run was not for them (the reason is below)',
+    tone: 'skipped',
+  },
+  not_in_segment: {
+    headline: 'Not in the segment — they did not match its conditions, so no message was meant for them',
+    tone: 'skipped',
+  },
   no_consent: { headline: 'No email consent — the email step skipped them', tone: 'skipped' },
+  unsubscribed: {
+    headline: 'Unsubscribed — they opted out of your emails, so the email step skipped them',
+    tone: 'skipped',
+  },
   no_email: { headline: 'No email address — the email step skipped them', tone: 'skipped' },
   suppressed: { headline: 'On the do-not-mail list — an earlier email bounced or was marked as spam', tone: 'skipped' },
   capped: { headline: 'Frequency cap — they already got the most messages allowed this week', tone: 'skipped' },
   quiet_hours: { headline: 'Held for quiet hours — it goes out when quiet hours end', tone: 'waiting' },
-  left_journey: { headline: 'Left the journey before a message — for example they visited, or an exit rule took them out', tone: 'skipped' },
-  no_pass: { headline: 'No wallet pass — the card is not in their phone’s wallet, so the push could not reach them', tone: 'skipped' },
+  left_journey: {
+    headline: 'Left the journey before a message — for example they visited, or an exit rule took them out',
+    tone: 'skipped',
+  },
+  no_pass: {
+    headline: 'No wallet pass — the card is not in their phone’s wallet, so the push could not reach them',
+    tone: 'skipped',
+  },
+  no_wallet_device: {
+    headline: 'No wallet device — the card is in no Apple or Google wallet yet, so no phone could be reached',
+    tone: 'skipped',
+  },
   waiting: { headline: 'Still waiting — they sit in a wait step; the message comes later', tone: 'waiting' },
   failed: { headline: 'Sending failed — the provider refused it or could not be reached', tone: 'failed' },
   pending: { headline: 'Not reached yet — the run has not got to them', tone: 'pending' },

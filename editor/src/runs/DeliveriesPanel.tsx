@@ -11,7 +11,7 @@ import { usePaged } from '../shell/use-paged';
 import { channelLabel, reasonText } from './words';
 import { LoadMore } from '../shell/LoadMore';
 
-export const DELIVERY_STATUSES = ['sent', 'failed', 'skipped', 'suppressed', 'sending'] as const;
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'bounced', 'complained', 'failed', 'skipped', 'suppressed', 'sending'] as const;
 type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 type Channel = 'push' | 'email';
 
@@ -24,6 +24,9 @@ export interface DeliveryFilter {
 
 const STATUS_WORDS: Record<DeliveryStatus, string> = {
   sent: 'Sent',
+  delivered: 'Delivered (the mailbox accepted it)',
+  bounced: 'Bounced',
+  complained: 'Marked as spam',
   failed: 'Failed',
   skipped: 'Skipped',
   suppressed: 'Blocked (do-not-mail list)',
@@ -200,7 +203,12 @@ export function DeliveriesPanel({
                     <span className={`status status-${d.status}`}>{d.status}</span>
                   </td>
                   <td className="reason" title={d.reason ?? undefined}>
-                    {reasonText(d.reason) || <span className="hint">—</span>}
+                    {reasonText(d.reason) || (!d.providerEvent && <span className="hint">—</span>)}
+                    {d.providerEvent && (
+                      <div className="provider-event" title={d.providerEvent.at}>
+                        {d.providerEvent.description}
+                      </div>
+                    )}
                     {d.devices && d.devices.length > 0 && (
                       <ul className="devices" aria-label="Devices">
                         {d.devices.map((device) => (

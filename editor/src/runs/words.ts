@@ -51,6 +51,7 @@ const REASONS: Record<string, string> = {
   inactive_recipient: 'The address bounced or marked mail as spam before, so it is not mailed again',
   not_in_segment: 'Not in the segment',
   not_in_audience: 'Not in the audience',
+  unsubscribed: 'They unsubscribed from your emails',
   no_wallet_device: 'The card is in no Apple or Google wallet yet, so no phone can be reached',
   google_notification_budget: 'Shown without a sound on Google Wallet: Google allows 3 notifications per card a day',
   unregistered: 'The phone removed the card (Apple said the device is unregistered)',
