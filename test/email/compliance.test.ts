@@ -287,6 +287,16 @@ describe('Postmark webhooks', () => {
     });
     expect(await file.postmark.subscriptionChange(message.MessageID, { suppress: false })).toBe(200);
     expect(ok(await m.api.get<{ items: unknown[] }>('/v1/suppressions'), 200).items).toEqual([]);
+    const reactivation = file.postmark.webhooksPosted.at(-1)!.payload;
+
+    // Suppressed again later; then Postmark retries the old reactivation: it must change nothing.
+    expect(await file.postmark.subscriptionChange(message.MessageID, { suppress: true, reason: 'HardBounce' })).toBe(
+      200,
+    );
+    expect(await file.postmark.replay(reactivation)).toBe(200);
+    expect(ok(await m.api.get<{ items: { reason: string }[] }>('/v1/suppressions'), 200).items).toEqual([
+      expect.objectContaining({ reason: 'hard_bounce' }),
+    ]);
   });
 });
 
