@@ -27,3 +27,11 @@ export async function migrateToLatest(db: Kysely<any>): Promise<void> {
     throw new Error(`database migration failed${name}: ${String((error as Error).message ?? error)}`);
   }
 }
+
+/** Moves the schema to exactly `name` (down as well as up): for migration tests and rollbacks. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
+export async function migrateTo(db: Kysely<any>, name: keyof typeof migrations & string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw new Error(`database migration to ${name} failed: ${String((error as Error).message ?? error)}`);
+}

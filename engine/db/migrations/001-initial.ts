@@ -130,7 +130,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('started_at', 'timestamptz')
     .addColumn('finished_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('runs_merchant_flow').on('runs').columns(['merchant_id', 'flow_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('runs_merchant_flow')
+    .on('runs')
+    .columns(['merchant_id', 'flow_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('run_step_members')
@@ -193,7 +197,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('vouchers_one_per_step', ['run_id', 'node_id', 'customer_id'])
     .execute();
   // Messages look up "the newest voucher of this run for this customer".
-  await db.schema.createIndex('vouchers_run_customer').on('vouchers').columns(['run_id', 'customer_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('vouchers_run_customer')
+    .on('vouchers')
+    .columns(['run_id', 'customer_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('suppressions')

@@ -9,11 +9,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   const now = (c: any) => c.notNull().defaultTo(sql`now()`);
 
   // draft | active | paused | archived. Flows published before this migration are active.
-  await db.schema.alterTable('flows').addColumn('status', 'text', (c) => c.notNull().defaultTo('draft')).execute();
-  await sql`update flows set status = 'active' where exists (select 1 from flow_versions v where v.flow_id = flows.id)`.execute(db);
+  await db.schema
+    .alterTable('flows')
+    .addColumn('status', 'text', (c) => c.notNull().defaultTo('draft'))
+    .execute();
+  await sql`update flows set status = 'active' where exists (select 1 from flow_versions v where v.flow_id = flows.id)`.execute(
+    db,
+  );
 
   // How a run started: 'api' (by hand), 'schedule' (a Temporal Schedule) or 'event' (a cohort of events).
-  await db.schema.alterTable('runs').addColumn('source', 'text', (c) => c.notNull().defaultTo('api')).execute();
+  await db.schema
+    .alterTable('runs')
+    .addColumn('source', 'text', (c) => c.notNull().defaultTo('api'))
+    .execute();
 
   await db.schema
     .createTable('merchant_settings')
@@ -27,7 +35,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // The id a client gives an event: the same id twice is one event.
   await db.schema.alterTable('events').addColumn('client_id', 'text').execute();
-  await sql`create unique index events_merchant_client_id on events (merchant_id, client_id) where client_id is not null`.execute(db);
+  await sql`create unique index events_merchant_client_id on events (merchant_id, client_id) where client_id is not null`.execute(
+    db,
+  );
   // (The exit rule "reward_redeemed" finds a customer's redemptions through events (customer_id, at).)
 
   // One row per customer per flow per entry key (a birthday year, a lapse, an event): the
@@ -72,19 +82,32 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finished_at', 'timestamptz')
     .addPrimaryKeyConstraint('run_waits_pk', ['run_id', 'node_id', 'group_key'])
     .execute();
-  await sql`create index run_waits_open_visits on run_waits (merchant_id) where finished_at is null and mode = 'untilVisit'`.execute(db);
+  await sql`create index run_waits_open_visits on run_waits (merchant_id) where finished_at is null and mode = 'untilVisit'`.execute(
+    db,
+  );
 
   // Visitors of a wait-for-visit go on in batches ("lanes"); steps after it read their lane.
-  await db.schema.alterTable('run_step_members').addColumn('lane', 'text', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('run_step_members')
+    .addColumn('lane', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
   // Every run a customer was in (the customer's journeys).
   await db.schema.createIndex('run_step_members_customer').on('run_step_members').column('customer_id').execute();
 
   // The frequency cap counts a customer's recent messages per channel.
-  await db.schema.createIndex('deliveries_customer_created').on('deliveries').columns(['customer_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('deliveries_customer_created')
+    .on('deliveries')
+    .columns(['customer_id', 'created_at'])
+    .execute();
   // The daily "voucher expiring" check.
-  await sql`create index vouchers_unredeemed_expiry on vouchers (merchant_id, expires_at) where redeemed_at is null`.execute(db);
+  await sql`create index vouchers_unredeemed_expiry on vouchers (merchant_id, expires_at) where redeemed_at is null`.execute(
+    db,
+  );
   // A customer's next unredeemed voucher, for {{voucher.code}} in a reminder.
-  await sql`create index vouchers_customer_unredeemed on vouchers (customer_id, expires_at) where redeemed_at is null`.execute(db);
+  await sql`create index vouchers_customer_unredeemed on vouchers (customer_id, expires_at) where redeemed_at is null`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -11,9 +11,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('flow_versions').addColumn('published_by', 'text').execute();
 
   // 'journey' (drawn in the editor) | 'campaign' (made by POST /v1/campaigns).
-  await db.schema.alterTable('flows').addColumn('kind', 'text', (c) => c.notNull().defaultTo('journey')).execute();
+  await db.schema
+    .alterTable('flows')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('journey'))
+    .execute();
   // Lists of one kind, newest first (campaigns) or oldest first (flows).
-  await db.schema.createIndex('flows_merchant_kind_created').on('flows').columns(['merchant_id', 'kind', 'created_at']).execute();
+  await db.schema
+    .createIndex('flows_merchant_kind_created')
+    .on('flows')
+    .columns(['merchant_id', 'kind', 'created_at'])
+    .execute();
 
   // A flow's latest run (the flow list, the campaign list).
   await db.schema.createIndex('runs_flow_created').on('runs').columns(['flow_id', 'created_at']).execute();

@@ -35,6 +35,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('consent_events')
     .columns(['customer_id', 'at'])
     .execute();
+  // Customers from before this migration start their history with the consent they had.
+  await sql`insert into consent_events (merchant_id, customer_id, state, source, at)
+    select merchant_id, id, case when email_consent then 'granted' else 'withdrawn' end, 'import', created_at
+    from customers`.execute(db);
 
   // What the provider said after it accepted a message: delivered, bounced, complained.
   await db.schema
