@@ -1,7 +1,22 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CampaignForm } from './CampaignForm';
+
+// The email section asks the settings for the postal-address warning: a shop without one.
+vi.mock('../api', () => {
+  const client = (segments: string[]): unknown =>
+    new Proxy(() => undefined, {
+      get: (_, key) => client([...segments, String(key)]),
+      apply: (_, __, args: unknown[]) => ({ path: segments.join('/'), args: args[0] ?? {} }),
+    });
+  return {
+    api: client([]),
+    call: () => Promise.resolve({ warnings: ['no_postal_address'] }),
+    messageOf: (e: unknown) => String(e),
+  };
+});
+
+const { CampaignForm } = await import('./CampaignForm');
 
 const CARDS = [{ id: 'card-1', name: 'Coffee card' }];
 
@@ -74,6 +89,16 @@ describe('CampaignForm', () => {
     expect(submit).toHaveProperty('disabled', true);
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'A coffee on us' } });
     fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'Hi {{customer.name}}' } });
+    expect(submit).toHaveProperty('disabled', false);
+  });
+
+  it('warns in the email section while the shop has no postal address, without blocking the send', async () => {
+    const { submit } = renderForm();
+    fireEvent.change(screen.getByLabelText('Push message'), { target: { value: 'Hi' } });
+    fireEvent.click(screen.getByLabelText('Also send via Email'));
+    expect((await screen.findByTestId('postal-address-warning')).textContent).toMatch(/postal address in Settings/);
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'A coffee on us' } });
+    fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'Hi' } });
     expect(submit).toHaveProperty('disabled', false);
   });
 

@@ -7,7 +7,17 @@ import { PLACEHOLDERS } from '../../../engine/flow/text';
 import { displayTimeZone, fromLocalInput, toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
 import { ErrorNote } from '../shell/Layout';
-import { checkDraft, defaultCampaignName, pushLength, withDefaultName, PUSH_MAX_GRAPHEMES, type CampaignDraft, type Field, type FieldErrors } from './campaign-draft';
+import {
+  checkDraft,
+  defaultCampaignName,
+  pushLength,
+  withDefaultName,
+  PUSH_MAX_GRAPHEMES,
+  type CampaignDraft,
+  type Field,
+  type FieldErrors,
+} from './campaign-draft';
+import { PostalAddressWarning } from '../settings/PostalAddressWarning';
 
 export interface CardChoice {
   readonly id: string;
@@ -104,7 +114,11 @@ export function CampaignForm({
         <ErrorNote error={serverError} />
         <div className="field">
           <label htmlFor={controlId('cardId')}>Stamp card</label>
-          <select value={draft.cardId} onChange={(e) => chooseCard(e.target.value)} {...controlProps('cardId', { hint: true })}>
+          <select
+            value={draft.cardId}
+            onChange={(e) => chooseCard(e.target.value)}
+            {...controlProps('cardId', { hint: true })}
+          >
             {cards.length !== 1 && <option value="">Choose a card…</option>}
             {cards.map((c) => (
               <option key={c.id} value={c.id}>
@@ -137,18 +151,26 @@ export function CampaignForm({
               onChange={(e) => update(['push.text'], { pushText: e.target.value })}
               {...controlProps('push.text', { hint: true, invalid: push.over })}
             />
-            <span className={push.over ? 'counter counter-over' : 'counter'} data-testid="push-counter" aria-live="polite">
+            <span
+              className={push.over ? 'counter counter-over' : 'counter'}
+              data-testid="push-counter"
+              aria-live="polite"
+            >
               {push.count}/{PUSH_MAX_GRAPHEMES}
             </span>
           </div>
           {push.over ? (
             <span className="field-error" id={errorId('push.text')} role="alert">
-              Too long: the wallet shows at most {PUSH_MAX_GRAPHEMES} characters. Remove {push.count - PUSH_MAX_GRAPHEMES}.
+              Too long: the wallet shows at most {PUSH_MAX_GRAPHEMES} characters. Remove{' '}
+              {push.count - PUSH_MAX_GRAPHEMES}.
             </span>
           ) : (
             fieldError('push.text')
           )}
-          {fieldHint('push.text', 'Shows on the lock screen of everyone with the card in their wallet. An emoji counts as one character.')}
+          {fieldHint(
+            'push.text',
+            'Shows on the lock screen of everyone with the card in their wallet. An emoji counts as one character.',
+          )}
         </div>
 
         {draft.voucher ? (
@@ -161,7 +183,9 @@ export function CampaignForm({
                   value={draft.voucher.title}
                   placeholder="Free coffee"
                   maxLength={100}
-                  onChange={(e) => draft.voucher && update(['voucher.title'], { voucher: { ...draft.voucher, title: e.target.value } })}
+                  onChange={(e) =>
+                    draft.voucher && update(['voucher.title'], { voucher: { ...draft.voucher, title: e.target.value } })
+                  }
                   {...controlProps('voucher.title')}
                 />
                 {fieldError('voucher.title')}
@@ -174,7 +198,10 @@ export function CampaignForm({
                   min={1}
                   max={3650}
                   value={draft.voucher.validDays}
-                  onChange={(e) => draft.voucher && update(['voucher.validDays'], { voucher: { ...draft.voucher, validDays: e.target.value } })}
+                  onChange={(e) =>
+                    draft.voucher &&
+                    update(['voucher.validDays'], { voucher: { ...draft.voucher, validDays: e.target.value } })
+                  }
                   {...controlProps('voucher.validDays')}
                 />
                 {fieldError('voucher.validDays')}
@@ -189,7 +216,11 @@ export function CampaignForm({
           </fieldset>
         ) : (
           <div>
-            <button type="button" className="add-voucher" onClick={() => update([], { voucher: { title: '', validDays: '14' } })}>
+            <button
+              type="button"
+              className="add-voucher"
+              onClick={() => update([], { voucher: { title: '', validDays: '14' } })}
+            >
               + ADD VOUCHER
             </button>
           </div>
@@ -199,19 +230,24 @@ export function CampaignForm({
           <input
             type="checkbox"
             checked={draft.email !== undefined}
-            onChange={(e) => update([], { email: e.target.checked ? (draft.email ?? { subject: '', body: '' }) : undefined })}
+            onChange={(e) =>
+              update([], { email: e.target.checked ? (draft.email ?? { subject: '', body: '' }) : undefined })
+            }
           />
           Also send via Email
         </label>
         {draft.email && (
           <fieldset className="section-box">
             <legend>Email</legend>
+            <PostalAddressWarning />
             <div className="field">
               <label htmlFor={controlId('email.subject')}>Subject</label>
               <input
                 value={draft.email.subject}
                 maxLength={200}
-                onChange={(e) => draft.email && update(['email.subject'], { email: { ...draft.email, subject: e.target.value } })}
+                onChange={(e) =>
+                  draft.email && update(['email.subject'], { email: { ...draft.email, subject: e.target.value } })
+                }
                 {...controlProps('email.subject')}
               />
               {fieldError('email.subject')}
@@ -221,7 +257,9 @@ export function CampaignForm({
               <textarea
                 rows={8}
                 value={draft.email.body}
-                onChange={(e) => draft.email && update(['email.body'], { email: { ...draft.email, body: e.target.value } })}
+                onChange={(e) =>
+                  draft.email && update(['email.body'], { email: { ...draft.email, body: e.target.value } })
+                }
                 {...controlProps('email.body', { hint: true })}
               />
               {fieldError('email.body')}
@@ -242,7 +280,12 @@ export function CampaignForm({
         <fieldset className="section-box when">
           <legend>When</legend>
           <label className="inline">
-            <input type="radio" name={`${id}-when`} checked={draft.when === 'now'} onChange={() => update(['sendAt'], { when: 'now' })} />
+            <input
+              type="radio"
+              name={`${id}-when`}
+              checked={draft.when === 'now'}
+              onChange={() => update(['sendAt'], { when: 'now' })}
+            />
             Send now
           </label>
           <div className="row">
@@ -251,7 +294,12 @@ export function CampaignForm({
                 type="radio"
                 name={`${id}-when`}
                 checked={draft.when === 'at'}
-                onChange={() => update(['sendAt'], { when: 'at', sendAt: draft.sendAt || toLocalInput(new Date(Date.now() + 3_600_000)) })}
+                onChange={() =>
+                  update(['sendAt'], {
+                    when: 'at',
+                    sendAt: draft.sendAt || toLocalInput(new Date(Date.now() + 3_600_000)),
+                  })
+                }
               />
               Send at
             </label>
@@ -265,7 +313,9 @@ export function CampaignForm({
               {...controlProps('sendAt')}
             />
           </div>
-          {displayTimeZone() && <span className="field-hint">Times are in {displayTimeZone()}, your shop’s time zone.</span>}
+          {displayTimeZone() && (
+            <span className="field-hint">Times are in {displayTimeZone()}, your shop’s time zone.</span>
+          )}
           {fieldError('sendAt')}
         </fieldset>
 
@@ -282,8 +332,16 @@ export function CampaignForm({
       </div>
 
       <aside className="campaign-preview" aria-label="Preview">
-        <LockScreen title={merchantName} message={draft.pushText} at={draft.when === 'at' ? fromLocalInput(draft.sendAt) : undefined} />
-        {draft.voucher?.title && <p className="hint">With a voucher: “{draft.voucher.title}”, valid {draft.voucher.validDays || '?'} days.</p>}
+        <LockScreen
+          title={merchantName}
+          message={draft.pushText}
+          at={draft.when === 'at' ? fromLocalInput(draft.sendAt) : undefined}
+        />
+        {draft.voucher?.title && (
+          <p className="hint">
+            With a voucher: “{draft.voucher.title}”, valid {draft.voucher.validDays || '?'} days.
+          </p>
+        )}
       </aside>
     </form>
   );

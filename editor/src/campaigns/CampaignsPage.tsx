@@ -14,10 +14,14 @@ const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
 
 export function CampaignsPage() {
   const [pollMs, setPollMs] = useState<number>();
-  const campaigns = usePaged((cursor, limit) => call(api.v1.campaigns.$get({ query: { limit: String(limit), cursor } })), [], {
-    pageSize: 50,
-    pollMs,
-  });
+  const campaigns = usePaged(
+    (cursor, limit) => call(api.v1.campaigns.$get({ query: { limit: String(limit), cursor } })),
+    [],
+    {
+      pageSize: 50,
+      pollMs,
+    },
+  );
   const items = campaigns.items;
   const anyLive = items?.some((c) => isLive(c.status ?? 'scheduled')) ?? false;
   useEffect(() => setPollMs(anyLive ? 3000 : undefined), [anyLive]);
@@ -32,7 +36,10 @@ export function CampaignsPage() {
       <ErrorNote error={campaigns.error} />
       {items && items.length === 0 ? (
         <EmptyState title="No campaigns yet">
-          <p>A campaign sends one message to everyone holding a stamp card: a wallet push, and if you like a voucher and an email.</p>
+          <p>
+            A campaign sends one message to everyone holding a stamp card: a wallet push, and if you like a voucher and
+            an email.
+          </p>
           <p>
             <Link href="/campaigns/new" className="button primary">
               Create card campaign
@@ -48,10 +55,18 @@ export function CampaignsPage() {
                 <th scope="col">Name</th>
                 <th scope="col">Channels</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Customers</th>
-                <th scope="col" className="num">Sent</th>
-                <th scope="col" className="num">Failed</th>
-                <th scope="col" className="num">Skipped</th>
+                <th scope="col" className="num">
+                  Customers
+                </th>
+                <th scope="col" className="num">
+                  Sent
+                </th>
+                <th scope="col" className="num">
+                  Failed
+                </th>
+                <th scope="col" className="num">
+                  Skipped
+                </th>
                 <th scope="col">When</th>
                 <th scope="col">
                   <span className="visually-hidden">Details</span>
@@ -101,7 +116,13 @@ export function CampaignsPage() {
                       formatTime(c.sendAt ?? c.createdAt)
                     )}
                   </td>
-                  <td className="nowrap">{c.runId ? <Link href={`/runs/${c.runId}`}>Open run →</Link> : <span className="hint">not started</span>}</td>
+                  <td className="nowrap">
+                    {c.runId ? (
+                      <Link href={`/runs/${c.runId}`}>Open run →</Link>
+                    ) : (
+                      <span className="hint">not started</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -25,7 +25,8 @@ export function NewCampaignPage() {
       const created = await call(api.v1.campaigns.$post({ json: campaignBody(draft) }));
       navigate(created.runId ? `/runs/${created.runId}` : '/campaigns');
     } catch (err) {
-      const { fields, other } = err instanceof ApiFailure && err.status === 400 ? serverErrors(err.details) : { fields: {}, other: [] };
+      const { fields, other } =
+        err instanceof ApiFailure && err.status === 400 ? serverErrors(err.details) : { fields: {}, other: [] };
       setServerFields(fields);
       const placed = Object.keys(fields).length > 0;
       setServerError(other.length ? other.join(' ') : placed ? undefined : messageOf(err));
@@ -45,7 +46,10 @@ export function NewCampaignPage() {
       {!items && !cards.error && <p className="hint">Loading your stamp cards…</p>}
       {items && items.length === 0 && (
         <EmptyState title="You have no stamp card yet">
-          <p>A campaign goes to the holders of a stamp card. Set up your card first (through the API: POST /v1/cards), then come back.</p>
+          <p>
+            A campaign goes to the holders of a stamp card. Set up your card first (through the API: POST /v1/cards),
+            then come back.
+          </p>
         </EmptyState>
       )}
       {items && items.length > 0 && (

@@ -22,7 +22,9 @@ describe('campaign draft', () => {
   it('names the campaign after the send time once one is chosen, until the merchant types a name', () => {
     const opened = new Date(2025, 2, 3, 9, 5);
     expect(withDefaultName(draft({ when: 'at', sendAt: '2025-03-04T18:30' }), opened).name).toBe('c1_2025-03-04 18:30');
-    expect(withDefaultName(draft({ when: 'now', sendAt: '2025-03-04T18:30' }), opened).name).toBe('c1_2025-03-03 09:05');
+    expect(withDefaultName(draft({ when: 'now', sendAt: '2025-03-04T18:30' }), opened).name).toBe(
+      'c1_2025-03-03 09:05',
+    );
     expect(withDefaultName(draft({ name: 'Mine', nameEdited: true }), opened).name).toBe('Mine');
   });
 

@@ -7,7 +7,8 @@ import { countGraphemes } from '../../../engine/flow/text';
 import { fromLocalInput, toLocalInput } from '../shell/format';
 import { PUSH_MAX_GRAPHEMES } from '../../../engine/flow/node-schemas';
 
-export type Field = 'cardId' | 'name' | 'push.text' | 'voucher.title' | 'voucher.validDays' | 'email.subject' | 'email.body' | 'sendAt';
+export type Field =
+  'cardId' | 'name' | 'push.text' | 'voucher.title' | 'voucher.validDays' | 'email.subject' | 'email.body' | 'sendAt';
 export type FieldErrors = Partial<Record<Field, string>>;
 
 export interface CampaignDraft {
@@ -26,7 +27,6 @@ export interface CampaignDraft {
 }
 
 export { PUSH_MAX_GRAPHEMES };
-
 
 /**
  * The name a campaign gets unless the merchant types one: `<cardId>_<YYYY-MM-DD HH:mm>`.
@@ -52,8 +52,10 @@ export function pushLength(text: string): { count: number; over: boolean } {
   return { count, over: count > PUSH_MAX_GRAPHEMES };
 }
 
-const firstIssue = (result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } }, key: string) =>
-  result.success ? undefined : result.error?.issues.find((i) => String(i.path[0]) === key)?.message;
+const firstIssue = (
+  result: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } },
+  key: string,
+) => (result.success ? undefined : result.error?.issues.find((i) => String(i.path[0]) === key)?.message);
 
 /** The problems of a draft by field; empty when it can be sent. `now` is for "send at" in the past. */
 export function checkDraft(draft: CampaignDraft, now: Date = new Date()): FieldErrors {
@@ -94,13 +96,24 @@ export function campaignBody(draft: CampaignDraft) {
     name: draft.name.trim(),
     cardId: draft.cardId,
     push: { text: draft.pushText },
-    ...(draft.voucher ? { voucher: { title: draft.voucher.title.trim(), validDays: Number(draft.voucher.validDays) } } : {}),
+    ...(draft.voucher
+      ? { voucher: { title: draft.voucher.title.trim(), validDays: Number(draft.voucher.validDays) } }
+      : {}),
     ...(draft.email ? { email: { subject: draft.email.subject, body: draft.email.body } } : {}),
     ...(draft.when === 'at' ? { sendAt: fromLocalInput(draft.sendAt)?.toISOString() } : {}),
   };
 }
 
-const FIELDS: readonly Field[] = ['cardId', 'name', 'push.text', 'voucher.title', 'voucher.validDays', 'email.subject', 'email.body', 'sendAt'];
+const FIELDS: readonly Field[] = [
+  'cardId',
+  'name',
+  'push.text',
+  'voucher.title',
+  'voucher.validDays',
+  'email.subject',
+  'email.body',
+  'sendAt',
+];
 /** A compiler diagnostic's `field` inside a step, and the step kind it belongs to. */
 const STEP_FIELDS: Record<string, Field> = {
   text: 'push.text',
@@ -137,7 +150,9 @@ export function serverErrors(details: unknown): { fields: FieldErrors; other: st
   const other: string[] = [];
   // Zod problems come as an array; the compiler's as `{diagnostics: [...]}`.
   const list: unknown =
-    typeof details === 'object' && details !== null && 'diagnostics' in details ? (details as { diagnostics: unknown }).diagnostics : details;
+    typeof details === 'object' && details !== null && 'diagnostics' in details
+      ? (details as { diagnostics: unknown }).diagnostics
+      : details;
   if (!Array.isArray(list)) return { fields, other };
   for (const d of list) {
     if (typeof d !== 'object' || d === null) continue;

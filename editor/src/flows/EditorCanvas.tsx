@@ -98,7 +98,7 @@ export function EditorCanvas({
 
   const onDragStart = useCallback(() => {
     const live = canvasRef.current?.querySelector('.react-flow__minimap');
-    setStillMiniMap(live ? live.cloneNode(true) as Element : null);
+    setStillMiniMap(live ? (live.cloneNode(true) as Element) : null);
   }, [canvasRef]);
   const onDragStop = useCallback(() => startTransition(() => setStillMiniMap(null)), []);
 

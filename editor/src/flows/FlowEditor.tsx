@@ -76,7 +76,10 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
   const trigger = document.doc.nodes.find((n) => n.type === 'trigger');
   const cardId = typeof trigger?.data['cardId'] === 'string' ? trigger.data['cardId'] : undefined;
   const cardNames = useMemo(() => new Map(cards.map((c) => [c.id, c.name])), [cards]);
-  const meta = useMemo<FlowMeta>(() => ({ cardNames, cardId, liveCounts: true }), [cardNames, cardId]);
+  const meta = useMemo<FlowMeta>(
+    () => ({ cardNames, cardId, liveCounts: true, flowId: flow.id }),
+    [cardNames, cardId, flow.id],
+  );
 
   const onPick = useCallback(
     (d: Diagnostic) =>

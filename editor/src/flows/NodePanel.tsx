@@ -7,6 +7,7 @@ import type { Diagnostic } from '../../../engine/flow/compiler';
 import { FlowMetaContext } from './decorations';
 import { EmailForm } from './forms/EmailForm';
 import { EmailPreview } from './forms/EmailPreview';
+import { TestSend } from './forms/TestSend';
 import { type Data } from './forms/fields';
 import { PushForm } from './forms/PushForm';
 import { SegmentForm } from './forms/SegmentForm';
@@ -70,6 +71,7 @@ function KindForm({ id, type, data, problems, cards, merchantName, onChange }: N
             subject={typeof data['subject'] === 'string' ? data['subject'] : ''}
             body={typeof data['body'] === 'string' ? data['body'] : ''}
           />
+          {onChange && <TestSend nodeId={id} />}
         </>
       );
     case 'voucher':

@@ -88,6 +88,8 @@ export interface FlowMeta {
   readonly cardId?: string | undefined;
   /** Whether segment nodes fetch live customer counts (the editor does, run views do not). */
   readonly liveCounts: boolean;
+  /** The flow being edited (test sends); unset in run views. */
+  readonly flowId?: string | undefined;
 }
 
 export const FlowMetaContext = createContext<FlowMeta>({ cardNames: new Map(), liveCounts: false });
