@@ -3,6 +3,8 @@ export {
   startPostmarkServer,
   type DropMode,
   type FailureStatus,
+  type OutboundMessageSummary,
+  type OutboundSearchAnswer,
   type PostmarkServer,
   type PostmarkServerOptions,
   type RecordedCall,

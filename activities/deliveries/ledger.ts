@@ -38,23 +38,25 @@ export interface Outcome {
   readonly devices?: readonly DeviceOutcome[] | null;
 }
 
+/** What a claim gave this activity: every message to send, and those an earlier attempt of it had claimed. */
+export interface Claimed extends Set<string> {
+  /** Claimed before by this activity and not recorded: the provider may already have them. */
+  readonly retried: ReadonlySet<string>;
+}
+
 /**
  * Claims the page's messages and counts an attempt on each claimed row, in one statement;
- * returns the customer ids this activity must now send to.
+ * returns the customer ids this activity must now send to (with `retried`: those an earlier
+ * attempt claimed and did not record).
  */
-export async function claim(
-  db: Db,
-  key: LedgerKey,
-  members: readonly Claimable[],
-  claimKey: string,
-): Promise<Set<string>> {
-  if (members.length === 0) return new Set();
+export async function claim(db: Db, key: LedgerKey, members: readonly Claimable[], claimKey: string): Promise<Claimed> {
+  if (members.length === 0) return Object.assign(new Set<string>(), { retried: new Set<string>() });
   const ids = members.map((m) => m.customerId);
   const seqs = members.map((m) => m.seq);
   const [lo, hi] = bounds(seqs);
   // The update sees the table as it was before this statement, so it touches only rows an
   // earlier attempt of this activity claimed; the insert adds the new claims.
-  const { rows } = await sql<{ customer_id: string }>`
+  const { rows } = await sql<{ customer_id: string; retried: boolean }>`
     with retried as (
       update deliveries set attempts = attempts + 1, updated_at = now()
       where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
@@ -68,8 +70,9 @@ export async function claim(
       on conflict do nothing
       returning customer_id
     )
-    select customer_id from retried union all select customer_id from claimed`.execute(db);
-  return new Set(rows.map((r) => r.customer_id));
+    select customer_id, true as retried from retried union all select customer_id, false from claimed`.execute(db);
+  const retried = new Set(rows.filter((r) => r.retried).map((r) => r.customer_id));
+  return Object.assign(new Set(rows.map((r) => r.customer_id)), { retried });
 }
 
 /** Writes final outcomes in one statement. Only rows still `sending` change. */

@@ -3,13 +3,15 @@
  * be mailed (no address, no consent, suppressed), sends the rest in one batch and
  * records the provider's answer for each message.
  */
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { EmailStep } from '../../engine/flow/plan';
 import { claim, record, type Outcome } from '../deliveries/ledger';
 import { createOutboxSender } from '../channels/email/outbox-sender';
 import { renderEmail } from '../channels/email/render';
 import { settledBeforeFailure } from '../channels/email/postmark-sender';
-import type { OutgoingEmail, SendResult } from '../channels/email/types';
+import type { EmailSender, OutgoingEmail, SendResult } from '../channels/email/types';
+import { log } from '../../engine/log';
 import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import { formatPlainDate, localDate } from '../../engine/time/zoned';
@@ -17,11 +19,16 @@ import type { RecipientRow } from './members';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
 import { DEFAULT_PUBLIC_URL } from '../../engine/wallet/wallet';
 
+/**
+ * @param page identifies the page (its first seq) in every message's metadata, so a retry
+ * can ask the provider which of the page's messages it already accepted.
+ */
 export async function emailPage(
   ctx: StepContext,
   runId: string,
   step: EmailStep,
   recipients: readonly RecipientRow[],
+  page: number,
 ): Promise<void> {
   const key = { runId, nodeId: step.id, channel: 'email' as const };
   const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
@@ -57,8 +64,27 @@ export async function emailPage(
   if (eligible.length === 0) return;
 
   const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
+  const batch = batchKey(runId, step.id, page);
+  if (mine.retried.size > 0) {
+    const already = await acceptedBefore(sender, { batch }, eligible, mine.retried);
+    if (already.length > 0) {
+      await record(
+        ctx.db,
+        key,
+        already.map(({ r, messageId }) => ({
+          seq: r.seq,
+          customerId: r.customerId,
+          status: 'sent',
+          providerMessageId: messageId,
+        })),
+      );
+      const done = new Set(already.map(({ r }) => r.customerId));
+      eligible.splice(0, eligible.length, ...eligible.filter((r) => !done.has(r.customerId)));
+      if (eligible.length === 0) return;
+    }
+  }
   const secret = await unsubscribeSecret(ctx.db);
-  const messages = eligible.map((r) => message(ctx, runId, step, r, secret));
+  const messages = eligible.map((r) => message(ctx, runId, step, r, secret, batch));
   let results;
   try {
     results = await sender.sendBatch(messages);
@@ -100,7 +126,50 @@ function answers(recipients: readonly RecipientRow[], results: readonly SendResu
   });
 }
 
-function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientRow, secret: string): OutgoingEmail {
+/**
+ * Of the messages a dead attempt claimed (`retried`), those the provider already accepted:
+ * recorded as sent instead of sent again. When the provider cannot say, nothing: they are
+ * resent, and a repeat shows as `attempts > 1` as before.
+ */
+async function acceptedBefore(
+  sender: EmailSender,
+  metadata: Record<string, string>,
+  eligible: readonly RecipientRow[],
+  retried: ReadonlySet<string>,
+): Promise<{ r: RecipientRow; messageId: string }[]> {
+  if (!sender.findAccepted) return [];
+  let accepted: Map<string, string>;
+  try {
+    accepted = await sender.findAccepted(metadata);
+  } catch (err) {
+    log.warn('could not ask the email provider what it already accepted; resending the claimed messages', {
+      ...metadata,
+      err,
+    });
+    return [];
+  }
+  return eligible.flatMap((r) => {
+    const messageId = retried.has(r.customerId) ? accepted.get(r.customerId) : undefined;
+    return messageId ? [{ r, messageId }] : [];
+  });
+}
+
+/**
+ * Names one page of one step of one run in the messages' metadata: Postmark searches by one
+ * metadata field at a time, with values of at most 80 characters, so it is one short hash.
+ */
+function batchKey(runId: string, nodeId: string, page: number): string {
+  return createHash('sha256').update(`${runId}/${nodeId}/${page}`).digest('hex').slice(0, 32);
+}
+
+function message(
+  ctx: StepContext,
+  runId: string,
+  step: EmailStep,
+  r: RecipientRow,
+  secret: string,
+  batch: string,
+): OutgoingEmail {
   // Every marketing email carries its own one-click unsubscribe (RFC 8058): the header pair
   // for mail clients and a visible link in the footer, both the same signed URL.
   const unsubscribe = unsubscribeUrl(
@@ -135,7 +204,7 @@ function message(ctx: StepContext, runId: string, step: EmailStep, r: RecipientR
       { name: 'List-Unsubscribe', value: `<${unsubscribe}>` },
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ],
-    metadata: { runId, nodeId: step.id, customerId: r.customerId },
+    metadata: { runId, nodeId: step.id, customerId: r.customerId, batch },
     tag: step.id,
   };
 }

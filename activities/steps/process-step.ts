@@ -118,7 +118,7 @@ async function processPage(
     }
     case 'email': {
       const recipients = await loadRecipients(ctx.db, page);
-      await emailPage(ctx, page.runId, step, recipients);
+      await emailPage(ctx, page.runId, step, recipients, page.fromSeq);
       return leaveByNext(recipients);
     }
     default: {

@@ -19,7 +19,10 @@ const email = broadcastGraph({ email: { subject: 'Hello {{customer.name}}', body
 
 beforeAll(async () => {
   postmark = await startPostmarkServer({ token: TOKEN });
-  stack = await startStack({ ...DEFAULT_CHANNELS, emailSender: createPostmarkSender({ serverToken: TOKEN, apiUrl: postmark.url, timeoutMs: 2_000 }) });
+  stack = await startStack({
+    ...DEFAULT_CHANNELS,
+    emailSender: createPostmarkSender({ serverToken: TOKEN, apiUrl: postmark.url, timeoutMs: 2_000 }),
+  });
   merchant = await seedMerchant(stack.db);
   await seedCustomers(stack.db, merchant, 1_200);
 });
@@ -41,18 +44,37 @@ describe('email through Postmark', () => {
     const run = await startRun(stack, merchant.merchantId, email);
     expect(await waitForRun(stack, run)).toBe('completed');
 
-    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 1_197, 'email:suppressed': 2, 'email:failed': 1 });
+    expect(await deliveryCounts(stack, run.runId)).toEqual({
+      'email:sent': 1_197,
+      'email:suppressed': 2,
+      'email:failed': 1,
+    });
     const counts = postmark.countsByRecipient();
     expect(counts.size).toBe(1_197);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     // The three refused calls show as extra attempts in the ledger.
-    const retried = await stack.db.selectFrom('deliveries').select('attempts').where('run_id', '=', run.runId).where('attempts', '>', 1).execute();
+    const retried = await stack.db
+      .selectFrom('deliveries')
+      .select('attempts')
+      .where('run_id', '=', run.runId)
+      .where('attempts', '>', 1)
+      .execute();
     expect(retried.length).toBeGreaterThan(0);
 
-    const failed = await stack.db.selectFrom('deliveries').select(['reason']).where('run_id', '=', run.runId).where('status', '=', 'failed').executeTakeFirstOrThrow();
+    const failed = await stack.db
+      .selectFrom('deliveries')
+      .select(['reason'])
+      .where('run_id', '=', run.runId)
+      .where('status', '=', 'failed')
+      .executeTakeFirstOrThrow();
     expect(failed.reason).toMatch(/^invalid_email/);
     // An inactive recipient is remembered and skipped by the next run without asking Postmark.
-    const suppressions = await stack.db.selectFrom('suppressions').select('email').where('merchant_id', '=', merchant.merchantId).orderBy('email').execute();
+    const suppressions = await stack.db
+      .selectFrom('suppressions')
+      .select('email')
+      .where('merchant_id', '=', merchant.merchantId)
+      .orderBy('email')
+      .execute();
     expect(suppressions.map((s) => s.email)).toEqual(['c7@example.test', 'c8@example.test']);
     postmark.reset();
     const again = await startRun(stack, merchant.merchantId, email);
@@ -62,16 +84,27 @@ describe('email through Postmark', () => {
   });
 
   it('fails the run on a refused server token and records why each message was not sent', async () => {
-    const badStack = await startStack({ ...DEFAULT_CHANNELS, emailSender: createPostmarkSender({ serverToken: 'wrong', apiUrl: postmark.url }) });
+    const badStack = await startStack({
+      ...DEFAULT_CHANNELS,
+      emailSender: createPostmarkSender({ serverToken: 'wrong', apiUrl: postmark.url }),
+    });
     try {
       const m = await seedMerchant(badStack.db);
       await seedCustomers(badStack.db, m, 20);
       const run = await startRun(badStack, m.merchantId, email);
       expect(await waitForRun(badStack, run)).toBe('failed');
       expect(await deliveryCounts(badStack, run.runId)).toEqual({ 'email:failed': 20 });
-      const row = await badStack.db.selectFrom('deliveries').select('reason').where('run_id', '=', run.runId).executeTakeFirstOrThrow();
+      const row = await badStack.db
+        .selectFrom('deliveries')
+        .select('reason')
+        .where('run_id', '=', run.runId)
+        .executeTakeFirstOrThrow();
       expect(row.reason).toBe('provider: Postmark rejected the server token');
-      const runRow = await badStack.db.selectFrom('runs').select(['status', 'error']).where('id', '=', run.runId).executeTakeFirstOrThrow();
+      const runRow = await badStack.db
+        .selectFrom('runs')
+        .select(['status', 'error'])
+        .where('id', '=', run.runId)
+        .executeTakeFirstOrThrow();
       expect(runRow.error).toContain('Postmark rejected the server token');
     } finally {
       await badStack.stop();
@@ -117,13 +150,23 @@ describe('email through Postmark', () => {
     expect(refused.every((r) => r.seq > 500 && r.attempts === 1 && r.reason === `provider: ${refusal}`)).toBe(true);
     const unsent = rows.filter((r) => r.status === 'failed' && r.seq > 1_000);
     expect(unsent).toHaveLength(200);
-    expect(new Set(unsent.map((r) => r.reason))).toEqual(new Set([`not sent: the provider refused an earlier call of this step (${refusal})`]));
-    const runRow = await stack.db.selectFrom('runs').select(['status', 'error', 'member_count']).where('id', '=', run.runId).executeTakeFirstOrThrow();
+    expect(new Set(unsent.map((r) => r.reason))).toEqual(
+      new Set([`not sent: the provider refused an earlier call of this step (${refusal})`]),
+    );
+    const runRow = await stack.db
+      .selectFrom('runs')
+      .select(['status', 'error', 'member_count'])
+      .where('id', '=', run.runId)
+      .executeTakeFirstOrThrow();
     expect(runRow).toMatchObject({ status: 'failed', member_count: 1_200 });
     expect(runRow.error).toContain('Postmark refused the request (ErrorCode 300)');
 
     // Every member has exactly one email row: none doubled, none left without an answer.
-    const members = await stack.db.selectFrom('run_step_members').select(['customer_id', 'seq']).where('run_id', '=', run.runId).execute();
+    const members = await stack.db
+      .selectFrom('run_step_members')
+      .select(['customer_id', 'seq'])
+      .where('run_id', '=', run.runId)
+      .execute();
     expect(members).toHaveLength(1_200);
     const perCustomer = await stack.db
       .selectFrom('deliveries')
@@ -134,7 +177,13 @@ describe('email through Postmark', () => {
       .execute();
     expect(perCustomer.every((r) => Number(r.n) === 1)).toBe(true);
     expect(perCustomer.map((r) => r.customer_id).sort()).toEqual(members.map((r) => r.customer_id).sort());
-    const pages = await stack.db.selectFrom('run_step_pages').select(['node_id', 'from_seq', 'entered']).where('run_id', '=', run.runId).orderBy('node_id').orderBy('from_seq').execute();
+    const pages = await stack.db
+      .selectFrom('run_step_pages')
+      .select(['node_id', 'from_seq', 'entered'])
+      .where('run_id', '=', run.runId)
+      .orderBy('node_id')
+      .orderBy('from_seq')
+      .execute();
     // Every page of the step is counted, the refused one and the one after it too.
     expect(pages).toEqual([
       { node_id: 'email', from_seq: 1, entered: 500 },
@@ -144,13 +193,51 @@ describe('email through Postmark', () => {
     ]);
   });
 
-  it('counts the repeats when Postmark accepted a batch but its answer was lost', async () => {
+  it('does not send again a batch Postmark accepted before its answer was lost: the retry finds it in Postmark\u2019s search', async () => {
     postmark.reset();
     postmark.acceptThenDrop(1, 'hang');
-    const run = await startRun(stack, merchant.merchantId, broadcastGraph({ email: { subject: 'Timeout', body: 'x' } }));
+    const run = await startRun(
+      stack,
+      merchant.merchantId,
+      broadcastGraph({ email: { subject: 'Timeout', body: 'x' } }),
+    );
     expect(await waitForRun(stack, run)).toBe('completed');
     // (the two inactive recipients of the first test stay suppressed)
     expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 1_198, 'email:suppressed': 2 });
+    // The fault hit: the first batch was accepted and its answer never came.
+    expect(postmark.calls[0]).toMatchObject({ path: '/email/batch', status: 'dropped' });
+    // At Postmark: nobody got it twice.
+    expect([...postmark.countsByRecipient()].filter(([, n]) => n > 1)).toEqual([]);
+    // The retry asked Postmark's search, and recorded the lost batch with the ids Postmark gave.
+    expect(postmark.calls.filter((c) => c.path === '/messages/outbound').length).toBeGreaterThanOrEqual(1);
+    const reconciled = await stack.db
+      .selectFrom('deliveries')
+      .innerJoin('customers', 'customers.id', 'deliveries.customer_id')
+      .select(['customers.email', 'deliveries.provider_message_id'])
+      .where('run_id', '=', run.runId)
+      .where('attempts', '=', 2)
+      .execute();
+    expect(reconciled.length).toBeGreaterThan(490);
+    expect(reconciled.length).toBeLessThanOrEqual(500);
+    const idOf = new Map(postmark.sent.map((m) => [m.To.toLowerCase(), m.MessageID]));
+    for (const r of reconciled) expect(r.provider_message_id).toBe(idOf.get(String(r.email).toLowerCase()));
+  });
+
+  it('resends and counts the repeats when Postmark\u2019s search cannot answer', async () => {
+    postmark.reset();
+    postmark.acceptThenDrop(1, 'hang'); // the first batch: accepted, answer lost
+    postmark.failNext(1, 503); // the retry's search
+    const run = await startRun(
+      stack,
+      merchant.merchantId,
+      broadcastGraph({ email: { subject: 'No search', body: 'x' } }),
+    );
+    expect(await waitForRun(stack, run)).toBe('completed');
+    expect(await deliveryCounts(stack, run.runId)).toEqual({ 'email:sent': 1_198, 'email:suppressed': 2 });
+    expect(postmark.calls.slice(0, 2)).toMatchObject([
+      { path: '/email/batch', status: 'dropped' },
+      { path: '/messages/outbound', status: 503 },
+    ]);
     const repeated = [...postmark.countsByRecipient()].filter(([, n]) => n > 1).map(([to]) => to);
     // The lost answer covered one batch: those customers were mailed twice, and the ledger
     // says so (a second attempt), which is what the run's history shows.

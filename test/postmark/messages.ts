@@ -17,6 +17,10 @@ export interface SentMessage {
   Headers?: Array<{ Name: string; Value: string }>;
   Metadata?: Record<string, string>;
   Tag?: string;
+  /** As sent; Postmark falls back to the server's setting (here: off) when absent. */
+  TrackOpens?: boolean;
+  /** As sent (`None`, `HtmlAndText`, `HtmlOnly`, `TextOnly`). */
+  TrackLinks?: string;
   at: Date;
 }
 
@@ -46,6 +50,8 @@ const MAX_RECIPIENTS = 50;
 // Postmark's published address rules (support article "What does ErrorCode 300 mean").
 const MAILBOX = /^[a-z0-9.!#$%&'`*+\-/=^_{}|~]+$/i;
 const DOMAIN = /^((\.)?[a-zA-Z0-9-])+$/;
+/** Commas outside double quotes separate the addresses of a list. */
+const LIST_SEPARATOR = /,(?=(?:[^"]*"[^"]*")*[^"]*$)/;
 
 /** Judges one message; `accepted` is set only when Postmark would send it. */
 export function judgeMessage(input: unknown, rules: MessageRules): { answer: SendAnswer; accepted?: SentMessage } {
@@ -101,6 +107,8 @@ export function judgeMessage(input: unknown, rules: MessageRules): { answer: Sen
     Headers: m.Headers as SentMessage['Headers'],
     Metadata: m.Metadata as SentMessage['Metadata'],
     Tag: optional(m.Tag),
+    TrackOpens: typeof m.TrackOpens === 'boolean' ? m.TrackOpens : undefined,
+    TrackLinks: optional(m.TrackLinks),
     at,
   };
   const answer = { To: to, SubmittedAt: at.toISOString(), MessageID: accepted.MessageID, ErrorCode: 0, Message: 'OK' };
@@ -110,9 +118,27 @@ export function judgeMessage(input: unknown, rules: MessageRules): { answer: Sen
 /** The bare addresses of a `To` list: `a@x.com, "Name, Jr" <b@y.com>` → `[a@x.com, b@y.com]`. */
 export function parseAddressList(list: string): string[] {
   return list
-    .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+    .split(LIST_SEPARATOR)
     .map((part) => (/<([^>]*)>\s*$/.exec(part)?.[1] ?? part).trim())
     .filter((address) => address !== '');
+}
+
+/**
+ * The mailboxes of a `To` list with their display names (`''` when none):
+ * `"Name, Jr" <b@y.com>, a@x.com` → `[{Email: 'b@y.com', Name: 'Name, Jr'}, {Email: 'a@x.com', Name: ''}]`.
+ */
+export function parseMailboxList(list: string): Array<{ Email: string; Name: string }> {
+  return list
+    .split(LIST_SEPARATOR)
+    .map((part) => {
+      const angle = /^(.*)<([^>]*)>\s*$/.exec(part);
+      if (!angle) return { Email: part.trim(), Name: '' };
+      let name = (angle[1] ?? '').trim();
+      if (name.length >= 2 && name.startsWith('"') && name.endsWith('"'))
+        name = name.slice(1, -1).replace(/\\(.)/g, '$1');
+      return { Email: (angle[2] ?? '').trim(), Name: name };
+    })
+    .filter((mailbox) => mailbox.Email !== '');
 }
 
 function addressError(field: 'From' | 'To', addresses: string[]): string | undefined {

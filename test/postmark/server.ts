@@ -1,5 +1,6 @@
 /**
- * A local Postmark API (`POST /email`, `POST /email/batch`) that speaks the real protocol,
+ * A local Postmark API (`POST /email`, `POST /email/batch`, and the outbound message search
+ * `GET /messages/outbound`, see `search.ts`) that speaks the real protocol,
  * errors included, so the real `postmark` client is what tests and benchmarks exercise.
  * It records every accepted message, so a test can prove no loss and no duplicate, and it
  * can be scripted to fail whole calls or to accept a call and never answer it.
@@ -9,6 +10,7 @@
  * const client = new ServerClient('test-token', { useHttps: false, requestHost: postmark.host });
  * postmark.failNext(1, 503);
  * // … first call answers 503, the next is served …
+ * const { TotalCount, Messages } = await client.getOutboundMessages({ count: 50, offset: 0, metadata_runId: 'r1' });
  * await postmark.close();
  *
  * After accepting a message it can also POST the webhooks Postmark would (see `webhooks.ts`):
@@ -19,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FaultScript, type DropMode, type FailureStatus } from './faults';
 import { judgeMessage, parseAddressList, type SendAnswer, type SentMessage } from './messages';
+import { searchOutbound } from './search';
 import {
   buildBounce,
   buildClick,
@@ -39,6 +42,7 @@ import {
 export type { SentMessage, SendAnswer } from './messages';
 export type { DropMode, FailureStatus } from './faults';
 export type { WebhookPayload, WebhookTarget } from './webhooks';
+export type { OutboundMessageSummary, OutboundSearchAnswer } from './search';
 
 export interface PostmarkServerOptions {
   /** 0 (the default) picks a free port. */
@@ -51,6 +55,8 @@ export interface PostmarkServerOptions {
   webhook?: WebhookTarget;
   /** The `ServerID` webhooks carry; default 23. */
   serverId?: number;
+  /** How long after acceptance a message becomes visible to the search; default 0 (at once). */
+  searchDelayMs?: number;
 }
 
 /** One webhook POST the stand-in made, with the HTTP status the receiver answered. */
@@ -71,6 +77,8 @@ export interface RecordedCall {
   /** Messages in the body (1 for `/email`), 0 when the body was not a message list. */
   messages: number;
   status: number | 'dropped';
+  /** The raw query string without `?` (e.g. a search's `count=50&offset=0&tag=welcome`); absent when empty. */
+  query?: string;
 }
 
 export interface PostmarkServer {
@@ -79,7 +87,10 @@ export interface PostmarkServer {
   /** `127.0.0.1:PORT`, the client's `requestHost`. */
   readonly host: string;
   readonly token: string;
-  /** Every message Postmark accepted, in order (dropped answers included: they were sent). */
+  /**
+   * Every message Postmark accepted, in order (dropped answers included: they were sent).
+   * These are also what `GET /messages/outbound` searches, newest first.
+   */
   readonly sent: SentMessage[];
   /** Every request, answered or not. */
   readonly calls: RecordedCall[];
@@ -92,6 +103,8 @@ export interface PostmarkServer {
   /** Known stream ids; default `outbound` and `broadcast`. */
   messageStreams: Set<string>;
   latencyMs: number;
+  /** How long after acceptance a message becomes visible to `GET /messages/outbound`. */
+  searchDelayMs: number;
   /** The next `n` requests answer `status` with a real-looking `{ErrorCode, Message}` body; nothing is recorded. */
   failNext(n: number, status: FailureStatus, errorCode?: number): void;
   /** The next `n` requests are processed (accepted messages recorded) and then never answered. */
@@ -183,6 +196,7 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
     invalidRecipientPatterns: [],
     messageStreams: new Set(DEFAULT_STREAMS),
     latencyMs: opts.latencyMs ?? 0,
+    searchDelayMs: opts.searchDelayMs ?? 0,
     failNext: (n, status, errorCode) => faults.fail(n, status, errorCode),
     acceptThenDrop: (n, mode = 'reset') => faults.drop(n, mode),
     passNext: (n) => faults.pass(n),
@@ -246,6 +260,7 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
       state.invalidRecipientPatterns = [];
       state.messageStreams = new Set(DEFAULT_STREAMS);
       state.latencyMs = opts.latencyMs ?? 0;
+      state.searchDelayMs = opts.searchDelayMs ?? 0;
       state.webhook = opts.webhook;
       state.webhooksPosted.length = 0;
       opened.clear();
@@ -295,14 +310,16 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
     const raw = await readBody(req);
     const fault = faults.next();
     if (state.latencyMs > 0) await sleep(state.latencyMs);
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     const call: RecordedCall = { method: req.method ?? '', path, messages: 0, status: 0 };
+    if (url.search.length > 1) call.query = url.search.slice(1);
     state.calls.push(call);
 
     const reply =
       fault.kind === 'fail'
         ? { status: fault.status, body: { ErrorCode: fault.errorCode, Message: fault.message } }
-        : answer(req, path, raw, call);
+        : answer(req, url, raw, call);
     if (fault.kind === 'drop') {
       call.status = 'dropped';
       // 'reset' kills the connection at once; 'hang' leaves it open until the client gives up.
@@ -313,17 +330,14 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
     send(res, reply);
   }
 
-  function answer(req: IncomingMessage, path: string, raw: string, call: RecordedCall): Reply {
+  function answer(req: IncomingMessage, url: URL, raw: string, call: RecordedCall): Reply {
+    const path = url.pathname;
+    if (req.method === 'GET' && path === '/messages/outbound') return search(req, url);
     if (req.method !== 'POST' || (path !== '/email' && path !== '/email/batch')) {
       return { status: 404, body: { ErrorCode: 0, Message: `No such endpoint: ${req.method} ${path}` } };
     }
     const given = req.headers['x-postmark-server-token'];
-    if (given !== token && given !== API_TEST_TOKEN) {
-      const Message = given
-        ? 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.'
-        : 'Request does not contain a valid Server token.';
-      return { status: 401, body: { ErrorCode: 10, Message } };
-    }
+    if (given !== token && given !== API_TEST_TOKEN) return unauthorized(given);
     if (!isJson(req.headers['content-type']) || !isJson(req.headers.accept)) {
       return inputError(
         409,
@@ -361,7 +375,24 @@ export async function startPostmarkServer(opts: PostmarkServerOptions = {}): Pro
     return { status: 200, body: answers };
   }
 
+  /** `GET /messages/outbound`: the real server token only (the API test token sends nothing to search). */
+  function search(req: IncomingMessage, url: URL): Reply {
+    const given = req.headers['x-postmark-server-token'];
+    if (given !== token) return unauthorized(given);
+    if (!isJson(req.headers.accept)) {
+      return inputError(409, 'Your HTTP request does not have the Accept header set to application/json.');
+    }
+    return searchOutbound(state.sent, url.searchParams, new Date(), state.searchDelayMs);
+  }
+
   return state;
+}
+
+function unauthorized(given: string | string[] | undefined): Reply {
+  const Message = given
+    ? 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid. Please verify that you are using a valid token.'
+    : 'Request does not contain a valid Server token.';
+  return { status: 401, body: { ErrorCode: 10, Message } };
 }
 
 function inputError(ErrorCode: number, Message: string): Reply {

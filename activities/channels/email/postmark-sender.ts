@@ -90,8 +90,27 @@ export function createPostmarkSender(config: PostmarkSenderConfig): EmailSender 
       }
       return results;
     },
+
+    async findAccepted(metadata) {
+      // Postmark's outbound message search, filtered by metadata (`metadata_<key>=<value>`),
+      // 500 a page; it answers at most 10,000 messages, far above one page of ours.
+      const found = new Map<string, string>();
+      const filters = Object.fromEntries(Object.entries(metadata).map(([k, v]) => [`metadata_${k}`, v]));
+      for (let offset = 0; offset < SEARCH_LIMIT; offset += POSTMARK_BATCH_LIMIT) {
+        const page = await client.getOutboundMessages({ count: POSTMARK_BATCH_LIMIT, offset, ...filters });
+        for (const m of page.Messages) {
+          const customerId = (m.Metadata as Record<string, string> | undefined)?.customerId;
+          if (customerId) found.set(customerId, m.MessageID);
+        }
+        if (offset + page.Messages.length >= Number(page.TotalCount) || page.Messages.length === 0) break;
+      }
+      return found;
+    },
   };
 }
+
+/** Postmark's search answers up to count + offset = 10,000. */
+const SEARCH_LIMIT = 10_000;
 
 /** The client's options: it joins scheme and `requestHost` (host and port) and counts `timeout` in seconds. */
 function clientOptions(config: PostmarkSenderConfig): { useHttps: boolean; requestHost: string; timeout: number } {

@@ -36,4 +36,12 @@ export type SendResult =
 export interface EmailSender {
   /** One result per message, in the order given. */
   sendBatch(messages: OutgoingEmail[]): Promise<SendResult[]>;
+  /**
+   * The messages the provider already accepted whose metadata has the given key and value
+   * (one pair: Postmark's search filters on one metadata field at a time):
+   * `metadata customerId → provider message id`. Asked before resending what a dead attempt
+   * claimed, so a message accepted just before a crash is recorded instead of sent twice.
+   * Throws when the provider cannot say (the caller then resends, as without it).
+   */
+  findAccepted?(metadata: Readonly<Record<string, string>>): Promise<Map<string, string>>;
 }
