@@ -3,8 +3,9 @@
  * process, the Temporal dev server, Postgres and the Postmark client against the local
  * Postmark server — once clean and once with faults, side by side in one process:
  *  - whole-call 500s and 429s spread over the run (nothing accepted, the call is retried);
- *  - Postmark accepting a batch and never answering it (`acceptThenDrop(…, 'hang')`): the
- *    one case where a message may be sent twice, since Postmark has no idempotency key;
+ *  - Postmark accepting a batch and never answering it (`acceptThenDrop(…, 'hang')`):
+ *    Postmark has no idempotency key, so the retry asks Postmark's outbound message search
+ *    which of the claimed messages it already accepted and resends only the rest;
  *  - the worker SIGKILLed once ~30% of the emails are recorded, and a new one started.
  *
  * Figures: lost messages (must be 0), duplicate emails at the server and how many of them
