@@ -8,8 +8,9 @@
  *     crash or a provider error), whose attempt count it raises.
  *  2. `record` writes the final status of each message.
  * Rows already final are never sent again, and rows claimed by another activity are left
- * to it. A provider that accepted a message and then lost its answer is the one case
- * that can repeat a message; `attempts > 1` on a sent row counts those.
+ * to it. A provider that accepted a message and then lost its answer could repeat it:
+ * `claim` says which rows were claimed before (`retried`), so the email step asks the
+ * provider about those first (`findAccepted`); `attempts > 1` on a sent row counts them.
  */
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';

@@ -4,7 +4,10 @@
  * Outcomes: each message Postmark judges gets a final {@link SendResult}; a call that fails
  * as a whole throws, and none of its messages are reported as sent, so the caller retries
  * them. Postmark has no idempotency key: a call that times out after Postmark accepted it
- * is sent again on retry. The delivery ledger makes that rare and counted, not impossible.
+ * could be sent again on retry, so `findAccepted` asks Postmark's outbound message search
+ * which messages of a batch it already has (by the batch's metadata key). Postmark's search
+ * index can lag a few seconds behind; a retry comes after the activity's heartbeat timeout
+ * or the call's own timeout, and a search that cannot answer means a resend, counted.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Errors, ServerClient, type Message, type Models } from 'postmark';
