@@ -62,8 +62,6 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
   }
 }
 
-const emailsRecorded = async (runId: string) => (await deliveryCounts(stack, runId))['email:sent'] ?? 0;
-
 describe('a run survives', () => {
   it('its worker being killed mid-send: every customer is mailed exactly once, the claimed page reconciled with Postmark', async () => {
     postmark.reset();
