@@ -32,8 +32,31 @@ export async function emailPage(
 ): Promise<void> {
   const key = { runId, nodeId: step.id, channel: 'email' as const };
   const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
-  const todo = recipients.filter((r) => mine.has(r.customerId));
+  let todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return;
+
+  const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
+  const batch = batchKey(runId, step.id, page);
+  if (mine.retried.size > 0) {
+    // First what the provider already has from a dead attempt: it was sent, whatever the
+    // customer's consent or the caps say now.
+    const already = await acceptedBefore(sender, { batch }, todo, mine.retried);
+    if (already.length > 0) {
+      await record(
+        ctx.db,
+        key,
+        already.map(({ r, messageId }) => ({
+          seq: r.seq,
+          customerId: r.customerId,
+          status: 'sent',
+          providerMessageId: messageId,
+        })),
+      );
+      const done = new Set(already.map(({ r }) => r.customerId));
+      todo = todo.filter((r) => !done.has(r.customerId));
+      if (todo.length === 0) return;
+    }
+  }
 
   const suppressed = await suppressedAddresses(ctx, todo);
   const outcomes: Outcome[] = [];
@@ -63,26 +86,6 @@ export async function emailPage(
   await record(ctx.db, key, outcomes);
   if (eligible.length === 0) return;
 
-  const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
-  const batch = batchKey(runId, step.id, page);
-  if (mine.retried.size > 0) {
-    const already = await acceptedBefore(sender, { batch }, eligible, mine.retried);
-    if (already.length > 0) {
-      await record(
-        ctx.db,
-        key,
-        already.map(({ r, messageId }) => ({
-          seq: r.seq,
-          customerId: r.customerId,
-          status: 'sent',
-          providerMessageId: messageId,
-        })),
-      );
-      const done = new Set(already.map(({ r }) => r.customerId));
-      eligible.splice(0, eligible.length, ...eligible.filter((r) => !done.has(r.customerId)));
-      if (eligible.length === 0) return;
-    }
-  }
   const secret = await unsubscribeSecret(ctx.db);
   const messages = eligible.map((r) => message(ctx, runId, step, r, secret, batch));
   let results;
