@@ -11,6 +11,7 @@ describe('loadConfig', () => {
       temporalAddress: undefined,
       temporalNamespace: 'default',
       temporalCliPath: undefined,
+      devServerPort: 7233,
       temporalUiUrl: undefined,
       postmarkServerToken: undefined,
       postmarkApiUrl: 'https://api.postmarkapp.com',

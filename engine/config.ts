@@ -19,6 +19,8 @@ export interface Config {
   readonly temporalAddress: string | undefined;
   readonly temporalNamespace: string;
   readonly temporalCliPath: string | undefined;
+  /** The embedded dev server's port (default 7233); its web UI is on this port + 1000. */
+  readonly devServerPort: number;
   /** The Temporal web UI (`http://localhost:8233`); runs link their workflow there. Unset: no links. */
   readonly temporalUiUrl: string | undefined;
   /** Unset means emails go to the local outbox. */
@@ -87,6 +89,12 @@ const variables = {
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'be host:port, e.g. localhost:7233')),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_CLI_PATH: optional(z.string()),
+  STAMPFLOW_TEMPORAL_PORT: z
+    .string()
+    .regex(/^\d+$/, 'be a whole number from 1024 to 64535')
+    .transform(Number)
+    .pipe(z.number().int().min(1024, 'be a whole number from 1024 to 64535').max(64535, 'be a whole number from 1024 to 64535'))
+    .default(7233),
   TEMPORAL_UI_URL: optional(
     z
       .string()
@@ -161,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalAddress: read(env, 'TEMPORAL_ADDRESS'),
     temporalNamespace: read(env, 'TEMPORAL_NAMESPACE'),
     temporalCliPath: read(env, 'TEMPORAL_CLI_PATH'),
+    devServerPort: read(env, 'STAMPFLOW_TEMPORAL_PORT'),
     temporalUiUrl: read(env, 'TEMPORAL_UI_URL'),
     postmarkServerToken: read(env, 'POSTMARK_SERVER_TOKEN'),
     postmarkApiUrl: read(env, 'POSTMARK_API_URL'),

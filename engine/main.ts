@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 
 /** Where runs link their workflow: TEMPORAL_UI_URL, else the embedded dev server's UI (port 8233). */
 function temporalUi(config: Config): { url: string; namespace: string } | undefined {
-  const url = config.temporalUiUrl ?? (config.temporalAddress ? undefined : 'http://localhost:8233');
+  const url = config.temporalUiUrl ?? (config.temporalAddress ? undefined : `http://localhost:${config.devServerPort + 1000}`);
   return url ? { url, namespace: config.temporalNamespace } : undefined;
 }
 
@@ -102,8 +102,8 @@ async function temporalAddress(config: Config, stops: Stop[]): Promise<string> {
   const server = await startDevServer({
     cliPath,
     dbFilename: join(config.dataDir, 'temporal.db'),
-    port: 7233,
-    uiPort: 8233,
+    port: config.devServerPort,
+    uiPort: config.devServerPort + 1000,
     namespace: config.temporalNamespace,
   });
   stops.push(() => server.stop());
@@ -165,7 +165,7 @@ async function announce(config: Config, db: Db): Promise<void> {
     '',
     `  Stampflow is up: ${url}`,
     `  Health:          ${url}/healthz`,
-    ...(config.temporalAddress ? [] : ['  Temporal UI:     http://localhost:8233']),
+    ...(config.temporalAddress ? [] : [`  Temporal UI:     http://localhost:${config.devServerPort + 1000}`]),
     ...(demo?.login ? [`  Sign in:         ${url}/  as ${demo.login.email} / ${demo.login.password}`] : []),
     ...(demo
       ? [
