@@ -93,7 +93,13 @@ const variables = {
     .string()
     .regex(/^\d+$/, 'be a whole number from 1024 to 64535')
     .transform(Number)
-    .pipe(z.number().int().min(1024, 'be a whole number from 1024 to 64535').max(64535, 'be a whole number from 1024 to 64535'))
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(1024, 'be a whole number from 1024 to 64535')
+        .max(64535, 'be a whole number from 1024 to 64535'),
+    )
     .default(7233),
   TEMPORAL_UI_URL: optional(
     z

@@ -90,7 +90,8 @@ async function main(): Promise<void> {
 
 /** Where runs link their workflow: TEMPORAL_UI_URL, else the embedded dev server's UI (port 8233). */
 function temporalUi(config: Config): { url: string; namespace: string } | undefined {
-  const url = config.temporalUiUrl ?? (config.temporalAddress ? undefined : `http://localhost:${config.devServerPort + 1000}`);
+  const url =
+    config.temporalUiUrl ?? (config.temporalAddress ? undefined : `http://localhost:${config.devServerPort + 1000}`);
   return url ? { url, namespace: config.temporalNamespace } : undefined;
 }
 

@@ -36,7 +36,12 @@ afterAll(async () => {
 
 /** Starts `npm start`'s process on the data directory; answers once it says it is up, with its output. */
 function start(): Promise<{ child: ChildProcess; output: () => string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, STAMPFLOW_DATA_DIR: dir, PORT: String(port), STAMPFLOW_TEMPORAL_PORT: String(temporalPort) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    STAMPFLOW_DATA_DIR: dir,
+    PORT: String(port),
+    STAMPFLOW_TEMPORAL_PORT: String(temporalPort),
+  };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,7 +92,11 @@ it('a run waiting on a timer survives stopping and starting Stampflow on its emb
     return (await res.json()) as T;
   };
 
-  const graph = broadcastGraph({ push: 'See you soon', waitSeconds: 20, email: { subject: 'Still here', body: 'Come by.' } });
+  const graph = broadcastGraph({
+    push: 'See you soon',
+    waitSeconds: 20,
+    email: { subject: 'Still here', body: 'Come by.' },
+  });
   const flow = await call<{ id: string }>('POST', '/v1/flows', { name: 'Across a restart', graph });
   await call('POST', `/v1/flows/${flow.id}/publish`);
   const { runId } = await call<{ runId: string }>('POST', `/v1/flows/${flow.id}/runs`);
