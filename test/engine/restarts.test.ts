@@ -108,7 +108,8 @@ describe('a run survives', () => {
     expect(postmark.calls.some((c) => c.path === '/messages/outbound')).toBe(true);
   });
 
-  it('the Temporal server restarting during a wait: the run resumes and finishes', async () => {
+  it('the Temporal server SIGKILLed while a timer is pending: restarted on its state, the run resumes and finishes', async () => {
+    postmark.reset();
     const worker = await startWorkerProcess(workerEnv());
     try {
       const run = await startRun(
@@ -116,12 +117,41 @@ describe('a run survives', () => {
         merchant.merchantId,
         broadcastGraph({ push: 'Now', waitSeconds: 8, email: { subject: 'Later', body: 'Hi' } }),
       );
-      await waitFor('the pushes', async () => ((await deliveryCounts(stack, run.runId))['push:sent'] ?? 0) === 6_000);
-      await temporal.stop();
+      const openWait = () =>
+        stack.db
+          .selectFrom('run_waits')
+          .select(['until', 'finished_at'])
+          .where('run_id', '=', run.runId)
+          .executeTakeFirst();
+      await waitFor(
+        'the pushes and the wait',
+        async () =>
+          ((await deliveryCounts(stack, run.runId))['push:sent'] ?? 0) === 6_000 && (await openWait()) !== undefined,
+      );
+      // The timer is pending: the wait is open and ends in the future, and no email went out.
+      const wait = (await openWait())!;
+      expect(wait.finished_at).toBeNull();
+      expect(wait.until.getTime()).toBeGreaterThan(Date.now());
+      expect(postmark.sent.length).toBe(0);
+
+      process.kill(-temporal.pid, 'SIGKILL'); // the server's whole process group, no goodbye
+      expect((await temporal.exited).signal).toBe('SIGKILL');
       await sleep(1_000);
-      temporal = await startTemporal();
+      temporal = await startTemporal(); // same port, same SQLite file
       expect(await waitForRun(stack, run)).toBe('completed');
       expect(await deliveryCounts(stack, run.runId)).toEqual({ 'push:sent': 6_000, 'email:sent': 6_000 });
+      // At the providers: every customer one push (the outbox) and one email (Postmark).
+      const pushes = await stack.db
+        .selectFrom('outbox')
+        .select(sql<number>`count(distinct payload->>'customerId')::int`.as('customers'))
+        .select(sql<number>`count(*)::int`.as('rows'))
+        .where('channel', '=', 'push')
+        .where(sql<string>`payload->>'runId'`, '=', run.runId)
+        .executeTakeFirstOrThrow();
+      expect(pushes).toEqual({ customers: 6_000, rows: 6_000 });
+      const perRecipient = postmark.countsByRecipient();
+      expect(perRecipient.size).toBe(6_000);
+      expect([...perRecipient.values()].every((n) => n === 1)).toBe(true);
     } finally {
       await worker.kill();
     }
