@@ -15,9 +15,11 @@ const DAY = 86_400_000;
 
 /** MM-DD of `days` from now in Europe/Berlin (the merchant's zone): a birthday that is due. */
 function berlinMonthDay(days: number): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', month: '2-digit', day: '2-digit' }).formatToParts(
-    new Date(Date.now() + days * DAY),
-  );
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Berlin',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(Date.now() + days * DAY));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('month')}-${get('day')}`;
 }
@@ -57,7 +59,10 @@ let byExternalId: Map<string, Customer>;
 beforeAll(async () => {
   merchant = await file.merchant('Browser Café');
   const rows = customers(merchant.cardId);
-  const imported = ok(await merchant.api.post<{ created: number; errors: unknown[] }>('/v1/customers', { customers: rows }), 201);
+  const imported = ok(
+    await merchant.api.post<{ created: number; errors: unknown[] }>('/v1/customers', { customers: rows }),
+    201,
+  );
   expect(imported).toMatchObject({ created: rows.length, errors: [] });
   const all = await allPages<Customer>(merchant.api, '/v1/customers', 100);
   byExternalId = new Map(all.map((c) => [c.externalId ?? c.id, c]));
@@ -125,9 +130,13 @@ describe('the editor in Chromium', () => {
     const problems = page.getByRole('list', { name: 'Problems' });
     await expect.poll(() => problems.textContent()).toMatch(/20/);
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
-    await expect.poll(() => push.evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected'))).toBe(false);
+    await expect
+      .poll(() => push.evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected')))
+      .toBe(false);
     await problems.getByRole('button').first().click();
-    await expect.poll(() => push.evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected'))).toBe(true);
+    await expect
+      .poll(() => push.evaluate((el) => el.closest('.react-flow__node')?.classList.contains('selected')))
+      .toBe(true);
     await screenshot(page, '03-win-back-push-too-long');
 
     await message.fill('We miss you ☕'); // 13
@@ -140,7 +149,9 @@ describe('the editor in Chromium', () => {
     await expectTotal(page, 'waiting', 4);
     const api = await report(runId);
     expect(api.steps[pushId]).toMatchObject({ entered: 4, sent: 4 });
-    await expect.poll(() => page.locator(`[data-testid="node-${pushId}"] .flow-node-overlay`).textContent()).toMatch(/4 entered · 4 sent/);
+    await expect
+      .poll(() => page.locator(`[data-testid="node-${pushId}"] .flow-node-overlay`).textContent())
+      .toMatch(/4 entered · 4 sent/);
     await screenshot(page, '04-win-back-run');
 
     // The published version is listed with who published it, and opens read-only.
@@ -180,7 +191,11 @@ describe('the editor in Chromium', () => {
     const page = await file.newPage();
     await signIn(page, merchant.owner);
     await page.goto('/campaigns');
-    await page.getByRole('link', { name: /Create card campaign/ }).or(page.getByRole('button', { name: /Create card campaign/ })).first().click();
+    await page
+      .getByRole('link', { name: /Create card campaign/ })
+      .or(page.getByRole('button', { name: /Create card campaign/ }))
+      .first()
+      .click();
     await page.getByLabel('Push message').fill("Coffee's waiting ☕");
     await expect.poll(() => page.getByTestId('push-counter').textContent()).toMatch(/^18\/20/);
     await page.getByRole('button', { name: /ADD VOUCHER/i }).click();
@@ -237,12 +252,16 @@ describe('the editor in Chromium', () => {
     // The new step is selected and its form is open: its subject field takes the keyboard.
     await page.getByLabel('Subject').focus();
     await page.keyboard.type('Typed by keyboard');
-    await expect.poll(() => page.locator('[data-kind="email"]').filter({ hasText: 'Typed by keyboard' }).count()).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-kind="email"]').filter({ hasText: 'Typed by keyboard' }).count())
+      .toBe(1);
     // Inside a text field Ctrl+Z is the field's own; the toolbar's Undo takes the keyboard too.
     const undo = page.getByRole('button', { name: /Undo/ });
     await undo.focus();
     await page.keyboard.press('Enter'); // the typing
-    await expect.poll(() => page.locator('[data-kind="email"]').filter({ hasText: 'Typed by keyboard' }).count()).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-kind="email"]').filter({ hasText: 'Typed by keyboard' }).count())
+      .toBe(0);
     await page.keyboard.press('Enter'); // the new step
     await expect.poll(() => emails.count()).toBe(before);
   });
@@ -270,7 +289,16 @@ describe('the editor in Chromium', () => {
     await signIn(page, merchant.owner);
     const campaigns = ok(await merchant.api.get<{ items: { runId: string }[] }>('/v1/campaigns'), 200);
     const flows = ok(await merchant.api.get<{ items: { id: string }[] }>('/v1/flows'), 200);
-    const paths = ['/flows', `/flows/${flows.items[0]!.id}`, `/runs/${campaigns.items[0]!.runId}`, '/campaigns', '/campaigns/new', '/customers', '/outbox', '/settings'];
+    const paths = [
+      '/flows',
+      `/flows/${flows.items[0]!.id}`,
+      `/runs/${campaigns.items[0]!.runId}`,
+      '/campaigns',
+      '/campaigns/new',
+      '/customers',
+      '/outbox',
+      '/settings',
+    ];
     for (const path of paths) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).or(page.getByTestId('flow-canvas')).first().waitFor();
@@ -291,14 +319,59 @@ describe('the editor in Chromium', () => {
     await page.getByRole('link', { name: 'Nora Noconsent' }).click();
     await page.waitForURL(`**/customers/${byExternalId.get('lapsed-4')!.id}`);
     // The campaign's email skipped her: the page says so in words, and lists the skipped delivery.
-    await expect.poll(() => page.locator('.page').textContent(), { timeout: 15_000 }).toMatch(/was skipped: no email consent/);
+    await expect
+      .poll(() => page.locator('.page').textContent(), { timeout: 15_000 })
+      .toMatch(/was skipped: no email consent/);
     await screenshot(page, '09-why-skipped');
 
     await page.goto('/customers');
     await page.getByLabel('Find a customer').fill('rita');
     await page.getByRole('link', { name: 'Rita Regular' }).click();
-    await expect.poll(() => page.locator('[data-code="not_in_audience"]').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('.page').textContent()).toMatch(/last visit 2 days before the run, the flow wants 30 or more/);
+    await expect
+      .poll(() => page.locator('[data-code="not_in_audience"]').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('.page').textContent())
+      .toMatch(/last visit 2 days before the run, the flow wants 30 or more/);
     await screenshot(page, '10-why-nothing');
+  });
+
+  it('sets the email footer in Settings; an email step then previews with it and sends a test to the signed-in owner only', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await page.goto('/settings');
+    const footer = page.getByRole('form', { name: 'Email footer' });
+    await footer.getByLabel('Postal address').fill('Browser Café\nKastanienallee 12\n10435 Berlin');
+    await footer.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        async () =>
+          ok(await merchant.api.get<{ postalAddress: string | null }>('/v1/merchant/settings'), 200).postalAddress,
+      )
+      .toBe('Browser Café\nKastanienallee 12\n10435 Berlin');
+    await screenshot(page, '12-settings-email-footer');
+
+    await fromTemplate(page, /Birthday/);
+    await page.locator('[data-kind="email"]').first().click();
+    // With an address on file, the form does not warn; the preview's footer shows it.
+    const preview = page.frameLocator('iframe[title="Email preview"]');
+    await expect.poll(() => preview.locator('body').textContent(), { timeout: 15_000 }).toMatch(/Kastanienallee 12/);
+    expect(await page.getByTestId('postal-address-warning').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-state')).toBe('saved');
+    await page.getByRole('button', { name: `Send a test to ${merchant.owner.email}` }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Test sent' }).textContent())
+      .toBe(`Test sent to ${merchant.owner.email}.`);
+    const outbox = ok(
+      await merchant.api.get<{ items: { recipient: string; subject: string | null }[] }>(
+        '/v1/outbox?channel=email&limit=5',
+      ),
+      200,
+    );
+    expect(outbox.items[0]).toMatchObject({
+      recipient: merchant.owner.email,
+      subject: expect.stringMatching(/^\[Test\] /),
+    });
+    await screenshot(page, '13-email-step-test-sent');
   });
 });
