@@ -12,7 +12,8 @@
  * A forged or altered token is a 400 and changes nothing.
  */
 import { Hono, type Context } from 'hono';
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
+import { htmlPage } from './html-page';
 import { changeConsent } from '../customers/consent';
 import { unsubscribeSecret, verifyUnsubscribe, type UnsubscribeSubject } from '../customers/unsubscribe-token';
 import type { Db } from '../db/database';
@@ -22,65 +23,64 @@ import type { BaseEnv } from './env';
 const ONE_CLICK = 'List-Unsubscribe=One-Click';
 
 interface Recipient {
+  readonly subject: UnsubscribeSubject;
+  readonly token: string;
   readonly merchantName: string;
   readonly subscribed: boolean;
 }
 
 /** Mounted at `/u`. */
 export function unsubscribeRoutes(db: Db) {
-  const subject = async (c: Context): Promise<UnsubscribeSubject | null> =>
-    verifyUnsubscribe(await unsubscribeSecret(db), c.req.param('token') ?? '');
-  const recipient = async (s: UnsubscribeSubject): Promise<Recipient | undefined> => {
+  /** The customer the link's token names, or undefined for a token this installation did not make. */
+  const recipient = async (c: Context): Promise<Recipient | undefined> => {
+    const token = c.req.param('token') ?? '';
+    const subject = verifyUnsubscribe(await unsubscribeSecret(db), token);
+    if (!subject) return undefined;
     const row = await db
       .selectFrom('customers as c')
       .innerJoin('merchants as m', 'm.id', 'c.merchant_id')
       .select(['m.name', 'c.email_consent'])
-      .where('c.id', '=', s.customerId)
-      .where('c.merchant_id', '=', s.merchantId)
+      .where('c.id', '=', subject.customerId)
+      .where('c.merchant_id', '=', subject.merchantId)
       .executeTakeFirst();
-    return row ? { merchantName: row.name, subscribed: row.email_consent } : undefined;
+    return row ? { subject, token, merchantName: row.name, subscribed: row.email_consent } : undefined;
   };
   const invalid = (c: Context) =>
     c.html(
       page('Link not valid', html`<p>This unsubscribe link is not valid. Use the link in the email you received.</p>`),
       400,
     );
+  const show = (c: Context, who: Recipient) => c.html(page(`Emails from ${who.merchantName}`, stateBody(who)));
 
   return new Hono<BaseEnv>()
     .get('/:token', async (c) => {
-      const s = await subject(c);
-      const who = s && (await recipient(s));
-      if (!who) return invalid(c);
-      return c.html(page(`Emails from ${who.merchantName}`, stateBody(who, c.req.param('token'))));
+      const who = await recipient(c);
+      return who ? show(c, who) : invalid(c);
     })
     .post('/:token', async (c) => {
-      const s = await subject(c);
-      const who = s && (await recipient(s));
-      if (!s || !who) return invalid(c);
+      const who = await recipient(c);
+      if (!who) return invalid(c);
       if (!(await asksOneClick(c))) {
         return c.html(
           page('Not unsubscribed', html`<p>The request did not ask to unsubscribe (<code>${ONE_CLICK}</code>).</p>`),
           400,
         );
       }
-      const changed = await changeConsent(db, s.merchantId, [s.customerId], {
+      const { merchantId, customerId } = who.subject;
+      const changed = await changeConsent(db, merchantId, [customerId], {
         state: 'withdrawn',
         source: 'unsubscribe_link',
       });
-      log.info('unsubscribed', { merchantId: s.merchantId, customerId: s.customerId, changed: changed.length > 0 });
-      return c.html(
-        page(`Emails from ${who.merchantName}`, stateBody({ ...who, subscribed: false }, c.req.param('token'))),
-      );
+      log.info('unsubscribed', { merchantId, customerId, changed: changed.length > 0 });
+      return show(c, { ...who, subscribed: false });
     })
     .post('/:token/resubscribe', async (c) => {
-      const s = await subject(c);
-      const who = s && (await recipient(s));
-      if (!s || !who) return invalid(c);
-      await changeConsent(db, s.merchantId, [s.customerId], { state: 'granted', source: 'resubscribe_link' });
-      log.info('resubscribed', { merchantId: s.merchantId, customerId: s.customerId });
-      return c.html(
-        page(`Emails from ${who.merchantName}`, stateBody({ ...who, subscribed: true }, c.req.param('token'))),
-      );
+      const who = await recipient(c);
+      if (!who) return invalid(c);
+      const { merchantId, customerId } = who.subject;
+      await changeConsent(db, merchantId, [customerId], { state: 'granted', source: 'resubscribe_link' });
+      log.info('resubscribed', { merchantId, customerId });
+      return show(c, { ...who, subscribed: true });
     });
 }
 
@@ -94,7 +94,8 @@ async function asksOneClick(c: Context): Promise<boolean> {
   return new URLSearchParams((await c.req.text()).trim()).get('List-Unsubscribe') === 'One-Click';
 }
 
-function stateBody(who: Recipient, token: string) {
+function stateBody(who: Recipient) {
+  const { token } = who;
   return who.subscribed
     ? html`<h1>Unsubscribe from ${who.merchantName}?</h1>
         <p>You will get no more marketing emails from ${who.merchantName}. Your stamp card keeps working.</p>
@@ -109,26 +110,11 @@ function stateBody(who: Recipient, token: string) {
         </form>`;
 }
 
-function page(title: string, body: unknown) {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>${title}</title>
-        <style>
-          ${raw(STYLE)}
-        </style>
-      </head>
-      <body>
-        ${body}
-      </body>
-    </html>`;
-}
-
 const STYLE = `
 body { font-family: system-ui, sans-serif; max-width: 28rem; margin: 3rem auto; padding: 0 1rem; color: #222; }
 h1 { font-size: 1.4rem; }
 button { font: inherit; font-weight: 600; padding: .7rem 1.4rem; border-radius: 8px; border: 1px solid #333; background: #222; color: #fff; cursor: pointer; }
 `;
+
+/** This page family in its own style. */
+const page = (title: string, body: unknown) => htmlPage(title, body, STYLE);

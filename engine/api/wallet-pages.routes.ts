@@ -4,7 +4,8 @@
  * token is the key, as in every loyalty app's "add your card" link.
  */
 import { Hono } from 'hono';
-import { html, raw } from 'hono/html';
+import { html } from 'hono/html';
+import { htmlPage } from './html-page';
 import type { Db } from '../db/database';
 import { log } from '../log';
 import { loadPass, type StoredPass } from '../wallet/pass-content';
@@ -17,10 +18,11 @@ const TOKEN = /^[0-9a-f]{64}$/;
 
 /** Mounted at `/p`. */
 export function walletPagesRoutes(db: Db, wallet: Wallet) {
+  /** The pass a wallet token names; undefined for anything else. */
+  const lookup = async (token: string): Promise<StoredPass | undefined> =>
+    TOKEN.test(token) ? loadPass(db, { walletToken: token }, appleWebServiceUrl(wallet.publicUrl)) : undefined;
   const find = async (token: string): Promise<StoredPass> => {
-    const pass = TOKEN.test(token)
-      ? await loadPass(db, { walletToken: token }, appleWebServiceUrl(wallet.publicUrl))
-      : undefined;
+    const pass = await lookup(token);
     if (!pass) throw new ApiError('not_found', 'No card at this address: ask the shop for a new link');
     return pass;
   };
@@ -28,9 +30,7 @@ export function walletPagesRoutes(db: Db, wallet: Wallet) {
   return new Hono<BaseEnv>()
     .get('/:token', async (c) => {
       const token = c.req.param('token');
-      const pass = TOKEN.test(token)
-        ? await loadPass(db, { walletToken: token }, appleWebServiceUrl(wallet.publicUrl))
-        : undefined;
+      const pass = await lookup(token);
       if (!pass)
         return c.html(page('Card not found', html`<p>No card at this address. Ask the shop for a new link.</p>`), 404);
       return c.html(page(`${pass.content.cardName} · ${pass.content.organizationName}`, cardBody(pass, token, wallet)));
@@ -108,24 +108,6 @@ function cardBody(pass: StoredPass, token: string, wallet: Wallet) {
   `;
 }
 
-function page(title: string, body: unknown) {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>${title}</title>
-        <style>
-          ${raw(STYLE)}
-        </style>
-      </head>
-      <body>
-        ${body}
-      </body>
-    </html>`;
-}
-
 const STYLE = `
 body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 .card { border-radius: 14px; padding: 1.2rem 1.4rem; margin-bottom: 1.5rem; }
@@ -145,3 +127,6 @@ const fileName = (name: string) =>
     .replace(/[^\w -]+/g, '')
     .trim()
     .slice(0, 60) || 'card';
+
+/** This page family in its own style. */
+const page = (title: string, body: unknown) => htmlPage(title, body, STYLE);
