@@ -113,24 +113,28 @@ export async function applyPostmarkEvent(db: Db, e: PostmarkEvent): Promise<Even
             });
           }
         } else {
-          await removeSuppression(tx, found.merchant_id, address, 'Postmark reactivated the address', 'postmark');
+          await removeSuppression(tx, found.merchant_id, address, REACTIVATED, 'postmark', POSTMARK_CAUSES);
         }
         break;
       case 'Open':
-        await sql`update deliveries set opened_at = coalesce(opened_at, ${at}::timestamptz)
-          where run_id = ${found.run_id} and node_id = ${found.node_id} and channel = 'email' and seq = ${found.seq}`.execute(
-          tx,
-        );
+        await markFirst(tx, found, 'opened_at', at);
         break;
       case 'Click':
-        await sql`update deliveries set clicked_at = coalesce(clicked_at, ${at}::timestamptz)
-          where run_id = ${found.run_id} and node_id = ${found.node_id} and channel = 'email' and seq = ${found.seq}`.execute(
-          tx,
-        );
+        await markFirst(tx, found, 'clicked_at', at);
         break;
     }
     return { kind: 'applied' as const };
   });
+}
+
+/** Suppressions a reactivation on Postmark's side lifts: what Postmark caused, never a spam complaint. */
+const POSTMARK_CAUSES = ['hard_bounce', 'inactive', 'inactive_recipient', 'provider_suppression'];
+const REACTIVATED = 'Postmark reactivated the address';
+
+/** The first open or click of the delivery. */
+async function markFirst(db: Db, d: Found, column: 'opened_at' | 'clicked_at', at: string) {
+  await sql`update deliveries set ${sql.ref(column)} = coalesce(${sql.ref(column)}, ${at}::timestamptz)
+    where run_id = ${d.run_id} and node_id = ${d.node_id} and channel = 'email' and seq = ${d.seq}`.execute(db);
 }
 
 /** Records the event as handled; false when it was already (a replay). */
@@ -147,9 +151,8 @@ async function firstTime(db: Db, e: PostmarkEvent): Promise<boolean> {
 /**
  * A subscription change made on Postmark's side without a message (an operator suppressed or
  * reactivated the address in Postmark): Postmark's list is the installation's, so it is
- * mirrored for every merchant with a customer at that address. A reactivation lifts what
- * Postmark had caused (bounces, its own suppressions), never a spam complaint; consent is
- * left alone, since the recipient did nothing.
+ * mirrored for every merchant with a customer at that address (a reactivation lifts only
+ * `POSTMARK_CAUSES`); consent is left alone, since the recipient did nothing.
  */
 async function mirrorByAddress(db: Db, e: PostmarkEvent, recipient: string): Promise<EventResult> {
   const { rows } = await sql<{ merchant_id: string; email: string }>`
@@ -168,15 +171,7 @@ async function mirrorByAddress(db: Db, e: PostmarkEvent, recipient: string): Pro
           'Postmark suppressed sending',
         );
       } else {
-        await sql`
-          with gone as (
-            delete from suppressions where merchant_id = ${r.merchant_id} and email = ${r.email}
-              and reason in ('hard_bounce', 'inactive', 'inactive_recipient', 'provider_suppression') returning email
-          )
-          insert into suppression_log (merchant_id, email, action, reason, actor)
-          select ${r.merchant_id}, email, 'removed', 'Postmark reactivated the address', 'postmark' from gone`.execute(
-          tx,
-        );
+        await removeSuppression(tx, r.merchant_id, r.email, REACTIVATED, 'postmark', POSTMARK_CAUSES);
       }
     }
     return { kind: 'applied' as const };

@@ -28,17 +28,22 @@ export async function addSuppression(
     .execute();
 }
 
-/** Lifts a suppression; answers false when the address was not suppressed. */
+/**
+ * Lifts a suppression; answers false when the address was not suppressed (or, with
+ * `onlyCauses`, not for one of those causes).
+ */
 export async function removeSuppression(
   db: Db,
   merchantId: string,
   email: string,
   reason: string,
   actor: string | null,
+  onlyCauses?: readonly string[],
 ): Promise<boolean> {
+  const causes = onlyCauses ? sql`and reason = any(${[...onlyCauses]}::text[])` : sql``;
   const { rows } = await sql<{ email: string }>`
     with gone as (
-      delete from suppressions where merchant_id = ${merchantId} and lower(email) = lower(${email}) returning email
+      delete from suppressions where merchant_id = ${merchantId} and lower(email) = lower(${email}) ${causes} returning email
     ), logged as (
       insert into suppression_log (merchant_id, email, action, reason, actor)
       select ${merchantId}, email, 'removed', ${reason}, ${actor} from gone
