@@ -26,7 +26,7 @@ export function customerConsentRoutes(deps: AppDeps) {
     })
     .post('/:id/consent', merchantAuth(db), jsonBody(change), async (c) => {
       const id = pathId(c.req.param('id'), 'Customer');
-      await consentJson(db, c.get('merchantId'), id); // 404 for another merchant's customer
+      // Changes only the merchant's own customer; another merchant's is then a 404 below.
       await changeConsent(db, c.get('merchantId'), [id], { state: c.req.valid('json').state, source: 'api' });
       return c.json(await consentJson(db, c.get('merchantId'), id));
     });
