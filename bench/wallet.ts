@@ -14,7 +14,6 @@
  * record (pass update, device lookup, the APNs round trips) and record → next claim (the
  * record itself and the next page's reads).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +21,10 @@ import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import type { Db } from '../engine/db/database';
 import { createRunLauncher } from '../engine/temporal/run-launcher';
-import { TEST_PASS_TYPE_ID, TEST_TEAM_ID, writeTestCertificates } from '../test/support/certs';
+import { appleEnv, writeTestCertificates } from '../test/support/certs';
 import { broadcastGraph } from '../test/support/graphs';
 import { deliveryCounts, startRun, waitForRun } from '../test/support/runs';
-import type { SeededMerchant } from '../test/support/seed';
+import { seedAppleDevices } from '../test/support/seed';
 import { startWorkerProcess } from '../test/support/worker-process';
 import { WORKER_NODE_OPTIONS } from './broadcast';
 import type { Figure } from './figures';
@@ -46,16 +45,14 @@ export async function run(): Promise<Figure[]> {
   let connection: Connection | undefined;
   try {
     process.stderr.write(`bench: registering ${RECIPIENTS} Apple devices…\n`);
-    const tokens = await seedAppleDevices(env.db, env.merchant);
+    const tokens = [...(await seedAppleDevices(env.db, env.merchant)).keys()];
+    if (tokens.length !== RECIPIENTS)
+      throw new Error(`seeded ${tokens.length} distinct tokens for ${RECIPIENTS} recipients`);
     apns = await startApnsProcess(certs.dir, LATENCY_MS);
     worker = await startWorkerProcess({
       DATABASE_URL: env.dbUrl,
       TEMPORAL_ADDRESS: env.temporalAddress,
-      APPLE_PASS_TYPE_ID: TEST_PASS_TYPE_ID,
-      APPLE_TEAM_ID: TEST_TEAM_ID,
-      APPLE_PASS_CERT: certs.passCertPath,
-      APPLE_PASS_KEY: certs.passKeyPath,
-      APPLE_WWDR_CERT: certs.caPath,
+      ...appleEnv(certs),
       APNS_URL: apns.url,
       // How the worker trusts the local APNs server, as it would trust Apple's.
       NODE_EXTRA_CA_CERTS: certs.caPath,
@@ -122,33 +119,6 @@ function checkDelivered(who: string, stats: ApnsStats): void {
       `${who}: APNs delivered ${stats.delivered} pushes to ${stats.uniqueTokens} devices, expected ${RECIPIENTS} to ${RECIPIENTS}`,
     );
   }
-}
-
-/**
- * One Apple device per pass of the merchant: a unique device library id and a random
- * 64-hex push token, registered to the pass, in bulk. Returns the tokens.
- */
-async function seedAppleDevices(db: Db, m: SeededMerchant): Promise<string[]> {
-  const { rows } = await sql<{ serial_number: string }>`
-    select p.serial_number from passes p join customers c on c.id = p.customer_id
-    where c.merchant_id = ${m.merchantId} order by p.serial_number`.execute(db);
-  const tokens: string[] = [];
-  const chunk = 10_000;
-  for (let start = 0; start < rows.length; start += chunk) {
-    const serials = rows.slice(start, start + chunk).map((r) => r.serial_number);
-    const devices = serials.map(() => randomUUID().replaceAll('-', ''));
-    const pushTokens = serials.map(() => randomBytes(32).toString('hex'));
-    await sql`
-      insert into apple_devices (device_library_id, push_token)
-      select * from unnest(${devices}::text[], ${pushTokens}::text[])`.execute(db);
-    await sql`
-      insert into apple_registrations (serial_number, device_library_id)
-      select * from unnest(${serials}::text[], ${devices}::text[])`.execute(db);
-    tokens.push(...pushTokens);
-  }
-  if (new Set(tokens).size !== RECIPIENTS)
-    throw new Error(`seeded ${new Set(tokens).size} distinct tokens for ${RECIPIENTS} recipients`);
-  return tokens;
 }
 
 /**

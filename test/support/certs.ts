@@ -114,3 +114,14 @@ export function testSigner(certs: TestCertificates = testCertificates()): AppleS
     development: false,
   };
 }
+
+/** The `APPLE_*` settings of a process that signs passes and pushes with the test certificates. */
+export function appleEnv(certs: TestCertificates = testCertificates()): Record<string, string> {
+  return {
+    APPLE_PASS_TYPE_ID: TEST_PASS_TYPE_ID,
+    APPLE_TEAM_ID: TEST_TEAM_ID,
+    APPLE_PASS_CERT: certs.passCertPath,
+    APPLE_PASS_KEY: certs.passKeyPath,
+    APPLE_WWDR_CERT: certs.caPath,
+  };
+}

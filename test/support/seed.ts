@@ -2,7 +2,7 @@
  * Test data written straight to the database: a merchant, a card, and customers with
  * passes. Bulk inserts, so a test can have 100,000 customers in seconds.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
 
@@ -34,7 +34,12 @@ export interface CustomerShape {
 }
 
 /** Inserts `count` customers (with passes) in chunks; returns nothing, query them back. */
-export async function seedCustomers(db: Db, m: SeededMerchant, count: number, shape: CustomerShape = {}): Promise<void> {
+export async function seedCustomers(
+  db: Db,
+  m: SeededMerchant,
+  count: number,
+  shape: CustomerShape = {},
+): Promise<void> {
   const chunk = 5_000;
   for (let start = 0; start < count; start += chunk) {
     const ids: string[] = [];
@@ -58,4 +63,29 @@ export async function seedCustomers(db: Db, m: SeededMerchant, count: number, sh
       insert into passes (customer_id, serial_number, authentication_token)
       select id, gen_random_uuid()::text, md5(random()::text) from unnest(${ids}::uuid[]) as t(id)`.execute(db);
   }
+}
+
+/**
+ * One registered Apple device per pass of the merchant (a random device id and 64-hex push
+ * token), in bulk. Answers push token → customer id.
+ */
+export async function seedAppleDevices(db: Db, m: SeededMerchant): Promise<Map<string, string>> {
+  const { rows } = await sql<{ customer_id: string; serial_number: string }>`
+    select p.customer_id, p.serial_number from passes p join customers c on c.id = p.customer_id
+    where c.merchant_id = ${m.merchantId} order by p.serial_number`.execute(db);
+  const byToken = new Map<string, string>();
+  const chunk = 10_000;
+  for (let start = 0; start < rows.length; start += chunk) {
+    const page = rows.slice(start, start + chunk);
+    const devices = page.map(() => randomUUID().replaceAll('-', ''));
+    const tokens = page.map(() => randomBytes(32).toString('hex'));
+    await sql`
+      insert into apple_devices (device_library_id, push_token)
+      select * from unnest(${devices}::text[], ${tokens}::text[])`.execute(db);
+    await sql`
+      insert into apple_registrations (serial_number, device_library_id)
+      select * from unnest(${page.map((r) => r.serial_number)}::text[], ${devices}::text[])`.execute(db);
+    page.forEach((r, i) => byToken.set(tokens[i] ?? '', r.customer_id));
+  }
+  return byToken;
 }

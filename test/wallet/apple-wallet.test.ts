@@ -13,19 +13,9 @@ import { createApnsSender } from '../../activities/channels/wallet/apns';
 import type { ApnsSender } from '../../activities/channels/wallet/types';
 import { startApnsServer, type ApnsServer } from '../apns/server';
 import { testCertificates, testSigner, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
-import { broadcastGraph } from '../support/graphs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';
-import {
-  createMerchant,
-  importCustomers,
-  publishedFlow,
-  runDeliveries,
-  stackForFile,
-  startRun,
-  waitForStatus,
-  type Customer,
-  type Merchant,
-} from '../e2e/http';
+import { stackForFile, type Customer, type Merchant } from '../e2e/http';
+import { walletKit } from './shop';
 import { field, Phone, type PassJson } from './phone';
 
 const PUBLIC_URL = 'https://wallet.stampflow.test';
@@ -48,26 +38,7 @@ afterAll(async () => {
   await apns?.close();
 });
 
-const FINAL = ['completed', 'failed', 'cancelled'] as const;
-
-/** A merchant with `n` customers (answered in import order) and a phone per customer. */
-async function shop(name: string, n: number): Promise<{ m: Merchant; customers: Customer[] }> {
-  const m = await createMerchant(file.app, name);
-  const rows = Array.from({ length: n }, (_, i) => ({
-    externalId: `${name}-${i}`,
-    name: `Guest ${i}`,
-    cardId: m.cardId,
-  }));
-  const byExt = await importCustomers(m, rows);
-  return { m, customers: rows.map((r) => byExt.get(r.externalId)!) };
-}
-
-async function push(m: Merchant, text: string) {
-  const flowId = await publishedFlow(m, broadcastGraph({ push: text }), `push ${text}`);
-  const { runId } = await startRun(m, flowId);
-  const report = await waitForStatus(file.app, m.key, runId, FINAL);
-  return { runId, report, deliveries: await runDeliveries(m, runId) };
-}
+const { shop, push } = walletKit(file);
 
 const phone = () => new Phone(file.app, certs.caPath);
 

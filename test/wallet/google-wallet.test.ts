@@ -13,19 +13,9 @@ import type { GoogleWalletClient } from '../../activities/channels/wallet/types'
 import { startGoogleWalletServer, type GoogleWalletServer } from '../google-wallet/server';
 import { makeServiceAccount, type TestServiceAccount } from '../google-wallet/service-account';
 import { testSigner } from '../support/certs';
-import { broadcastGraph } from '../support/graphs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';
-import {
-  createMerchant,
-  importCustomers,
-  publishedFlow,
-  runDeliveries,
-  stackForFile,
-  startRun,
-  waitForStatus,
-  type Customer,
-  type Merchant,
-} from '../e2e/http';
+import { stackForFile, type Customer } from '../e2e/http';
+import { walletKit } from './shop';
 
 const ISSUER = '3388000000099999999';
 let google: GoogleWalletServer;
@@ -52,23 +42,7 @@ afterAll(async () => {
   await google?.close();
 });
 
-async function shop(name: string, n: number): Promise<{ m: Merchant; customers: Customer[] }> {
-  const m = await createMerchant(file.app, name);
-  const rows = Array.from({ length: n }, (_, i) => ({
-    externalId: `${name}-${i}`,
-    name: `Guest ${i}`,
-    cardId: m.cardId,
-  }));
-  const byExt = await importCustomers(m, rows);
-  return { m, customers: rows.map((r) => byExt.get(r.externalId)!) };
-}
-
-async function push(m: Merchant, text: string) {
-  const flowId = await publishedFlow(m, broadcastGraph({ push: text }), `push ${text}`);
-  const { runId } = await startRun(m, flowId);
-  const report = await waitForStatus(file.app, m.key, runId, ['completed', 'failed', 'cancelled']);
-  return { report, deliveries: await runDeliveries(m, runId) };
-}
+const { shop, push } = walletKit(file);
 
 /** Taps "Save to Google Wallet": answers the object id the save link names. */
 async function save(c: Customer): Promise<string> {

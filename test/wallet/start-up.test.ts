@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { testCertificates, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
+import { appleEnv, TEST_PASS_TYPE_ID } from '../support/certs';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const MAIN = fileURLToPath(new URL('../../engine/main.ts', import.meta.url));
@@ -52,17 +52,7 @@ function start(env: Record<string, string>): Promise<{ code: number | null; stde
   });
 }
 
-function apple(overrides: Record<string, string> = {}): Record<string, string> {
-  const certs = testCertificates();
-  return {
-    APPLE_PASS_TYPE_ID: TEST_PASS_TYPE_ID,
-    APPLE_TEAM_ID: TEST_TEAM_ID,
-    APPLE_PASS_CERT: certs.passCertPath,
-    APPLE_PASS_KEY: certs.passKeyPath,
-    APPLE_WWDR_CERT: certs.caPath,
-    ...overrides,
-  };
-}
+const apple = (overrides: Record<string, string> = {}): Record<string, string> => ({ ...appleEnv(), ...overrides });
 
 describe('a wallet credential that cannot be used stops the start, naming it', () => {
   it('an unreadable pass certificate', async () => {

@@ -10,7 +10,6 @@
  * would be the bare text again. This file runs its own dev server and the production
  * worker as a process of its own.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +19,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureTemporalCli } from '../../engine/temporal/cli-path';
 import { getFreePort, startDevServer, type DevServer } from '../../engine/temporal/dev-server';
 import { startApnsServer, type ApnsServer } from '../apns/server';
-import { testCertificates, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
+import { appleEnv } from '../support/certs';
 import { broadcastGraph } from '../support/graphs';
 import { deliveryCounts, startRun, waitForRun } from '../support/runs';
-import { seedCustomers, seedMerchant, type SeededMerchant } from '../support/seed';
+import { seedAppleDevices, seedCustomers, seedMerchant, type SeededMerchant } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess } from '../support/worker-process';
 
@@ -49,21 +48,7 @@ beforeAll(async () => {
   stack = await startStack(undefined, temporal.address, { worker: false, taskQueue: 'stampflow' });
   merchant = await seedMerchant(stack.db);
   await seedCustomers(stack.db, merchant, CUSTOMERS);
-  const passes = await stack.db.selectFrom('passes').select(['customer_id', 'serial_number']).execute();
-  const devices = passes.map((p) => ({
-    ...p,
-    device: randomBytes(16).toString('hex'),
-    token: randomBytes(32).toString('hex'),
-  }));
-  for (const d of devices) tokens.set(d.token, d.customer_id);
-  await sql`insert into apple_devices (device_library_id, push_token)
-    select * from unnest(${devices.map((d) => d.device)}::text[], ${devices.map((d) => d.token)}::text[])`.execute(
-    stack.db,
-  );
-  await sql`insert into apple_registrations (serial_number, device_library_id)
-    select * from unnest(${devices.map((d) => d.serial_number)}::text[], ${devices.map((d) => d.device)}::text[])`.execute(
-    stack.db,
-  );
+  for (const [token, customerId] of await seedAppleDevices(stack.db, merchant)) tokens.set(token, customerId);
   // The same text is already on every pass, from an earlier push.
   await sql`update passes set message = ${TEXT}, last_push = 'an-earlier-run/push'`.execute(stack.db);
 }, 180_000);
@@ -76,15 +61,10 @@ afterAll(async () => {
 });
 
 const workerEnv = () => {
-  const certs = testCertificates();
   return {
     DATABASE_URL: stack.dbUrl,
     TEMPORAL_ADDRESS: temporal.address,
-    APPLE_PASS_TYPE_ID: TEST_PASS_TYPE_ID,
-    APPLE_TEAM_ID: TEST_TEAM_ID,
-    APPLE_PASS_CERT: certs.passCertPath,
-    APPLE_PASS_KEY: certs.passKeyPath,
-    APPLE_WWDR_CERT: certs.caPath,
+    ...appleEnv(),
     APNS_URL: apns.url,
     STAMPFLOW_DATA_DIR: dir,
   };

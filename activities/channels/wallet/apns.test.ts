@@ -9,24 +9,14 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startApnsServer, type ApnsServer } from '../../../test/apns/server';
-import { TEST_KEY_PASSPHRASE, TEST_PASS_TYPE_ID, TEST_TEAM_ID, testCertificates } from '../../../test/support/certs';
+import { TEST_KEY_PASSPHRASE, TEST_PASS_TYPE_ID, testCertificates, testSigner } from '../../../test/support/certs';
 import { createApnsSender, type ApnsSenderOptions } from './apns';
 import type { ApnsSender, AppleSigner } from './types';
 
 const certs = testCertificates();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function signer(overrides: Partial<AppleSigner> = {}): AppleSigner {
-  return {
-    passTypeId: TEST_PASS_TYPE_ID,
-    teamId: TEST_TEAM_ID,
-    wwdrPem: certs.ca.certPem,
-    certPem: certs.pass.certPem,
-    keyPem: certs.pass.keyPem,
-    development: false,
-    ...overrides,
-  };
-}
+const signer = (overrides: Partial<AppleSigner> = {}): AppleSigner => ({ ...testSigner(certs), ...overrides });
 
 function pushTokens(n: number): string[] {
   return Array.from({ length: n }, () => randomBytes(32).toString('hex'));

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate } from '../../../engine/wallet/x509';
 import {
   testCertificates,
+  testSigner,
   TEST_KEY_PASSPHRASE,
   TEST_PASS_TYPE_ID,
   TEST_TEAM_ID,
@@ -26,14 +27,7 @@ let work: string;
 
 beforeAll(() => {
   certs = testCertificates();
-  signer = {
-    passTypeId: TEST_PASS_TYPE_ID,
-    teamId: TEST_TEAM_ID,
-    wwdrPem: certs.ca.certPem,
-    certPem: certs.pass.certPem,
-    keyPem: certs.pass.keyPem,
-    development: false,
-  };
+  signer = testSigner(certs);
   work = mkdtempSync(join(tmpdir(), 'stampflow-apple-pass-'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
