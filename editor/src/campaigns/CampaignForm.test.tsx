@@ -3,14 +3,10 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // The email section asks the settings for the postal-address warning: a shop without one.
-vi.mock('../api', () => {
-  const client = (segments: string[]): unknown =>
-    new Proxy(() => undefined, {
-      get: (_, key) => client([...segments, String(key)]),
-      apply: (_, __, args: unknown[]) => ({ path: segments.join('/'), args: args[0] ?? {} }),
-    });
+vi.mock('../api', async () => {
+  const { clientProxy } = await import('../test-support/client-proxy');
   return {
-    api: client([]),
+    api: clientProxy(),
     call: () => Promise.resolve({ warnings: ['no_postal_address'] }),
     messageOf: (e: unknown) => String(e),
   };

@@ -2,14 +2,10 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('../api', () => {
-  const client = (segments: string[]): unknown =>
-    new Proxy(() => undefined, {
-      get: (_, key) => client([...segments, String(key)]),
-      apply: (_, __, args: unknown[]) => ({ path: segments.join('/'), args: args[0] ?? {} }),
-    });
+vi.mock('../api', async () => {
+  const { clientProxy } = await import('../test-support/client-proxy');
   return {
-    api: client([]),
+    api: clientProxy(),
     call: () =>
       Promise.resolve({
         state: 'unsubscribed',

@@ -7,15 +7,11 @@ import { renderForm } from './forms/form-harness';
 const calls: string[] = [];
 let settings: () => Promise<unknown>;
 
-vi.mock('../api', () => {
-  const client = (segments: string[]): unknown =>
-    new Proxy(() => undefined, {
-      get: (_, key) => client([...segments, String(key)]),
-      apply: () => segments.join('/'),
-    });
+vi.mock('../api', async () => {
+  const { clientProxy } = await import('../test-support/client-proxy');
   return {
-    api: client([]),
-    call: (path: string) => {
+    api: clientProxy(),
+    call: ({ path }: { path: string }) => {
       calls.push(path);
       return path === 'v1/merchant/settings/$get' ? settings() : Promise.reject(new Error(`unexpected ${path}`));
     },

@@ -3,14 +3,10 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const calls: { path: string; args: unknown }[] = [];
-vi.mock('../api', () => {
-  const client = (segments: string[]): unknown =>
-    new Proxy(() => undefined, {
-      get: (_, key) => client([...segments, String(key)]),
-      apply: (_, __, args: unknown[]) => ({ path: segments.join('/'), args: args[0] ?? {} }),
-    });
+vi.mock('../api', async () => {
+  const { clientProxy } = await import('../test-support/client-proxy');
   return {
-    api: client([]),
+    api: clientProxy(),
     call: (r: { path: string; args: unknown }) => {
       calls.push(r);
       return Promise.resolve({ to: 'anna@brot.example', messageId: 'm1', test: true });

@@ -10,14 +10,10 @@ interface Request {
 const calls: Request[] = [];
 let answer: (r: Request) => unknown = () => ({});
 
-vi.mock('../api', () => {
-  const client = (segments: string[]): unknown =>
-    new Proxy(() => undefined, {
-      get: (_, key) => client([...segments, String(key)]),
-      apply: (_, __, args: unknown[]) => ({ path: segments.join('/'), args: args[0] ?? {} }),
-    });
+vi.mock('../api', async () => {
+  const { clientProxy } = await import('../test-support/client-proxy');
   return {
-    api: client([]),
+    api: clientProxy(),
     call: (r: Request) => {
       calls.push(r);
       return Promise.resolve(answer(r));
