@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import type { DeviceOutcome } from '../../engine/db/schema';
 import type { PushStep } from '../../engine/flow/plan';
-import { passChanged } from '../../engine/wallet/pass-changes';
+import { CHANGE_MARK, passChanged } from '../../engine/wallet/pass-changes';
 import { claim, record, type LedgerKey, type Outcome } from '../deliveries/ledger';
 import {
   appleDevices,
@@ -31,8 +31,6 @@ import type { RecipientRow } from './members';
 export const MAX_PUSH_ATTEMPTS = 5;
 /** Google calls in flight at once per page. */
 const GOOGLE_CONCURRENCY = 16;
-/** Makes a repeated text a new value: the lock screen shows a message only when the field changes. */
-const CHANGE_MARK = '\u200B';
 
 interface DeviceResult extends DeviceOutcome {
   readonly customerId: string;

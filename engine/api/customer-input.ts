@@ -4,6 +4,7 @@
  */
 import type { Customer } from '../db/schema';
 import { formatBirthday } from '../fields';
+import { withoutChangeMark } from '../wallet/pass-changes';
 import { walletPageUrl } from '../wallet/wallet';
 import { iso, isoOrNull } from './iso';
 
@@ -18,9 +19,6 @@ export interface PassRow {
   updated_at: Date;
   wallet_token: string;
 }
-
-/** The invisible mark a push adds so a repeated text still changes the pass (see activities/steps/push.ts). */
-const CHANGE_MARK = /\u200B$/;
 
 /** A customer (and its pass) as the API answers it; `publicUrl` is where customers reach us. */
 export function customerJson(customer: Customer, pass: PassRow | undefined, publicUrl: string) {
@@ -40,7 +38,7 @@ export function customerJson(customer: Customer, pass: PassRow | undefined, publ
     pass: pass
       ? {
           serialNumber: pass.serial_number,
-          message: pass.message?.replace(CHANGE_MARK, '') ?? null,
+          message: pass.message === null ? null : withoutChangeMark(pass.message),
           voucherCode: pass.voucher_code,
           updateTag: Number(pass.update_tag),
           updatedAt: iso(pass.updated_at),

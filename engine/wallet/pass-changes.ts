@@ -27,6 +27,16 @@ export function passChanged(alias: string): RawBuilder<unknown> {
     updated_at = greatest(date_trunc('second', now()), date_trunc('second', ${updatedAt}) + interval '1 second')`;
 }
 
+/**
+ * Appended to a pushed text that equals the pass's current message, so the value changes and
+ * the lock screen shows it again (it shows a message only when the field changes).
+ */
+export const CHANGE_MARK = '\u200B';
+
+/** The message as people read it: without the change mark. */
+export const withoutChangeMark = (message: string): string =>
+  message.endsWith(CHANGE_MARK) ? message.slice(0, -1) : message;
+
 /** The tag to hand devices as `lastUpdated`: the snapshot of the query it is read in. */
 export const UPDATE_WATERMARK = sql<string>`pg_current_snapshot()::text`;
 

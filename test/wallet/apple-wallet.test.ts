@@ -14,7 +14,7 @@ import type { ApnsSender } from '../../activities/channels/wallet/types';
 import { startApnsServer, type ApnsServer } from '../apns/server';
 import { testCertificates, testSigner, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';
-import { stackForFile, type Customer, type Merchant } from '../e2e/http';
+import { ok, stackForFile, type Customer, type Merchant } from '../e2e/http';
 import { walletKit } from './shop';
 import { field, Phone, type PassJson } from './phone';
 
@@ -241,6 +241,9 @@ describe('a push broadcast to registered devices', () => {
     expect(second).not.toBe(first);
     expect(String(second).replace('\u200B', '')).toBe('Stamp day!');
     expect(apns.delivered(p.pushToken)).toBe(2);
+    // The API shows the text as people read it, without the invisible change mark.
+    const customer = ok(await m.api.get<Customer>(`/v1/customers/${customers[0]!.id}`), 200);
+    expect(customer.pass?.message).toBe('Stamp day!');
   });
 
   it('after unregistering, a device gets no more notifications while the other device still does', async () => {
