@@ -1,30 +1,164 @@
-/** Per-recipient activities for the naive design: the same writes and sends, one at a time. */
+/**
+ * Per-recipient activities for the naive design: for one customer at a time, the writes and
+ * messages the engine's push and email steps make (see activities/steps/push.ts and
+ * email.ts), without the ledger protocol, pages or batches.
+ *
+ * - push (the push channel without wallet credentials, as the bench's worker runs): one
+ *   transaction that writes the delivery row under its natural key (run, node, channel,
+ *   seq), changes the pass and captures the push in the outbox;
+ * - email: the engine's message (merchant layout, footer, one-click unsubscribe headers,
+ *   metadata), sent through the Postmark client, then its delivery row.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
+import type { EmailStep, PushStep } from '../../engine/flow/plan';
+import { passChanged } from '../../engine/wallet/pass-changes';
+import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
 import { renderEmail } from '../../activities/channels/email/render';
-import type { EmailSender } from '../../activities/channels/email/types';
+import type { EmailSender, OutgoingEmail } from '../../activities/channels/email/types';
+import type { ChannelConfig } from '../../activities/steps/context';
 
-export function createNaiveActivities(db: Db, sender: EmailSender) {
-  const deliver = (runId: string, customerId: string, channel: 'push' | 'email', messageId: string | null) =>
-    db
-      .insertInto('deliveries')
-      .values({ run_id: runId, node_id: channel, customer_id: customerId, channel, status: 'sent', attempts: 1, seq: 0, reason: null, claim_key: null, provider_message_id: messageId, updated_at: new Date() })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
+export interface NaiveRecipient {
+  readonly runId: string;
+  readonly customerId: string;
+  /** The customer's place in the audience (1..N), the deliveries' key as in the engine. */
+  readonly seq: number;
+}
+
+export interface NaiveDeps {
+  readonly db: Db;
+  readonly sender: EmailSender;
+  readonly channels: Pick<ChannelConfig, 'emailFrom' | 'broadcastStream' | 'publicUrl'> & { publicUrl: string };
+  readonly steps: { readonly push: PushStep; readonly email: EmailStep };
+}
+
+export function createNaiveActivities({ db, sender, channels, steps }: NaiveDeps) {
   return {
-    async pushOne({ runId, customerId }: { runId: string; customerId: string }) {
-      await db.updateTable('passes').set((eb) => ({ message: 'Naive ☕', update_tag: eb('update_tag', '+', 1) })).where('customer_id', '=', customerId).execute();
-      await deliver(runId, customerId, 'push', null);
+    async pushOne({ runId, customerId, seq }: NaiveRecipient): Promise<void> {
+      const step = steps.push;
+      await db.transaction().execute(async (tx) => {
+        const outboxId = randomUUID();
+        // The insert is the claim, as in the engine: a retry after a commit finds the row
+        // (same natural key) and does nothing more.
+        const claimed = await tx
+          .insertInto('deliveries')
+          .values({
+            run_id: runId,
+            node_id: step.id,
+            customer_id: customerId,
+            channel: 'push',
+            status: 'sent',
+            provider_message_id: `outbox:${outboxId}`,
+            attempts: 1,
+            seq,
+            reason: null,
+            claim_key: null,
+            updated_at: new Date(),
+          })
+          .onConflict((oc) => oc.doNothing())
+          .returning('customer_id')
+          .executeTakeFirst();
+        if (!claimed) return;
+        const pass = await sql<{ serial_number: string; merchant_id: string }>`
+          update passes p set message = ${step.text}, ${passChanged('p')}
+          from customers c where c.id = p.customer_id and p.customer_id = ${customerId}
+          returning p.serial_number, c.merchant_id`.execute(tx);
+        const row = pass.rows[0];
+        if (!row) throw new Error(`customer ${customerId} has no pass`);
+        await tx
+          .insertInto('outbox')
+          .values({
+            id: outboxId,
+            merchant_id: row.merchant_id,
+            channel: 'push',
+            recipient: row.serial_number,
+            subject: null,
+            body: step.text,
+            payload: JSON.stringify({ runId, nodeId: step.id, customerId, voucherCode: null }),
+          })
+          .execute();
+      });
     },
-    async emailOne({ runId, customerId }: { runId: string; customerId: string }) {
+
+    async emailOne({ runId, customerId, seq }: NaiveRecipient): Promise<void> {
+      const step = steps.email;
       const c = await db
         .selectFrom('customers')
         .innerJoin('cards', 'cards.id', 'customers.card_id')
-        .select(['customers.name', 'customers.email', 'customers.stamps', 'cards.name as card', 'cards.stamps_required'])
+        .innerJoin('merchants', 'merchants.id', 'customers.merchant_id')
+        .select([
+          'customers.merchant_id',
+          'customers.name',
+          'customers.email',
+          'customers.stamps',
+          'cards.name as card',
+          'cards.stamps_required',
+          'merchants.name as merchant',
+          'merchants.email_from',
+          'merchants.brand_color',
+          'merchants.postal_address',
+        ])
         .where('customers.id', '=', customerId)
         .executeTakeFirstOrThrow();
-      const r = renderEmail({ subject: 'Coffee time, {{customer.name}}', body: 'Your {{card.name}} misses you.' }, { customerName: c.name, cardName: c.card, stampsLeft: c.stamps_required - c.stamps });
-      const [result] = await sender.sendBatch([{ from: 'hello@cafe.test', to: c.email ?? '', subject: r.subject, textBody: r.textBody, htmlBody: r.htmlBody, messageStream: 'broadcast' }]);
-      await deliver(runId, customerId, 'email', result?.status === 'sent' ? result.providerMessageId : null);
+      const unsubscribe = unsubscribeUrl(
+        channels.publicUrl,
+        signUnsubscribe(await unsubscribeSecret(db), { merchantId: c.merchant_id, customerId }),
+      );
+      const rendered = renderEmail(
+        step,
+        {
+          customerName: c.name,
+          cardName: c.card,
+          stampsLeft: Math.max(0, c.stamps_required - c.stamps),
+          voucherCode: null,
+          voucherExpiresOn: null,
+        },
+        {
+          merchantName: c.merchant,
+          brandColor: c.brand_color,
+          postalAddress: c.postal_address,
+          unsubscribeUrl: unsubscribe,
+        },
+      );
+      const message: OutgoingEmail = {
+        from: c.email_from ?? channels.emailFrom,
+        to: c.email ?? '',
+        subject: rendered.subject,
+        textBody: rendered.textBody,
+        htmlBody: rendered.htmlBody,
+        messageStream: channels.broadcastStream,
+        headers: [
+          { name: 'List-Unsubscribe', value: `<${unsubscribe}>` },
+          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+        ],
+        // A page of one: the engine's batch key for a page starting at this seq.
+        metadata: {
+          runId,
+          nodeId: step.id,
+          customerId,
+          batch: createHash('sha256').update(`${runId}/${step.id}/${seq}`).digest('hex').slice(0, 32),
+        },
+        tag: step.id,
+      };
+      const [result] = await sender.sendBatch([message]);
+      if (result?.status !== 'sent') throw new Error(`email to ${customerId} not accepted: ${JSON.stringify(result)}`);
+      await db
+        .insertInto('deliveries')
+        .values({
+          run_id: runId,
+          node_id: step.id,
+          customer_id: customerId,
+          channel: 'email',
+          status: 'sent',
+          provider_message_id: result.providerMessageId,
+          attempts: 1,
+          seq,
+          reason: null,
+          claim_key: null,
+          updated_at: new Date(),
+        })
+        .execute();
     },
   };
 }
