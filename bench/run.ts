@@ -18,6 +18,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   journeys: async () => (await import('./journeys/index')).run(),
   editor: async () => (await import('./editor')).run(),
   wallet: async () => (await import('./wallet')).run(),
+  stack: async () => (await import('./stack')).run(),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
@@ -25,7 +26,8 @@ const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 async function main(): Promise<void> {
   const names = process.argv.slice(2).filter((a) => a !== '--');
   const unknown = names.filter((n) => !(n in scenarios));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
   const chosen = names.length > 0 ? names : Object.keys(scenarios);
   const lines: string[] = [];
   for (const name of chosen) {
@@ -41,11 +43,18 @@ async function main(): Promise<void> {
 }
 
 function record(lines: string[]): void {
-  if (!existsSync(RESULTS)) writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench`. Targets: ../shared/BENCHMARKS.md.\n');
-  const commit = safe(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(), 'unknown');
+  if (!existsSync(RESULTS))
+    writeFileSync(RESULTS, '# Benchmark results\n\nAppended by `npm run bench`. Targets: ../shared/BENCHMARKS.md.\n');
+  const commit = safe(
+    () => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+    'unknown',
+  );
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   const machine = `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  appendFileSync(RESULTS, `\n## ${new Date().toISOString()} · commit ${commit}\n\n${machine}\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`);
+  appendFileSync(
+    RESULTS,
+    `\n## ${new Date().toISOString()} · commit ${commit}\n\n${machine}\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n`,
+  );
 }
 
 function safe<T>(f: () => T, fallback: T): T {

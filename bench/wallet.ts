@@ -28,7 +28,7 @@ import { seedAppleDevices } from '../test/support/seed';
 import { startWorkerProcess } from '../test/support/worker-process';
 import { WORKER_NODE_OPTIONS } from './broadcast';
 import type { Figure } from './figures';
-import { CpuMeter } from './journeys/cpu-meter';
+import { CpuMeter } from './support/cpu-meter';
 import { startApnsProcess, type ApnsProcess, type ApnsStats } from './support/apns-process';
 import { pushDirect } from './support/direct-apns';
 import { LATENCY_MS, startBenchEnv } from './support/env';

@@ -8,7 +8,11 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       dataDir: '.data',
       adminToken: undefined,
+      databasePoolSize: 10,
       temporalAddress: undefined,
+      temporalTls: undefined,
+      temporalApiKey: undefined,
+      workerActivities: 16,
       temporalNamespace: 'default',
       temporalCliPath: undefined,
       devServerPort: 7233,
@@ -184,5 +188,49 @@ describe('loadConfig', () => {
 
   it('ignores unrelated variables', () => {
     expect(loadConfig({ HOME: '/root', PATH: '/bin' }).port).toBe(3000);
+  });
+
+  it('reads the production settings: pool size, worker activities', () => {
+    const config = loadConfig({ DATABASE_POOL_SIZE: '40', STAMPFLOW_WORKER_ACTIVITIES: '32' });
+    expect([config.databasePoolSize, config.workerActivities]).toEqual([40, 32]);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(
+      'DATABASE_POOL_SIZE must be a whole number from 1 to 500 (got "0")',
+    );
+    expect(() => loadConfig({ STAMPFLOW_WORKER_ACTIVITIES: 'many' })).toThrow(
+      'STAMPFLOW_WORKER_ACTIVITIES must be a whole number from 1 to 1000 (got "many")',
+    );
+  });
+
+  it('turns TLS to Temporal on with a certificate, a CA, an API key or TEMPORAL_TLS=true', () => {
+    const cloud = { TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233' };
+    expect(loadConfig(cloud).temporalTls).toBeUndefined();
+    expect(loadConfig({ ...cloud, TEMPORAL_TLS: 'true' }).temporalTls).toEqual({
+      certPath: undefined,
+      keyPath: undefined,
+      caPath: undefined,
+      serverName: undefined,
+    });
+    expect(
+      loadConfig({ ...cloud, TEMPORAL_TLS_CERT: '/s/c.pem', TEMPORAL_TLS_KEY: '/s/k.pem' }).temporalTls,
+    ).toMatchObject({
+      certPath: '/s/c.pem',
+      keyPath: '/s/k.pem',
+    });
+    const withKey = loadConfig({ ...cloud, TEMPORAL_API_KEY: 'secret' });
+    expect([withKey.temporalApiKey, withKey.temporalTls !== undefined]).toEqual(['secret', true]);
+  });
+
+  it('names what is wrong with the TLS settings', () => {
+    const cloud = { TEMPORAL_ADDRESS: 'my-ns.a1b2c.tmprl.cloud:7233' };
+    expect(() => loadConfig({ ...cloud, TEMPORAL_TLS_CERT: '/s/c.pem' })).toThrow(
+      'TEMPORAL_TLS_CERT is set but TEMPORAL_TLS_KEY is not: a client certificate needs its key',
+    );
+    expect(() => loadConfig({ ...cloud, TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' })).toThrow(
+      /TEMPORAL_TLS is false but/,
+    );
+    expect(() => loadConfig({ ...cloud, TEMPORAL_TLS: 'yes' })).toThrow(
+      'TEMPORAL_TLS must be true or false (got "yes")',
+    );
+    expect(() => loadConfig({ TEMPORAL_API_KEY: 'k' })).toThrow(/needs TEMPORAL_ADDRESS/);
   });
 });

@@ -15,8 +15,25 @@ export interface Config {
   readonly dataDir: string;
   /** Enables `POST /v1/merchants`; at least 16 characters. */
   readonly adminToken: string | undefined;
+  /** Connections per process to the Postgres server (default 10). */
+  readonly databasePoolSize: number;
   /** `host:port` of a Temporal frontend; unset means the embedded dev server. */
   readonly temporalAddress: string | undefined;
+  /** TLS to the Temporal frontend (Temporal Cloud, a self-hosted cluster with TLS); unset: plain gRPC. */
+  readonly temporalTls:
+    | {
+        /** Client certificate and key files (mTLS), together or not at all. */
+        readonly certPath: string | undefined;
+        readonly keyPath: string | undefined;
+        /** CA file for a server certificate no public CA signed. */
+        readonly caPath: string | undefined;
+        readonly serverName: string | undefined;
+      }
+    | undefined;
+  /** Temporal Cloud API key (implies TLS). */
+  readonly temporalApiKey: string | undefined;
+  /** Activities one worker process runs at once (default 16). */
+  readonly workerActivities: number;
   readonly temporalNamespace: string;
   readonly temporalCliPath: string | undefined;
   /** The embedded dev server's port (default 7233); its web UI is on this port + 1000. */
@@ -73,6 +90,12 @@ function httpUrl(protocols: readonly string[] = ['http:', 'https:']) {
     .transform((v) => v.replace(/\/+$/, ''));
 }
 
+/** A whole number from `min` to `max`, written in decimal. */
+function wholeNumber(min: number, max: number) {
+  const rule = `be a whole number from ${min} to ${max}`;
+  return z.string().regex(/^\d+$/, rule).transform(Number).pipe(z.number().int().min(min, rule).max(max, rule));
+}
+
 /** Each known variable with its rule; the message completes "<NAME> must be …". */
 const variables = {
   PORT: z
@@ -84,10 +107,18 @@ const variables = {
   DATABASE_URL: optional(
     z.string().refine((v) => isUrl(v, ['postgres:', 'postgresql:']), 'be a postgres:// or postgresql:// URL'),
   ),
+  DATABASE_POOL_SIZE: wholeNumber(1, 500).default(10),
   STAMPFLOW_DATA_DIR: z.string().default('.data'),
   STAMPFLOW_ADMIN_TOKEN: optional(z.string().min(16, 'be at least 16 characters long')),
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'be host:port, e.g. localhost:7233')),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TLS: z.enum(['true', 'false'], 'be true or false').optional(),
+  TEMPORAL_TLS_CERT: optional(z.string()),
+  TEMPORAL_TLS_KEY: optional(z.string()),
+  TEMPORAL_TLS_CA: optional(z.string()),
+  TEMPORAL_TLS_SERVER_NAME: optional(z.string()),
+  TEMPORAL_API_KEY: optional(z.string()),
+  STAMPFLOW_WORKER_ACTIVITIES: wholeNumber(1, 1000).default(16),
   TEMPORAL_CLI_PATH: optional(z.string()),
   STAMPFLOW_TEMPORAL_PORT: z
     .string()
@@ -172,7 +203,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: read(env, 'DATABASE_URL'),
     dataDir: read(env, 'STAMPFLOW_DATA_DIR'),
     adminToken: read(env, 'STAMPFLOW_ADMIN_TOKEN'),
+    databasePoolSize: read(env, 'DATABASE_POOL_SIZE'),
     temporalAddress: read(env, 'TEMPORAL_ADDRESS'),
+    temporalTls: temporalTls(env),
+    temporalApiKey: read(env, 'TEMPORAL_API_KEY'),
+    workerActivities: read(env, 'STAMPFLOW_WORKER_ACTIVITIES'),
     temporalNamespace: read(env, 'TEMPORAL_NAMESPACE'),
     temporalCliPath: read(env, 'TEMPORAL_CLI_PATH'),
     devServerPort: read(env, 'STAMPFLOW_TEMPORAL_PORT'),
@@ -215,4 +250,35 @@ function googleWallet(env: NodeJS.ProcessEnv): Config['google'] {
     );
   }
   return { issuerId, credentialsPath, apiUrl: read(env, 'GOOGLE_WALLET_API_URL') };
+}
+
+/**
+ * TLS to Temporal: on with TEMPORAL_TLS=true, a client certificate, a CA or an API key (Temporal
+ * Cloud takes either mTLS or an API key, both over TLS); TEMPORAL_TLS=false forbids the rest.
+ */
+function temporalTls(env: NodeJS.ProcessEnv): Config['temporalTls'] {
+  const certPath = read(env, 'TEMPORAL_TLS_CERT');
+  const keyPath = read(env, 'TEMPORAL_TLS_KEY');
+  const caPath = read(env, 'TEMPORAL_TLS_CA');
+  const serverName = read(env, 'TEMPORAL_TLS_SERVER_NAME');
+  const apiKey = read(env, 'TEMPORAL_API_KEY');
+  const flag = read(env, 'TEMPORAL_TLS');
+  if (Boolean(certPath) !== Boolean(keyPath)) {
+    throw new ConfigError(
+      `${certPath ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY'} is set but ${certPath ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'} is not: a client certificate needs its key`,
+    );
+  }
+  const wanted = certPath || caPath || serverName || apiKey;
+  if (flag === 'false') {
+    if (wanted)
+      throw new ConfigError('TEMPORAL_TLS is false but TLS settings (TEMPORAL_TLS_* or TEMPORAL_API_KEY) are set');
+    return undefined;
+  }
+  if (flag !== 'true' && !wanted) return undefined;
+  if (!read(env, 'TEMPORAL_ADDRESS')) {
+    throw new ConfigError(
+      'TLS to Temporal (TEMPORAL_TLS*, TEMPORAL_API_KEY) needs TEMPORAL_ADDRESS: the embedded dev server speaks plain gRPC',
+    );
+  }
+  return { certPath, keyPath, caPath, serverName };
 }

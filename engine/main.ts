@@ -21,6 +21,7 @@ import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
 import { createCohortBatcher } from './runs/cohort-batcher';
 import { openWallet, type OpenWallet } from './wallet/setup';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal/connection';
 import { createRunLauncher } from './temporal/run-launcher';
 import { bundleInChildProcess, createWorker, installRuntimeLogger } from './temporal/worker';
 
@@ -30,7 +31,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   installRuntimeLogger('INFO');
   const stops: Stop[] = [];
-  const db = await openDatabase({ url: config.databaseUrl, pgliteDir: join(config.dataDir, 'pglite') });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    pgliteDir: join(config.dataDir, 'pglite'),
+    poolSize: config.databasePoolSize,
+  });
   stops.push(() => db.destroy());
   await migrateToLatest(db);
   // Before Temporal: a bad wallet credential stops the start at once, naming it.
@@ -45,12 +50,12 @@ async function main(): Promise<void> {
       })
     : undefined;
 
-  const address = await temporalAddress(config, stops);
+  const temporal = temporalConnectionOptions(config, await temporalAddress(config, stops));
   const worker =
-    config.role === 'api' ? undefined : await startWorker(config, db, address, { wallet, emailSender }, stops);
+    config.role === 'api' ? undefined : await startWorker(config, db, temporal, { wallet, emailSender }, stops);
 
   if (config.role !== 'worker') {
-    const connection = await Connection.connect({ address });
+    const connection = await Connection.connect(temporal);
     stops.unshift(() => connection.close());
     const client = new Client({ connection, namespace: config.temporalNamespace });
     const launcher = createRunLauncher(client);
@@ -114,15 +119,17 @@ async function temporalAddress(config: Config, stops: Stop[]): Promise<string> {
 async function startWorker(
   config: Config,
   db: Db,
-  address: string,
+  temporal: TemporalConnectionOptions,
   { wallet, emailSender }: { wallet: OpenWallet; emailSender: EmailSender | undefined },
   stops: Stop[],
 ) {
   const workflowBundle = await bundleInChildProcess();
   const { worker, connection } = await createWorker({
     workflowBundle,
-    address,
+    address: temporal.address,
+    connection: temporal,
     namespace: config.temporalNamespace,
+    maxConcurrentActivities: config.workerActivities,
     db,
     channels: {
       emailSender,

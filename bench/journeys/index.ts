@@ -24,7 +24,7 @@ import type { Figure } from '../figures';
 import { percentile } from '../stats';
 import { startApiProcess } from './api-process';
 import { checkClock } from './clock';
-import { CpuMeter } from './cpu-meter';
+import { CpuMeter } from '../support/cpu-meter';
 import { runNaive } from './naive';
 import { PUSH_TEXT, waitForPushes } from './pushes';
 import { printRunHistories } from './run-histories';

@@ -10,7 +10,7 @@ import { recordEvent } from '../../engine/customers/events';
 import type { Db } from '../../engine/db/database';
 import { seedCustomers, seedMerchant } from '../../test/support/seed';
 import { percentile } from '../stats';
-import { CpuMeter } from './cpu-meter';
+import { CpuMeter } from '../support/cpu-meter';
 import { PUSH_TEXT, type Push } from './pushes';
 
 const NAIVE_EVENTS = Number(process.env.BENCH_JOURNEYS_NAIVE_EVENTS ?? 1_000);

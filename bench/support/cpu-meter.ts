@@ -5,8 +5,10 @@ import type { Db } from '../../engine/db/database';
 
 /**
  * CPU time spent by each part of the stack over a phase (`bench` is this process: the HTTP
- * clients, or the baseline's worker; Postgres counts this database's backends), and by the whole machine, from
- * /proc every 500 ms. Printed to stderr, not recorded: it says where the time goes.
+ * clients, the local providers, or the baseline's worker; `postgres` counts the backends of
+ * this database, and each entry of `databases` those of the databases it names), and by the
+ * whole machine, from /proc every 500 ms. `stop` prints it to stderr and answers it: it says
+ * where the time goes.
  */
 export class CpuMeter {
   private readonly base = new Map<string, Map<number, number>>();
@@ -20,6 +22,8 @@ export class CpuMeter {
     private readonly roots: Record<string, number>,
     /** This process alone (its children are the roots). */
     private readonly self: number,
+    /** More Postgres groups: name → the databases whose backends it counts. */
+    private readonly databases: Record<string, readonly string[]> = {},
   ) {}
 
   /** Takes the baseline sample, then samples every 500 ms until `stop`. */
@@ -31,8 +35,8 @@ export class CpuMeter {
     this.timer.unref();
   }
 
-  /** Takes a last sample and prints each group's CPU seconds and ms per event, and the machine's. */
-  async stop(events: number): Promise<void> {
+  /** Takes a last sample, prints each group's CPU seconds and ms per event and the machine's, and answers the seconds by group. */
+  async stop(events: number): Promise<Record<string, number>> {
     clearInterval(this.timer);
     await this.sample(false);
     const wall = (Date.now() - this.t0) / 1000;
@@ -40,12 +44,14 @@ export class CpuMeter {
     const cores = os.cpus().length;
     const machineBusy = ((m.busy - this.machine0.busy) / (m.all - this.machine0.all)) * wall * cores;
     let ours = 0;
+    const seconds: Record<string, number> = {};
     process.stderr.write(`bench: CPU over ${wall.toFixed(1)} s (first event → last push), ${cores} cores:\n`);
     for (const [group, pids] of this.last) {
       const base = this.base.get(group)!;
       let ms = 0;
       for (const [pid, v] of pids) ms += v - (base.get(pid) ?? 0);
       ours += ms / 1000;
+      seconds[group] = ms / 1000;
       process.stderr.write(
         `  ${group.padEnd(10)} ${(ms / 1000).toFixed(1).padStart(6)} s  ${(ms / events).toFixed(2).padStart(6)} ms/event\n`,
       );
@@ -53,6 +59,7 @@ export class CpuMeter {
     process.stderr.write(
       `  machine busy ${machineBusy.toFixed(1)} s of ${(wall * cores).toFixed(1)} s; not this bench: ${(machineBusy - ours).toFixed(1)} s\n`,
     );
+    return seconds;
   }
 
   private async sample(first: boolean): Promise<void> {
@@ -60,6 +67,12 @@ export class CpuMeter {
       pid: number;
     }>`select pid from pg_stat_activity where datname = current_database()`.execute(this.db);
     const groups: Record<string, number[]> = { postgres: rows.map((r) => r.pid) };
+    for (const [name, names] of Object.entries(this.databases)) {
+      const more = await sql<{
+        pid: number;
+      }>`select pid from pg_stat_activity where datname = any(${names as string[]})`.execute(this.db);
+      groups[name] = more.rows.map((r) => r.pid);
+    }
     const tree = processTree();
     for (const [name, pid] of Object.entries(this.roots)) groups[name] = descendants(tree, pid);
     groups['bench'] = [this.self];

@@ -20,12 +20,17 @@ import {
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { log } from '../log';
+import type { TemporalConnectionOptions } from './connection';
 import { TASK_QUEUE } from './run-launcher';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 export interface WorkerOptions extends ActivityDeps {
   readonly address: string;
+  /** TLS and API key (see `connection.ts`); plain gRPC when absent. */
+  readonly connection?: Omit<TemporalConnectionOptions, 'address'>;
+  /** Activities run at once (default 16: a few pages of 500 members each). */
+  readonly maxConcurrentActivities?: number;
   readonly namespace?: string;
   readonly taskQueue?: string;
   /** A pre-built bundle (tests build it once); otherwise the worker bundles at start. */
@@ -53,15 +58,17 @@ export async function bundleInChildProcess(dir = tmpdir()): Promise<{ codePath: 
 
 /** Connects and creates (does not run) a worker. Call `worker.run()`, then `shutdown()`. */
 export async function createWorker(options: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: options.address });
-  const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+  const connection = await NativeConnection.connect({ ...options.connection, address: options.address });
+  const source = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle }
+    : { workflowsPath: WORKFLOWS_PATH };
   const worker = await Worker.create({
     connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...source,
     activities: createActivities({ db: options.db, channels: options.channels }),
-    maxConcurrentActivityTaskExecutions: 16,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 16,
     // If this worker dies, its runs' next workflow tasks go to another worker after 3 s
     // instead of waiting 10 s on this worker's sticky queue. Histories are small, so the
     // occasional replay on a cache miss is cheap.

@@ -30,7 +30,9 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     await client.connect();
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`cannot reach the test Postgres server at ${adminUrl()} (set TEST_DATABASE_URL): ${reason}`, { cause: err });
+    throw new Error(`cannot reach the test Postgres server at ${adminUrl()} (set TEST_DATABASE_URL): ${reason}`, {
+      cause: err,
+    });
   }
   try {
     return await fn(client);
@@ -62,4 +64,9 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     throw err;
   }
   return { db, url: url.toString(), name, drop };
+}
+
+/** Drops a database made outside `createTestDatabase` (Temporal's, say), disconnecting anyone still on it. */
+export async function dropDatabase(name: string): Promise<void> {
+  await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`));
 }
