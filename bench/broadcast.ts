@@ -10,11 +10,20 @@ import { broadcastGraph } from '../test/support/graphs';
 import { deliveryCounts, startRun, waitForRun } from '../test/support/runs';
 import { sendDirect } from './support/direct-send';
 import { POSTMARK_TOKEN, startBenchEnv } from './support/env';
+import { printTimeline } from './support/timeline';
 import { startWorkerProcess } from '../test/support/worker-process';
 import type { Figure } from './figures';
 
 export const RECIPIENTS = Number(process.env.BENCH_BROADCAST_RECIPIENTS ?? 100_000);
-export const GRAPH = broadcastGraph({ push: "Coffee's waiting ☕", email: { subject: 'Coffee time, {{customer.name}}', body: 'Your {{card.name}} misses you: {{stampsLeft}} stamps to go.' } });
+/** What the broadcast says; the direct script sends the same. */
+export const MESSAGES = {
+  push: "Coffee's waiting ☕",
+  email: {
+    subject: 'Coffee time, {{customer.name}}',
+    body: 'Your {{card.name}} misses you: {{stampsLeft}} stamps to go.',
+  },
+};
+export const GRAPH = broadcastGraph(MESSAGES);
 
 export const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
 
@@ -28,8 +37,9 @@ export async function run(): Promise<Figure[]> {
     TEMPORAL_ADDRESS: env.temporalAddress,
     POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN,
     POSTMARK_API_URL: env.postmark.url,
-    // The production worker's heap setting (docker-compose.yml).
-    NODE_OPTIONS: WORKER_NODE_OPTIONS,
+    // The production worker's heap setting (docker-compose.yml); BENCH_WORKER_NODE_OPTIONS adds
+    // flags for a look inside (e.g. `--require` a profiler), never in a recorded figure.
+    NODE_OPTIONS: [WORKER_NODE_OPTIONS, process.env.BENCH_WORKER_NODE_OPTIONS ?? ''].join(' ').trim(),
   });
   const connection = await Connection.connect({ address: env.temporalAddress });
   try {
@@ -40,6 +50,7 @@ export async function run(): Promise<Figure[]> {
     const started = await startRun(stack, env.merchant.merchantId, GRAPH);
     const status = await waitForRun(stack, started);
     const seconds = (performance.now() - t0) / 1000;
+    if (process.env.BENCH_TIMELINE) await printTimeline(client, started.workflowId);
     const counts = await deliveryCounts(stack, started.runId);
     if (status !== 'completed' || counts['push:sent'] !== RECIPIENTS || counts['email:sent'] !== RECIPIENTS) {
       throw new Error(`broadcast run ended ${status} with ${JSON.stringify(counts)}`);
@@ -49,7 +60,7 @@ export async function run(): Promise<Figure[]> {
     lastRate = rate;
 
     env.postmark.reset();
-    const direct = await sendDirect(env, RECIPIENTS);
+    const direct = await sendDirect(env, RECIPIENTS, MESSAGES);
     return [
       { name: 'broadcast.recipients', value: RECIPIENTS, unit: 'recipients' },
       { name: 'broadcast.seconds', value: seconds, unit: 's' },

@@ -42,12 +42,18 @@ import {
 
 /** Members per activity call; the activity works through them in pages of 500. */
 export const CHUNK_SIZE = 5_000;
-/** Activity calls of one step in flight at once. */
+/** Activity calls of one step in flight at once (of each step, on a pipelined path). */
 export const CHUNKS_IN_FLIGHT = 4;
+
 /** A few thousand events replay in well under a second; past that, continue as new. */
 export const DEFAULT_HISTORY_LIMIT = 2_000;
 /** Marks histories made by this interpreter; runs without it replay the legacy one. */
 export const JOURNEYS_PATCH = 'journeys';
+/**
+ * Marks histories whose linear message paths run pipelined (see `Interpreter.pipeline`);
+ * histories without it replay with one step after the other.
+ */
+export const PIPELINE_PATCH = 'pipelined-chains';
 
 const { snapshotAudience, processStep, collectVisitors, closeVisitWait } = proxyActivities<RunActivities>({
   startToCloseTimeout: '10 minutes',
@@ -105,10 +111,19 @@ class Interpreter {
         ]);
       } else {
         await waitUntilSendAt(plan);
-        members = await snapshotAudience({ runId, merchantId, triggerNodeId: plan.triggerNodeId, cardId: plan.trigger.cardId, trigger: plan.trigger });
+        members = await snapshotAudience({
+          runId,
+          merchantId,
+          triggerNodeId: plan.triggerNodeId,
+          cardId: plan.trigger.cardId,
+          trigger: plan.trigger,
+        });
         log.info('run started', { runId, members });
         const group: MemberGroup = { nodeId: plan.triggerNodeId, outcome: null };
-        if (members > 0) await Promise.all(plan.entry.map((stepId) => this.advance({ stepId, group, range: { from: 1, to: members + 1 } })));
+        if (members > 0)
+          await Promise.all(
+            plan.entry.map((stepId) => this.advance({ stepId, group, range: { from: 1, to: members + 1 } })),
+          );
       }
       if (this.parked.steps.length + this.parked.waits.length === 0) await finishRun({ runId, status: 'completed' });
       return { members };
@@ -116,7 +131,8 @@ class Interpreter {
       if (isCancellation(err)) {
         await CancellationScope.nonCancellable(() => finishRun({ runId, status: 'cancelled' }));
       } else {
-        const message = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+        const message =
+          err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
         await finishRun({ runId, status: 'failed', error: message });
       }
       throw err;
@@ -128,13 +144,75 @@ class Interpreter {
     if (this.draining) return void this.parked.steps.push(token);
     const step = stepOf(this.plan, token.stepId);
     if (step.kind === 'wait') return this.waitAt(step, token);
-    if (step.kind === 'push' || step.kind === 'email') {
-      // Quiet hours hold messages until the window opens; they are never dropped.
-      const opens = await quietHoursEnd({ merchantId: this.input.merchantId });
-      if (opens !== null && !(await this.sleepUntil(opens))) return void this.parked.steps.push(token);
+    const chain = chainFrom(this.plan, step);
+    if (chain.length > 1 && patched(PIPELINE_PATCH)) {
+      if (chain.some(isMessage) && !(await this.quietHoursOver())) return void this.parked.steps.push(token);
+      const counts = await this.pipeline(chain, token);
+      await this.follow(chain[chain.length - 1] as Step, token, counts);
+      return;
     }
+    if (isMessage(step) && !(await this.quietHoursOver())) return void this.parked.steps.push(token);
     const counts = await this.process(step, token);
     await this.follow(step, token, counts);
+  }
+
+  /** Quiet hours hold messages until the window opens; they are never dropped. False: the run began draining first. */
+  private async quietHoursOver(): Promise<boolean> {
+    const opens = await quietHoursEnd({ merchantId: this.input.merchantId });
+    return opens === null || (await this.sleepUntil(opens));
+  }
+
+  /**
+   * Runs a linear path of steps (see {@link chainFrom}) over the token's range as a
+   * pipeline: each chunk goes through the steps in order, and each step works on the
+   * chunks its previous step has finished, with its own chunks in flight. So the email of
+   * the first chunks goes out while later chunks are still being pushed, and a step never
+   * waits for the slowest chunk of the step before it. Every member still meets the steps
+   * in their order, each step sees exactly the chunks it would see alone, and a chunk that
+   * no member entered goes no further (as a step nobody entered has no successor).
+   * Quiet hours are asked once, before the path starts (a lone message step asks before it
+   * starts, and then runs to its end too). Returns what left the last step.
+   */
+  private async pipeline(chain: readonly Step[], token: StepToken): Promise<Record<string, number>> {
+    const { runId, merchantId, plan } = this.input;
+    const ranges = chunks(token.range);
+    // left[k][i]: how many members of chunk i left step k (resolved when it is done).
+    const left: Promise<number>[][] = [];
+    let counts: Record<string, number> = {};
+    const lanes = chain.map((step, k) => {
+      const finish: ((n: number) => void)[] = [];
+      const done = ranges.map(() => new Promise<number>((resolve) => void finish.push(resolve)));
+      left.push(done);
+      const stepCounts: Record<string, number> = {};
+      if (k === chain.length - 1) counts = stepCounts;
+      return inBatches(
+        ranges.map((range, i) => ({ range, i })),
+        CHUNKS_IN_FLIGHT,
+        async ({ range, i }) => {
+          const before = k === 0 ? 1 : await (left[k - 1]?.[i] ?? Promise.resolve(0));
+          let n = 0;
+          if (before > 0) {
+            const got = await processStep({
+              runId,
+              merchantId,
+              step,
+              group: token.group,
+              fromSeq: range.from,
+              toSeq: range.to,
+              exitOn: plan.trigger.exitOn,
+            });
+            for (const [outcome, c] of Object.entries(got)) {
+              stepCounts[outcome] = (stepCounts[outcome] ?? 0) + c;
+              n += c;
+            }
+          }
+          finish[i]?.(n);
+        },
+      );
+    });
+    await Promise.all(lanes);
+    this.checkHistory();
+    return counts;
   }
 
   /** Starts each successor of each outcome that has members. */
@@ -153,7 +231,15 @@ class Interpreter {
     const counts: Record<string, number> = {};
     const { runId, merchantId, plan } = this.input;
     await inBatches(chunks(token.range), CHUNKS_IN_FLIGHT, async ({ from, to }) => {
-      const got = await processStep({ runId, merchantId, step, group: token.group, fromSeq: from, toSeq: to, exitOn: plan.trigger.exitOn });
+      const got = await processStep({
+        runId,
+        merchantId,
+        step,
+        group: token.group,
+        fromSeq: from,
+        toSeq: to,
+        exitOn: plan.trigger.exitOn,
+      });
       for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
     });
     this.checkHistory();
@@ -187,7 +273,15 @@ class Interpreter {
     let batches = wait.batches;
     const collect = async () => {
       const lane = `${groupKey(wait.group)}#${batches}`;
-      const got = await collectVisitors({ runId, merchantId, stepId: step.id, group: wait.group, range: wait.range, since: wait.startedAt, lane });
+      const got = await collectVisitors({
+        runId,
+        merchantId,
+        stepId: step.id,
+        group: wait.group,
+        range: wait.range,
+        since: wait.startedAt,
+        lane,
+      });
       if (got.count === 0) return;
       batches++;
       const group = branch(step.id, 'visited', lane);
@@ -210,7 +304,13 @@ class Interpreter {
     if (this.draining) this.parked.waits.push({ ...wait, batches });
     else {
       await collect(); // whoever visited since the last look
-      const timedOut = await closeVisitWait({ runId, stepId: step.id, group: wait.group, range: wait.range, groupKey: groupKey(wait.group) });
+      const timedOut = await closeVisitWait({
+        runId,
+        stepId: step.id,
+        group: wait.group,
+        range: wait.range,
+        groupKey: groupKey(wait.group),
+      });
       if (timedOut.count > 0) {
         const group = branch(step.id, 'timeout', wait.group.lane);
         for (const stepId of step.next.timeout) branches.push(this.advance({ stepId, group, range: timedOut.range }));
@@ -245,8 +345,36 @@ function branch(nodeId: string, outcome: string, lane: string | undefined): Memb
 
 function chunks(range: SeqRange): SeqRange[] {
   const out: SeqRange[] = [];
-  for (let from = range.from; from < range.to; from += CHUNK_SIZE) out.push({ from, to: Math.min(from + CHUNK_SIZE, range.to) });
+  for (let from = range.from; from < range.to; from += CHUNK_SIZE)
+    out.push({ from, to: Math.min(from + CHUNK_SIZE, range.to) });
   return out;
+}
+
+/**
+ * The linear path that starts at `step`: push, email and voucher steps (every member
+ * leaves them by `next`), each the single successor of the one before. A path of one step
+ * runs as a plain step.
+ */
+function chainFrom(plan: Plan, step: Step): Step[] {
+  const chain = [step];
+  let current = step;
+  while (isLinear(current)) {
+    const targets = Object.entries(current.next as Record<string, readonly string[]>);
+    if (targets.length !== 1 || targets[0]?.[0] !== 'next' || targets[0][1].length !== 1) break;
+    const following = plan.steps[targets[0][1][0] as string];
+    if (!following || !isLinear(following) || chain.includes(following)) break;
+    chain.push(following);
+    current = following;
+  }
+  return isLinear(step) ? chain : [step];
+}
+
+function isLinear(step: Step): boolean {
+  return isMessage(step) || step.kind === 'voucher';
+}
+
+function isMessage(step: Step): boolean {
+  return step.kind === 'push' || step.kind === 'email';
 }
 
 function stepOf(plan: Plan, id: string): Step {

@@ -12,7 +12,7 @@
  * `claim` says which rows were claimed before (`retried`), so the email step asks the
  * provider about those first (`findAccepted`); `attempts > 1` on a sent row counts them.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../engine/db/database';
 import type { DeliveryChannel, DeliveryStatus, DeviceOutcome } from '../../engine/db/schema';
 
@@ -76,22 +76,36 @@ export async function claim(db: Db, key: LedgerKey, members: readonly Claimable[
   return Object.assign(new Set(rows.map((r) => r.customer_id)), { retried });
 }
 
-/** Writes final outcomes in one statement. Only rows still `sending` change. */
-export async function record(db: Db, key: LedgerKey, outcomes: readonly Outcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
+/**
+ * Writes final outcomes in one statement. Only rows still `sending` change. `also`, a
+ * data-modifying statement (e.g. the page's count), runs in the same statement, so it
+ * commits with the outcomes.
+ */
+export async function record(
+  db: Db,
+  key: LedgerKey,
+  outcomes: readonly Outcome[],
+  also?: RawBuilder<unknown>,
+): Promise<void> {
+  if (outcomes.length === 0) {
+    if (also) await also.execute(db);
+    return;
+  }
   const seqs = outcomes.map((o) => o.seq);
   const [lo, hi] = bounds(seqs);
   const statuses = outcomes.map((o) => o.status);
   const reasons = outcomes.map((o) => o.reason ?? null);
   const messageIds = outcomes.map((o) => o.providerMessageId ?? null);
   const devices = outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null));
-  await sql`
+  const update = sql`
     update deliveries d
     set status = v.status, reason = v.reason, provider_message_id = v.message_id, devices = v.devices::jsonb, updated_at = now()
     from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[], ${devices}::text[])
       as v(seq, status, reason, message_id, devices)
     where d.run_id = ${key.runId} and d.node_id = ${key.nodeId} and d.channel = ${key.channel}
-      and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`.execute(db);
+      and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`;
+  if (!also) await update.execute(db);
+  else await sql`with recorded as (${update}), also as (${also}) select 1`.execute(db);
 }
 
 /** The seq range of a page: an index range the planner uses even on stale statistics. */

@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
+import { sql } from 'kysely';
 import type { EmailStep } from '../../engine/flow/plan';
-import { claim, record, type Outcome } from '../deliveries/ledger';
+import { claim, record, type Claimed, type Outcome } from '../deliveries/ledger';
 import { createOutboxSender } from '../channels/email/outbox-sender';
 import { renderEmail } from '../channels/email/render';
 import { settledBeforeFailure } from '../channels/email/postmark-sender';
@@ -15,25 +16,32 @@ import { log } from '../../engine/log';
 import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import { formatPlainDate, localDate } from '../../engine/time/zoned';
-import type { RecipientRow } from './members';
+import { enteredRow } from './entered';
+import { MEMBER_VOUCHER, pageMembers, type MessageRecipient, type PageRef } from './members';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
 import { DEFAULT_PUBLIC_URL } from '../../engine/wallet/wallet';
 
 /**
  * @param page identifies the page (its first seq) in every message's metadata, so a retry
  * can ask the provider which of the page's messages it already accepted.
+ * @param count when given, the page's `run_step_pages` row is written with the page's last
+ * ledger write (one statement); returns whether it was (the caller writes it otherwise).
+ * @param claimed the page's claim, when the caller made it as it read the page
+ * ({@link loadAndClaimEmails}); otherwise it is made here.
  */
 export async function emailPage(
   ctx: StepContext,
   runId: string,
   step: EmailStep,
-  recipients: readonly RecipientRow[],
+  recipients: readonly MessageRecipient[],
   page: number,
-): Promise<void> {
+  count?: PageRef,
+  claimed?: Claimed,
+): Promise<boolean> {
   const key = { runId, nodeId: step.id, channel: 'email' as const };
-  const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
+  const mine = claimed ?? (await claim(ctx.db, key, recipients, ctx.claimKey));
   let todo = recipients.filter((r) => mine.has(r.customerId));
-  if (todo.length === 0) return;
+  if (todo.length === 0) return false;
 
   const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
   const batch = batchKey(runId, step.id, page);
@@ -54,13 +62,13 @@ export async function emailPage(
       );
       const done = new Set(already.map(({ r }) => r.customerId));
       todo = todo.filter((r) => !done.has(r.customerId));
-      if (todo.length === 0) return;
+      if (todo.length === 0) return false;
     }
   }
 
   const suppressed = await suppressedAddresses(ctx, todo);
   const outcomes: Outcome[] = [];
-  const eligible: RecipientRow[] = [];
+  const eligible: MessageRecipient[] = [];
   for (const r of todo) {
     const who = { seq: r.seq, customerId: r.customerId };
     // A suppression names its cause (a bounce, a complaint), so it is said before consent.
@@ -83,14 +91,18 @@ export async function emailPage(
         outcomes.push({ seq: r.seq, customerId: r.customerId, status: 'skipped', reason: FREQUENCY_CAP });
     eligible.splice(0, eligible.length, ...eligible.filter((r) => !capped.has(r.customerId)));
   }
+  if (eligible.length === 0) {
+    // Nobody to send to: the skips are the page's last write, with its count.
+    await record(ctx.db, key, outcomes, count && enteredRow(step.id, count, recipients.length));
+    return count !== undefined;
+  }
   await record(ctx.db, key, outcomes);
-  if (eligible.length === 0) return;
 
   const secret = await unsubscribeSecret(ctx.db);
-  const messages = eligible.map((r) => message(ctx, runId, step, r, secret, batch));
+  const messages = eligible.map((r) => stepMessage(ctx, runId, step, r, secret, batch));
   let results;
   try {
-    results = await sender.sendBatch(messages);
+    results = await sendOrFindAccepted(sender, messages, batch, eligible);
   } catch (err) {
     // Calls that went through before the failure are recorded, so a retry never repeats them.
     await record(ctx.db, key, answers(eligible, settledBeforeFailure(err)));
@@ -115,12 +127,63 @@ export async function emailPage(
     );
   }
   const answered = answers(eligible, results);
-  await record(ctx.db, key, answered);
+  await record(ctx.db, key, answered, count && enteredRow(step.id, count, recipients.length));
   await rememberSuppressions(ctx, eligible, answered);
+  return count !== undefined;
+}
+
+/**
+ * Sends the batch; while the call is stuck (no answer after the sender's `stuckAfterMs`,
+ * and then at that interval) asks the provider which of the batch's messages it has
+ * accepted. When it has accepted every one, they were sent: their results are the
+ * provider's message ids, and the page goes on without waiting out the call's timeout (the
+ * call's own answer, whenever it comes, is not needed: the search found every message it
+ * could report). When the search finds fewer, or cannot answer, the call is waited for as
+ * before: nothing is resent while it is pending, so waiting less never doubles a message.
+ */
+async function sendOrFindAccepted(
+  sender: EmailSender,
+  messages: OutgoingEmail[],
+  batch: string,
+  eligible: readonly MessageRecipient[],
+): Promise<SendResult[]> {
+  const call = sender.sendBatch(messages);
+  const findAccepted = sender.findAccepted?.bind(sender);
+  const stuckAfterMs = sender.stuckAfterMs;
+  if (!findAccepted || stuckAfterMs === undefined) return call;
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const answered = call.finally(() => {
+    settled = true;
+    clearTimeout(timer);
+  });
+  const found = new Promise<SendResult[]>((resolve) => {
+    const look = async () => {
+      if (settled) return;
+      try {
+        const accepted = await findAccepted({ batch });
+        const ids = eligible.map((r) => accepted.get(r.customerId));
+        if (!settled && ids.every((id) => id !== undefined)) {
+          return resolve(ids.map((id) => ({ status: 'sent', providerMessageId: id ?? '' })));
+        }
+      } catch {
+        // The search cannot say now: the call is waited for, and the search asked again.
+      }
+      if (!settled) timer = setTimeout(() => void look(), stuckAfterMs);
+    };
+    timer = setTimeout(() => void look(), stuckAfterMs);
+  });
+  const first = await Promise.race([answered.then((r) => ({ r })), found.then((r) => ({ r, found: true }))]);
+  if ('found' in first) {
+    settled = true;
+    clearTimeout(timer);
+    answered.catch(() => undefined); // its late failure (a timeout) changes nothing now
+  }
+  return first.r;
 }
 
 /** The ledger outcomes for the first `results.length` recipients. */
-function answers(recipients: readonly RecipientRow[], results: readonly SendResult[]): Outcome[] {
+function answers(recipients: readonly MessageRecipient[], results: readonly SendResult[]): Outcome[] {
   return results.map((res, i) => {
     const who = { seq: recipients[i]?.seq ?? 0, customerId: recipients[i]?.customerId ?? '' };
     return res.status === 'sent'
@@ -137,9 +200,9 @@ function answers(recipients: readonly RecipientRow[], results: readonly SendResu
 async function acceptedBefore(
   sender: EmailSender,
   metadata: Record<string, string>,
-  eligible: readonly RecipientRow[],
+  eligible: readonly MessageRecipient[],
   retried: ReadonlySet<string>,
-): Promise<{ r: RecipientRow; messageId: string }[]> {
+): Promise<{ r: MessageRecipient; messageId: string }[]> {
   if (!sender.findAccepted) return [];
   let accepted: Map<string, string>;
   try {
@@ -158,18 +221,112 @@ async function acceptedBefore(
 }
 
 /**
+ * An email page's recipients, read and claimed in one statement: the page's members as the
+ * other steps load them (the same filter, the same voucher) with what a message needs, each
+ * address's suppression, and the claim of `claim` (`ledger.ts`) on exactly those members —
+ * new `sending` rows, and this activity's own earlier claims still `sending` (counted as an
+ * attempt). A run that has ended (cancelled, failed) reads no members and claims nothing;
+ * the statement answers the run's status (null when the page is empty), and the caller stops.
+ */
+export async function loadAndClaimEmails(
+  ctx: StepContext,
+  step: EmailStep,
+  page: PageRef,
+): Promise<{ recipients: MessageRecipient[]; claimed: Claimed; runStatus: string | null }> {
+  const { runId } = page;
+  const { rows } = await sql<{
+    seq: number;
+    customer_id: string;
+    name: string;
+    email: string | null;
+    email_consent: boolean;
+    unsubscribed: boolean;
+    stamps: number;
+    stamps_required: number;
+    card_name: string;
+    serial_number: string | null;
+    voucher_code: string | null;
+    voucher_expires_at: Date | null;
+    suppression: string | null;
+    claimed: boolean;
+    retried: boolean;
+    run_status: string | null;
+  }>`
+    with live as (
+      select 1 from runs where id = ${runId} and status not in ('cancelled', 'failed')
+    ), page as (
+      select m.seq, m.customer_id, c.name, c.email, c.email_consent, c.unsubscribed_at is not null as unsubscribed,
+        c.stamps, k.stamps_required, k.name as card_name, p.serial_number,
+        v.code as voucher_code, v.expires_at as voucher_expires_at,
+        (select s.reason from suppressions s where s.merchant_id = ${ctx.merchant.id} and s.email = c.email) as suppression
+      from live, run_step_members m
+      join customers c on c.id = m.customer_id
+      join cards k on k.id = c.card_id
+      left join passes p on p.customer_id = c.id
+      left join lateral ${MEMBER_VOUCHER} as v on true
+      where ${pageMembers(page)}
+    ), retried as (
+      update deliveries set attempts = attempts + 1, updated_at = now()
+      where run_id = ${runId} and node_id = ${step.id} and channel = 'email'
+        and seq >= ${page.fromSeq} and seq < ${page.toSeq} and seq = any(array(select seq from page))
+        and status = 'sending' and claim_key = ${ctx.claimKey}
+      returning customer_id
+    ), claimed as (
+      insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
+      select ${runId}, ${step.id}, customer_id, 'email', 'sending', 1, ${ctx.claimKey}, seq, now()
+      from page
+      on conflict do nothing
+      returning customer_id
+    )
+    select t.*, t.customer_id in (select customer_id from claimed) as claimed,
+      t.customer_id in (select customer_id from retried) as retried,
+      (select status from runs where id = ${runId}) as run_status
+    from page t
+    order by t.seq`.execute(ctx.db);
+  const recipients = rows.map((r) => ({
+    seq: r.seq,
+    customerId: r.customer_id,
+    name: r.name,
+    email: r.email,
+    emailConsent: r.email_consent,
+    unsubscribed: r.unsubscribed,
+    stamps: r.stamps,
+    stampsRequired: r.stamps_required,
+    cardName: r.card_name,
+    passSerial: r.serial_number,
+    voucherCode: r.voucher_code,
+    voucherExpiresAt: r.voucher_expires_at,
+    suppression: r.suppression,
+  }));
+  const retried = new Set(rows.filter((r) => r.retried).map((r) => r.customer_id));
+  const mine = new Set(rows.filter((r) => r.claimed || r.retried).map((r) => r.customer_id));
+  return { recipients, claimed: Object.assign(mine, { retried }), runStatus: rows[0]?.run_status ?? null };
+}
+
+/**
  * Names one page of one step of one run in the messages' metadata: Postmark searches by one
  * metadata field at a time, with values of at most 80 characters, so it is one short hash.
  */
-function batchKey(runId: string, nodeId: string, page: number): string {
+export function batchKey(runId: string, nodeId: string, page: number): string {
   return createHash('sha256').update(`${runId}/${nodeId}/${page}`).digest('hex').slice(0, 32);
 }
 
-function message(
-  ctx: StepContext,
+/** What a broadcast email needs to know about its recipient. */
+export type EmailRecipient = Pick<
+  MessageRecipient,
+  'customerId' | 'name' | 'email' | 'cardName' | 'stamps' | 'stampsRequired' | 'voucherCode' | 'voucherExpiresAt'
+>;
+
+/**
+ * One step's email to one recipient, exactly as it goes to the provider: the merchant's
+ * layout with the visible unsubscribe link, the one-click unsubscribe headers, and the
+ * metadata a retry searches by. (The benchmark's direct script sends the same messages.)
+ */
+export function stepMessage(
+  ctx: Pick<StepContext, 'channels' | 'merchant'>,
   runId: string,
-  step: EmailStep,
-  r: RecipientRow,
+  step: Pick<EmailStep, 'id' | 'subject' | 'body'>,
+  r: EmailRecipient,
   secret: string,
   batch: string,
 ): OutgoingEmail {
@@ -212,7 +369,13 @@ function message(
   };
 }
 
-async function suppressedAddresses(ctx: StepContext, rows: readonly RecipientRow[]): Promise<Map<string, string>> {
+/** Suppressed addresses among `rows`: as read with the rows, or else asked now. */
+async function suppressedAddresses(ctx: StepContext, rows: readonly MessageRecipient[]): Promise<Map<string, string>> {
+  if (rows.every((r) => r.suppression !== undefined)) {
+    return new Map(
+      rows.flatMap((r) => (r.email && typeof r.suppression === 'string' ? [[r.email, r.suppression] as const] : [])),
+    );
+  }
   const emails = rows.flatMap((r) => (r.email ? [r.email] : []));
   if (emails.length === 0) return new Map();
   const found = await ctx.db
@@ -227,7 +390,7 @@ async function suppressedAddresses(ctx: StepContext, rows: readonly RecipientRow
 /** An address the provider calls inactive is not mailed again by any later run. */
 async function rememberSuppressions(
   ctx: StepContext,
-  rows: readonly RecipientRow[],
+  rows: readonly MessageRecipient[],
   outcomes: readonly Outcome[],
 ): Promise<void> {
   const values = rows

@@ -3,7 +3,7 @@
  * 7 days, across all flows. A capped message is a `skipped` delivery with reason
  * `frequency_cap`, never a silent drop.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../engine/db/database';
 import type { DeliveryChannel } from '../../engine/db/schema';
 import { SENT_STATUSES } from '../../engine/deliveries/status';
@@ -27,4 +27,18 @@ export async function cappedCustomers(
     group by customer_id
     having count(*) >= ${cap}`.execute(db);
   return new Set(rows.map((r) => r.customer_id));
+}
+
+/**
+ * {@link cappedCustomers} as SQL, for a statement that caps in place: the customers among
+ * `candidates` (a query of customer ids) at or over the cap, as a query of `customer_id`.
+ */
+export function cappedAmong(channel: DeliveryChannel, candidates: RawBuilder<unknown>, cap: number) {
+  if (cap === 0) return sql<{ customer_id: string }>`select customer_id from (${candidates}) as c(customer_id)`;
+  return sql<{ customer_id: string }>`
+    select customer_id from deliveries
+    where customer_id in (${candidates}) and channel = ${channel} and status = any(${[...SENT_STATUSES]}::text[])
+      and created_at > now() - make_interval(days => ${CAP_WINDOW_DAYS})
+    group by customer_id
+    having count(*) >= ${cap}`;
 }

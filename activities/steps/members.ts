@@ -32,6 +32,20 @@ export interface RecipientRow extends MemberRow {
   /** The voucher this run issued to the customer (else their next unredeemed one), for `{{voucher.code}}`. */
   readonly voucherCode: string | null;
   readonly voucherExpiresAt: Date | null;
+  /** Why the address is suppressed (null: it is not), when the load looked it up. */
+  readonly suppression?: string | null;
+}
+
+/** What a message step needs to know about a recipient (a {@link RecipientRow} is one). */
+export type MessageRecipient = Omit<
+  RecipientRow,
+  'outcome' | 'joinedAt' | 'lastVisitAt' | 'birthdayMonth' | 'birthdayDay'
+>;
+
+/** A page's recipients and the run's status as the same query read it (null when the page is empty). */
+export interface RecipientsPage {
+  readonly recipients: RecipientRow[];
+  readonly runStatus: string | null;
 }
 
 export { groupKey, type MemberGroup };
@@ -45,6 +59,27 @@ export interface PageRef {
   readonly toSeq: number;
   /** The run has exit rules: members who met one (rows in `run_exits`) are left out. */
   readonly exits?: boolean;
+}
+
+/**
+ * The voucher a message to member `m` names: the one this run issued, else the customer's
+ * next unredeemed one (an expiry reminder); the second branch runs only when the first
+ * finds nothing. For `left join lateral … as v on true`.
+ */
+export const MEMBER_VOUCHER = sql`(
+  (select code, expires_at from vouchers where run_id = m.run_id and customer_id = m.customer_id
+    order by created_at desc limit 1)
+  union all
+  (select code, expires_at from vouchers where customer_id = m.customer_id and redeemed_at is null
+    and expires_at > now() order by expires_at limit 1)
+  limit 1)`;
+
+/** The `where` of a page's members (`run_step_members as m`), as the loads above filter them. */
+export function pageMembers(page: PageRef) {
+  const g = page.group;
+  return sql`m.run_id = ${page.runId} and m.node_id = ${g.nodeId} and m.seq >= ${page.fromSeq} and m.seq < ${page.toSeq}
+    ${g.outcome !== null ? sql`and m.outcome = ${g.outcome} and m.lane = ${g.lane ?? ''}` : sql``}
+    ${page.exits ? sql`and not exists (select 1 from run_exits x where x.run_id = m.run_id and x.customer_id = m.customer_id)` : sql``}`;
 }
 
 /** The members of a page, without customer details (enough for waits and vouchers). */
@@ -65,6 +100,14 @@ export async function loadMembers(db: Db, page: PageRef): Promise<MemberRow[]> {
 
 /** The members of a page with their customer, card, pass and newest voucher of this run. */
 export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRow[]> {
+  return (await loadRecipientsPage(db, page)).recipients;
+}
+
+/**
+ * {@link loadRecipients}, with the run's status read by the same query (one round trip for
+ * the check every page makes before it works).
+ */
+export async function loadRecipientsPage(db: Db, page: PageRef): Promise<RecipientsPage> {
   let query = db
     .selectFrom('run_step_members as m')
     .innerJoin('customers as c', 'c.id', 'm.customer_id')
@@ -89,17 +132,9 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
     ])
     // The voucher this run issued, else the customer's next unredeemed one (an expiry
     // reminder): the second branch runs only when the first finds nothing.
-    .leftJoin(
-      sql<{ code: string; expires_at: Date }>`lateral (
-        (select code, expires_at from vouchers where run_id = m.run_id and customer_id = m.customer_id
-          order by created_at desc limit 1)
-        union all
-        (select code, expires_at from vouchers where customer_id = m.customer_id and redeemed_at is null
-          and expires_at > now() order by expires_at limit 1)
-        limit 1)`.as('v'),
-      (join) => join.onTrue(),
-    )
+    .leftJoin(sql<{ code: string; expires_at: Date }>`lateral ${MEMBER_VOUCHER}`.as('v'), (join) => join.onTrue())
     .select(['v.code as voucher_code', 'v.expires_at as voucher_expires_at'])
+    .select(sql<string | null>`(select status from runs where id = ${page.runId})`.as('run_status'))
     .where('m.run_id', '=', page.runId)
     .where('m.node_id', '=', page.group.nodeId)
     .where('m.seq', '>=', page.fromSeq)
@@ -108,7 +143,7 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
     query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
   if (page.exits) query = query.where(notExited);
   const rows = await query.orderBy('m.seq').execute();
-  return rows.map((r) => ({
+  const recipients = rows.map((r) => ({
     seq: r.seq,
     customerId: r.customer_id,
     outcome: r.outcome,
@@ -127,6 +162,7 @@ export async function loadRecipients(db: Db, page: PageRef): Promise<RecipientRo
     voucherCode: r.voucher_code,
     voucherExpiresAt: r.voucher_expires_at,
   }));
+  return { recipients, runStatus: rows[0]?.run_status ?? null };
 }
 
 /** Members without a row in `run_exits`: those who met no exit rule. */

@@ -6,14 +6,21 @@
  */
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { sql } from 'kysely';
 import type { ExitRule, Step } from '../../engine/flow/plan';
 import type { StepContext } from './context';
-import { emailPage } from './email';
+import { emailPage, loadAndClaimEmails } from './email';
 import { claim, record } from '../deliveries/ledger';
 import { recordExits } from './exits';
-import { groupKey, loadMembers, loadRecipients, type MemberRow, type PageRef } from './members';
-import { pushPage } from './push';
+import { enteredRow } from './entered';
+import {
+  loadMembers,
+  loadRecipients,
+  loadRecipientsPage,
+  type MemberRow,
+  type PageRef,
+  type RecipientRow,
+} from './members';
+import { pushOutboxPage, pushPage } from './push';
 import { decideSegment } from './segment';
 import { issueVouchers } from './voucher';
 
@@ -54,16 +61,24 @@ export async function processStepRange(
       if (cancellationSignal().aborted) throw new CancelledFailure('activity cancelled; its retry takes over');
       // A cancelled (or failed) run closes its workflow at once, while this activity hears of
       // it only at its next heartbeat, seconds later: the run's row says so before every page.
-      if (await runHasEnded(ctx, page.runId)) throw new CancelledFailure('the run has ended; no further pages');
-      const ref: PageRef = { ...page, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq), exits: exits !== undefined };
+      // (Message pages without exit rules read it with their recipients, before any write.)
+      const checkedInPage = !exits && (step.kind === 'push' || step.kind === 'email');
+      if (!checkedInPage && (await runHasEnded(ctx, page.runId))) throw runEnded();
+      const ref: PageRef = {
+        ...page,
+        fromSeq: from,
+        toSeq: Math.min(from + PAGE_SIZE, toSeq),
+        exits: exits !== undefined,
+      };
       if (exits) await recordExits(ctx.db, ref, step.id, exits.rules, exits.since);
-      const { entered, outcomes } = await processPage(ctx, step, ref).catch(async (err: unknown) => {
+      const { entered, outcomes, counted } = await processPage(ctx, step, ref).catch(async (err: unknown) => {
         if (step.kind === 'email' && err instanceof ApplicationFailure && err.nonRetryable) {
           await recordUnsent(ctx, step.id, ref, toSeq, err.message);
         }
         throw err;
       });
-      if (entered > 0) await recordEntered(ctx, step.id, ref, entered);
+      // Push and email pages write their count with their last ledger statement (`counted`).
+      if (entered > 0 && !counted) await recordEntered(ctx, step.id, ref, entered);
       // Counts and position move together, with no await in between, so no heartbeat
       // can report one without the other.
       for (const m of outcomes) counts[m.outcome ?? 'next'] = (counts[m.outcome ?? 'next'] ?? 0) + 1;
@@ -91,14 +106,18 @@ function resumePoint(fromSeq: number, toSeq: number): Progress | undefined {
 
 /**
  * Does the step's work for one page. Returns how many members entered and, for each, the
- * outcome they leave by (a segment's decision; null for the single `next`).
+ * outcome they leave by (a segment's decision; null for the single `next`); `counted` when
+ * the step wrote the page's `run_step_pages` row itself, with its own writes.
  */
 async function processPage(
   ctx: StepContext,
   step: Step,
   page: PageRef,
-): Promise<{ entered: number; outcomes: ReadonlyArray<{ outcome: string | null }> }> {
-  const leaveByNext = (members: readonly MemberRow[]) => ({ entered: members.length, outcomes: members.map(() => ({ outcome: null })) });
+): Promise<{ entered: number; outcomes: ReadonlyArray<{ outcome: string | null }>; counted?: boolean }> {
+  const leaveByNext = (members: readonly MemberRow[]) => ({
+    entered: members.length,
+    outcomes: members.map(() => ({ outcome: null })),
+  });
   switch (step.kind) {
     case 'wait':
       return leaveByNext(await loadMembers(ctx.db, page));
@@ -112,14 +131,23 @@ async function processPage(
       return { entered: decided.length, outcomes: decided };
     }
     case 'push': {
-      const recipients = await loadRecipients(ctx.db, page);
-      await pushPage(ctx, page.runId, step, recipients);
-      return leaveByNext(recipients);
+      const wallet = ctx.channels.wallet;
+      if (wallet && (wallet.apns || wallet.google)) {
+        const recipients = await messagePage(ctx, page);
+        await pushPage(ctx, wallet, page.runId, step, recipients);
+        return leaveByNext(recipients);
+      }
+      // The outbox push: one statement reads the page, writes it and counts it.
+      const { entered, runStatus } = await pushOutboxPage(ctx, step, page);
+      if (hasEnded(runStatus)) throw runEnded();
+      return { entered, outcomes: Array.from({ length: entered }, () => ({ outcome: null })), counted: true };
     }
     case 'email': {
-      const recipients = await loadRecipients(ctx.db, page);
-      await emailPage(ctx, page.runId, step, recipients, page.fromSeq);
-      return leaveByNext(recipients);
+      // One statement reads the page (with each address's suppression) and claims it.
+      const { recipients, claimed, runStatus } = await loadAndClaimEmails(ctx, step, page);
+      if (recipients.length > 0 ? hasEnded(runStatus) : await runHasEnded(ctx, page.runId)) throw runEnded();
+      const counted = await emailPage(ctx, page.runId, step, recipients, page.fromSeq, page, claimed);
+      return { entered: recipients.length, outcomes: recipients.map(() => ({ outcome: null })), counted };
     }
     default: {
       const unknown: never = step;
@@ -134,7 +162,13 @@ async function processPage(
  * counts its entered members (its rows are recorded as failed by the email step), and every
  * member of the range's later pages gets a failed row naming the refusal.
  */
-async function recordUnsent(ctx: StepContext, nodeId: string, refused: PageRef, toSeq: number, why: string): Promise<void> {
+async function recordUnsent(
+  ctx: StepContext,
+  nodeId: string,
+  refused: PageRef,
+  toSeq: number,
+  why: string,
+): Promise<void> {
   const key = { runId: refused.runId, nodeId, channel: 'email' as const };
   await recordEntered(ctx, nodeId, refused, (await loadRecipients(ctx.db, refused)).length);
   for (let from = refused.toSeq; from < toSeq; from += PAGE_SIZE) {
@@ -142,21 +176,38 @@ async function recordUnsent(ctx: StepContext, nodeId: string, refused: PageRef, 
     const recipients = await loadRecipients(ctx.db, ref);
     const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
     const reason = `not sent: the provider refused an earlier call of this step (${why})`;
-    await record(ctx.db, key, recipients.filter((r) => mine.has(r.customerId)).map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })));
+    await record(
+      ctx.db,
+      key,
+      recipients
+        .filter((r) => mine.has(r.customerId))
+        .map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })),
+    );
     await recordEntered(ctx, nodeId, ref, recipients.length);
   }
 }
 
+/**
+ * A message page's recipients, read with the run's status: a run that has ended stops the
+ * activity before the page writes or sends anything (an empty page asks the run's row alone).
+ */
+async function messagePage(ctx: StepContext, page: PageRef): Promise<RecipientRow[]> {
+  const { recipients, runStatus } = await loadRecipientsPage(ctx.db, page);
+  if (recipients.length > 0 ? hasEnded(runStatus) : await runHasEnded(ctx, page.runId)) throw runEnded();
+  return recipients;
+}
+
+const runEnded = () => new CancelledFailure('the run has ended; no further pages');
+
+const hasEnded = (status: string | null | undefined) => status === 'cancelled' || status === 'failed';
+
 /** True once the run is cancelled or failed (its row, written when the workflow closes). */
 async function runHasEnded(ctx: StepContext, runId: string): Promise<boolean> {
   const run = await ctx.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
-  return run?.status === 'cancelled' || run?.status === 'failed';
+  return hasEnded(run?.status);
 }
 
 /** One row per page and group: a retried page counts once. */
 async function recordEntered(ctx: StepContext, nodeId: string, page: PageRef, entered: number): Promise<void> {
-  await sql`
-    insert into run_step_pages (run_id, node_id, group_key, from_seq, entered)
-    values (${page.runId}, ${nodeId}, ${groupKey(page.group)}, ${page.fromSeq}, ${entered})
-    on conflict do nothing`.execute(ctx.db);
+  await enteredRow(nodeId, page, entered).execute(ctx.db);
 }

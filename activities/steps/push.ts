@@ -3,22 +3,23 @@
  *
  * With a wallet provider configured (APNs, Google Wallet) the page goes to phones through
  * the ledger (`push-wallet.ts`). Without one (the embedded default) the message is
- * captured in the outbox: the page is then one transaction whose delivery rows are written
+ * captured in the outbox: the page is then one statement whose delivery rows are written
  * final at once, since the insert that claims a message is the record that it was sent,
  * so a retried page can neither lose nor repeat a push.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
 import type { PushStep } from '../../engine/flow/plan';
-import type { StepContext } from './context';
+import type { StepContext, WalletChannel } from './context';
 import { passChanged } from '../../engine/wallet/pass-changes';
-import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
-import type { RecipientRow } from './members';
+import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
+import { groupKey, MEMBER_VOUCHER, pageMembers, type PageRef, type RecipientRow } from './members';
 import { pushToWallets } from './push-wallet';
 
+/** Pushes one page through a wallet provider (`push-wallet.ts`): APNs, Google Wallet. */
 export async function pushPage(
   ctx: StepContext,
+  wallet: WalletChannel,
   runId: string,
   step: PushStep,
   recipients: readonly RecipientRow[],
@@ -31,54 +32,100 @@ export async function pushPage(
     ctx.caps.push,
   );
   const withPass = recipients.filter((r) => r.passSerial !== null && !capped.has(r.customerId));
-  const noPass = recipients.filter((r) => r.passSerial === null);
   const skipped = [
-    ...noPass.map((r) => ({ r, reason: 'no_pass' })),
+    ...recipients.filter((r) => r.passSerial === null).map((r) => ({ r, reason: 'no_pass' })),
     ...recipients.filter((r) => capped.has(r.customerId)).map((r) => ({ r, reason: FREQUENCY_CAP })),
   ];
-  const wallet = ctx.channels.wallet;
-  if (wallet && (wallet.apns || wallet.google)) {
-    await recordSkipped(ctx.db, runId, step, skipped);
-    await pushToWallets(ctx, wallet, runId, step, withPass);
-    return;
-  }
-  await ctx.db.transaction().execute(async (tx) => {
-    await recordSkipped(tx, runId, step, skipped);
-    if (withPass.length === 0) return;
-    const outboxIds = withPass.map(() => randomUUID());
-    const { rows } = await sql<{ customer_id: string }>`
-      insert into deliveries (run_id, node_id, customer_id, channel, status, provider_message_id, attempts, seq, updated_at)
-      select ${runId}, ${step.id}, t.customer_id, 'push', 'sent', 'outbox:' || t.outbox_id, 1, t.seq, now()
-      from unnest(${withPass.map((r) => r.customerId)}::uuid[], ${withPass.map((r) => r.seq)}::int[], ${outboxIds}::uuid[])
-        as t(customer_id, seq, outbox_id)
+  await recordSkipped(ctx.db, runId, step, skipped);
+  await pushToWallets(ctx, wallet, runId, step, withPass);
+}
+
+/**
+ * A push page without a wallet provider (the embedded default: the message is captured in
+ * the outbox), as one statement and so one transaction. It reads the page's members as
+ * the other steps load them (the same filter, the same voucher), and writes:
+ *  - a final `skipped` row for each member without a pass (`no_pass`) or over the
+ *    merchant's push cap (`frequency_cap`);
+ *  - for the others the delivery row, final at once (the insert that claims a message is
+ *    the record that it was sent), and for exactly the rows this statement inserted, the
+ *    pass change and the outbox entry;
+ *  - the page's count (`run_step_pages`).
+ * A retried page finds its rows and claims nothing, so nothing is changed or sent twice.
+ * A run that has ended (cancelled, failed) reads no members, so nothing is written; the
+ * statement answers the run's status and the caller stops.
+ *
+ * The later parts take what the part before returns and join it to passes and vouchers by
+ * index, never to another `with` part: the planner cannot estimate a `with` part, and a
+ * nested loop over two of them is quadratic.
+ */
+export async function pushOutboxPage(
+  ctx: StepContext,
+  step: PushStep,
+  page: PageRef,
+): Promise<{ entered: number; runStatus: string | null }> {
+  const { runId } = page;
+  const cap = ctx.caps.push;
+  const capped =
+    cap === null
+      ? sql`select null::uuid as customer_id where false`
+      : cappedAmong('push', sql`select customer_id from page where serial_number is not null`, cap);
+  const { rows } = await sql<{ entered: number; run_status: string | null }>`
+    with live as (
+      select 1 from runs where id = ${runId} and status not in ('cancelled', 'failed')
+    ), page as (
+      select m.seq, m.customer_id, p.serial_number
+      from live, run_step_members m
+      join customers c on c.id = m.customer_id
+      join cards k on k.id = c.card_id
+      left join passes p on p.customer_id = c.id
+      where ${pageMembers(page)}
+    ), capped as (
+      ${capped}
+    ), skipped as (
+      insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
+      select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped',
+        case when t.serial_number is null then 'no_pass' else ${FREQUENCY_CAP} end, 1, t.seq, now()
+      from page t
+      where t.serial_number is null or t.customer_id in (select customer_id from capped)
       on conflict do nothing
-      returning customer_id`.execute(tx);
-    const claimed = new Set(rows.map((r) => r.customer_id));
-    const todo = withPass
-      .map((r, i) => ({ r, outboxId: outboxIds[i] ?? '' }))
-      .filter(({ r }) => claimed.has(r.customerId));
-    if (todo.length === 0) return;
-    await sql`
+    ), claimed as (
+      insert into deliveries (run_id, node_id, customer_id, channel, status, provider_message_id, attempts, seq, updated_at)
+      select ${runId}, ${step.id}, t.customer_id, 'push', 'sent', 'outbox:' || gen_random_uuid(), 1, t.seq, now()
+      from page t
+      where t.serial_number is not null and t.customer_id not in (select customer_id from capped)
+      on conflict do nothing
+      returning run_id, customer_id, provider_message_id
+    ), changed as (
       update passes p
       set message = ${step.text}, voucher_code = coalesce(v.code, p.voucher_code),
           ${passChanged('p')}
-      from unnest(${todo.map(({ r }) => r.customerId)}::uuid[], ${todo.map(({ r }) => r.voucherCode)}::text[]) as v(customer_id, code)
-      where p.customer_id = v.customer_id`.execute(tx);
-    await tx
-      .insertInto('outbox')
-      .values(
-        todo.map(({ r, outboxId }) => ({
-          id: outboxId,
-          merchant_id: ctx.merchant.id,
-          channel: 'push' as const,
-          recipient: r.passSerial ?? '',
-          subject: null,
-          body: step.text,
-          payload: JSON.stringify({ runId, nodeId: step.id, customerId: r.customerId, voucherCode: r.voucherCode }),
-        })),
-      )
-      .execute();
-  });
+      from claimed m left join lateral ${MEMBER_VOUCHER} as v on true
+      where p.customer_id = m.customer_id
+      returning p.customer_id, p.serial_number, v.code as voucher_code, m.provider_message_id
+    ), captured as (
+      insert into outbox (id, merchant_id, channel, recipient, subject, body, payload)
+      select substr(c.provider_message_id, length('outbox:') + 1)::uuid, ${ctx.merchant.id}, 'push', c.serial_number, null,
+        ${step.text}, jsonb_build_object('runId', ${runId}::text, 'nodeId', ${step.id}::text, 'customerId', c.customer_id, 'voucherCode', c.voucher_code)
+      from changed c
+    ), counted as (
+      insert into run_step_pages (run_id, node_id, group_key, from_seq, entered)
+      select ${runId}, ${step.id}, ${groupKey(page.group)}, ${page.fromSeq}, count(*) from page having count(*) > 0
+      on conflict do nothing
+    )
+    select (select count(*) from page)::int as entered, (select status from runs where id = ${runId}) as run_status`.execute(
+    ctx.db,
+  );
+  return { entered: rows[0]?.entered ?? 0, runStatus: rows[0]?.run_status ?? null };
+}
+
+/** Inserts the final rows of customers the step cannot or must not message (a `with` part, or alone). */
+function skippedRows(runId: string, step: PushStep, skipped: readonly { r: RecipientRow; reason: string }[]) {
+  return sql`
+    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
+    select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped', t.reason, 1, t.seq, now()
+    from unnest(${skipped.map((s) => s.r.customerId)}::uuid[], ${skipped.map((s) => s.r.seq)}::int[], ${skipped.map((s) => s.reason)}::text[])
+      as t(customer_id, seq, reason)
+    on conflict do nothing`;
 }
 
 /** Customers the step cannot or must not message: final rows, written once. */
@@ -89,10 +136,5 @@ async function recordSkipped(
   skipped: readonly { r: RecipientRow; reason: string }[],
 ) {
   if (skipped.length === 0) return;
-  await sql`
-    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
-    select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped', t.reason, 1, t.seq, now()
-    from unnest(${skipped.map((s) => s.r.customerId)}::uuid[], ${skipped.map((s) => s.r.seq)}::int[], ${skipped.map((s) => s.reason)}::text[])
-      as t(customer_id, seq, reason)
-    on conflict do nothing`.execute(db);
+  await skippedRows(runId, step, skipped).execute(db);
 }

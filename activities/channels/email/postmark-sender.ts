@@ -28,6 +28,8 @@ export interface PostmarkSenderConfig {
 export const POSTMARK_BATCH_LIMIT = 500;
 const DEFAULT_API_URL = 'https://api.postmarkapp.com';
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** See `EmailSender.stuckAfterMs`. */
+const STUCK_AFTER_MS = 2_000;
 const INACTIVE_RECIPIENT = 406;
 const INVALID_EMAIL_REQUEST = 300;
 
@@ -70,7 +72,11 @@ export function settledBeforeFailure(error: unknown): SendResult[] {
  */
 export function createPostmarkSender(config: PostmarkSenderConfig): EmailSender {
   const client = new ServerClient(config.serverToken, clientOptions(config));
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
+    // A batch answers in well under a second; one still pending after 2 s is stuck, and the
+    // search can say what Postmark has of it long before the call's timeout.
+    ...(timeoutMs >= 2 * STUCK_AFTER_MS ? { stuckAfterMs: STUCK_AFTER_MS } : {}),
     async sendBatch(messages) {
       const results: SendResult[] = [];
       for (let start = 0; start < messages.length; start += POSTMARK_BATCH_LIMIT) {

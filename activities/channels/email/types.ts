@@ -44,4 +44,9 @@ export interface EmailSender {
    * Throws when the provider cannot say (the caller then resends, as without it).
    */
   findAccepted?(metadata: Readonly<Record<string, string>>): Promise<Map<string, string>>;
+  /**
+   * A batch call still unanswered after this long is stuck (set when the call's own timeout
+   * is well beyond it): the caller may then ask `findAccepted` instead of waiting it out.
+   */
+  readonly stuckAfterMs?: number;
 }
