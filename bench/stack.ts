@@ -15,6 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { sql } from 'kysely';
+import type { Db } from '../engine/db/database';
 import { startStack } from '../engine/stack/stack';
 import { ensureTemporalServer } from '../engine/temporal/cli-path';
 import { createRunLauncher } from '../engine/temporal/run-launcher';
@@ -78,12 +80,24 @@ export async function run(): Promise<Figure[]> {
         'pg-temporal': [temporalDbs.database, temporalDbs.visibilityDatabase],
       });
       await meter.start();
+      const writes0 = await rowWrites(database.db, [
+        database.name,
+        temporalDbs.database,
+        temporalDbs.visibilityDatabase,
+      ]);
       process.stderr.write(`bench: stack: broadcast to ${RECIPIENTS} with ${workers} worker(s)…\n`);
       const t0 = performance.now();
       const started = await startRun(ports, merchant.merchantId, GRAPH);
       const status = await waitForRun(ports, started);
       const seconds = (performance.now() - t0) / 1000;
       const cpu = await meter.stop(RECIPIENTS);
+      await new Promise((r) => setTimeout(r, 1_500)); // backends report their counters within a second
+      const writes1 = await rowWrites(database.db, [
+        database.name,
+        temporalDbs.database,
+        temporalDbs.visibilityDatabase,
+      ]);
+      const perRecipient = (name: string) => ((writes1.get(name) ?? 0) - (writes0.get(name) ?? 0)) / RECIPIENTS;
       const counts = await deliveryCounts(ports, started.runId);
       if (
         status !== 'completed' ||
@@ -110,6 +124,12 @@ export async function run(): Promise<Figure[]> {
         { name: `${key}.cpu_postgres_stampflow_s`, value: cpu.postgres ?? 0, unit: 's' },
         { name: `${key}.cpu_postgres_temporal_s`, value: cpu['pg-temporal'] ?? 0, unit: 's' },
         { name: `${key}.cpu_bench_postmark_s`, value: cpu.bench ?? 0, unit: 's' },
+        { name: `${key}.pg_row_writes_per_recipient`, value: perRecipient(database.name), unit: 'rows' },
+        {
+          name: `${key}.temporal_row_writes_per_recipient`,
+          value: perRecipient(temporalDbs.database) + perRecipient(temporalDbs.visibilityDatabase),
+          unit: 'rows',
+        },
       );
       if (workers === 1) figures.push({ name: 'stack.history_events', value: events, unit: 'events' });
     }
@@ -129,4 +149,12 @@ function sumOf(cpu: Record<string, number>, pick: (group: string) => boolean): n
   return Object.entries(cpu)
     .filter(([g]) => pick(g))
     .reduce((a, [, s]) => a + s, 0);
+}
+
+/** Rows inserted, updated and deleted so far in each database (pg_stat_database). */
+async function rowWrites(db: Db, names: readonly string[]): Promise<Map<string, number>> {
+  const { rows } = await sql<{ datname: string; n: number }>`
+    select datname, (tup_inserted + tup_updated + tup_deleted)::float8 as n
+    from pg_stat_database where datname = any(${names as string[]})`.execute(db);
+  return new Map(rows.map((r) => [r.datname, Number(r.n)]));
 }
