@@ -25,7 +25,8 @@ export const MESSAGES = {
 };
 export const GRAPH = broadcastGraph(MESSAGES);
 
-export const WORKER_NODE_OPTIONS = '--max-old-space-size=256';
+/** The production worker's Node options, as in docker-compose.yml. */
+export const WORKER_NODE_OPTIONS = '--max-old-space-size=256 --max-semi-space-size=32';
 
 /** Recipients per second of the last engine run, for `naive` to compare against. */
 export let lastRate: number | undefined;

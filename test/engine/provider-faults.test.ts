@@ -223,6 +223,53 @@ describe('email through Postmark', () => {
     for (const r of reconciled) expect(r.provider_message_id).toBe(idOf.get(String(r.email).toLowerCase()));
   });
 
+  it('settles a hung batch call from Postmark\u2019s search after 2 s instead of waiting out the 10 s timeout: sent once, with Postmark\u2019s ids', async () => {
+    // A sender whose call timeout (10 s) is well beyond the 2 s after which a pending call
+    // counts as stuck, so the engine may ask the search while the call still hangs.
+    const slowStack = await startStack({
+      ...DEFAULT_CHANNELS,
+      emailSender: createPostmarkSender({ serverToken: TOKEN, apiUrl: postmark.url, timeoutMs: 10_000 }),
+    });
+    try {
+      const m = await seedMerchant(slowStack.db, 'Hung Call Café');
+      await seedCustomers(slowStack.db, m, 600); // pages of 500 and 100
+      postmark.reset();
+      postmark.acceptThenDrop(1, 'hang'); // the first batch: accepted, never answered
+      const started = Date.now();
+      const run = await startRun(slowStack, m.merchantId, broadcastGraph({ email: { subject: 'Stuck', body: 'x' } }));
+      expect(await waitForRun(slowStack, run)).toBe('completed');
+      const elapsedMs = Date.now() - started;
+      // The hung call did not hold its page for the call's 10 s timeout (margin for a loaded machine).
+      expect(elapsedMs).toBeLessThan(8_000);
+
+      // The fault hit, and the engine asked Postmark's search while the call was pending.
+      expect(postmark.calls[0]).toMatchObject({ path: '/email/batch', status: 'dropped' });
+      expect(postmark.calls.filter((c) => c.path === '/messages/outbound').length).toBeGreaterThanOrEqual(1);
+      // Nothing was resent: every customer got exactly one email at Postmark.
+      const counts = postmark.countsByRecipient();
+      expect(counts.size).toBe(600);
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+
+      // The ledger: everyone sent once, with the message id Postmark gave.
+      expect(await deliveryCounts(slowStack, run.runId)).toEqual({ 'email:sent': 600 });
+      const rows = await slowStack.db
+        .selectFrom('deliveries')
+        .innerJoin('customers', 'customers.id', 'deliveries.customer_id')
+        .select(['customers.email', 'deliveries.provider_message_id', 'deliveries.attempts'])
+        .where('run_id', '=', run.runId)
+        .execute();
+      expect(rows).toHaveLength(600);
+      const idOf = new Map(postmark.sent.map((msg) => [msg.To.toLowerCase(), msg.MessageID]));
+      for (const r of rows) {
+        expect(r.attempts).toBe(1);
+        expect(r.provider_message_id).not.toBeNull();
+        expect(r.provider_message_id).toBe(idOf.get(String(r.email).toLowerCase()));
+      }
+    } finally {
+      await slowStack.stop();
+    }
+  });
+
   it('resends and counts the repeats when Postmark\u2019s search cannot answer', async () => {
     postmark.reset();
     postmark.acceptThenDrop(1, 'hang'); // the first batch: accepted, answer lost
