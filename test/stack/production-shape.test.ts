@@ -24,6 +24,7 @@ import { findFreeTemporalPort } from '../../engine/temporal/temporal-server';
 import { startPostmarkServer, type PostmarkServer } from '../postmark-server';
 import { createTestDatabase, dropDatabase, type TestDatabase } from '../support/database';
 import { broadcastGraph } from '../support/graphs';
+import { deliveryCounts } from '../support/runs';
 import { seedCustomers, type SeededMerchant } from '../support/seed';
 
 const TOKEN = 'stack-test-token';
@@ -84,15 +85,7 @@ async function finished(runId: string): Promise<RunBody> {
   return run!;
 }
 
-async function counts(runId: string): Promise<Record<string, number>> {
-  const rows = await database.db
-    .selectFrom('deliveries')
-    .select(['channel', 'status', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('run_id', '=', runId)
-    .groupBy(['channel', 'status'])
-    .execute();
-  return Object.fromEntries(rows.map((r) => [`${r.channel}:${r.status}`, Number(r.n)]));
-}
+const counts = (runId: string) => deliveryCounts({ db: database.db }, runId);
 
 /** Push messages of the run in the outbox: rows and distinct customers. */
 async function pushesAtOutbox(runId: string): Promise<{ rows: number; customers: number }> {
