@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   );
   if (demo?.login) say(`Sign in:            ${url}/  as ${demo.login.email} / ${demo.login.password}`);
   if (demo) say(`Demo API key:       ${demo.apiKey}`);
+  else say(`Sign in:            ${url}/  with an account of this database (the demo merchant was made elsewhere)`);
   say('Ctrl-C stops everything.');
   say('');
 

@@ -40,6 +40,12 @@ export interface AppProcessOptions {
 
 const MAIN = join(repoRoot, 'engine', 'main.ts');
 
+/** Children still running: stopped when this process exits, however it ends short of SIGKILL. */
+const live = new Set<ReturnType<typeof spawn>>();
+process.on('exit', () => {
+  for (const child of live) child.kill('SIGTERM');
+});
+
 export async function startAppProcess(opts: AppProcessOptions): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: repoRoot,
@@ -65,6 +71,8 @@ export async function startAppProcess(opts: AppProcessOptions): Promise<AppProce
   child.stdout.on('data', lines());
   child.stderr.on('data', lines());
   let exit: AppExit | undefined;
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   const exited = new Promise<AppExit>((resolve) => {
     child.once('error', () => resolve((exit = { code: null, signal: null })));
     child.once('exit', (code, signal) => resolve((exit = { code, signal })));
