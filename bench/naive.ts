@@ -32,6 +32,7 @@ import * as broadcast from './broadcast';
 import { createNaiveActivities } from './naive/activities';
 import { expectDelivered } from './support/delivered';
 import { POSTMARK_TOKEN, startBenchEnv, type BenchEnv } from './support/env';
+import { openBaselineRun } from './support/baseline-run';
 import type { Figure } from './figures';
 
 const RECIPIENTS = Number(process.env.BENCH_NAIVE_RECIPIENTS ?? 2_000);
@@ -73,31 +74,8 @@ function broadcastSteps(): { push: PushStep; email: EmailStep } {
 /** One workflow per customer; recipients per second from the first start to the last completion. */
 async function runNaive(env: BenchEnv): Promise<number> {
   const { merchantId } = env.merchant;
-  const flow = await env.db
-    .insertInto('flows')
-    .values({ merchant_id: merchantId, name: 'naive', graph: JSON.stringify(broadcast.GRAPH) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const runId = randomUUID();
-  await env.db
-    .insertInto('runs')
-    .values({
-      id: runId,
-      merchant_id: merchantId,
-      flow_id: flow.id,
-      version: 1,
-      workflow_id: `naive-${runId}`,
-      status: 'running',
-      send_at: null,
-      error: null,
-      started_at: new Date(),
-      finished_at: null,
-    })
-    .execute();
   // The audience in id order, seq 1..N, as the engine's snapshot numbers it.
-  const ids = (
-    await env.db.selectFrom('customers').select('id').where('merchant_id', '=', merchantId).orderBy('id').execute()
-  ).map((r) => r.id);
+  const { runId, ids } = await openBaselineRun(env.db, merchantId, broadcast.GRAPH);
 
   const config = loadConfig({}); // the worker's defaults: broadcast stream, public URL
   const nativeConnection = await NativeConnection.connect({ address: env.temporalAddress });

@@ -10,6 +10,7 @@ import { recordEvent } from '../../engine/customers/events';
 import type { Db } from '../../engine/db/database';
 import { seedCustomers, seedMerchant } from '../../test/support/seed';
 import { percentile } from '../stats';
+import { openBaselineRun } from '../support/baseline-run';
 import { CpuMeter } from '../support/cpu-meter';
 import { PUSH_TEXT, type Push } from './pushes';
 
@@ -45,31 +46,7 @@ export async function runNaive(
 ): Promise<{ rate: number; p50: number }> {
   const merchant = await seedMerchant(db, 'Naive Café');
   await seedCustomers(db, merchant, NAIVE_EVENTS, { stamps: () => stampsRequired - 2 });
-  const runId = (
-    await db
-      .insertInto('flows')
-      .values({ merchant_id: merchant.merchantId, name: 'naive', graph: '{}' })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
-  await db
-    .insertInto('runs')
-    .values({
-      id: runId,
-      merchant_id: merchant.merchantId,
-      flow_id: runId,
-      version: 1,
-      workflow_id: `naive-${runId}`,
-      status: 'running',
-      send_at: null,
-      error: null,
-      started_at: new Date(),
-      finished_at: null,
-    })
-    .execute();
-  const ids = (
-    await db.selectFrom('customers').select('id').where('merchant_id', '=', merchant.merchantId).orderBy('id').execute()
-  ).map((r) => r.id);
+  const { runId, ids } = await openBaselineRun(db, merchant.merchantId, {});
 
   const dir = mkdtempSync(join(tmpdir(), 'stampflow-bench-naive-'));
   writeFileSync(join(dir, 'workflows.js'), NAIVE_WORKFLOW);

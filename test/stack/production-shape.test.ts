@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +23,7 @@ import { findFreeTemporalPort } from '../../engine/temporal/temporal-server';
 import { startPostmarkServer, type PostmarkServer } from '../postmark-server';
 import { createTestDatabase, dropDatabase, type TestDatabase } from '../support/database';
 import { broadcastGraph } from '../support/graphs';
-import { deliveryCounts } from '../support/runs';
+import { deliveryCounts, retriedCustomers, waitFor as waitForCheck } from '../support/runs';
 import { seedCustomers, type SeededMerchant } from '../support/seed';
 
 const TOKEN = 'stack-test-token';
@@ -54,13 +53,9 @@ async function http<T>(
   return { status: res.status, body: (await res.json()) as T };
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${output.slice(-40).join('\n')}`);
-    await sleep(100);
-  }
-}
+/** `waitFor` that shows the stack's last output lines when it times out. */
+const waitFor = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+  waitForCheck(what, check, timeoutMs, () => output.slice(-40).join('\n'));
 
 interface RunBody {
   status: string;
@@ -123,16 +118,6 @@ async function workerRunningAnActivity(workflowId: string): Promise<AppProcess |
   } finally {
     await connection.close();
   }
-}
-
-async function ledgerRetried(runId: string): Promise<number> {
-  const row = await database.db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('run_id', '=', runId)
-    .where('attempts', '>', 1)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 beforeAll(async () => {
@@ -268,7 +253,7 @@ describe('the production shape (Temporal server on Postgres, API and workers as 
     const emails = emailsAtPostmark('Kill one');
     expect(emails.size).toBe(CUSTOMERS);
     expect([...emails].filter(([, n]) => n > 1)).toEqual([]);
-    expect(await ledgerRetried(runId)).toBeGreaterThan(0);
+    expect((await retriedCustomers({ db: database.db }, runId)).size).toBeGreaterThan(0);
     await stack.addWorker(); // two workers again for the next tests
   });
 

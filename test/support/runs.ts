@@ -14,7 +14,11 @@ export interface StartedRun {
 }
 
 /** Publishes `graph` as a new flow and starts a run of it. Throws on diagnostics. */
-export async function startRun(stack: Pick<Stack, 'db' | 'launcher'>, merchantId: string, graph: unknown): Promise<StartedRun> {
+export async function startRun(
+  stack: Pick<Stack, 'db' | 'launcher'>,
+  merchantId: string,
+  graph: unknown,
+): Promise<StartedRun> {
   const compiled = compileFlow(graph);
   if (!compiled.ok || !compiled.plan) throw new Error(`flow does not compile: ${JSON.stringify(compiled.diagnostics)}`);
   const plan = compiled.plan;
@@ -31,7 +35,18 @@ export async function startRun(stack: Pick<Stack, 'db' | 'launcher'>, merchantId
   const workflowId = runWorkflowId(runId);
   await stack.db
     .insertInto('runs')
-    .values({ id: runId, merchant_id: merchantId, flow_id: flow.id, version: 1, workflow_id: workflowId, status: 'scheduled', send_at: null, error: null, started_at: null, finished_at: null })
+    .values({
+      id: runId,
+      merchant_id: merchantId,
+      flow_id: flow.id,
+      version: 1,
+      workflow_id: workflowId,
+      status: 'scheduled',
+      send_at: null,
+      error: null,
+      started_at: null,
+      finished_at: null,
+    })
     .execute();
   await stack.launcher.start({ runId, merchantId, plan });
   return { runId, workflowId };
@@ -57,4 +72,29 @@ export async function deliveryCounts(stack: Pick<Stack, 'db'>, runId: string): P
     .groupBy(['channel', 'status'])
     .execute();
   return Object.fromEntries(rows.map((r) => [`${r.channel}:${r.status}`, Number(r.n)]));
+}
+
+/** The customers whose delivery the ledger shows claimed more than once (`attempts > 1`) in the run. */
+export async function retriedCustomers(stack: Pick<Stack, 'db'>, runId: string): Promise<Set<string>> {
+  const rows = await stack.db
+    .selectFrom('deliveries')
+    .select('customer_id')
+    .where('run_id', '=', runId)
+    .where('attempts', '>', 1)
+    .execute();
+  return new Set(rows.map((r) => r.customer_id));
+}
+
+/** Polls `check` every 100 ms until it holds; throws naming `what` (and `context()`, if given) after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  context: () => string = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${context() ? `\n${context()}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

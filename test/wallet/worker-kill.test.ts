@@ -21,7 +21,7 @@ import { getFreePort, startDevServer, type DevServer } from '../../engine/tempor
 import { startApnsServer, type ApnsServer } from '../apns/server';
 import { appleEnv } from '../support/certs';
 import { broadcastGraph } from '../support/graphs';
-import { deliveryCounts, startRun, waitForRun } from '../support/runs';
+import { deliveryCounts, retriedCustomers, startRun, waitForRun } from '../support/runs';
 import { seedAppleDevices, seedCustomers, seedMerchant, type SeededMerchant } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess } from '../support/worker-process';
@@ -99,13 +99,7 @@ it('a worker killed mid-push: every device notified, every pass changed exactly 
   expect([...tokens.keys()].filter((t) => !delivered.has(t))).toEqual([]);
   // Repeats only for customers the ledger shows were claimed again (attempts > 1): the page
   // the dead worker had in flight, resumed by the retry.
-  const retried = await stack.db
-    .selectFrom('deliveries')
-    .select('customer_id')
-    .where('run_id', '=', run.runId)
-    .where('attempts', '>', 1)
-    .execute();
-  const retriedIds = new Set(retried.map((r) => r.customer_id));
+  const retriedIds = await retriedCustomers(stack, run.runId);
   expect(retriedIds.size).toBeGreaterThan(0); // at least one page was resumed by the retry
   const repeated = [...delivered].filter(([, n]) => n > 1).map(([t]) => tokens.get(t));
   expect(repeated.filter((id) => !retriedIds.has(id ?? ''))).toEqual([]);
