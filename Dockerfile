@@ -25,4 +25,4 @@ ENV STAMPFLOW_ROLE=all \
 
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "engine/main.ts"]
+CMD ["npx", "tsx", "server/main.ts"]

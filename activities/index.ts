@@ -6,12 +6,12 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../engine/db/database';
-import type { ExitRule, Plan, Step } from '../engine/flow/plan';
+import type { ExitRule, Plan, Step } from '../engine/compiler/plan';
 import { loadMessagingRules } from '../engine/merchants/messaging-rules';
 import { openScheduledRun, type OpenScheduledRunInput } from '../engine/runs/open-scheduled-run';
 import { quietHoursEnd } from '../engine/time/zoned';
-import type { MemberGroup, SeqRange } from '../workflows/types';
-import { snapshotAudience, type SnapshotInput } from './audience/snapshot';
+import type { MemberGroup, SeqRange } from '../engine/runs/member-group';
+import { snapshotAudience, type SnapshotInput } from '../engine/audience/snapshot';
 import { finishRun, type FinishInput } from './runs/run-status';
 import type { ChannelConfig, StepContext } from './steps/context';
 import { processStepRange, type OutcomeCounts } from './steps/process-step';

@@ -5,7 +5,7 @@
  * script that sends the same messages from one process with no Temporal and no ledger.
  */
 import { Client, Connection } from '@temporalio/client';
-import { createRunLauncher } from '../engine/temporal/run-launcher';
+import { createRunLauncher } from '../server/temporal/run-launcher';
 import { broadcastGraph } from '../test/support/graphs';
 import { deliveryCounts, startRun, waitForRun } from '../test/support/runs';
 import { sendDirect } from './support/direct-send';

@@ -4,8 +4,8 @@
  * the editor on every edit. Target ≤ 5 ms per compile. Side by side, a JSON round trip of the
  * same graph: the cheapest thing that touches every node, so the ratio survives noisy machines.
  */
-import { compileFlow } from '../engine/flow/compiler';
-import { sampleFlow } from '../engine/flow/sample-flow';
+import { compileFlow } from '../engine/compiler/compiler';
+import { sampleFlow } from '../engine/compiler/sample-flow';
 import type { Figure } from './figures';
 import { mean, percentile } from './stats';
 

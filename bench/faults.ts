@@ -24,7 +24,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { createRunLauncher } from '../engine/temporal/run-launcher';
+import { createRunLauncher } from '../server/temporal/run-launcher';
 import { deliveryCounts, startRun, waitForRun, type StartedRun } from '../test/support/runs';
 import { startWorkerProcess, type WorkerProcess } from '../test/support/worker-process';
 import { GRAPH, WORKER_NODE_OPTIONS } from './broadcast';

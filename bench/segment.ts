@@ -32,15 +32,15 @@
  * full-scan samples are slow.
  */
 import { sql, type Transaction } from 'kysely';
-import { enterCohort, type CohortRun } from '../activities/audience/cohorts';
+import { enterCohort, type CohortRun } from '../engine/audience/cohorts';
 import { PAGE_SIZE } from '../activities/steps/process-step';
 import { decideSegment } from '../activities/steps/segment';
 import type { StepContext } from '../activities/steps/context';
 import { countSegment } from '../engine/customers/segment-count';
 import { openDatabase, type Db } from '../engine/db/database';
 import type { Database } from '../engine/db/schema';
-import type { PlanTrigger, SegmentStep } from '../engine/flow/plan';
-import type { SegmentData } from '../engine/flow/segment-schema';
+import type { PlanTrigger, SegmentStep } from '../engine/compiler/plan';
+import type { SegmentData } from '../engine/compiler/segment-schema';
 import { createTestDatabase } from '../test/support/database';
 import { seedSegmentData, TRIGGER_NODE, type SeededSegmentMerchant } from './support/segment-seed';
 import type { Figure } from './figures';

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import type { Db } from '../engine/db/database';
-import { createRunLauncher } from '../engine/temporal/run-launcher';
+import { createRunLauncher } from '../server/temporal/run-launcher';
 import { appleEnv, writeTestCertificates } from '../test/support/certs';
 import { broadcastGraph } from '../test/support/graphs';
 import { deliveryCounts, startRun, waitForRun } from '../test/support/runs';

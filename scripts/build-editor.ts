@@ -4,7 +4,7 @@
  * and start at once otherwise: the README's two commands stay the only set-up.
  */
 import { fileURLToPath } from 'node:url';
-import { ensureEditorBuilt } from '../engine/editor-build';
+import { ensureEditorBuilt } from '../server/editor-build';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const onlyIfStale = process.argv.includes('--if-stale');

@@ -1,5 +1,5 @@
 /**
- * `npm run stack [-- --workers N]`: the production shape on this machine (engine/stack):
+ * `npm run stack [-- --workers N]`: the production shape on this machine (server/stack):
  * a Temporal server on Postgres, Stampflow's API and N workers, each a separate process whose
  * output lines carry its name. Ctrl-C stops them all: workers and API first, then Temporal.
  *
@@ -12,9 +12,9 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../engine/db/database';
 import { migrateToLatest } from '../engine/db/migrate';
-import { seedDemo } from '../engine/seed';
-import { startStack } from '../engine/stack/stack';
-import { ensureTemporalServer } from '../engine/temporal/cli-path';
+import { seedDemo } from '../server/seed';
+import { startStack } from '../server/stack/stack';
+import { ensureTemporalServer } from '../server/temporal/cli-path';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/stampflow';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { cachedCliPath, findTemporalCli } from '../engine/temporal/cli-path';
-import { getFreePort, startDevServer, type DevServer } from '../engine/temporal/dev-server';
+import { cachedCliPath, findTemporalCli } from '../server/temporal/cli-path';
+import { getFreePort, startDevServer, type DevServer } from '../server/temporal/dev-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'stampflow-dev-server-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,8 +13,8 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { RunActivities } from '../activities';
-import type { MemberGroup } from './types';
-import type { ForWaitStep, Plan, Step } from '../engine/flow/plan';
+import type { MemberGroup } from '../engine/runs/member-group';
+import type { ForWaitStep, Plan, Step } from '../engine/compiler/plan';
 import type { RunResult, RunWorkflowInput } from './types';
 
 const CHUNK_SIZE = 5_000;

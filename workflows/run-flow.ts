@@ -26,19 +26,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RunActivities } from '../activities';
-import type { Plan, Step, UntilVisitWaitStep, WaitStep } from '../engine/flow/plan';
+import type { Plan, Step, UntilVisitWaitStep, WaitStep } from '../engine/compiler/plan';
 import { legacyRunFlow } from './legacy-run-flow';
-import {
-  groupKey,
-  VISIT_POLL_MS,
-  VISIT_SIGNAL,
-  type MemberGroup,
-  type RunResult,
-  type RunWorkflowInput,
-  type SeqRange,
-  type StepToken,
-  type WaitToken,
-} from './types';
+import { groupKey, type MemberGroup, type SeqRange } from '../engine/runs/member-group';
+import { VISIT_POLL_MS, VISIT_SIGNAL, type RunResult, type RunWorkflowInput, type StepToken, type WaitToken } from './types';
 
 /** Members per activity call; the activity works through them in pages of 500. */
 export const CHUNK_SIZE = 5_000;
@@ -71,7 +62,9 @@ const { finishRun, openWait, closeWait, quietHoursEnd } = proxyLocalActivities<R
 });
 
 const visitSignal = defineSignal(VISIT_SIGNAL);
-const continueRun = makeContinueAsNewFunc<(input: RunWorkflowInput) => Promise<RunResult>>({ workflowType: 'runFlow' });
+/** Continues the run as new with its frontier. Made on use: it exists only inside a workflow execution, and clients import this module to start `runFlow` by reference. */
+const continueRun = (input: RunWorkflowInput): Promise<never> =>
+  makeContinueAsNewFunc<(input: RunWorkflowInput) => Promise<RunResult>>({ workflowType: 'runFlow' })(input);
 
 export async function runFlow(input: RunWorkflowInput): Promise<RunResult> {
   // Runs started before journeys have no marker in their history: they replay as they ran.

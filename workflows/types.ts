@@ -2,32 +2,10 @@
  * What the workflows own and their clients import: inputs, results, the task queue, ids
  * and signal names. Pure types and constants (the workflow sandbox imports this file).
  */
-import type { Plan } from '../engine/flow/plan';
+import type { Plan } from '../engine/compiler/plan';
+import type { MemberGroup, SeqRange } from '../engine/runs/member-group';
 
 export const TASK_QUEUE = 'stampflow';
-
-/**
- * The members a step works on: rows of `run_step_members` at `nodeId` — the audience
- * snapshot (at the trigger, outcome null) or one outcome of a segment or a wait-for-visit —
- * in one `lane` (visitors of a wait-for-visit go on in batches, each its own lane).
- */
-export interface MemberGroup {
-  readonly nodeId: string;
-  readonly outcome: string | null;
-  readonly lane?: string;
-}
-
-/** A stable name for a group, for counting what each step read. */
-export function groupKey(group: MemberGroup): string {
-  const key = `${group.nodeId}:${group.outcome ?? ''}`;
-  return group.lane ? `${key}:${group.lane}` : key;
-}
-
-/** A half-open range of member seqs, [from, to). */
-export interface SeqRange {
-  readonly from: number;
-  readonly to: number;
-}
 
 /** A group of members about to run a step (or parked before it across continue-as-new). */
 export interface StepToken {

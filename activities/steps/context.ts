@@ -1,7 +1,7 @@
 /** What every step processor gets: the database, the channels, and the run's merchant. */
 import type { Db } from '../../engine/db/database';
-import type { EmailSender } from '../channels/email/types';
-import type { ApnsSender, GoogleWalletClient } from '../channels/wallet/types';
+import type { EmailSender } from '../../engine/channels/email/types';
+import type { ApnsSender, GoogleWalletClient } from '../../engine/channels/wallet/types';
 
 /** The wallet providers pushes reach devices through; without either, pushes go to the outbox. */
 export interface WalletChannel {

@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
-import type { EmailStep } from '../../engine/flow/plan';
-import { claim, record, type Claimed, type Outcome } from '../deliveries/ledger';
-import { createOutboxSender } from '../channels/email/outbox-sender';
-import { renderEmail } from '../channels/email/render';
-import { settledBeforeFailure } from '../channels/email/postmark-sender';
-import type { EmailSender, OutgoingEmail, SendResult } from '../channels/email/types';
+import type { EmailStep } from '../../engine/compiler/plan';
+import { claim, record, type Claimed, type Outcome } from '../../engine/deliveries/ledger';
+import { createOutboxSender } from '../../engine/channels/email/outbox-sender';
+import { renderEmail } from '../../engine/channels/email/render';
+import { settledBeforeFailure } from '../../engine/channels/email/postmark-sender';
+import type { EmailSender, OutgoingEmail, SendResult } from '../../engine/channels/email/types';
 import { log } from '../../engine/log';
 import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';

@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
-import type { ExitRule } from '../../engine/flow/plan';
+import type { ExitRule } from '../../engine/compiler/plan';
 import type { PageRef } from './members';
 
 /** Records the exits of a page's members; `since` is when the members entered the run. */

@@ -6,7 +6,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../engine/db/database';
 import type { Database } from '../../engine/db/schema';
-import { groupKey, type MemberGroup } from '../../workflows/types';
+import { groupKey, type MemberGroup } from '../../engine/runs/member-group';
 
 export interface MemberRow {
   readonly seq: number;

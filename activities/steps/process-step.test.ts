@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SegmentStep } from '../../engine/flow/plan';
+import type { SegmentStep } from '../../engine/compiler/plan';
 import { createTestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
-import { snapshotAudience } from '../audience/snapshot';
+import { snapshotAudience } from '../../engine/audience/snapshot';
 import type { StepContext } from './context';
 import { processStepRange, type OutcomeCounts } from './process-step';
 

@@ -6,10 +6,10 @@
  */
 import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { ExitRule, Step } from '../../engine/flow/plan';
+import type { ExitRule, Step } from '../../engine/compiler/plan';
 import type { StepContext } from './context';
 import { emailPage, loadAndClaimEmails } from './email';
-import { claim, record } from '../deliveries/ledger';
+import { claim, record } from '../../engine/deliveries/ledger';
 import { recordExits } from './exits';
 import { enteredRow } from './entered';
 import {

@@ -11,9 +11,9 @@
  */
 import { sql } from 'kysely';
 import type { DeviceOutcome } from '../../engine/db/schema';
-import type { PushStep } from '../../engine/flow/plan';
+import type { PushStep } from '../../engine/compiler/plan';
 import { CHANGE_MARK, passChanged } from '../../engine/wallet/pass-changes';
-import { claim, record, type LedgerKey, type Outcome } from '../deliveries/ledger';
+import { claim, record, type LedgerKey, type Outcome } from '../../engine/deliveries/ledger';
 import {
   appleDevices,
   forgetAppleDevices,
@@ -22,8 +22,8 @@ import {
   spendGoogleNotifications,
   type AppleDevice,
   type GoogleObject,
-} from '../channels/wallet/devices';
-import type { ApnsOutcome, GoogleOutcome } from '../channels/wallet/types';
+} from '../../engine/channels/wallet/devices';
+import type { ApnsOutcome, GoogleOutcome } from '../../engine/channels/wallet/types';
 import type { StepContext, WalletChannel } from './context';
 import type { RecipientRow } from './members';
 

@@ -9,7 +9,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
-import type { PushStep } from '../../engine/flow/plan';
+import type { PushStep } from '../../engine/compiler/plan';
 import type { StepContext, WalletChannel } from './context';
 import { passChanged } from '../../engine/wallet/pass-changes';
 import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from './frequency-cap';

@@ -4,8 +4,8 @@
  * page keeps the first decision.
  */
 import { sql } from 'kysely';
-import type { SegmentStep } from '../../engine/flow/plan';
-import { matchesSegment } from '../audience/segment';
+import type { SegmentStep } from '../../engine/compiler/plan';
+import { matchesSegment } from '../../engine/audience/segment';
 import type { StepContext } from './context';
 import { loadRecipients, type MemberRow, type PageRef } from './members';
 

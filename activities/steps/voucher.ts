@@ -6,7 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
 import { passChanged } from '../../engine/wallet/pass-changes';
-import type { VoucherStep } from '../../engine/flow/plan';
+import type { VoucherStep } from '../../engine/compiler/plan';
 import type { StepContext } from './context';
 import type { MemberRow } from './members';
 

@@ -6,9 +6,9 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
-import type { WaitStep } from '../../engine/flow/plan';
+import type { WaitStep } from '../../engine/compiler/plan';
 import { nextLocalTime } from '../../engine/time/zoned';
-import type { MemberGroup, SeqRange } from '../../workflows/types';
+import type { MemberGroup, SeqRange } from '../../engine/runs/member-group';
 
 export interface OpenWaitInput {
   readonly runId: string;

@@ -8,7 +8,7 @@ import { Controls, MiniMap, ReactFlow, useEdgesState, useNodesInitialized, useNo
 import '@xyflow/react/dist/style.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { sampleFlow } from '../../engine/flow/sample-flow';
+import { sampleFlow } from '../../engine/compiler/sample-flow';
 
 const graph = sampleFlow(300);
 const initialNodes: Node[] = graph.nodes.map((n) => ({

@@ -3,11 +3,11 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getFreePort } from '../../engine/temporal/dev-server';
+import { getFreePort } from '../../server/temporal/dev-server';
 
 /** The repository root (this file is two levels below it), the API's working directory. */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../engine/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
 /** A running API process: where it listens, its pid (for the CPU meter), and how to stop it. */
 export interface ApiProcess {

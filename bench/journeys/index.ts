@@ -2,7 +2,7 @@
  * journeys: 10,000 `stamp` events posted to the HTTP API by 20 concurrent clients, each
  * leaving a card one stamp from its reward, with a reward-ready push journey published.
  *
- * The real stack: the production API process (`engine/main.ts`, STAMPFLOW_ROLE=api: Hono
+ * The real stack: the production API process (`server/main.ts`, STAMPFLOW_ROLE=api: Hono
  * on @hono/node-server with the cohort batcher) on a local port, the production worker
  * process, a Temporal dev server of its own and a fresh database on the Postgres server.
  * Figures: events accepted per second over the posting phase; per customer, the time from
@@ -13,8 +13,8 @@
 import { sql } from 'kysely';
 import { issueApiKey } from '../../engine/accounts/api-keys';
 import type { Db } from '../../engine/db/database';
-import { ensureTemporalCli } from '../../engine/temporal/cli-path';
-import { startDevServer } from '../../engine/temporal/dev-server';
+import { ensureTemporalCli } from '../../server/temporal/cli-path';
+import { startDevServer } from '../../server/temporal/dev-server';
 import { journey, node } from '../../test/journeys/graphs';
 import { createTestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';

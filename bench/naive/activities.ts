@@ -12,11 +12,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
-import type { EmailStep, PushStep } from '../../engine/flow/plan';
+import type { EmailStep, PushStep } from '../../engine/compiler/plan';
 import { passChanged } from '../../engine/wallet/pass-changes';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
-import { renderEmail } from '../../activities/channels/email/render';
-import type { EmailSender, OutgoingEmail } from '../../activities/channels/email/types';
+import { renderEmail } from '../../engine/channels/email/render';
+import type { EmailSender, OutgoingEmail } from '../../engine/channels/email/types';
 import type { ChannelConfig } from '../../activities/steps/context';
 
 export interface NaiveRecipient {

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createApnsSender } from '../../activities/channels/wallet/apns';
+import { createApnsSender } from '../../engine/channels/wallet/apns';
 import { readTestCertificates, testSigner } from '../../test/support/certs';
 
 const { values } = parseArgs({

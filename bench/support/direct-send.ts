@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { createPostmarkSender } from '../../activities/channels/email/postmark-sender';
+import { createPostmarkSender } from '../../engine/channels/email/postmark-sender';
 import { batchKey, stepMessage } from '../../activities/steps/email';
 import type { StepContext } from '../../activities/steps/context';
 import { unsubscribeSecret } from '../../engine/customers/unsubscribe-token';

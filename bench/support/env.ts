@@ -7,8 +7,8 @@ import { startPostmarkServer, type PostmarkServer } from '../../test/postmark-se
 import { createTestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
 import type { Db } from '../../engine/db/database';
-import { ensureTemporalCli } from '../../engine/temporal/cli-path';
-import { startDevServer } from '../../engine/temporal/dev-server';
+import { ensureTemporalCli } from '../../server/temporal/cli-path';
+import { startDevServer } from '../../server/temporal/dev-server';
 
 export const POSTMARK_TOKEN = 'bench-server-token';
 export const LATENCY_MS = Number(process.env.BENCH_PROVIDER_LATENCY_MS ?? 20);

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { snapshotAudience } from '../../activities/audience/snapshot';
+import { snapshotAudience } from '../../engine/audience/snapshot';
 import type { Db } from '../../engine/db/database';
 
 export interface SeededSegmentMerchant {

@@ -4,7 +4,7 @@
 # Temporal release as the server, whose schemas it embeds). Safe to run at every start:
 # an existing database is kept and an up-to-date schema is left alone.
 #
-# Used by `npm run stack` (engine/temporal/temporal-server.ts) and by the `temporal-schema`
+# Used by `npm run stack` (server/temporal/temporal-server.ts) and by the `temporal-schema`
 # service of docker-compose.yml. Reads the same variables as stampflow.yaml:
 #   TEMPORAL_DB_HOST (127.0.0.1)  TEMPORAL_DB_PORT (5432)  TEMPORAL_DB_USER (postgres)
 #   TEMPORAL_DB_PASSWORD ('')     TEMPORAL_DB (temporal)   TEMPORAL_VISIBILITY_DB (temporal_visibility)

@@ -4,7 +4,7 @@
  * along and state-changing calls carry the session's CSRF token.
  */
 import { hc, type ClientResponse } from 'hono/client';
-import type { AppType } from '../../engine/api/app';
+import type { AppType } from '../../server/api/app';
 
 let csrfToken: string | null = null;
 

@@ -7,12 +7,12 @@
  */
 import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
-import type { Diagnostic } from '../flow/compiler';
+import type { Diagnostic } from '../compiler/compiler';
 import { checkFlow } from '../flows/check';
 import { publishFlow } from '../flows/publish';
 import { log } from '../log';
 import { startRun } from '../runs/start-run';
-import type { RunLauncher } from '../temporal/run-launcher';
+import type { RunLauncher } from '../runs/launcher';
 import { formatLocalDateTime } from '../time/zoned';
 import { campaignGraph, type CampaignSpec } from './graph';
 

@@ -1,10 +1,10 @@
 /**
  * A campaign as a flow graph: trigger (broadcast) → [voucher] → push → [email], laid out
  * left to right as the editor would draw it, with each node's data in the shape of its
- * node schema (`engine/flow/node-schemas.ts`), so the compiler checks it like any flow.
+ * node schema (`engine/compiler/node-schemas.ts`), so the compiler checks it like any flow.
  */
-import type { FlowEdge, FlowGraph, FlowNode } from '../flow/graph-schema';
-import type { EmailData, NodeKind, PushData, TriggerData, VoucherData } from '../flow/node-schemas';
+import type { FlowEdge, FlowGraph, FlowNode } from '../compiler/graph-schema';
+import type { EmailData, NodeKind, PushData, TriggerData, VoucherData } from '../compiler/node-schemas';
 
 export interface CampaignSpec {
   readonly cardId: string;

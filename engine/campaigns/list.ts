@@ -6,7 +6,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { tallyOf } from '../deliveries/status';
 
 export interface CampaignCounts {

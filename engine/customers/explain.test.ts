@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { explainRun, type ExplainContext, type ExplainedCustomer, type ExplainedRun } from './explain';
 import type { RunFacts } from './journey-facts';
 

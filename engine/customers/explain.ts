@@ -5,7 +5,7 @@
  * Pure: `timeline.ts` loads the facts.
  */
 import type { DeliveryChannel, DeliveryStatus, RunStatus } from '../db/schema';
-import type { Plan, PlanTrigger, Step } from '../flow/plan';
+import type { Plan, PlanTrigger, Step } from '../compiler/plan';
 import { daysUntilBirthday, formatLocalDateTime, quietHoursEnd } from '../time/zoned';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan, Step } from '../flow/plan';
+import type { Plan, Step } from '../compiler/plan';
 import { walkJourney, type MemberFacts } from './journey-walk';
 
 const push = (id: string, next: string[] = []): Step => ({ kind: 'push', id, text: 'Hi', next: { next } });

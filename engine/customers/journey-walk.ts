@@ -7,7 +7,7 @@
  * member's recorded decisions from `plan.entry` and stops at the first step that has not
  * processed them yet (or is holding them in a wait), or where their path ends.
  */
-import type { Plan, Step, StepKind } from '../flow/plan';
+import type { Plan, Step, StepKind } from '../compiler/plan';
 
 /** What the run recorded about one member. */
 export interface MemberFacts {

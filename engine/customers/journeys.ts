@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunSource, RunStatus } from '../db/schema';
-import type { Plan, StepKind } from '../flow/plan';
+import type { Plan, StepKind } from '../compiler/plan';
 import { loadRunFacts } from './journey-facts';
 import { walkJourney, type PathEnd, type Position } from './journey-walk';
 
@@ -93,7 +93,7 @@ export async function customerJourneys(db: Db, merchantId: string, customerId: s
       const left = { reason: `exit_rule:${known.exit.reason}` as const, nodeId: known.exit.nodeId };
       return { ...base, leftAt: known.exit.at, currentStep: null, left };
     }
-    return { ...base, ...place(walkJourney(run.plan as Plan, known), run.status, run.finished_at) };
+    return { ...base, ...place(walkJourney(run.plan, known), run.status, run.finished_at) };
   });
   return { kind: 'found', journeys };
 }

@@ -2,9 +2,9 @@
  * How many of a merchant's customers a segment holds right now, counted with the same SQL
  * that selects a run's cohort, so the editor's preview and the run agree.
  */
-import { countAudience } from '../../activities/audience/audience';
+import { countAudience } from '../audience/audience';
 import type { Db } from '../db/database';
-import type { SegmentData } from '../flow/segment-schema';
+import type { SegmentData } from '../compiler/segment-schema';
 
 /** `card_not_found` when `cardId` is not one of the merchant's cards. */
 export type SegmentCountResult =

@@ -3,8 +3,8 @@
  * run records the decision, not the values it was made on): "has 3 stamps, the segment
  * wants stamps ≥ 5". Decided by the segment step's own `matchesSegment`.
  */
-import { matchesSegment, type SegmentSubject } from '../../activities/audience/segment';
-import type { SegmentCondition, SegmentStep } from '../flow/plan';
+import { matchesSegment, type SegmentSubject } from '../audience/segment';
+import type { SegmentCondition, SegmentStep } from '../compiler/plan';
 import { daysUntilBirthday } from '../time/zoned';
 
 /** When and where "today" is. */

@@ -5,7 +5,7 @@
  * broken by the order in which things happened. Pure: `timeline.ts` loads the records.
  */
 import type { DeliveryChannel, DeliveryStatus, RunSource, RunStatus } from '../db/schema';
-import type { Plan, StepKind } from '../flow/plan';
+import type { Plan, StepKind } from '../compiler/plan';
 import { title, until, type ExplainContext } from './explain';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';

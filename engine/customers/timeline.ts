@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunSource, RunStatus } from '../db/schema';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { loadMessagingRules } from '../merchants/messaging-rules';
 import { explainRun, type CustomerDelivery, type ExplainContext, type ExplainedCustomer, type Outcome } from './explain';
 import { loadRunFacts, type RunFacts } from './journey-facts';

@@ -2,8 +2,8 @@
  * The compiler's verdict on a graph plus the one check it cannot make itself because it
  * needs the database: a trigger's card must belong to this merchant.
  */
-import { compileFlow, type CompileResult, type Diagnostic } from '../flow/compiler';
-import type { FlowGraph } from '../flow/graph-schema';
+import { compileFlow, type CompileResult, type Diagnostic } from '../compiler/compiler';
+import type { FlowGraph } from '../compiler/graph-schema';
 import type { Db } from '../db/database';
 import { isUuid } from '../ids';
 

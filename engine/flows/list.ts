@@ -6,8 +6,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { FlowKind, FlowStatus, RunStatus } from '../db/schema';
-import type { FlowGraph } from '../flow/graph-schema';
-import { triggerSummary, type TriggerSummary } from '../flow/trigger-summary';
+import type { FlowGraph } from '../compiler/graph-schema';
+import { triggerSummary, type TriggerSummary } from '../compiler/trigger-summary';
 import { SENT_STATUSES } from '../deliveries/status';
 
 export type FlowKindFilter = FlowKind | 'all';
@@ -98,7 +98,7 @@ export async function listFlows(db: Db, merchantId: string, options: FlowListOpt
     name: f.name,
     kind: f.kind,
     status: f.status,
-    trigger: triggerSummary(f.graph as FlowGraph, f.timezone),
+    trigger: triggerSummary(f.graph, f.timezone),
     publishedVersion: f.published_version,
     lastRun: lastRunOf.get(f.id) ?? null,
     sent30d: sentOf.get(f.id) ?? 0,

@@ -4,7 +4,7 @@
  * the merchant's layout (name, brand colour, postal address, and a sample unsubscribe link).
  */
 import { sql } from 'kysely';
-import { renderEmail } from '../../activities/channels/email/render';
+import { renderEmail } from '../channels/email/render';
 import type { Db } from '../db/database';
 import { loadMerchantProfile } from '../merchants/profile';
 import { formatPlainDate, localDate } from '../time/zoned';

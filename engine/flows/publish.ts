@@ -6,10 +6,10 @@
  */
 import type { Db } from '../db/database';
 import { checkFlow } from './check';
-import type { FlowGraph } from '../flow/graph-schema';
-import type { Diagnostic } from '../flow/compiler';
-import { isScheduledTrigger, type Plan } from '../flow/plan';
-import type { RunLauncher } from '../temporal/run-launcher';
+import type { FlowGraph } from '../compiler/graph-schema';
+import type { Diagnostic } from '../compiler/compiler';
+import { isScheduledTrigger, type Plan } from '../compiler/plan';
+import type { RunLauncher } from '../runs/launcher';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
 
@@ -40,7 +40,7 @@ export async function publishFlow(
       if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
       if (flow.status === 'archived')
         return { ok: false, code: 'conflict', message: 'This flow is archived; it cannot be published again' };
-      const graph = flow.graph as FlowGraph;
+      const graph = flow.graph;
       const result = await checkFlow(trx, merchantId, graph);
       if (!result.ok || !result.plan) {
         const count = result.diagnostics.length;

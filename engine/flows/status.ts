@@ -5,8 +5,8 @@
  */
 import type { Db } from '../db/database';
 import type { FlowStatus } from '../db/schema';
-import { isScheduledTrigger } from '../flow/plan';
-import type { RunLauncher } from '../temporal/run-launcher';
+import { isScheduledTrigger } from '../compiler/plan';
+import type { RunLauncher } from '../runs/launcher';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
 import { latestVersion } from '../runs/run-row';

@@ -4,7 +4,7 @@
  * the transactional stream. It writes no delivery, so no run ever counts it; with the
  * outbox default it lands in the outbox like any email.
  */
-import type { EmailSender } from '../../activities/channels/email/types';
+import type { EmailSender } from '../channels/email/types';
 import type { Db } from '../db/database';
 import { findEmailStep } from './email-step';
 import { previewEmail } from './preview-email';

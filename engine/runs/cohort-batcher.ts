@@ -7,11 +7,12 @@
  * another process recorded or left behind when it died. Claims use SKIP LOCKED, so several
  * API processes can batch at once without taking the same entries.
  */
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { log } from '../log';
-import type { RunLauncher } from '../temporal/run-launcher';
+import type { RunLauncher } from './launcher';
 import { insertRun } from './run-row';
 
 export const COHORT_WINDOW_MS = 300;
@@ -98,7 +99,7 @@ async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> 
   const cutoff = new Date();
   let started = 0;
   for (;;) {
-    const batch = await claimBatch(ports.db, cutoff);
+    const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
     if (!batch) return started;
     try {
       await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
@@ -123,7 +124,7 @@ interface Batch {
 }
 
 /** Claims the oldest pending entries of one flow version (up to `cutoff`) for a new run row, in one transaction. */
-async function claimBatch(db: Db, cutoff: Date): Promise<Batch | undefined> {
+async function claimBatch(db: Db, cutoff: Date, workflowIdFor: (runId: string) => string): Promise<Batch | undefined> {
   return db.transaction().execute(async (trx) => {
     const oldest = await trx
       .selectFrom('flow_entries')
@@ -142,8 +143,10 @@ async function claimBatch(db: Db, cutoff: Date): Promise<Batch | undefined> {
       .where('flow_id', '=', oldest.flow_id)
       .where('version', '=', oldest.version)
       .executeTakeFirstOrThrow();
-    const plan = version.plan as Plan;
-    const { runId } = await insertRun(trx, { merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan, source: 'event' });
+    const plan = version.plan;
+    const runId = randomUUID();
+    const run = { runId, workflowId: workflowIdFor(runId), merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version };
+    await insertRun(trx, { ...run, plan, source: 'event' });
     await sql`
       update flow_entries set run_id = ${runId}
       where (flow_id, customer_id, entry_key) in (

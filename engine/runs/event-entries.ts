@@ -6,7 +6,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
-import type { TriggerEvent } from '../flow/plan';
+import type { TriggerEvent } from '../compiler/plan';
 
 export interface EventEntry {
   readonly customerId: string;

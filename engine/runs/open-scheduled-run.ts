@@ -3,8 +3,9 @@
  * (so a retried activity finds the row it wrote), pinned to the flow's latest version. A
  * paused or archived flow opens nothing: its Schedule should not have fired.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { log } from '../log';
 import { insertRun, latestVersion } from './run-row';
 
@@ -23,7 +24,7 @@ export async function openScheduledRun(db: Db, input: OpenScheduledRunInput): Pr
     .select(['runs.id', 'v.plan'])
     .where('runs.workflow_id', '=', input.workflowId)
     .executeTakeFirst();
-  if (existing) return { runId: existing.id, plan: existing.plan as Plan };
+  if (existing) return { runId: existing.id, plan: existing.plan };
   const flow = await db
     .selectFrom('flows')
     .select('status')
@@ -36,6 +37,7 @@ export async function openScheduledRun(db: Db, input: OpenScheduledRunInput): Pr
     return null;
   }
   const { runId } = await insertRun(db, {
+    runId: randomUUID(),
     merchantId: input.merchantId,
     flowId: input.flowId,
     workflowId: input.workflowId,

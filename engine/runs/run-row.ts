@@ -2,11 +2,9 @@
  * A run's row: written before its workflow starts (the API, event intake) or by the workflow
  * itself (a Schedule's run), so every run is listed in `GET /v1/runs` however it began.
  */
-import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
 import type { RunSource, RunStatus } from '../db/schema';
-import type { Plan } from '../flow/plan';
-import { runWorkflowId } from '../../workflows/types';
+import type { Plan } from '../compiler/plan';
 
 /** The flow's latest published version and its plan, or undefined when it has none. */
 export async function latestVersion(db: Db, flowId: string): Promise<{ version: number; plan: Plan } | undefined> {
@@ -17,7 +15,7 @@ export async function latestVersion(db: Db, flowId: string): Promise<{ version: 
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  return row ? { version: row.version, plan: row.plan as Plan } : undefined;
+  return row ? { version: row.version, plan: row.plan } : undefined;
 }
 
 export interface NewRun {
@@ -26,9 +24,9 @@ export interface NewRun {
   readonly version: number;
   readonly plan: Plan;
   readonly source: RunSource;
-  /** Default: `run-<run id>`. */
-  readonly workflowId?: string;
-  readonly runId?: string;
+  readonly runId: string;
+  /** The id of the run's workflow (`RunLauncher.workflowIdFor`, or the Schedule's own). */
+  readonly workflowId: string;
   /** A scheduled run: the time its cohort is taken for (the firing it stands for). */
   readonly cohortAt?: Date | undefined;
 }
@@ -39,8 +37,7 @@ export interface NewRun {
  * taken for.
  */
 export async function insertRun(db: Db, run: NewRun): Promise<{ runId: string; workflowId: string; status: RunStatus }> {
-  const runId = run.runId ?? randomUUID();
-  const workflowId = run.workflowId ?? runWorkflowId(runId);
+  const { runId, workflowId } = run;
   const trigger = run.plan.trigger;
   const sendAt = trigger.kind === 'broadcast' && trigger.sendAt ? new Date(trigger.sendAt) : null;
   const status: RunStatus = sendAt && sendAt.getTime() > Date.now() ? 'scheduled' : 'running';

@@ -5,11 +5,12 @@
  * The run row is written first, then Temporal is asked to start the workflow; if Temporal
  * refuses or cannot be reached the row is deleted again, so nothing is left half-written.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
-import { isEventTrigger } from '../flow/plan';
+import { isEventTrigger } from '../compiler/plan';
 import { log } from '../log';
-import type { RunLauncher } from '../temporal/run-launcher';
+import type { RunLauncher } from './launcher';
 import { insertRun, latestVersion } from './run-row';
 
 export interface StartedRun {
@@ -43,7 +44,9 @@ export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchan
     const message = `A flow triggered by the ${trigger.event} event starts when that event happens, not by hand`;
     return { ok: false, error: { code: 'conflict', message } };
   }
-  const run = await insertRun(db, { merchantId, flowId, version: latest.version, plan: latest.plan, source: 'api' });
+  const runId = randomUUID();
+  const workflowId = launcher.workflowIdFor(runId);
+  const run = await insertRun(db, { runId, workflowId, merchantId, flowId, version: latest.version, plan: latest.plan, source: 'api' });
   try {
     await launcher.start({ runId: run.runId, merchantId, plan: latest.plan });
   } catch (err) {

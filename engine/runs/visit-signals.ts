@@ -5,7 +5,7 @@
  * only delays them.
  */
 import { log } from '../log';
-import type { RunLauncher } from '../temporal/run-launcher';
+import type { RunLauncher } from './launcher';
 
 export async function signalVisit(launcher: RunLauncher, workflowIds: readonly string[]): Promise<void> {
   await Promise.all(

@@ -15,7 +15,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import type { AppleSigner } from '../../activities/channels/wallet/types';
+import type { AppleSigner } from '../channels/wallet/types';
 import { ConfigError } from '../config';
 import { makeCertificate } from './x509';
 

@@ -2,7 +2,7 @@
  * One customer's pass as Apple's and Google's wallets show it, read in one query from the
  * pass, the customer, the card, the merchant and the voucher on the pass.
  */
-import type { PassContent } from '../../activities/channels/wallet/types';
+import type { PassContent } from '../channels/wallet/types';
 import type { Db } from '../db/database';
 import { formatPlainDate, localDate } from '../time/zoned';
 

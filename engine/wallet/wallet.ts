@@ -2,7 +2,7 @@
  * What the API needs to serve wallet passes: where phones reach us, the pass signer, and
  * Google Wallet when it is configured.
  */
-import type { AppleSigner, GoogleWalletClient } from '../../activities/channels/wallet/types';
+import type { AppleSigner, GoogleWalletClient } from '../channels/wallet/types';
 
 export interface Wallet {
   /** `STAMPFLOW_PUBLIC_URL`, no trailing slash. */

@@ -1,4 +1,4 @@
-import type { RunLauncher } from '../../engine/temporal/run-launcher';
+import type { RunLauncher } from '../../server/temporal/run-launcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../engine/auth/api-key';
 import { verifyPassword } from '../../engine/auth/password';
@@ -6,6 +6,7 @@ import { ADMIN_TOKEN, startHarness, type Harness } from './harness';
 
 /** A launcher that starts nothing: these tests never run a flow. */
 const idleLauncher: RunLauncher = {
+  workflowIdFor: (runId) => `run-${runId}`,
   start: async () => ({ workflowId: '' }),
   cancel: async () => {},
   signalVisit: async () => {},
@@ -27,7 +28,7 @@ describe('health', () => {
   });
 
   it('answers 503 while not ready', async () => {
-    const { createApp } = await import('../../engine/api/app');
+    const { createApp } = await import('../../server/api/app');
     const app = createApp({
       db: h.db,
       launcher: idleLauncher,
@@ -105,7 +106,7 @@ describe('POST /v1/merchants', () => {
   });
 
   it('answers 403 naming STAMPFLOW_ADMIN_TOKEN when no admin token is configured', async () => {
-    const { createApp } = await import('../../engine/api/app');
+    const { createApp } = await import('../../server/api/app');
     const app = createApp({
       db: h.db,
       launcher: idleLauncher,
@@ -226,7 +227,7 @@ describe('cards', () => {
 
 describe('body size', () => {
   it('answers 413 for a body over the limit', async () => {
-    const { MAX_BODY_BYTES } = await import('../../engine/api/app');
+    const { MAX_BODY_BYTES } = await import('../../server/api/app');
     const res = await h.app.request('/v1/cards', {
       method: 'POST',
       headers: { 'Content-Length': String(MAX_BODY_BYTES + 1), Authorization: 'Bearer x' },

@@ -5,9 +5,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../engine/api/app';
+import { createApp } from '../../server/api/app';
 import { log } from '../../engine/log';
-import { createRunLauncher } from '../../engine/temporal/run-launcher';
+import { createRunLauncher } from '../../server/temporal/run-launcher';
 import { formatLocalDateTime } from '../../engine/time/zoned';
 import {
   ADMIN_TOKEN,

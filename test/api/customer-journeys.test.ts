@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunStatus } from '../../engine/db/schema';
-import type { Plan, Step } from '../../engine/flow/plan';
+import type { Plan, Step } from '../../engine/compiler/plan';
 import { startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;

@@ -125,7 +125,7 @@ describe('flows with a Schedule when Temporal is down', () => {
       throw new Error('connect ECONNREFUSED 127.0.0.1:7233');
     };
     const down = await startHarness({
-      launcher: { start: async () => ({ workflowId: '' }), cancel: async () => {}, signalVisit: async () => {}, syncSchedule: refuse, removeSchedule: refuse, history: refuse },
+      launcher: { workflowIdFor: (runId) => `run-${runId}`, start: async () => ({ workflowId: '' }), cancel: async () => {}, signalVisit: async () => {}, syncSchedule: refuse, removeSchedule: refuse, history: refuse },
     });
     try {
       const owner = await down.merchant();

@@ -7,9 +7,9 @@ import { testSigner } from '../support/certs';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
-import { createApp } from '../../engine/api/app';
+import { createApp } from '../../server/api/app';
 import type { Db } from '../../engine/db/database';
-import { createRunLauncher, type RunLauncher } from '../../engine/temporal/run-launcher';
+import { createRunLauncher, type RunLauncher } from '../../server/temporal/run-launcher';
 import { createTestDatabase } from '../support/database';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';

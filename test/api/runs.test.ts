@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryChannel, DeliveryStatus, RunStatus } from '../../engine/db/schema';
-import type { RunLauncher } from '../../engine/temporal/run-launcher';
+import type { RunLauncher } from '../../server/temporal/run-launcher';
 import { broadcastGraph } from '../support/graphs';
 import { startHarness, type Harness, type TestMerchant } from './harness';
 
@@ -108,6 +108,7 @@ describe('starting runs', () => {
   it('answers 503 and leaves no run row when Temporal is unreachable', async () => {
     const calls: string[] = [];
     const down: RunLauncher = {
+      workflowIdFor: (runId) => `run-${runId}`,
       async start(input) {
         calls.push(input.runId);
         throw new Error('connect ECONNREFUSED 127.0.0.1:7233');

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OWNER_EMAIL, seedDemo } from '../../engine/seed';
+import { DEMO_OWNER_EMAIL, seedDemo } from '../../server/seed';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

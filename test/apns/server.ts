@@ -1,6 +1,6 @@
 /**
  * A local APNs (the HTTP/2 push provider API) that speaks the real protocol for Wallet
- * passes, so the real sender in `activities/channels/wallet/apns.ts` is what tests and
+ * passes, so the real sender in `engine/channels/wallet/apns.ts` is what tests and
  * benchmarks exercise: TLS with a REQUIRED client certificate issued by the test CA (a
  * client without the pass type certificate cannot even connect), `POST /3/device/<token>`
  * only, `apns-topic` checked against the client certificate's subject UID, `{"reason"}`

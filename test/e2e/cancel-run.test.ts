@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPostmarkSender } from '../../activities/channels/email/postmark-sender';
+import { createPostmarkSender } from '../../engine/channels/email/postmark-sender';
 import { pushesPerCustomer } from '../journeys/outbox';
 import { journey, node } from '../journeys/graphs';
 import { startPostmarkServer, type PostmarkServer } from '../postmark-server';

@@ -3,7 +3,7 @@
  * same handling as the real server) on a real stack — Postgres, a worker, Temporal.
  */
 import { afterAll, beforeAll, vi } from 'vitest';
-import { createApp, type AppDeps } from '../../engine/api/app';
+import { createApp, type AppDeps } from '../../server/api/app';
 import { log } from '../../engine/log';
 import type { Graph } from '../support/graphs';
 import { startStack, type Stack } from '../support/stack';

@@ -6,8 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll } from 'vitest';
-import { createPostmarkSender } from '../../activities/channels/email/postmark-sender';
-import type { EmailSender } from '../../activities/channels/email/types';
+import { createPostmarkSender } from '../../engine/channels/email/postmark-sender';
+import type { EmailSender } from '../../engine/channels/email/types';
 import { e2eApp, muteInfoLogs, stopStack, type App } from '../e2e/http';
 import { startPostmarkServer, type PostmarkServer } from '../postmark-server';
 import { DEFAULT_CHANNELS, startStack, type Stack } from '../support/stack';

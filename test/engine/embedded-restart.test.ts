@@ -1,5 +1,5 @@
 /**
- * The embedded default, as a user runs it: `engine/main.ts` with no DATABASE_URL and no
+ * The embedded default, as a user runs it: `server/main.ts` with no DATABASE_URL and no
  * TEMPORAL_ADDRESS (PGlite and the Temporal dev server, both keeping their state in the data
  * directory). A run waits on a timer, Stampflow is stopped, started again on the same data
  * directory, and the run finishes.
@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { getFreePort } from '../../engine/temporal/dev-server';
+import { getFreePort } from '../../server/temporal/dev-server';
 import { broadcastGraph } from '../support/graphs';
 
-const MAIN = fileURLToPath(new URL('../../engine/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
 let dir: string;
 let port: number;

@@ -12,7 +12,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { installRuntimeLogger } from '../../engine/temporal/worker';
+import { installRuntimeLogger } from '../../server/temporal/worker';
 import { workflowBundle } from '../support/stack';
 
 installRuntimeLogger('ERROR'); // the replay workers' state changes are noise here
@@ -54,7 +54,7 @@ describe('recorded workflow histories', () => {
     const history = loadHistory(file);
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     expect(started?.workflowType?.name).toBe('runFlow');
-    // `run-<uuid>` as recorded (engine/temporal/run-launcher.ts); replay only uses it to
+    // `run-<uuid>` as recorded (server/temporal/run-launcher.ts); replay only uses it to
     // label its errors.
     const workflowId = started?.workflowId || `replay-${file}`;
     await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, workflowId)).resolves.toBeUndefined();

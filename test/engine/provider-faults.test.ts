@@ -4,7 +4,7 @@
  * none is sent twice; final answers are recorded, not retried.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostmarkSender } from '../../activities/channels/email/postmark-sender';
+import { createPostmarkSender } from '../../engine/channels/email/postmark-sender';
 import { startPostmarkServer, type PostmarkServer } from '../postmark-server';
 import { broadcastGraph } from '../support/graphs';
 import { deliveryCounts, retriedCustomers, startRun, waitForRun } from '../support/runs';

@@ -7,13 +7,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureTemporalCli } from '../../engine/temporal/cli-path';
-import { getFreePort, startDevServer, type DevServer } from '../../engine/temporal/dev-server';
+import { ensureTemporalCli } from '../../server/temporal/cli-path';
+import { getFreePort, startDevServer, type DevServer } from '../../server/temporal/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { broadcastGraph } from '../support/graphs';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
-const MAIN = fileURLToPath(new URL('../../engine/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 const ADMIN = 'roles-admin-token-0123456789';
 
 let temporal: DevServer;

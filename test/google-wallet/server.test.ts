@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signJwt, loadServiceAccount, type ServiceAccount } from '../../activities/channels/wallet/google-auth';
+import { signJwt, loadServiceAccount, type ServiceAccount } from '../../engine/channels/wallet/google-auth';
 import { startGoogleWalletServer, type GoogleWalletServer } from './server';
 import { makeServiceAccount, type TestServiceAccount } from './service-account';
 

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enterCohort } from '../../activities/audience/cohorts';
+import { enterCohort } from '../../engine/audience/cohorts';
 import type { Db } from '../../engine/db/database';
 import type { NewCustomer } from '../../engine/db/schema';
-import type { PlanTrigger } from '../../engine/flow/plan';
+import type { PlanTrigger } from '../../engine/compiler/plan';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedMerchant, type SeededMerchant } from '../support/seed';
 import { ZONE } from './clock';

@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, inject, it } from 'vitest';
 import type { RunWorkflowInput } from '../../workflows/types';
-import { createRunLauncher } from '../../engine/temporal/run-launcher';
+import { createRunLauncher } from '../../server/temporal/run-launcher';
 import { startRun as startRunOf, waitForRun } from '../support/runs';
 import { seedCustomers, seedMerchant } from '../support/seed';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';

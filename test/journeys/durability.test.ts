@@ -10,8 +10,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTemporalCli } from '../../engine/temporal/cli-path';
-import { startDevServer, type DevServer } from '../../engine/temporal/dev-server';
+import { ensureTemporalCli } from '../../server/temporal/cli-path';
+import { startDevServer, type DevServer } from '../../server/temporal/dev-server';
 import { TASK_QUEUE, VISIT_POLL_MS } from '../../workflows/types';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -44,7 +44,7 @@ afterAll(async () => {
   await temporal?.stop();
 });
 
-/** The production worker (`engine/main.ts`, role worker) as a process of its own. */
+/** The production worker (`server/main.ts`, role worker) as a process of its own. */
 async function startWorker(): Promise<WorkerProcess> {
   const worker = await startWorkerProcess({ DATABASE_URL: stack.dbUrl, TEMPORAL_ADDRESS: temporal.address });
   workers.push(worker);

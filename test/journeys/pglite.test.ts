@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Db } from '../../engine/db/database';
 import { migrateToLatest } from '../../engine/db/migrate';
 import { createCohortBatcher, type CohortBatcher } from '../../engine/runs/cohort-batcher';
-import { createRunLauncher } from '../../engine/temporal/run-launcher';
-import { createWorker, installRuntimeLogger } from '../../engine/temporal/worker';
+import { createRunLauncher } from '../../server/temporal/run-launcher';
+import { createWorker, installRuntimeLogger } from '../../server/temporal/worker';
 import { DEFAULT_CHANNELS, workflowBundle } from '../support/stack';
 import {
   allPages, createMerchant, e2eApp, importCustomers, muteInfoLogs, ok, pollRun, publishedFlow, runDeliveries, startRun, waitForStatus,

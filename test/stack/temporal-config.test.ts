@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureTemporalServer, repoRoot, type TemporalServerBinaries } from '../../engine/temporal/cli-path';
-import { CONFIG_DIR } from '../../engine/temporal/temporal-server';
+import { ensureTemporalServer, repoRoot, type TemporalServerBinaries } from '../../server/temporal/cli-path';
+import { CONFIG_DIR } from '../../server/temporal/temporal-server';
 
 let binaries: TemporalServerBinaries;
 beforeAll(async () => {

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
-import type { AppleSigner } from '../../activities/channels/wallet/types';
+import type { AppleSigner } from '../../engine/channels/wallet/types';
 import { makeCertificate, type KeyAndCert } from '../../engine/wallet/x509';
 
 export const TEST_PASS_TYPE_ID = 'pass.test.stampflow';

@@ -11,8 +11,8 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
-import { ensureEditorBuilt } from '../../engine/editor-build';
-import { ensureTemporalCli } from '../../engine/temporal/cli-path';
+import { ensureEditorBuilt } from '../../server/editor-build';
+import { ensureTemporalCli } from '../../server/temporal/cli-path';
 import { writeTestCertificates } from './certs';
 
 declare module 'vitest' {

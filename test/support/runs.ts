@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import { compileFlow } from '../../engine/flow/compiler';
-import { runWorkflowId } from '../../engine/temporal/run-launcher';
+import { compileFlow } from '../../engine/compiler/compiler';
+import { runWorkflowId } from '../../server/temporal/run-launcher';
 import type { Stack } from './stack';
 
 export interface StartedRun {

@@ -10,8 +10,8 @@ import { inject } from 'vitest';
 import type { ChannelConfig } from '../../activities/steps/context';
 import type { Db } from '../../engine/db/database';
 import { createCohortBatcher, type CohortBatcher } from '../../engine/runs/cohort-batcher';
-import { createRunLauncher, type RunLauncher } from '../../engine/temporal/run-launcher';
-import { bundleWorkflows, createWorker, installRuntimeLogger } from '../../engine/temporal/worker';
+import { createRunLauncher, type RunLauncher } from '../../server/temporal/run-launcher';
+import { bundleWorkflows, createWorker, installRuntimeLogger } from '../../server/temporal/worker';
 import { createTestDatabase } from './database';
 
 export interface Stack {

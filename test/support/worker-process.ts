@@ -1,12 +1,12 @@
 /**
- * Runs the production worker (`engine/main.ts` with STAMPFLOW_ROLE=worker) as its own
+ * Runs the production worker (`server/main.ts` with STAMPFLOW_ROLE=worker) as its own
  * process, so a benchmark measures its memory apart from the driver's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../engine/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
 export interface WorkerProcess {
   readonly pid: number;

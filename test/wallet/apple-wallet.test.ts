@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApnsSender } from '../../activities/channels/wallet/apns';
-import type { ApnsSender } from '../../activities/channels/wallet/types';
+import { createApnsSender } from '../../engine/channels/wallet/apns';
+import type { ApnsSender } from '../../engine/channels/wallet/types';
 import { startApnsServer, type ApnsServer } from '../apns/server';
 import { testCertificates, testSigner, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';

@@ -7,9 +7,9 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createGoogleWalletClient } from '../../activities/channels/wallet/google';
-import { loadServiceAccount } from '../../activities/channels/wallet/google-auth';
-import type { GoogleWalletClient } from '../../activities/channels/wallet/types';
+import { createGoogleWalletClient } from '../../engine/channels/wallet/google';
+import { loadServiceAccount } from '../../engine/channels/wallet/google-auth';
+import type { GoogleWalletClient } from '../../engine/channels/wallet/types';
 import { startGoogleWalletServer, type GoogleWalletServer } from '../google-wallet/server';
 import { makeServiceAccount, type TestServiceAccount } from '../google-wallet/service-account';
 import { testSigner } from '../support/certs';

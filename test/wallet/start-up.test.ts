@@ -12,7 +12,7 @@ import { inject } from 'vitest';
 import { appleEnv, TEST_PASS_TYPE_ID } from '../support/certs';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
-const MAIN = fileURLToPath(new URL('../../engine/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
 let database: TestDatabase;
 let dir: string;
@@ -25,7 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs `engine/main.ts` with `env` until it exits (or 60 s); answers its exit code and stderr. */
+/** Runs `server/main.ts` with `env` until it exits (or 60 s); answers its exit code and stderr. */
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {

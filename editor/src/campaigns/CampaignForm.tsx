@@ -3,7 +3,7 @@
  * preview, an optional voucher, an optional email, and when to send.
  */
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { PLACEHOLDERS } from '../../../engine/flow/text';
+import { PLACEHOLDERS } from '../../../engine/compiler';
 import { displayTimeZone, fromLocalInput, toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
 import { ErrorNote } from '../shell/Layout';

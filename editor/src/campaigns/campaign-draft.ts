@@ -2,10 +2,8 @@
  * The card-campaign form's state and its checks. Push, voucher and email are checked with
  * the compiler's own node schemas, so the form and the server never disagree on a limit.
  */
-import { emailDataSchema, pushDataSchema, voucherDataSchema } from '../../../engine/flow/node-schemas';
-import { countGraphemes } from '../../../engine/flow/text';
+import { emailDataSchema, pushDataSchema, voucherDataSchema, countGraphemes, PUSH_MAX_GRAPHEMES } from '../../../engine/compiler';
 import { fromLocalInput, toLocalInput } from '../shell/format';
-import { PUSH_MAX_GRAPHEMES } from '../../../engine/flow/node-schemas';
 
 export type Field =
   'cardId' | 'name' | 'push.text' | 'voucher.title' | 'voucher.validDays' | 'email.subject' | 'email.body' | 'sendAt';

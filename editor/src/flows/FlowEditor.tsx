@@ -4,7 +4,7 @@
  * Must be rendered inside a ReactFlowProvider.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { Diagnostic } from '../../../engine/flow/compiler';
+import type { Diagnostic } from '../../../engine/compiler';
 import { useSignedIn } from '../shell/session';
 import { DecorationContext, DecorationStore, FlowMetaContext, type FlowMeta } from './decorations';
 import { EditorCanvas } from './EditorCanvas';

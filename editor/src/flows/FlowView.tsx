@@ -17,7 +17,7 @@ import {
   type NodeMouseHandler,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import {
   DecorationContext,
   DecorationStore,

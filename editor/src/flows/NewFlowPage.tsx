@@ -1,7 +1,7 @@
 /** `/flows/new`: name the flow and start from a blank canvas or a template. */
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import { api, call, messageOf } from '../api';
 import { ErrorNote, PageHeader } from '../shell/Layout';
 import { summaryLines } from './node-summary';

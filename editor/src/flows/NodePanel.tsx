@@ -3,7 +3,7 @@
  * dragging nodes around does not re-render it. Read-only on a published version.
  */
 import { memo, useContext } from 'react';
-import type { Diagnostic } from '../../../engine/flow/compiler';
+import type { Diagnostic } from '../../../engine/compiler';
 import { FlowMetaContext } from './decorations';
 import { EmailForm } from './forms/EmailForm';
 import { EmailPreview } from './forms/EmailPreview';

@@ -3,8 +3,7 @@
  * one selects that step (or connection) and brings it into view.
  */
 import { memo, useState } from 'react';
-import type { Diagnostic } from '../../../engine/flow/compiler';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { Diagnostic, FlowGraph } from '../../../engine/compiler';
 import { nodeTitle } from './node-summary';
 
 export const ProblemsList = memo(function ProblemsList({

@@ -4,7 +4,7 @@
  * ids, kinds, positions, data and connections are saved.
  */
 import { MarkerType, type Edge } from '@xyflow/react';
-import type { FlowEdge, FlowGraph, FlowNode } from '../../../engine/flow/graph-schema';
+import type { FlowEdge, FlowGraph, FlowNode } from '../../../engine/compiler';
 import type { EditorNode } from './FlowNode';
 
 export type EditorEdge = Edge;

@@ -2,8 +2,7 @@
  * What the editor knows about each node kind beyond the compiler: its label, icon and the
  * data a new node starts with. Which outputs a node has comes from the compiler itself.
  */
-import { nodeOutputs, type ParsedNode } from '../../../engine/flow/compile-node';
-import { isNodeKind, NODE_KINDS, NODE_OUTPUTS, type NodeKind } from '../../../engine/flow/node-schemas';
+import { isNodeKind, NODE_KINDS, NODE_OUTPUTS, type NodeKind, outputsFor } from '../../../engine/compiler';
 
 export { NODE_KINDS, isNodeKind, type NodeKind };
 
@@ -61,9 +60,7 @@ export function defaultData(kind: NodeKind): Record<string, unknown> {
  * a visit leaves by `visited` or `timeout`, any other wait by `next`).
  */
 export function outputsOf(kind: NodeKind, data: Record<string, unknown>): readonly string[] {
-  // nodeOutputs reads only the kind and, for a wait, which mode is set: a draft's data will do.
-  if (kind === 'wait') return nodeOutputs({ kind, id: '', data } as unknown as ParsedNode);
-  return NODE_OUTPUTS[kind];
+  return outputsFor(kind, data);
 }
 
 /** Every output the kind can ever have (a wait's across its modes). */

@@ -3,8 +3,7 @@
  * before · 10:00"). Drafts may hold anything, so every reader tolerates missing or odd data.
  */
 import { displayTimeZone } from '../shell/format';
-import { BOOLEAN_FIELDS, NUMERIC_FIELDS } from '../../../engine/flow/segment-schema';
-import { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS } from '../../../engine/flow/trigger-schema';
+import { BOOLEAN_FIELDS, NUMERIC_FIELDS, DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS } from '../../../engine/compiler';
 import { isNodeKind } from './node-meta';
 
 type Data = Record<string, unknown>;

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compileFlow } from '../../../engine/flow/compiler';
+import { compileFlow } from '../../../engine/compiler';
 import { renderForm } from './forms/form-harness';
 import { PushForm } from './forms/PushForm';
 

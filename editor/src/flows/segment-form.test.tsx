@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { segmentDataSchema } from '../../../engine/flow/segment-schema';
+import { segmentDataSchema } from '../../../engine/compiler';
 import { renderForm } from './forms/form-harness';
 import { SegmentForm } from './forms/SegmentForm';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFlow } from '../../../engine/flow/compiler';
+import { compileFlow } from '../../../engine/compiler';
 import { BLANK_GRAPH, TEMPLATES } from './templates';
 
 describe('flow templates', () => {

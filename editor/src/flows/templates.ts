@@ -2,7 +2,7 @@
  * Flows to start from on the "New flow" page. Each template is a complete, valid graph
  * (templates.test.tsx compiles every one with the real compiler), laid out left to right.
  */
-import type { FlowEdge, FlowGraph, FlowNode } from '../../../engine/flow/graph-schema';
+import type { FlowEdge, FlowGraph, FlowNode } from '../../../engine/compiler';
 
 export interface FlowTemplate {
   readonly id: string;

@@ -5,7 +5,7 @@
  * dropped: leaving the page saves what is left (with `keepalive` when the tab closes).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import { api, call, messageOf, type Ok } from '../api';
 
 export const AUTOSAVE_DELAY_MS = 800;

@@ -8,7 +8,7 @@
  * become one undo step; `coalesce` merges a burst of edits of one field (typing) into one.
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import type { EditorNode } from './FlowNode';
 import { toEditorEdge, toEditorNode, toEditorEdges, toEditorNodes, toGraph, type EditorEdge } from './graph-convert';
 

@@ -5,7 +5,7 @@
  */
 import { useCallback, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
-import type { Diagnostic } from '../../../engine/flow/compiler';
+import type { Diagnostic } from '../../../engine/compiler';
 import { api, ApiFailure, call, messageOf, type Ok } from '../api';
 
 export type LoadedFlow = Ok<Awaited<ReturnType<(typeof api.v1.flows)[':id']['$get']>>>;

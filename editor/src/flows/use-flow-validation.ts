@@ -4,8 +4,7 @@
  * or publish. Feeds the node decorations, the red connections and the Problems list.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { compileFlow, type Diagnostic } from '../../../engine/flow/compiler';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import { compileFlow, type Diagnostic, type FlowGraph } from '../../../engine/compiler';
 import type { DecorationStore, NodeDecoration } from './decorations';
 
 const key = (d: Diagnostic) => [d.code, d.nodeId ?? '', d.edgeId ?? '', d.field ?? '', d.message].join('|');

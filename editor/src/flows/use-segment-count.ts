@@ -4,7 +4,7 @@
  * conditions and card (many nodes with the same conditions ask once).
  */
 import { useEffect, useMemo, useState } from 'react';
-import { segmentDataSchema } from '../../../engine/flow/segment-schema';
+import { segmentDataSchema } from '../../../engine/compiler';
 import { api, call, messageOf } from '../api';
 
 export type SegmentCount =

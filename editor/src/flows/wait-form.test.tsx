@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitDataSchema } from '../../../engine/flow/wait-schema';
+import { waitDataSchema } from '../../../engine/compiler';
 import { renderForm } from './forms/form-harness';
 import { WaitForm } from './forms/WaitForm';
 

@@ -1,7 +1,7 @@
 /** Who got what in a run: filters, the deliveries table and "Load more". */
 import { useEffect, useId, useRef } from 'react';
 import { Link } from 'wouter';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import { api, call } from '../api';
 import { EmptyState, ErrorNote } from '../shell/Layout';
 import { CustomerFilter, type ChosenCustomer } from './CustomerFilter';

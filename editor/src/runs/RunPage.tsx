@@ -3,7 +3,7 @@
  * Temporal recorded. Polls every 2 s while the run is scheduled or running.
  */
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import { api, call } from '../api';
 import { FlowView } from '../flows/FlowView';
 import { ErrorNote } from '../shell/Layout';

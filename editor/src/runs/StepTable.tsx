@@ -1,5 +1,5 @@
 /** The per-step counts as a table: the graph's badges in a form a keyboard and a screen reader can read. */
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import { formatTime } from '../shell/format';
 import { stepLabel } from './step-labels';
 import type { RunReport } from './types';

@@ -1,5 +1,5 @@
 /** Names for a flow's steps that a merchant recognises: the kind and what the step says. */
-import type { FlowGraph } from '../../../engine/flow/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import { stepKindLabel } from './words';
 
 const quote = (value: unknown, max = 28): string => {

@@ -3,7 +3,7 @@
  * and a warning while the merchant has no postal address for the footer.
  */
 import { useRef } from 'react';
-import { PLACEHOLDERS } from '../../../../engine/flow/text';
+import { PLACEHOLDERS } from '../../../../engine/compiler';
 import { PostalAddressWarning } from '../../settings/PostalAddressWarning';
 import { Field, messagesFor, str, type NodeFormProps } from './fields';
 

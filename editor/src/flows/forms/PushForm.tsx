@@ -1,6 +1,5 @@
 /** The push text, counted as the compiler counts it, with a lock-screen preview. */
-import { PUSH_MAX_GRAPHEMES } from '../../../../engine/flow/node-schemas';
-import { countGraphemes } from '../../../../engine/flow/text';
+import { PUSH_MAX_GRAPHEMES, countGraphemes } from '../../../../engine/compiler';
 import { LockScreen } from '../../shell/LockScreen';
 import { Field, messagesFor, str, type NodeFormProps } from './fields';
 

@@ -1,5 +1,5 @@
 /** The segment's conditions: who goes out by `match`, everyone else by `else`. */
-import { BOOLEAN_FIELDS, MAX_CONDITIONS, NUMERIC_FIELDS, SEGMENT_FIELDS } from '../../../../engine/flow/segment-schema';
+import { BOOLEAN_FIELDS, MAX_CONDITIONS, NUMERIC_FIELDS, SEGMENT_FIELDS } from '../../../../engine/compiler';
 import { FieldErrors, messagesFor, NumberInput, patched, type Data, type NodeFormProps } from './fields';
 
 type SegmentFieldName = (typeof SEGMENT_FIELDS)[number];

@@ -1,5 +1,5 @@
 /** The voucher a customer gets: its title and how many days it is valid. */
-import { VOUCHER_TITLE_MAX } from '../../../../engine/flow/node-schemas';
+import { VOUCHER_TITLE_MAX } from '../../../../engine/compiler';
 import { Field, messagesFor, NumberInput, patched, str, type NodeFormProps } from './fields';
 
 export function VoucherForm({ data, problems, onChange }: NodeFormProps) {

@@ -1,6 +1,6 @@
 /** The wait's one setting: a duration, a time of day (on some weekdays), or a visit with a limit. */
 import { useId } from 'react';
-import { WEEKDAYS } from '../../../../engine/flow/schema-helpers';
+import { WEEKDAYS } from '../../../../engine/compiler';
 import { WEEKDAY_LABELS } from '../node-summary';
 import {
   Field,

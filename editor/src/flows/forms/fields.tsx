@@ -3,7 +3,7 @@
  * for its setting, a number input that lets a half-typed number be, and data patching.
  */
 import { useEffect, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
-import type { Diagnostic } from '../../../../engine/flow/compiler';
+import type { Diagnostic } from '../../../../engine/compiler';
 
 export type Data = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 /** Test helper: renders a node form with its data held in state, as the editor does, and records every change. */
 import { render } from '@testing-library/react';
 import { useState, type ComponentType } from 'react';
-import type { Diagnostic } from '../../../../engine/flow/compiler';
+import type { Diagnostic } from '../../../../engine/compiler';
 import type { Data, NodeFormProps } from './fields';
 
 export function renderForm<P extends NodeFormProps>(

@@ -1,0 +1,67 @@
+/**
+ * Takes the run's audience snapshot: the members enter the trigger node with a seq 1..N.
+ * A broadcast or recurring schedule takes every card holder in scope; a birthday, win-back
+ * or expiring-voucher run takes today's cohort; an event run takes the entries a cohort
+ * batch gave it. Runs once per run; a retry finds the snapshot taken and reuses it.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { sql } from 'kysely';
+import type { Db } from '../db/database';
+import type { PlanTrigger } from '../compiler/plan';
+import { enterCohort, entersByEntries } from './cohorts';
+
+export interface SnapshotInput {
+  readonly runId: string;
+  readonly merchantId: string;
+  readonly triggerNodeId: string;
+  /** Only holders of this card; every card of the merchant when absent. */
+  readonly cardId?: string | undefined;
+  /** Absent in runs started before journeys: a broadcast. */
+  readonly trigger?: PlanTrigger | undefined;
+}
+
+/** Returns the number of members. Marks the run `running`. */
+export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const run = await tx
+      .selectFrom('runs')
+      .innerJoin('merchants', 'merchants.id', 'runs.merchant_id')
+      .select(['runs.member_count', 'runs.started_at', 'runs.send_at', 'runs.flow_id', 'runs.version', 'merchants.timezone'])
+      .where('runs.id', '=', input.runId)
+      .forUpdate('runs')
+      .executeTakeFirst();
+    // The API deletes the row when it could not confirm the start: nothing to run then.
+    if (!run) throw ApplicationFailure.nonRetryable(`run ${input.runId} does not exist`, 'RunMissing');
+    if (run.started_at !== null) return run.member_count;
+    const now = new Date();
+    const trigger = input.trigger ?? { kind: 'broadcast' as const };
+    let inserted;
+    if (entersByEntries(trigger)) {
+      const cohort = { runId: input.runId, merchantId: input.merchantId, flowId: run.flow_id, version: run.version, timeZone: run.timezone, cardId: input.cardId };
+      // A scheduled run takes the cohort of the time it was due (a catch-up after downtime
+      // takes the missed day's birthdays, not today's).
+      await enterCohort(tx, cohort, trigger, run.send_at ?? now);
+      inserted = await sql`
+        insert into run_step_members (run_id, node_id, seq, customer_id)
+        select ${input.runId}, ${input.triggerNodeId}, row_number() over (order by customer_id), customer_id
+        from (select distinct customer_id from flow_entries where run_id = ${input.runId}) e`.execute(tx);
+    } else {
+      const cardFilter = input.cardId ? sql`and card_id = ${input.cardId}` : sql``;
+      inserted = await sql`
+        insert into run_step_members (run_id, node_id, seq, customer_id)
+        select ${input.runId}, ${input.triggerNodeId}, row_number() over (order by id), id
+        from customers where merchant_id = ${input.merchantId} ${cardFilter}`.execute(tx);
+    }
+    const members = Number(inserted.numAffectedRows ?? 0n);
+    await tx
+      .insertInto('run_step_pages')
+      .values({ run_id: input.runId, node_id: input.triggerNodeId, group_key: '', from_seq: 1, entered: members })
+      .execute();
+    await tx
+      .updateTable('runs')
+      .set({ member_count: members, started_at: now, status: 'running' })
+      .where('id', '=', input.runId)
+      .execute();
+    return members;
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The delivery ledger: exactly one row per message, keyed (run, node, customer, channel).
+ *
+ * Protocol for a page of messages:
+ *  1. `claim` inserts a `sending` row (attempt 1) for every member that has none, stamped
+ *     with the claiming activity's key, and returns the members this activity may send
+ *     to: its new claims plus its own earlier claims still `sending` (a retry after a
+ *     crash or a provider error), whose attempt count it raises.
+ *  2. `record` writes the final status of each message.
+ * Rows already final are never sent again, and rows claimed by another activity are left
+ * to it. A provider that accepted a message and then lost its answer could repeat it:
+ * `claim` says which rows were claimed before (`retried`), so the email step asks the
+ * provider about those first (`findAccepted`); `attempts > 1` on a sent row counts them.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/database';
+import type { DeliveryChannel, DeliveryStatus, DeviceOutcome } from '../db/schema';
+
+export interface LedgerKey {
+  readonly runId: string;
+  readonly nodeId: string;
+  readonly channel: DeliveryChannel;
+}
+
+export interface Claimable {
+  readonly seq: number;
+  readonly customerId: string;
+}
+
+export type FinalStatus = Exclude<DeliveryStatus, 'sending'>;
+
+export interface Outcome {
+  readonly seq: number;
+  readonly customerId: string;
+  readonly status: FinalStatus;
+  readonly reason?: string | null;
+  readonly providerMessageId?: string | null;
+  /** Push deliveries: what each wallet device answered. */
+  readonly devices?: readonly DeviceOutcome[] | null;
+}
+
+/** What a claim gave this activity: every message to send, and those an earlier attempt of it had claimed. */
+export interface Claimed extends Set<string> {
+  /** Claimed before by this activity and not recorded: the provider may already have them. */
+  readonly retried: ReadonlySet<string>;
+}
+
+/**
+ * Claims the page's messages and counts an attempt on each claimed row, in one statement;
+ * returns the customer ids this activity must now send to (with `retried`: those an earlier
+ * attempt claimed and did not record).
+ */
+export async function claim(db: Db, key: LedgerKey, members: readonly Claimable[], claimKey: string): Promise<Claimed> {
+  if (members.length === 0) return Object.assign(new Set<string>(), { retried: new Set<string>() });
+  const ids = members.map((m) => m.customerId);
+  const seqs = members.map((m) => m.seq);
+  const [lo, hi] = bounds(seqs);
+  // The update sees the table as it was before this statement, so it touches only rows an
+  // earlier attempt of this activity claimed; the insert adds the new claims.
+  const { rows } = await sql<{ customer_id: string; retried: boolean }>`
+    with retried as (
+      update deliveries set attempts = attempts + 1, updated_at = now()
+      where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
+        and seq between ${lo} and ${hi} and seq = any(${seqs}::int[])
+        and status = 'sending' and claim_key = ${claimKey}
+      returning customer_id
+    ), claimed as (
+      insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
+      select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, 'sending', 1, ${claimKey}, t.seq, now()
+      from unnest(${ids}::uuid[], ${seqs}::int[]) as t(customer_id, seq)
+      on conflict do nothing
+      returning customer_id
+    )
+    select customer_id, true as retried from retried union all select customer_id, false from claimed`.execute(db);
+  const retried = new Set(rows.filter((r) => r.retried).map((r) => r.customer_id));
+  return Object.assign(new Set(rows.map((r) => r.customer_id)), { retried });
+}
+
+/**
+ * Writes final outcomes in one statement. Only rows still `sending` change. `also`, a
+ * data-modifying statement (e.g. the page's count), runs in the same statement, so it
+ * commits with the outcomes.
+ */
+export async function record(
+  db: Db,
+  key: LedgerKey,
+  outcomes: readonly Outcome[],
+  also?: RawBuilder<unknown>,
+): Promise<void> {
+  if (outcomes.length === 0) {
+    if (also) await also.execute(db);
+    return;
+  }
+  const seqs = outcomes.map((o) => o.seq);
+  const [lo, hi] = bounds(seqs);
+  const statuses = outcomes.map((o) => o.status);
+  const reasons = outcomes.map((o) => o.reason ?? null);
+  const messageIds = outcomes.map((o) => o.providerMessageId ?? null);
+  const devices = outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null));
+  const update = sql`
+    update deliveries d
+    set status = v.status, reason = v.reason, provider_message_id = v.message_id, devices = v.devices::jsonb, updated_at = now()
+    from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[], ${devices}::text[])
+      as v(seq, status, reason, message_id, devices)
+    where d.run_id = ${key.runId} and d.node_id = ${key.nodeId} and d.channel = ${key.channel}
+      and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`;
+  if (!also) await update.execute(db);
+  else await sql`with recorded as (${update}), also as (${also}) select 1`.execute(db);
+}
+
+/** The seq range of a page: an index range the planner uses even on stale statistics. */
+function bounds(seqs: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of seqs) {
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  }
+  return [lo, hi];
+}

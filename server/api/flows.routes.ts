@@ -1,0 +1,183 @@
+/**
+ * Flows: drafts (any structurally valid graph, with diagnostics), validation, publishing
+ * versions (and reading one), pausing, resuming and archiving, starting runs by hand, and
+ * previewing an email step for a customer.
+ */
+import { Hono } from 'hono';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { flowGraphSchema, type FlowGraph } from '../../engine/compiler/graph-schema';
+import type { Plan } from '../../engine/compiler/plan';
+import { actorLabel } from './actor';
+import { merchantAuth } from './auth';
+import type { AppDeps } from './deps';
+import type { MerchantEnv } from './env';
+import { ApiError, notFound } from './errors';
+import { checkFlow } from '../../engine/flows/check';
+import { listFlows } from '../../engine/flows/list';
+import { previewEmail } from '../../engine/flows/preview-email';
+import { publishFlow } from '../../engine/flows/publish';
+import { setFlowStatus } from '../../engine/flows/status';
+import { decodeCursor, page, pageQuery } from './pagination';
+import { startRun } from '../../engine/runs/start-run';
+import { jsonBody, pathId, query, uuid } from './validate';
+import { iso } from './iso';
+
+const name = z.string().trim().min(1).max(200);
+const createFlow = z.object({ name, graph: flowGraphSchema });
+const updateFlow = z.object({ name: name.optional(), graph: flowGraphSchema.optional() });
+
+const listQuery = pageQuery.extend({
+  kind: z.enum(['journey', 'campaign', 'all'], 'must be journey, campaign or all').optional(),
+});
+const emailPreview = z.object({
+  subject: z.string().max(1_000),
+  body: z.string().max(50_000),
+  customerId: uuid().optional(),
+});
+
+/** Mounted at `/v1/flows`. */
+export function flowsRoutes(deps: AppDeps) {
+  const { db } = deps;
+
+  async function flowJson(merchantId: string, id: string) {
+    const flow = await db
+      .selectFrom('flows')
+      .select(['id', 'name', 'graph', 'status', 'created_at', 'updated_at'])
+      .where('id', '=', id)
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
+    if (!flow) throw notFound('Flow');
+    const graph = flow.graph;
+    const [versions, checked] = await Promise.all([
+      db
+        .selectFrom('flow_versions')
+        .select(['version', 'published_by', 'created_at'])
+        .where('flow_id', '=', id)
+        .orderBy('version')
+        .execute(),
+      checkFlow(db, merchantId, graph),
+    ]);
+    return {
+      id: flow.id,
+      name: flow.name,
+      status: flow.status,
+      graph,
+      diagnostics: checked.diagnostics,
+      versions: versions.map((v) => ({ version: v.version, publishedBy: v.published_by, createdAt: iso(v.created_at) })),
+      latestVersion: versions.at(-1)?.version ?? null,
+      createdAt: iso(flow.created_at),
+      updatedAt: iso(flow.updated_at),
+    };
+  }
+
+  return new Hono<MerchantEnv>()
+    .use(merchantAuth(db))
+    .post('/validate', jsonBody(z.object({ graph: flowGraphSchema })), async (c) => {
+      const result = await checkFlow(db, c.get('merchantId'), c.req.valid('json').graph);
+      return c.json({ ok: result.ok, diagnostics: result.diagnostics, ...(result.plan ? { plan: result.plan } : {}) });
+    })
+    .post('/', jsonBody(createFlow), async (c) => {
+      const input = c.req.valid('json');
+      const merchantId = c.get('merchantId');
+      const flow = await db
+        .insertInto('flows')
+        .values({ merchant_id: merchantId, name: input.name, graph: JSON.stringify(input.graph) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const { diagnostics } = await checkFlow(db, merchantId, input.graph);
+      return c.json({ id: flow.id, diagnostics }, 201);
+    })
+    .post('/preview-email', jsonBody(emailPreview), async (c) => {
+      const preview = await previewEmail(db, c.get('merchantId'), c.req.valid('json'));
+      if (!preview.ok) throw new ApiError(preview.code, preview.message);
+      const { ok: _ok, ...answer } = preview;
+      return c.json(answer);
+    })
+    .get('/', query(listQuery), async (c) => {
+      const { limit, cursor, kind } = c.req.valid('query');
+      const after = cursor ? decodeCursor(cursor, ['timestamp', 'uuid']) : undefined;
+      const rows = await listFlows(db, c.get('merchantId'), {
+        limit,
+        kind,
+        after: after && { createdAt: String(after[0]), id: String(after[1]) },
+      });
+      const item = (f: (typeof rows)[number]) => ({
+        id: f.id,
+        name: f.name,
+        kind: f.kind,
+        status: f.status,
+        trigger: f.trigger,
+        publishedVersion: f.publishedVersion,
+        /** Kept for older clients: the same as `publishedVersion`. */
+        latestVersion: f.publishedVersion,
+        lastRun: f.lastRun && { id: f.lastRun.id, status: f.lastRun.status, createdAt: iso(f.lastRun.createdAt) },
+        sent30d: f.sent30d,
+        createdAt: iso(f.createdAt),
+        updatedAt: iso(f.updatedAt),
+      });
+      return c.json(page(rows, limit, item, (f) => [f.createdAtKey, f.id]));
+    })
+    .get('/:id', async (c) => c.json(await flowJson(c.get('merchantId'), pathId(c.req.param('id'), 'Flow'))))
+    .get('/:id/versions/:version', async (c) => {
+      const id = pathId(c.req.param('id'), 'Flow');
+      const raw = c.req.param('version');
+      const number = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+      const version =
+        number === undefined
+          ? undefined
+          : await db
+              .selectFrom('flow_versions as v')
+              .innerJoin('flows as f', 'f.id', 'v.flow_id')
+              .select(['v.version', 'v.graph', 'v.plan', 'v.published_by', 'v.created_at'])
+              .where('v.flow_id', '=', id)
+              .where('f.merchant_id', '=', c.get('merchantId'))
+              .where('v.version', '=', number)
+              .executeTakeFirst();
+      if (!version) throw notFound('Flow version');
+      return c.json({
+        version: version.version,
+        graph: version.graph,
+        plan: version.plan,
+        publishedBy: version.published_by,
+        createdAt: iso(version.created_at),
+      });
+    })
+    .put('/:id', jsonBody(updateFlow), async (c) => {
+      const id = pathId(c.req.param('id'), 'Flow');
+      const input = c.req.valid('json');
+      if (input.name === undefined && input.graph === undefined) {
+        throw new ApiError('bad_request', 'Send a name, a graph or both');
+      }
+      const updated = await db
+        .updateTable('flows')
+        .set({
+          ...(input.name !== undefined ? { name: input.name } : {}),
+          ...(input.graph !== undefined ? { graph: JSON.stringify(input.graph) } : {}),
+          updated_at: sql`now()`,
+        })
+        .where('id', '=', id)
+        .where('merchant_id', '=', c.get('merchantId'))
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) throw notFound('Flow');
+      return c.json(await flowJson(c.get('merchantId'), id));
+    })
+    .post('/:id/publish', async (c) => {
+      const published = await publishFlow(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), actorLabel(c));
+      if (!published.ok) {
+        throw new ApiError(published.code, published.message, 'diagnostics' in published ? { diagnostics: published.diagnostics } : undefined);
+      }
+      return c.json({ version: published.version, plan: published.plan }, 201);
+    })
+    .post('/:id/:action{pause|resume|archive}', async (c) => {
+      const action = c.req.param('action') as 'pause' | 'resume' | 'archive';
+      const changed = await setFlowStatus(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), action);
+      if (!changed.ok) throw new ApiError(changed.code, changed.message);
+      return c.json(await flowJson(c.get('merchantId'), changed.flowId));
+    })
+    .post('/:id/runs', async (c) => {
+      const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
+      if (!started.ok) throw new ApiError(started.error.code, started.error.message);
+      return c.json(started.run, 202);
+    });
+}
