@@ -156,6 +156,8 @@ const variables = {
   ),
   STAMPFLOW_ROLE: z.enum(['all', 'api', 'worker'], 'be one of all, api, worker').default('all'),
   STAMPFLOW_PUBLIC_URL: optional(httpUrl()),
+  // Read by server/api/access-log.ts; listed so a typo in it is caught like any other.
+  STAMPFLOW_ACCESS_LOG: z.enum(['on', 'off'], 'be on or off').default('on'),
   APPLE_PASS_TYPE_ID: optional(
     z.string().regex(/^pass\.[\w.-]+$/, 'be a pass type identifier such as pass.com.example.loyalty'),
   ),

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { EmailStep } from '../../engine/compiler/plan';
-import { claim, record, type Claimed, type Outcome } from '../../engine/deliveries/ledger';
+import { claim, claimParts, record, type Claimed, type Outcome } from '../../engine/deliveries/ledger';
 import { createOutboxSender } from '../../engine/channels/email/outbox-sender';
 import { renderEmail } from '../../engine/channels/email/render';
 import { settledBeforeFailure } from '../../engine/channels/email/postmark-sender';
@@ -265,19 +265,7 @@ export async function loadAndClaimEmails(
       left join passes p on p.customer_id = c.id
       left join lateral ${MEMBER_VOUCHER} as v on true
       where ${pageMembers(page)}
-    ), retried as (
-      update deliveries set attempts = attempts + 1, updated_at = now()
-      where run_id = ${runId} and node_id = ${step.id} and channel = 'email'
-        and seq >= ${page.fromSeq} and seq < ${page.toSeq} and seq = any(array(select seq from page))
-        and status = 'sending' and claim_key = ${ctx.claimKey}
-      returning customer_id
-    ), claimed as (
-      insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
-      select ${runId}, ${step.id}, customer_id, 'email', 'sending', 1, ${ctx.claimKey}, seq, now()
-      from page
-      on conflict do nothing
-      returning customer_id
-    )
+    ), ${claimParts({ runId, nodeId: step.id, channel: 'email' }, ctx.claimKey, { from: page.fromSeq, to: page.toSeq }, 'page')}
     select t.*, t.customer_id in (select customer_id from claimed) as claimed,
       t.customer_id in (select customer_id from retried) as retried,
       (select status from runs where id = ${runId}) as run_status

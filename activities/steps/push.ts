@@ -8,8 +8,8 @@
  * so a retried page can neither lose nor repeat a push.
  */
 import { sql } from 'kysely';
-import type { Db } from '../../engine/db/database';
 import type { PushStep } from '../../engine/compiler/plan';
+import { insertFinal, recordSkipped, type LedgerKey } from '../../engine/deliveries/ledger';
 import type { StepContext, WalletChannel } from './context';
 import { passChanged } from '../../engine/wallet/pass-changes';
 import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
@@ -36,7 +36,11 @@ export async function pushPage(
     ...recipients.filter((r) => r.passSerial === null).map((r) => ({ r, reason: 'no_pass' })),
     ...recipients.filter((r) => capped.has(r.customerId)).map((r) => ({ r, reason: FREQUENCY_CAP })),
   ];
-  await recordSkipped(ctx.db, runId, step, skipped);
+  await recordSkipped(
+    ctx.db,
+    { runId, nodeId: step.id, channel: 'push' },
+    skipped.map(({ r, reason }) => ({ customerId: r.customerId, seq: r.seq, reason })),
+  );
   await pushToWallets(ctx, wallet, runId, step, withPass);
 }
 
@@ -64,6 +68,7 @@ export async function pushOutboxPage(
   page: PageRef,
 ): Promise<{ entered: number; runStatus: string | null }> {
   const { runId } = page;
+  const key: LedgerKey = { runId, nodeId: step.id, channel: 'push' };
   const cap = ctx.caps.push;
   const capped =
     cap === null
@@ -81,20 +86,18 @@ export async function pushOutboxPage(
       where ${pageMembers(page)}
     ), capped as (
       ${capped}
-    ), skipped as (
-      insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
-      select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped',
-        case when t.serial_number is null then 'no_pass' else ${FREQUENCY_CAP} end, 1, t.seq, now()
-      from page t
-      where t.serial_number is null or t.customer_id in (select customer_id from capped)
-      on conflict do nothing
-    ), claimed as (
-      insert into deliveries (run_id, node_id, customer_id, channel, status, provider_message_id, attempts, seq, updated_at)
-      select ${runId}, ${step.id}, t.customer_id, 'push', 'sent', 'outbox:' || gen_random_uuid(), 1, t.seq, now()
-      from page t
-      where t.serial_number is not null and t.customer_id not in (select customer_id from capped)
-      on conflict do nothing
-      returning run_id, customer_id, provider_message_id
+    ), skipped as (${insertFinal(
+      key,
+      sql`select t.customer_id, t.seq, 'skipped', case when t.serial_number is null then 'no_pass' else ${FREQUENCY_CAP} end, null::text
+        from page t
+        where t.serial_number is null or t.customer_id in (select customer_id from capped)`,
+    )}
+    ), claimed as (${insertFinal(
+      key,
+      sql`select t.customer_id, t.seq, 'sent', null::text, 'outbox:' || gen_random_uuid()
+        from page t
+        where t.serial_number is not null and t.customer_id not in (select customer_id from capped)`,
+    )}
     ), changed as (
       update passes p
       set message = ${step.text}, voucher_code = coalesce(v.code, p.voucher_code),
@@ -116,25 +119,4 @@ export async function pushOutboxPage(
     ctx.db,
   );
   return { entered: rows[0]?.entered ?? 0, runStatus: rows[0]?.run_status ?? null };
-}
-
-/** Inserts the final rows of customers the step cannot or must not message (a `with` part, or alone). */
-function skippedRows(runId: string, step: PushStep, skipped: readonly { r: RecipientRow; reason: string }[]) {
-  return sql`
-    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, attempts, seq, updated_at)
-    select ${runId}, ${step.id}, t.customer_id, 'push', 'skipped', t.reason, 1, t.seq, now()
-    from unnest(${skipped.map((s) => s.r.customerId)}::uuid[], ${skipped.map((s) => s.r.seq)}::int[], ${skipped.map((s) => s.reason)}::text[])
-      as t(customer_id, seq, reason)
-    on conflict do nothing`;
-}
-
-/** Customers the step cannot or must not message: final rows, written once. */
-async function recordSkipped(
-  db: Db,
-  runId: string,
-  step: PushStep,
-  skipped: readonly { r: RecipientRow; reason: string }[],
-) {
-  if (skipped.length === 0) return;
-  await skippedRows(runId, step, skipped).execute(db);
 }

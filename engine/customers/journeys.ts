@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunSource, RunStatus } from '../db/schema';
-import type { Plan, StepKind } from '../compiler/plan';
+import type { StepKind } from '../compiler/plan';
 import { loadRunFacts } from './journey-facts';
 import { walkJourney, type PathEnd, type Position } from './journey-walk';
 

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { Db } from '../db/database';
 import { isUuid } from '../ids';
 import { changeConsent } from './consent';
+import { markEngagement, moveOn } from '../deliveries/ledger';
 import { addSuppression, removeSuppression } from '../deliveries/suppressions';
 
 const when = z.string().min(1).optional();
@@ -66,11 +67,11 @@ export async function applyPostmarkEvent(db: Db, e: PostmarkEvent): Promise<Even
     const at = e.DeliveredAt ?? e.BouncedAt ?? e.ChangedAt ?? e.ReceivedAt ?? new Date().toISOString();
     switch (e.RecordType) {
       case 'Delivery':
-        await moveTo(tx, found, 'delivered', ['sent'], at, e.Details ?? 'delivered');
+        await moveOn(tx, found, 'delivered', ['sent'], at, e.Details ?? 'delivered');
         break;
       case 'Bounce': {
         const hard = e.Type === 'HardBounce' || e.Inactive === true;
-        await moveTo(
+        await moveOn(
           tx,
           found,
           'bounced',
@@ -89,7 +90,7 @@ export async function applyPostmarkEvent(db: Db, e: PostmarkEvent): Promise<Even
         break;
       }
       case 'SpamComplaint':
-        await moveTo(tx, found, 'complained', ['sent', 'delivered', 'bounced'], at, 'marked as spam');
+        await moveOn(tx, found, 'complained', ['sent', 'delivered', 'bounced'], at, 'marked as spam');
         if (address) await addSuppression(tx, found.merchant_id, address, 'spam_complaint', e.Description ?? null);
         await changeConsent(tx, found.merchant_id, [found.customer_id], {
           state: 'withdrawn',
@@ -117,10 +118,10 @@ export async function applyPostmarkEvent(db: Db, e: PostmarkEvent): Promise<Even
         }
         break;
       case 'Open':
-        await markFirst(tx, found, 'opened_at', at);
+        await markEngagement(tx, found, 'opened_at', at);
         break;
       case 'Click':
-        await markFirst(tx, found, 'clicked_at', at);
+        await markEngagement(tx, found, 'clicked_at', at);
         break;
     }
     return { kind: 'applied' as const };
@@ -130,12 +131,6 @@ export async function applyPostmarkEvent(db: Db, e: PostmarkEvent): Promise<Even
 /** Suppressions a reactivation on Postmark's side lifts: what Postmark caused, never a spam complaint. */
 const POSTMARK_CAUSES = ['hard_bounce', 'inactive', 'inactive_recipient', 'provider_suppression'];
 const REACTIVATED = 'Postmark reactivated the address';
-
-/** The first open or click of the delivery. */
-async function markFirst(db: Db, d: Found, column: 'opened_at' | 'clicked_at', at: string) {
-  await sql`update deliveries set ${sql.ref(column)} = coalesce(${sql.ref(column)}, ${at}::timestamptz)
-    where run_id = ${d.run_id} and node_id = ${d.node_id} and channel = 'email' and seq = ${d.seq}`.execute(db);
-}
 
 /** Records the event as handled; false when it was already (a replay). */
 async function firstTime(db: Db, e: PostmarkEvent): Promise<boolean> {
@@ -176,21 +171,6 @@ async function mirrorByAddress(db: Db, e: PostmarkEvent, recipient: string): Pro
     }
     return { kind: 'applied' as const };
   });
-}
-
-/** Moves the delivery on from one of `from` (a later, weaker event never moves it back). */
-async function moveTo(
-  db: Db,
-  d: Found,
-  status: 'delivered' | 'bounced' | 'complained',
-  from: readonly string[],
-  at: string,
-  detail: string,
-) {
-  await sql`
-    update deliveries set status = ${status}, event_at = ${at}::timestamptz, event_detail = ${detail}, updated_at = now()
-    where run_id = ${d.run_id} and node_id = ${d.node_id} and channel = 'email' and seq = ${d.seq}
-      and status = any(${[...from]}::text[])`.execute(db);
 }
 
 async function findDelivery(db: Db, e: PostmarkEvent): Promise<Found | undefined> {

@@ -11,10 +11,16 @@
  * to it. A provider that accepted a message and then lost its answer could repeat it:
  * `claim` says which rows were claimed before (`retried`), so the email step asks the
  * provider about those first (`findAccepted`); `attempts > 1` on a sent row counts them.
+ *
+ * This module is the only writer of `deliveries`. Steps that read their page, claim and
+ * record in one statement (for speed) compose the parts below (`claimParts`, `insertFinal`)
+ * into their own SQL instead of writing the table themselves; provider events (opens,
+ * bounces) move a row through `markEngagement` and `moveOn`.
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import type { DeliveryChannel, DeliveryStatus, DeviceOutcome } from '../db/schema';
+import type { SeqRange } from '../runs/member-group';
 
 export interface LedgerKey {
   readonly runId: string;
@@ -55,25 +61,101 @@ export async function claim(db: Db, key: LedgerKey, members: readonly Claimable[
   const ids = members.map((m) => m.customerId);
   const seqs = members.map((m) => m.seq);
   const [lo, hi] = bounds(seqs);
+  const { rows } = await sql<{ customer_id: string; retried: boolean }>`
+    with members as (
+      select * from unnest(${ids}::uuid[], ${seqs}::int[]) as t(customer_id, seq)
+    ), ${claimParts(key, claimKey, { from: lo, to: hi + 1 }, 'members')}
+    select customer_id, true as retried from retried union all select customer_id, false from claimed`.execute(db);
+  const retried = new Set(rows.filter((r) => r.retried).map((r) => r.customer_id));
+  return Object.assign(new Set(rows.map((r) => r.customer_id)), { retried });
+}
+
+/**
+ * The claim as two parts of a `with` statement, for a step that reads its page and claims
+ * it in one statement: `retried` (customer ids this activity claimed before and has not
+ * recorded; their attempt is counted) and `claimed` (the new claims), over the caller's
+ * part `source` (columns `seq`, `customer_id`) whose seqs lie in `range`.
+ *
+ * @example
+ * sql`with page as (select seq, customer_id from …), ${claimParts(key, claimKey, range, 'page')}
+ *     select … from page where customer_id in (select customer_id from claimed)`
+ */
+export function claimParts(key: LedgerKey, claimKey: string, range: SeqRange, source: string): RawBuilder<unknown> {
+  const from = sql.table(source);
   // The update sees the table as it was before this statement, so it touches only rows an
   // earlier attempt of this activity claimed; the insert adds the new claims.
-  const { rows } = await sql<{ customer_id: string; retried: boolean }>`
-    with retried as (
+  return sql`retried as (
       update deliveries set attempts = attempts + 1, updated_at = now()
       where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
-        and seq between ${lo} and ${hi} and seq = any(${seqs}::int[])
+        and seq >= ${range.from} and seq < ${range.to} and seq = any(array(select seq from ${from}))
         and status = 'sending' and claim_key = ${claimKey}
       returning customer_id
     ), claimed as (
       insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
-      select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, 'sending', 1, ${claimKey}, t.seq, now()
-      from unnest(${ids}::uuid[], ${seqs}::int[]) as t(customer_id, seq)
+      select ${key.runId}, ${key.nodeId}, customer_id, ${key.channel}, 'sending', 1, ${claimKey}, seq, now()
+      from ${from}
       on conflict do nothing
       returning customer_id
-    )
-    select customer_id, true as retried from retried union all select customer_id, false from claimed`.execute(db);
-  const retried = new Set(rows.filter((r) => r.retried).map((r) => r.customer_id));
-  return Object.assign(new Set(rows.map((r) => r.customer_id)), { retried });
+    )`;
+}
+
+/**
+ * Final rows written at once, without a claim: what a step decided without a provider (no
+ * pass, capped, sent to the outbox in the same statement). `rows` selects `customer_id`,
+ * `seq`, `status`, `reason` and `provider_message_id`; a row that exists already is left as
+ * it is. Returns `run_id, customer_id, provider_message_id` of the rows written, so it can be a part
+ * of a `with` statement that goes on with them.
+ */
+export function insertFinal(key: LedgerKey, rows: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, provider_message_id, attempts, seq, updated_at)
+    select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, t.status, t.reason, t.provider_message_id, 1, t.seq, now()
+    from (${rows}) as t(customer_id, seq, status, reason, provider_message_id)
+    on conflict do nothing
+    returning run_id, customer_id, provider_message_id`;
+}
+
+/** Final rows for members who get nothing, each with its reason (see {@link insertFinal}). */
+export async function recordSkipped(
+  db: Db,
+  key: LedgerKey,
+  skipped: readonly { readonly customerId: string; readonly seq: number; readonly reason: string }[],
+): Promise<void> {
+  if (skipped.length === 0) return;
+  await insertFinal(
+    key,
+    sql`select t.customer_id, t.seq, 'skipped', t.reason, null::text
+      from unnest(${skipped.map((s) => s.customerId)}::uuid[], ${skipped.map((s) => s.seq)}::int[], ${skipped.map((s) => s.reason)}::text[])
+        as t(customer_id, seq, reason)`,
+  ).execute(db);
+}
+
+/** One delivery, as a provider's event names it. */
+export interface DeliveryRef {
+  readonly run_id: string;
+  readonly node_id: string;
+  readonly seq: number;
+}
+
+/** The first open or click of an email: a later one never moves the time. */
+export async function markEngagement(db: Db, d: DeliveryRef, column: 'opened_at' | 'clicked_at', at: string): Promise<void> {
+  await sql`update deliveries set ${sql.ref(column)} = coalesce(${sql.ref(column)}, ${at}::timestamptz)
+    where run_id = ${d.run_id} and node_id = ${d.node_id} and channel = 'email' and seq = ${d.seq}`.execute(db);
+}
+
+/** Moves an email's delivery on from one of `from` (a later, weaker event never moves it back). */
+export async function moveOn(
+  db: Db,
+  d: DeliveryRef,
+  status: 'delivered' | 'bounced' | 'complained',
+  from: readonly string[],
+  at: string,
+  detail: string,
+): Promise<void> {
+  await sql`
+    update deliveries set status = ${status}, event_at = ${at}::timestamptz, event_detail = ${detail}, updated_at = now()
+    where run_id = ${d.run_id} and node_id = ${d.node_id} and channel = 'email' and seq = ${d.seq}
+      and status = any(${[...from]}::text[])`.execute(db);
 }
 
 /**

@@ -6,7 +6,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { FlowKind, FlowStatus, RunStatus } from '../db/schema';
-import type { FlowGraph } from '../compiler/graph-schema';
 import { triggerSummary, type TriggerSummary } from '../compiler/trigger-summary';
 import { SENT_STATUSES } from '../deliveries/status';
 

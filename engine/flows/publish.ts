@@ -6,7 +6,6 @@
  */
 import type { Db } from '../db/database';
 import { checkFlow } from './check';
-import type { FlowGraph } from '../compiler/graph-schema';
 import type { Diagnostic } from '../compiler/compiler';
 import { isScheduledTrigger, type Plan } from '../compiler/plan';
 import type { RunLauncher } from '../runs/launcher';

@@ -6,8 +6,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { flowGraphSchema, type FlowGraph } from '../../engine/compiler/graph-schema';
-import type { Plan } from '../../engine/compiler/plan';
+import { flowGraphSchema } from '../../engine/compiler/graph-schema';
 import { actorLabel } from './actor';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';

@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { Db } from '../../engine/db/database';
-import type { Plan } from '../../engine/compiler/plan';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
