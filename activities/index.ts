@@ -36,10 +36,11 @@ export interface ProcessStepInput {
   readonly step: Step;
   /** The members the step works on: the snapshot or a segment outcome before it. */
   readonly group: MemberGroup;
-  /** Inclusive. */
-  readonly fromSeq: number;
-  /** Exclusive. */
-  readonly toSeq: number;
+  /** The group's members this call works through, page by page. */
+  readonly range: SeqRange;
+  /** Tasks scheduled before `range` (the same range as two fields); read when `range` is absent. */
+  readonly fromSeq?: number;
+  readonly toSeq?: number;
   /** The run's exit rules, if any: members who met one leave before this step. */
   readonly exitOn?: readonly ExitRule[] | undefined;
 }
@@ -89,8 +90,7 @@ export function createActivities(deps: ActivityDeps) {
         ctx,
         { runId: input.runId, group: input.group },
         input.step,
-        input.fromSeq,
-        input.toSeq,
+        input.range ?? { from: input.fromSeq ?? 0, to: input.toSeq ?? 0 },
         exits,
       );
     },

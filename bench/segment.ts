@@ -169,7 +169,7 @@ function definePaths(
       };
       await decideSegment(
         stepContext(tx, m),
-        { runId: m.runId, group: { nodeId: TRIGGER_NODE, outcome: null }, fromSeq, toSeq },
+        { runId: m.runId, group: { nodeId: TRIGGER_NODE, outcome: null }, range: { from: fromSeq, to: toSeq } },
         step,
       );
     },

@@ -77,7 +77,7 @@ async function runStep(input: RunWorkflowInput, step: Step, group: MemberGroup, 
   const ranges: Array<[number, number]> = [];
   for (let from = 1; from <= members; from += CHUNK_SIZE) ranges.push([from, Math.min(from + CHUNK_SIZE, members + 1)]);
   await inBatches(ranges, CHUNKS_IN_FLIGHT, async ([fromSeq, toSeq]) => {
-    const got = await processStep({ runId: input.runId, merchantId: input.merchantId, step, group, fromSeq, toSeq });
+    const got = await processStep({ runId: input.runId, merchantId: input.merchantId, step, group, range: { from: fromSeq, to: toSeq } });
     for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
   });
   const next: Promise<void>[] = [];

@@ -190,8 +190,7 @@ class Interpreter {
               merchantId,
               step,
               group: token.group,
-              fromSeq: range.from,
-              toSeq: range.to,
+              range,
               exitOn: plan.trigger.exitOn,
             });
             for (const [outcome, c] of Object.entries(got)) {
@@ -229,8 +228,7 @@ class Interpreter {
         merchantId,
         step,
         group: token.group,
-        fromSeq: from,
-        toSeq: to,
+        range: { from, to },
         exitOn: plan.trigger.exitOn,
       });
       for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;

@@ -20,31 +20,31 @@ import { enteredRow } from './entered';
 import { MEMBER_VOUCHER, pageMembers, type MessageRecipient, type PageRef } from './members';
 import { signUnsubscribe, unsubscribeSecret, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
 import { DEFAULT_PUBLIC_URL } from '../../engine/wallet/wallet';
+import { liveRun } from '../../engine/runs/run-live';
 
 /**
  * @param page identifies the page (its first seq) in every message's metadata, so a retry
  * can ask the provider which of the page's messages it already accepted.
- * @param count when given, the page's `run_step_pages` row is written with the page's last
+ * @param count when true, the page's `run_step_pages` row is written with the page's last
  * ledger write (one statement); returns whether it was (the caller writes it otherwise).
  * @param claimed the page's claim, when the caller made it as it read the page
  * ({@link loadAndClaimEmails}); otherwise it is made here.
  */
 export async function emailPage(
   ctx: StepContext,
-  runId: string,
   step: EmailStep,
   recipients: readonly MessageRecipient[],
-  page: number,
-  count?: PageRef,
-  claimed?: Claimed,
+  page: PageRef,
+  { count = false, claimed }: { readonly count?: boolean; readonly claimed?: Claimed | undefined } = {},
 ): Promise<boolean> {
+  const { runId } = page;
   const key = { runId, nodeId: step.id, channel: 'email' as const };
   const mine = claimed ?? (await claim(ctx.db, key, recipients, ctx.claimKey));
   let todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return false;
 
   const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
-  const batch = batchKey(runId, step.id, page);
+  const batch = batchKey(runId, step.id, page.range.from);
   if (mine.retried.size > 0) {
     // First what the provider already has from a dead attempt: it was sent, whatever the
     // customer's consent or the caps say now.
@@ -93,8 +93,8 @@ export async function emailPage(
   }
   if (eligible.length === 0) {
     // Nobody to send to: the skips are the page's last write, with its count.
-    await record(ctx.db, key, outcomes, count && enteredRow(step.id, count, recipients.length));
-    return count !== undefined;
+    await record(ctx.db, key, outcomes, count ? enteredRow(step.id, page, recipients.length) : undefined);
+    return count;
   }
   await record(ctx.db, key, outcomes);
 
@@ -127,9 +127,9 @@ export async function emailPage(
     );
   }
   const answered = answers(eligible, results);
-  await record(ctx.db, key, answered, count && enteredRow(step.id, count, recipients.length));
+  await record(ctx.db, key, answered, count ? enteredRow(step.id, page, recipients.length) : undefined);
   await rememberSuppressions(ctx, eligible, answered);
-  return count !== undefined;
+  return count;
 }
 
 /**
@@ -253,7 +253,7 @@ export async function loadAndClaimEmails(
     run_status: string | null;
   }>`
     with live as (
-      select 1 from runs where id = ${runId} and status not in ('cancelled', 'failed')
+      ${liveRun(runId)}
     ), page as (
       select m.seq, m.customer_id, c.name, c.email, c.email_consent, c.unsubscribed_at is not null as unsubscribed,
         c.stamps, k.stamps_required, k.name as card_name, p.serial_number,
@@ -265,7 +265,7 @@ export async function loadAndClaimEmails(
       left join passes p on p.customer_id = c.id
       left join lateral ${MEMBER_VOUCHER} as v on true
       where ${pageMembers(page)}
-    ), ${claimParts({ runId, nodeId: step.id, channel: 'email' }, ctx.claimKey, { from: page.fromSeq, to: page.toSeq }, 'page')}
+    ), ${claimParts({ runId, nodeId: step.id, channel: 'email' }, ctx.claimKey, page.range, 'page')}
     select t.*, t.customer_id in (select customer_id from claimed) as claimed,
       t.customer_id in (select customer_id from retried) as retried,
       (select status from runs where id = ${runId}) as run_status

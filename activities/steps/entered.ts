@@ -10,6 +10,6 @@ import { groupKey, type PageRef } from './members';
 /** The page's count as an insert statement, to run alone or as a data-modifying `with` part. */
 export function enteredRow(nodeId: string, page: PageRef, entered: number): RawBuilder<unknown> {
   return sql`insert into run_step_pages (run_id, node_id, group_key, from_seq, entered)
-    values (${page.runId}, ${nodeId}, ${groupKey(page.group)}, ${page.fromSeq}, ${entered})
+    values (${page.runId}, ${nodeId}, ${groupKey(page.group)}, ${page.range.from}, ${entered})
     on conflict do nothing`;
 }

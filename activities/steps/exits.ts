@@ -23,7 +23,7 @@ export async function recordExits(db: Db, page: PageRef, stepId: string, rules: 
     from run_step_members m
     join customers c on c.id = m.customer_id
     where m.run_id = ${page.runId} and m.node_id = ${g.nodeId}
-      and m.seq >= ${page.fromSeq} and m.seq < ${page.toSeq} and ${inGroup}
+      and m.seq >= ${page.range.from} and m.seq < ${page.range.to} and ${inGroup}
       and ((${visit} and c.last_visit_at > ${since})
         or (${redeemed} and exists (select 1 from events e
               where e.customer_id = m.customer_id and e.type = 'reward_redeemed' and e.at > ${since})))

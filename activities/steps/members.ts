@@ -6,7 +6,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../../engine/db/database';
 import type { Database } from '../../engine/db/schema';
-import { groupKey, type MemberGroup } from '../../engine/runs/member-group';
+import { groupKey, type MemberGroup, type SeqRange } from '../../engine/runs/member-group';
 
 export interface MemberRow {
   readonly seq: number;
@@ -53,10 +53,8 @@ export { groupKey, type MemberGroup };
 export interface PageRef {
   readonly runId: string;
   readonly group: MemberGroup;
-  /** Inclusive. */
-  readonly fromSeq: number;
-  /** Exclusive. */
-  readonly toSeq: number;
+  /** The members' seqs, [from, to). */
+  readonly range: SeqRange;
   /** The run has exit rules: members who met one (rows in `run_exits`) are left out. */
   readonly exits?: boolean;
 }
@@ -77,7 +75,7 @@ export const MEMBER_VOUCHER = sql`(
 /** The `where` of a page's members (`run_step_members as m`), as the loads above filter them. */
 export function pageMembers(page: PageRef) {
   const g = page.group;
-  return sql`m.run_id = ${page.runId} and m.node_id = ${g.nodeId} and m.seq >= ${page.fromSeq} and m.seq < ${page.toSeq}
+  return sql`m.run_id = ${page.runId} and m.node_id = ${g.nodeId} and m.seq >= ${page.range.from} and m.seq < ${page.range.to}
     ${g.outcome !== null ? sql`and m.outcome = ${g.outcome} and m.lane = ${g.lane ?? ''}` : sql``}
     ${page.exits ? sql`and not exists (select 1 from run_exits x where x.run_id = m.run_id and x.customer_id = m.customer_id)` : sql``}`;
 }
@@ -89,8 +87,8 @@ export async function loadMembers(db: Db, page: PageRef): Promise<MemberRow[]> {
     .select(['m.seq', 'm.customer_id', 'm.outcome'])
     .where('m.run_id', '=', page.runId)
     .where('m.node_id', '=', page.group.nodeId)
-    .where('m.seq', '>=', page.fromSeq)
-    .where('m.seq', '<', page.toSeq);
+    .where('m.seq', '>=', page.range.from)
+    .where('m.seq', '<', page.range.to);
   if (page.group.outcome !== null)
     query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
   if (page.exits) query = query.where(notExited);
@@ -137,8 +135,8 @@ export async function loadRecipientsPage(db: Db, page: PageRef): Promise<Recipie
     .select(sql<string | null>`(select status from runs where id = ${page.runId})`.as('run_status'))
     .where('m.run_id', '=', page.runId)
     .where('m.node_id', '=', page.group.nodeId)
-    .where('m.seq', '>=', page.fromSeq)
-    .where('m.seq', '<', page.toSeq);
+    .where('m.seq', '>=', page.range.from)
+    .where('m.seq', '<', page.range.to);
   if (page.group.outcome !== null)
     query = query.where('m.outcome', '=', page.group.outcome).where('m.lane', '=', page.group.lane ?? '');
   if (page.exits) query = query.where(notExited);

@@ -72,7 +72,7 @@ const ctx = (): StepContext => ({
 });
 const run = (runId: string, heartbeatDetails?: unknown): Promise<OutcomeCounts> =>
   new MockActivityEnvironment({ heartbeatDetails }).run(() =>
-    processStepRange(ctx(), { runId, group: { nodeId: 'trigger', outcome: null } }, step, 1, 1_001),
+    processStepRange(ctx(), { runId, group: { nodeId: 'trigger', outcome: null } }, step, { from: 1, to: 1_001 }),
   );
 
 describe('processStepRange', () => {

@@ -10,6 +10,8 @@ import type { ExitRule, Step } from '../../engine/compiler/plan';
 import type { StepContext } from './context';
 import { emailPage, loadAndClaimEmails } from './email';
 import { claim, record } from '../../engine/deliveries/ledger';
+import { hasStopped, runHasStopped } from '../../engine/runs/run-live';
+import type { SeqRange } from '../../engine/runs/member-group';
 import { recordExits } from './exits';
 import { enteredRow } from './entered';
 import {
@@ -39,23 +41,22 @@ export interface ExitRules {
 
 export async function processStepRange(
   ctx: StepContext,
-  page: Omit<PageRef, 'fromSeq' | 'toSeq' | 'exits'>,
+  page: Omit<PageRef, 'range' | 'exits'>,
   step: Step,
-  fromSeq: number,
-  toSeq: number,
+  range: SeqRange,
   exits?: ExitRules,
 ): Promise<OutcomeCounts> {
   // A retry resumes after the last page an earlier attempt finished, with the counts so
   // far (its heartbeat carries both); redoing those pages would be harmless, only slower.
-  const resumed = resumePoint(fromSeq, toSeq);
+  const resumed = resumePoint(range);
   const counts: OutcomeCounts = resumed?.counts ?? {};
-  let nextSeq = resumed?.nextSeq ?? fromSeq;
+  let nextSeq = resumed?.nextSeq ?? range.from;
   // A copy: the SDK may serialise heartbeat details later, and `counts` keeps changing.
   const progress = (): Progress => ({ nextSeq, counts: { ...counts } });
   // A heartbeat on a timer, not only between pages: a slow provider call is not a dead worker.
   const beat = setInterval(() => heartbeat(progress()), HEARTBEAT_EVERY_MS);
   try {
-    for (let from = nextSeq; from < toSeq; from += PAGE_SIZE) {
+    for (let from = nextSeq; from < range.to; from += PAGE_SIZE) {
       // An attempt Temporal has given up on (timed out, cancelled) stops here, so it never
       // starts a page that its retry is working on.
       if (cancellationSignal().aborted) throw new CancelledFailure('activity cancelled; its retry takes over');
@@ -63,17 +64,16 @@ export async function processStepRange(
       // it only at its next heartbeat, seconds later: the run's row says so before every page.
       // (Message pages without exit rules read it with their recipients, before any write.)
       const checkedInPage = !exits && (step.kind === 'push' || step.kind === 'email');
-      if (!checkedInPage && (await runHasEnded(ctx, page.runId))) throw runEnded();
+      if (!checkedInPage && (await runHasStopped(ctx.db, page.runId))) throw runEnded();
       const ref: PageRef = {
         ...page,
-        fromSeq: from,
-        toSeq: Math.min(from + PAGE_SIZE, toSeq),
+        range: { from, to: Math.min(from + PAGE_SIZE, range.to) },
         exits: exits !== undefined,
       };
       if (exits) await recordExits(ctx.db, ref, step.id, exits.rules, exits.since);
       const { entered, outcomes, counted } = await processPage(ctx, step, ref).catch(async (err: unknown) => {
         if (step.kind === 'email' && err instanceof ApplicationFailure && err.nonRetryable) {
-          await recordUnsent(ctx, step.id, ref, toSeq, err.message);
+          await recordUnsent(ctx, step.id, ref, range.to, err.message);
         }
         throw err;
       });
@@ -82,7 +82,7 @@ export async function processStepRange(
       // Counts and position move together, with no await in between, so no heartbeat
       // can report one without the other.
       for (const m of outcomes) counts[m.outcome ?? 'next'] = (counts[m.outcome ?? 'next'] ?? 0) + 1;
-      nextSeq = ref.toSeq;
+      nextSeq = ref.range.to;
       heartbeat(progress());
     }
   } finally {
@@ -97,7 +97,7 @@ interface Progress {
   readonly counts: OutcomeCounts;
 }
 
-function resumePoint(fromSeq: number, toSeq: number): Progress | undefined {
+function resumePoint({ from: fromSeq, to: toSeq }: SeqRange): Progress | undefined {
   const details = activityInfo().heartbeatDetails as Partial<Progress> | undefined;
   const seq = details?.nextSeq;
   if (typeof seq !== 'number' || seq < fromSeq || seq > toSeq || typeof details?.counts !== 'object') return undefined;
@@ -139,14 +139,14 @@ async function processPage(
       }
       // The outbox push: one statement reads the page, writes it and counts it.
       const { entered, runStatus } = await pushOutboxPage(ctx, step, page);
-      if (hasEnded(runStatus)) throw runEnded();
+      if (hasStopped(runStatus)) throw runEnded();
       return { entered, outcomes: Array.from({ length: entered }, () => ({ outcome: null })), counted: true };
     }
     case 'email': {
       // One statement reads the page (with each address's suppression) and claims it.
       const { recipients, claimed, runStatus } = await loadAndClaimEmails(ctx, step, page);
-      if (recipients.length > 0 ? hasEnded(runStatus) : await runHasEnded(ctx, page.runId)) throw runEnded();
-      const counted = await emailPage(ctx, page.runId, step, recipients, page.fromSeq, page, claimed);
+      if (recipients.length > 0 ? hasStopped(runStatus) : await runHasStopped(ctx.db, page.runId)) throw runEnded();
+      const counted = await emailPage(ctx, step, recipients, page, { count: true, claimed });
       return { entered: recipients.length, outcomes: recipients.map(() => ({ outcome: null })), counted };
     }
     default: {
@@ -171,8 +171,8 @@ async function recordUnsent(
 ): Promise<void> {
   const key = { runId: refused.runId, nodeId, channel: 'email' as const };
   await recordEntered(ctx, nodeId, refused, (await loadRecipients(ctx.db, refused)).length);
-  for (let from = refused.toSeq; from < toSeq; from += PAGE_SIZE) {
-    const ref: PageRef = { ...refused, fromSeq: from, toSeq: Math.min(from + PAGE_SIZE, toSeq) };
+  for (let from = refused.range.to; from < toSeq; from += PAGE_SIZE) {
+    const ref: PageRef = { ...refused, range: { from, to: Math.min(from + PAGE_SIZE, toSeq) } };
     const recipients = await loadRecipients(ctx.db, ref);
     const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
     const reason = `not sent: the provider refused an earlier call of this step (${why})`;
@@ -193,19 +193,12 @@ async function recordUnsent(
  */
 async function messagePage(ctx: StepContext, page: PageRef): Promise<RecipientRow[]> {
   const { recipients, runStatus } = await loadRecipientsPage(ctx.db, page);
-  if (recipients.length > 0 ? hasEnded(runStatus) : await runHasEnded(ctx, page.runId)) throw runEnded();
+  if (recipients.length > 0 ? hasStopped(runStatus) : await runHasStopped(ctx.db, page.runId)) throw runEnded();
   return recipients;
 }
 
 const runEnded = () => new CancelledFailure('the run has ended; no further pages');
 
-const hasEnded = (status: string | null | undefined) => status === 'cancelled' || status === 'failed';
-
-/** True once the run is cancelled or failed (its row, written when the workflow closes). */
-async function runHasEnded(ctx: StepContext, runId: string): Promise<boolean> {
-  const run = await ctx.db.selectFrom('runs').select('status').where('id', '=', runId).executeTakeFirst();
-  return hasEnded(run?.status);
-}
 
 /** One row per page and group: a retried page counts once. */
 async function recordEntered(ctx: StepContext, nodeId: string, page: PageRef, entered: number): Promise<void> {

@@ -15,6 +15,7 @@ import { passChanged } from '../../engine/wallet/pass-changes';
 import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import { groupKey, MEMBER_VOUCHER, pageMembers, type PageRef, type RecipientRow } from './members';
 import { pushToWallets } from './push-wallet';
+import { liveRun } from '../../engine/runs/run-live';
 
 /** Pushes one page through a wallet provider (`push-wallet.ts`): APNs, Google Wallet. */
 export async function pushPage(
@@ -76,7 +77,7 @@ export async function pushOutboxPage(
       : cappedAmong('push', sql`select customer_id from page where serial_number is not null`, cap);
   const { rows } = await sql<{ entered: number; run_status: string | null }>`
     with live as (
-      select 1 from runs where id = ${runId} and status not in ('cancelled', 'failed')
+      ${liveRun(runId)}
     ), page as (
       select m.seq, m.customer_id, p.serial_number
       from live, run_step_members m
@@ -112,7 +113,7 @@ export async function pushOutboxPage(
       from changed c
     ), counted as (
       insert into run_step_pages (run_id, node_id, group_key, from_seq, entered)
-      select ${runId}, ${step.id}, ${groupKey(page.group)}, ${page.fromSeq}, count(*) from page having count(*) > 0
+      select ${runId}, ${step.id}, ${groupKey(page.group)}, ${page.range.from}, count(*) from page having count(*) > 0
       on conflict do nothing
     )
     select (select count(*) from page)::int as entered, (select status from runs where id = ${runId}) as run_status`.execute(

@@ -11,6 +11,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { passChanged } from '../wallet/pass-changes';
+import { latestActiveVersions, triggeredBy } from '../runs/event-entries';
 
 export const EVENT_TYPES = ['visit', 'stamp', 'reward_redeemed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -85,17 +86,12 @@ export async function recordEvent(db: Db, merchantId: string, input: EventInput)
       select 'stamp_added' as event from c where ${stamp}
       union all
       select 'reward_ready' from c where ${stamp} and c.stamps + 1 = c.stamps_required - 1
-    ), latest as (
-      select distinct on (v.flow_id) v.flow_id, v.version, v.plan->'trigger' as trigger
-      from flows f join flow_versions v on v.flow_id = f.id
-      where f.merchant_id = ${merchantId} and f.status = 'active'
-      order by v.flow_id, v.version desc
+    ), latest as (${latestActiveVersions(merchantId)}
     ), entries as (
       insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version)
       select latest.flow_id, ins.customer_id, 'event:' || ins.id, ${merchantId}, latest.version
       from ins cross join c join happened h on true
-      join latest on latest.trigger->>'kind' = 'event' and latest.trigger->>'event' = h.event
-        and (coalesce(latest.trigger->>'cardId', '') = '' or latest.trigger->>'cardId' = c.card_id::text)
+      join latest on ${triggeredBy(sql`h.event`, sql`c.card_id::text`)}
       on conflict do nothing
       returning 1
     ), waiting as (

@@ -9,6 +9,7 @@ import type { Plan, StepKind } from '../compiler/plan';
 import { title, until, type ExplainContext } from './explain';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
+import { hasStopped } from '../runs/run-live';
 
 export type TimelineItemKind = 'entered' | 'step' | 'delivery' | 'left' | 'waiting';
 
@@ -169,7 +170,7 @@ function runItems(
       const at = waitsStartedAt.get(position.nodeId) ?? latest();
       const words = `Waiting at ${title(plan, position.nodeId)} ${until(position.waitingUntil, ctx)}`;
       items.push({ ...base, at, kind: 'waiting', nodeId: position.nodeId, nodeKind: position.kind, title: words });
-    } else if (run.status === 'cancelled' || run.status === 'failed') {
+    } else if (hasStopped(run.status)) {
       const words = `Left with the run, ${run.status} before ${title(plan, position.nodeId)}`;
       items.push({
         ...base,
