@@ -149,7 +149,14 @@ export interface PassesTable {
 
 export type ConsentState = 'granted' | 'withdrawn';
 export type ConsentSource =
-  'import' | 'api' | 'unsubscribe_link' | 'resubscribe_link' | 'provider_complaint' | 'provider_subscription_change';
+  | 'import'
+  | 'api'
+  | 'unsubscribe_link'
+  | 'resubscribe_link'
+  | 'provider_complaint'
+  | 'provider_subscription_change'
+  /** The customer ticked (or left unticked) the box on the card's public join page. */
+  | 'join_page';
 
 /** One change of a customer's email consent. */
 export interface ConsentEventsTable {

@@ -33,6 +33,7 @@ import { postmarkWebhookRoutes } from './postmark-webhooks.routes';
 import { suppressionsRoutes } from './suppressions.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { walletPagesRoutes } from './wallet-pages.routes';
+import { joinRoutes } from './join.routes';
 
 export type { AppDeps } from './deps';
 
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/outbox', outboxRoutes(deps))
     .route('/v1/campaigns', campaignsRoutes(deps))
     .route('/u', unsubscribeRoutes(deps.db))
+    .route('/join', joinRoutes(deps.db, deps.batcher))
     .route('/webhooks/postmark', postmarkWebhookRoutes(deps.db, deps.postmarkWebhookAuth));
   if (deps.wallet) {
     app.route('/wallet/apple', walletAppleRoutes(deps.db, deps.wallet));

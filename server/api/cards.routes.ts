@@ -1,11 +1,18 @@
-/** `POST /v1/cards`, `GET /v1/cards`: the merchant's stamp cards. */
+/**
+ * `POST /v1/cards`, `GET /v1/cards`, `GET|PATCH /v1/cards/:id`: the merchant's stamp cards.
+ * Every card answers with its `joinUrl`, the public join page behind the counter's QR.
+ */
 import { Hono } from 'hono';
+import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Card } from '../../engine/db/schema';
+import type { Card } from '../db/schema';
+import { passChanged } from '../wallet/pass-changes';
+import { DEFAULT_PUBLIC_URL } from '../wallet/wallet';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
-import { jsonBody } from './validate';
+import { notFound } from './errors';
+import { jsonBody, pathId } from './validate';
 import { iso } from './iso';
 
 const color = z
@@ -23,7 +30,15 @@ const createCard = z.object({
   labelColor: color.optional(),
 });
 
-function cardJson(card: Card) {
+/** A change: every field optional, at least one given. */
+const updateCard = createCard.partial().refine((v) => Object.values(v).some((x) => x !== undefined), {
+  message: 'give at least one field to change',
+});
+
+/** The card's public join page (`/join/:cardId`). */
+export const joinUrl = (publicUrl: string, cardId: string): string => `${publicUrl}/join/${cardId}`;
+
+function cardJson(card: Card, publicUrl: string) {
   return {
     id: card.id,
     name: card.name,
@@ -32,6 +47,7 @@ function cardJson(card: Card) {
     backgroundColor: card.background_color,
     foregroundColor: card.foreground_color,
     labelColor: card.label_color,
+    joinUrl: joinUrl(publicUrl, card.id),
     createdAt: iso(card.created_at),
   };
 }
@@ -39,6 +55,7 @@ function cardJson(card: Card) {
 /** Mounted at `/v1/cards`. */
 export function cardsRoutes(deps: AppDeps) {
   const { db } = deps;
+  const publicUrl = deps.wallet?.publicUrl ?? DEFAULT_PUBLIC_URL;
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
     .post('/', jsonBody(createCard), async (c) => {
@@ -56,7 +73,7 @@ export function cardsRoutes(deps: AppDeps) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return c.json(cardJson(card), 201);
+      return c.json(cardJson(card, publicUrl), 201);
     })
     .get('/', async (c) => {
       const cards = await db
@@ -66,6 +83,44 @@ export function cardsRoutes(deps: AppDeps) {
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return c.json({ items: cards.map(cardJson) });
+      return c.json({ items: cards.map((card) => cardJson(card, publicUrl)) });
+    })
+    .get('/:id', async (c) => {
+      const id = pathId(c.req.param('id'), 'Card');
+      const card = await db
+        .selectFrom('cards')
+        .selectAll()
+        .where('id', '=', id)
+        .where('merchant_id', '=', c.get('merchantId'))
+        .executeTakeFirst();
+      if (!card) throw notFound('Card');
+      return c.json(cardJson(card, publicUrl));
+    })
+    .patch('/:id', jsonBody(updateCard), async (c) => {
+      const id = pathId(c.req.param('id'), 'Card');
+      const input = c.req.valid('json');
+      const card = await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('cards')
+          .set({
+            name: input.name,
+            stamps_required: input.stampsRequired,
+            reward: input.reward,
+            background_color: input.backgroundColor,
+            foreground_color: input.foregroundColor,
+            label_color: input.labelColor,
+          })
+          .where('id', '=', id)
+          .where('merchant_id', '=', c.get('merchantId'))
+          .returningAll()
+          .executeTakeFirst();
+        // Every pass of the card shows its name, reward and colours: devices fetch them again.
+        if (updated) {
+          await sql`update passes p set ${passChanged('p')} from customers cu where cu.id = p.customer_id and cu.card_id = ${id}`.execute(trx);
+        }
+        return updated;
+      });
+      if (!card) throw notFound('Card');
+      return c.json(cardJson(card, publicUrl));
     });
 }

@@ -169,6 +169,13 @@ const CASES: Record<string, Case> = {
     expect: { status: 201 },
   },
   'GET /v1/cards': { scope: 'merchant', path: () => '/v1/cards', expect: 'no A data' },
+  'GET /v1/cards/:id': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}`, expect: NOT_FOUND },
+  'PATCH /v1/cards/:id': {
+    scope: 'merchant',
+    path: (a) => `/v1/cards/${a.cardId}`,
+    body: () => ({ name: 'Taken over' }),
+    expect: NOT_FOUND,
+  },
 
   'POST /v1/customers': {
     scope: 'merchant',
@@ -359,6 +366,8 @@ const CASES: Record<string, Case> = {
     scope: 'none',
     why: "Postmark's basic auth; each event finds its merchant through the message it names",
   },
+  'GET /join/:cardId': { scope: 'none', why: "the card's public join page (the QR at the counter); shows only the card's name and reward" },
+  'POST /join/:cardId': { scope: 'none', why: 'public sign-up to that card: creates a customer of its merchant only (test/api/join.test.ts)' },
   'GET /p/:token': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
   'GET /p/:token/pass.pkpass': {
     scope: 'none',
