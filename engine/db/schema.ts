@@ -230,6 +230,8 @@ export interface EventsTable {
   /** The id the client gave (`POST /v1/events` `id`): the same id twice is one event. */
   client_id: string | null;
   created_at: CreatedAt;
+  /** Set when staff undid this stamp at the counter (it no longer counts). */
+  undone_at: Timestamp | null;
 }
 
 /** Messaging rules across all of a merchant's flows; null means no rule. */

@@ -34,6 +34,7 @@ import { suppressionsRoutes } from './suppressions.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { walletPagesRoutes } from './wallet-pages.routes';
 import { joinRoutes } from './join.routes';
+import { counterRoutes } from './counter.routes';
 
 export type { AppDeps } from './deps';
 
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/segments', segmentsRoutes(deps))
     .route('/v1/vouchers', vouchersRoutes(deps))
     .route('/v1/events', eventsRoutes(deps))
+    .route('/v1/counter', counterRoutes(deps))
     .route('/v1/flows', flowsRoutes(deps))
     .route('/v1/flows', flowEmailsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))
