@@ -37,6 +37,8 @@ interface MerchantA {
   campaignName: string;
   campaignRunId: string;
   voucherCode: string;
+  /** A's stamp event, fresh enough to undo. */
+  stampId: string;
   outboxId: string;
   ownerId: string;
   ownerEmail: string;
@@ -169,6 +171,8 @@ const CASES: Record<string, Case> = {
     expect: { status: 201 },
   },
   'GET /v1/cards': { scope: 'merchant', path: () => '/v1/cards', expect: 'no A data' },
+  'GET /v1/counter/customers/:code': { scope: 'merchant', path: (a) => `/v1/counter/customers/${a.customerId}`, expect: NOT_FOUND },
+  'POST /v1/events/:id/undo': { scope: 'merchant', path: (a) => `/v1/events/${a.stampId}/undo`, expect: NOT_FOUND },
   'GET /v1/cards/:id': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}`, expect: NOT_FOUND },
   'PATCH /v1/cards/:id': {
     scope: 'merchant',
@@ -525,6 +529,11 @@ beforeAll(async () => {
       expires_at: new Date(Date.now() + 30 * 86_400_000),
     })
     .execute();
+  const stamp = await h.db
+    .insertInto('events')
+    .values({ merchant_id: aM.id, customer_id: customerId, type: 'stamp', at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const outbox = await h.db
     .insertInto('outbox')
     .values({
@@ -583,6 +592,7 @@ beforeAll(async () => {
     campaignName,
     campaignRunId: campaign.runId,
     voucherCode,
+    stampId: stamp.id,
     outboxId: outbox.id,
     ownerId: aSession.body.staff.id,
     ownerEmail,
@@ -696,6 +706,8 @@ describe('after every call of merchant B', () => {
     expect(runs.body.items.map((r: { id: string }) => r.id).sort()).toEqual([a.runId, a.campaignRunId].sort());
     expect((await asA(`/v1/runs/${a.runId}`)).body.status).not.toBe('cancelled');
     expect((await asA(`/v1/vouchers/${a.voucherCode}`)).body.redeemedAt).toBeNull();
+    const stamp = await h.db.selectFrom('events').select('undone_at').where('id', '=', a.stampId).executeTakeFirstOrThrow();
+    expect(stamp.undone_at).toBeNull();
     expect((await asA('/v1/merchant/settings')).body).toMatchObject({
       frequencyCap: { push: 7, email: 3 },
       quietHours: { start: '21:13', end: '07:47' },

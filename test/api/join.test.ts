@@ -100,7 +100,7 @@ describe('POST /join/:cardId', () => {
         edges: [{ id: 'e1', source: 't', target: 'p' }],
       },
     });
-    expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(200);
+    expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
     await join({ name: 'Olga', email: 'olga@example.com' });
     await join({ name: 'Olga', email: 'olga@example.com' });
     const entries = await h.db.selectFrom('flow_entries').select(['customer_id', 'entry_key']).where('flow_id', '=', flow.body.id).execute();
