@@ -1,10 +1,12 @@
 /**
  * `POST /v1/cards`, `GET /v1/cards`, `GET|PATCH /v1/cards/:id`: the merchant's stamp cards.
- * Every card answers with its `joinUrl`, the public join page behind the counter's QR.
+ * Every card answers with its `joinUrl`, the public join page behind the counter's QR;
+ * `GET /v1/cards/:id/poster.pdf?size=A4|A5` is the printable poster with that QR.
  */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { posterPdf, POSTER_SIZES } from '../cards/poster';
 import type { Card } from '../db/schema';
 import { passChanged } from '../wallet/pass-changes';
 import { DEFAULT_PUBLIC_URL } from '../wallet/wallet';
@@ -12,7 +14,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { notFound } from './errors';
-import { jsonBody, pathId } from './validate';
+import { jsonBody, pathId, query } from './validate';
 import { iso } from './iso';
 
 const color = z
@@ -34,6 +36,9 @@ const createCard = z.object({
 const updateCard = createCard.partial().refine((v) => Object.values(v).some((x) => x !== undefined), {
   message: 'give at least one field to change',
 });
+
+/** `?size=A4` (the default) or `A5`. */
+const posterQuery = z.object({ size: z.enum(POSTER_SIZES).default('A4') });
 
 /** The card's public join page (`/join/:cardId`). */
 export const joinUrl = (publicUrl: string, cardId: string): string => `${publicUrl}/join/${cardId}`;
@@ -122,5 +127,34 @@ export function cardsRoutes(deps: AppDeps) {
       });
       if (!card) throw notFound('Card');
       return c.json(cardJson(card, publicUrl));
+    })
+    .get('/:id/poster.pdf', query(posterQuery), async (c) => {
+      const id = pathId(c.req.param('id'), 'Card');
+      const row = await db
+        .selectFrom('cards as k')
+        .innerJoin('merchants as m', 'm.id', 'k.merchant_id')
+        .selectAll('k')
+        .select('m.name as shop_name')
+        .where('k.id', '=', id)
+        .where('k.merchant_id', '=', c.get('merchantId'))
+        .executeTakeFirst();
+      if (!row) throw notFound('Card');
+      const { size } = c.req.valid('query');
+      const pdf = await posterPdf(
+        {
+          shopName: row.shop_name,
+          cardName: row.name,
+          reward: row.reward,
+          stampsRequired: row.stamps_required,
+          backgroundColor: row.background_color,
+          foregroundColor: row.foreground_color,
+          joinUrl: joinUrl(publicUrl, row.id),
+        },
+        size,
+      );
+      return c.body(new Uint8Array(pdf), 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="poster-${size.toLowerCase()}.pdf"`,
+      });
     });
 }

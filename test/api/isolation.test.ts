@@ -174,6 +174,7 @@ const CASES: Record<string, Case> = {
   'GET /v1/counter/customers/:code': { scope: 'merchant', path: (a) => `/v1/counter/customers/${a.customerId}`, expect: NOT_FOUND },
   'POST /v1/events/:id/undo': { scope: 'merchant', path: (a) => `/v1/events/${a.stampId}/undo`, expect: NOT_FOUND },
   'GET /v1/cards/:id': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}`, expect: NOT_FOUND },
+  'GET /v1/cards/:id/poster.pdf': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}/poster.pdf`, expect: NOT_FOUND },
   'PATCH /v1/cards/:id': {
     scope: 'merchant',
     path: (a) => `/v1/cards/${a.cardId}`,
