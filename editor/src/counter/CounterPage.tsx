@@ -45,7 +45,7 @@ export function CounterPage({ code }: { code?: string | undefined }) {
             id="pass-code"
             value={typed}
             onChange={(e) => setTyped(e.target.value)}
-            placeholder="8 letters and digits under the QR"
+            placeholder="Code under the QR"
             autoCapitalize="characters"
             autoComplete="off"
           />
