@@ -6,10 +6,10 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { posterPdf, POSTER_SIZES } from '../cards/poster';
-import type { Card } from '../db/schema';
-import { passChanged } from '../wallet/pass-changes';
-import { DEFAULT_PUBLIC_URL } from '../wallet/wallet';
+import { posterPdf, POSTER_SIZES } from '../../engine/cards/poster';
+import type { Card } from '../../engine/db/schema';
+import { passChanged } from '../../engine/wallet/pass-changes';
+import { DEFAULT_PUBLIC_URL } from '../../engine/wallet/wallet';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';

@@ -5,7 +5,7 @@
  * client id per tap), `POST /v1/events/:id/undo` and `POST /v1/vouchers/:code/redeem`.
  */
 import { Hono } from 'hono';
-import { counterCard } from '../customers/counter-card';
+import { counterCard } from '../../engine/customers/counter-card';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';

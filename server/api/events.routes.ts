@@ -1,14 +1,14 @@
 /**
- * `POST /v1/events`: a visit, a stamp or a redeemed reward; `POST /v1/events/:id/undo` takes
- * back a stamp given by mistake (within minutes, see `engine/customers/undo-stamp.ts`). Records the event with what it
+ * `POST /v1/events`: a visit, a stamp or a redeemed reward. Records the event with what it
  * changes (see `engine/customers/events.ts`), then hands new journey entries to the cohort
- * batcher and tells runs waiting for this customer's visit.
+ * batcher and tells runs waiting for this customer's visit. `POST /v1/events/:id/undo` takes
+ * back a stamp given by mistake (within minutes, see `engine/customers/undo-stamp.ts`).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { EVENT_TYPES, recordEvent } from '../customers/events';
-import { undoStamp } from '../customers/undo-stamp';
-import { signalVisit } from '../runs/visit-signals';
+import { EVENT_TYPES, recordEvent } from '../../engine/customers/events';
+import { undoStamp } from '../../engine/customers/undo-stamp';
+import { signalVisit } from '../../engine/runs/visit-signals';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';

@@ -3,7 +3,7 @@
  * fast on a counter's slow Wi-Fi and works in any browser.
  */
 import { html } from 'hono/html';
-import type { JoinCard } from '../customers/join';
+import type { JoinCard } from '../../engine/customers/join';
 import { htmlPage } from './html-page';
 
 /** What the customer typed, to fill the form again after a mistake. */

@@ -7,12 +7,12 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { findJoinCard, joinCard, joinInput, type JoinCard } from '../customers/join';
-import type { Db } from '../db/database';
-import { isUuid } from '../ids';
-import { log } from '../log';
-import type { CohortBatcher } from '../runs/cohort-batcher';
-import { createDeviceRateLimit } from '../wallet/device-rate-limit';
+import { findJoinCard, joinCard, joinInput, type JoinCard } from '../../engine/customers/join';
+import type { Db } from '../../engine/db/database';
+import { isUuid } from '../../engine/ids';
+import { log } from '../../engine/log';
+import type { CohortBatcher } from '../../engine/runs/cohort-batcher';
+import { createDeviceRateLimit } from '../../engine/wallet/device-rate-limit';
 import type { BaseEnv } from './env';
 import { joinMessage, joinPage, type JoinValues } from './join-page';
 

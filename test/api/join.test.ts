@@ -5,7 +5,7 @@
  * oversized bodies are turned away and write nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinRoutes, JOIN_BODY_BYTES, JOINS_PER_WINDOW } from '../../engine/api/join.routes';
+import { joinRoutes, JOIN_BODY_BYTES, JOINS_PER_WINDOW } from '../../server/api/join.routes';
 import { startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp } from '../../engine/api/app';
+import { createApp } from '../../server/api/app';
 import { testSigner } from '../support/certs';
 import { ADMIN_TOKEN, api, ok, stackForFile, type Api, type FileStack } from './http';
 

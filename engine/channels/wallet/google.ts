@@ -25,7 +25,7 @@ import { auth as googleAuth, walletobjects, type walletobjects_v1 } from '@googl
 import { createTokenSource, signJwt, type ServiceAccount, type TokenSource } from './google-auth';
 import { classifyFailure, describeFailure, failureReason, type GoogleFailure } from './google-errors';
 import type { GoogleMessage, GoogleWalletClient, PassContent } from './types';
-import { shortCode } from '../../../engine/customers/pass-code';
+import { shortCode } from '../../customers/pass-code';
 
 export const DEFAULT_GOOGLE_WALLET_API_URL = 'https://walletobjects.googleapis.com';
 /** Google requires a program logo on a loyalty class; this one is Google's own Wallet icon. */
