@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { posterPdf, POSTER_SIZES } from '../../engine/cards/poster';
 import type { Card } from '../../engine/db/schema';
 import { passChanged } from '../../engine/wallet/pass-changes';
-import { DEFAULT_PUBLIC_URL } from '../../engine/wallet/wallet';
+import { DEFAULT_PUBLIC_URL, joinPageUrl } from '../../engine/wallet/wallet';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
@@ -40,9 +40,6 @@ const updateCard = createCard.partial().refine((v) => Object.values(v).some((x) 
 /** `?size=A4` (the default) or `A5`. */
 const posterQuery = z.object({ size: z.enum(POSTER_SIZES).default('A4') });
 
-/** The card's public join page (`/join/:cardId`). */
-export const joinUrl = (publicUrl: string, cardId: string): string => `${publicUrl}/join/${cardId}`;
-
 function cardJson(card: Card, publicUrl: string) {
   return {
     id: card.id,
@@ -52,7 +49,7 @@ function cardJson(card: Card, publicUrl: string) {
     backgroundColor: card.background_color,
     foregroundColor: card.foreground_color,
     labelColor: card.label_color,
-    joinUrl: joinUrl(publicUrl, card.id),
+    joinUrl: joinPageUrl(publicUrl, card.id),
     createdAt: iso(card.created_at),
   };
 }
@@ -148,7 +145,7 @@ export function cardsRoutes(deps: AppDeps) {
           stampsRequired: row.stamps_required,
           backgroundColor: row.background_color,
           foregroundColor: row.foreground_color,
-          joinUrl: joinUrl(publicUrl, row.id),
+          joinUrl: joinPageUrl(publicUrl, row.id),
         },
         size,
       );

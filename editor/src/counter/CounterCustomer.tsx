@@ -52,6 +52,9 @@ export function CounterCustomer({ customer, reload }: { customer: CounterAnswer;
           {left} more for {customer.reward}
         </p>
       )}
+      <p className="counter-note" role="status">
+        {error ? <span className="form-error">{error}</span> : note}
+      </p>
       <div className="counter-actions">
         <button type="button" className="counter-big counter-stamp" onClick={() => void act(() => recordTap(customer.id, 'stamp'), 'Stamp added')}>
           +1 stamp
@@ -88,9 +91,6 @@ export function CounterCustomer({ customer, reload }: { customer: CounterAnswer;
           ))}
         </ul>
       )}
-      <p className="counter-note" role="status">
-        {error ? <span className="form-error">{error}</span> : note}
-      </p>
     </section>
   );
 }
