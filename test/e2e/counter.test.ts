@@ -5,7 +5,7 @@
  * camera filming the pass's QR) and by the typed code, stamp twice quickly, see the
  * reward-ready journey push go out, undo a stamp, redeem the reward and a voucher.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -59,6 +59,32 @@ describe('the join page on a phone', () => {
   });
 });
 
+describe('cards on screen', () => {
+  it('creates a card, changes its reward, and downloads its A5 poster', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await page.getByRole('link', { name: 'Cards' }).click();
+    await page.getByRole('button', { name: 'New card' }).click();
+    await page.getByLabel('Card name').fill('Cake card');
+    await page.getByLabel('Stamps to the reward').fill('6');
+    await page.getByLabel('Reward', { exact: true }).fill('A slice of cake');
+    await page.getByRole('button', { name: 'Create card' }).click();
+    const card = page.getByRole('listitem', { name: 'Cake card' });
+    await card.getByText('Collect 6 stamps, get A slice of cake').waitFor();
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await card.getByLabel('Reward', { exact: true }).fill('Two slices of cake');
+    await card.getByRole('button', { name: 'Save card' }).click();
+    await card.getByText('Collect 6 stamps, get Two slices of cake').waitFor();
+    await screenshot(page, 'cards-desktop');
+    const cards = ok(await merchant.api.get<{ items: { name: string; reward: string; joinUrl: string; id: string }[] }>('/v1/cards'), 200);
+    const cake = cards.items.find((c) => c.name === 'Cake card');
+    expect(cake).toMatchObject({ reward: 'Two slices of cake', joinUrl: `http://localhost:3000/join/${cake?.id}` });
+    const [download] = await Promise.all([page.waitForEvent('download'), card.getByRole('link', { name: 'Poster A5 (PDF)' }).click()]);
+    const pdf = readFileSync((await download.path()) ?? '');
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+});
+
 describe('the counter on a phone', () => {
   let flowId: string;
   let customer: Customer;
@@ -70,7 +96,7 @@ describe('the counter on a phone', () => {
     const flow = ok(await merchant.api.post<{ id: string }>('/v1/flows', { name: 'Reward ready', graph }), 201);
     ok(await merchant.api.post(`/v1/flows/${flow.id}/publish`, {}), 201);
     flowId = flow.id;
-    ok(await merchant.api.post('/v1/customers', { externalId: 'counter-1', name: 'Cara Counter', stamps: 7 }), 201);
+    ok(await merchant.api.post('/v1/customers', { externalId: 'counter-1', name: 'Cara Counter', cardId: merchant.cardId, stamps: 7 }), 201);
     [customer] = (await customersNamed('Cara Counter')) as [Customer];
     await file.stack.db
       .insertInto('vouchers')
