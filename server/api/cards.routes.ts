@@ -4,11 +4,10 @@
  * `GET /v1/cards/:id/poster.pdf?size=A4|A5` is the printable poster with that QR.
  */
 import { Hono } from 'hono';
-import { sql } from 'kysely';
 import { z } from 'zod';
+import { cardColumns, updateCard } from '../../engine/cards/cards';
 import { posterPdf, POSTER_SIZES } from '../../engine/cards/poster';
 import type { Card } from '../../engine/db/schema';
-import { passChanged } from '../../engine/wallet/pass-changes';
 import { DEFAULT_PUBLIC_URL, joinPageUrl } from '../../engine/wallet/wallet';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
@@ -33,7 +32,7 @@ const createCard = z.object({
 });
 
 /** A change: every field optional, at least one given. */
-const updateCard = createCard.partial().refine((v) => Object.values(v).some((x) => x !== undefined), {
+const updateBody = createCard.partial().refine((v) => Object.values(v).some((x) => x !== undefined), {
   message: 'give at least one field to change',
 });
 
@@ -65,13 +64,11 @@ export function cardsRoutes(deps: AppDeps) {
       const card = await db
         .insertInto('cards')
         .values({
+          ...cardColumns(input),
           merchant_id: c.get('merchantId'),
           name: input.name,
           stamps_required: input.stampsRequired,
           reward: input.reward,
-          background_color: input.backgroundColor,
-          foreground_color: input.foregroundColor,
-          label_color: input.labelColor,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -98,30 +95,9 @@ export function cardsRoutes(deps: AppDeps) {
       if (!card) throw notFound('Card');
       return c.json(cardJson(card, publicUrl));
     })
-    .patch('/:id', jsonBody(updateCard), async (c) => {
+    .patch('/:id', jsonBody(updateBody), async (c) => {
       const id = pathId(c.req.param('id'), 'Card');
-      const input = c.req.valid('json');
-      const card = await db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('cards')
-          .set({
-            name: input.name,
-            stamps_required: input.stampsRequired,
-            reward: input.reward,
-            background_color: input.backgroundColor,
-            foreground_color: input.foregroundColor,
-            label_color: input.labelColor,
-          })
-          .where('id', '=', id)
-          .where('merchant_id', '=', c.get('merchantId'))
-          .returningAll()
-          .executeTakeFirst();
-        // Every pass of the card shows its name, reward and colours: devices fetch them again.
-        if (updated) {
-          await sql`update passes p set ${passChanged('p')} from customers cu where cu.id = p.customer_id and cu.card_id = ${id}`.execute(trx);
-        }
-        return updated;
-      });
+      const card = await updateCard(db, c.get('merchantId'), id, c.req.valid('json'));
       if (!card) throw notFound('Card');
       return c.json(cardJson(card, publicUrl));
     })
