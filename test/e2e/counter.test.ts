@@ -85,6 +85,25 @@ describe('cards on screen', () => {
   });
 });
 
+describe('customers on screen', () => {
+  it('adds a customer by hand with their consent', async () => {
+    const page = await file.newPage();
+    await signIn(page, merchant.owner);
+    await page.getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('button', { name: 'Add customer' }).click();
+    const form = page.getByRole('form', { name: 'Add a customer' });
+    await form.getByLabel('Name').fill('Hana Byhand');
+    await form.getByLabel('Email (optional)').fill('hana@example.com');
+    await form.getByLabel(/Birthday/).fill('1990-07-01');
+    await form.getByLabel('Card').selectOption({ label: 'Coffee card' });
+    await form.getByLabel('They agreed to get emails from the shop').check();
+    await form.getByRole('button', { name: 'Add customer' }).click();
+    await page.getByRole('link', { name: 'Hana Byhand' }).waitFor();
+    const [hana] = await customersNamed('Hana Byhand');
+    expect(hana).toMatchObject({ email: 'hana@example.com', birthday: '1990-07-01', emailConsent: true, cardId: merchant.cardId });
+  });
+});
+
 describe('the counter on a phone', () => {
   let flowId: string;
   let customer: Customer;
