@@ -21,6 +21,7 @@ import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
 import { createCohortBatcher } from '../engine/runs/cohort-batcher';
 import { openWallet, type OpenWallet } from './wallet-setup';
+import { joinPageUrl } from '../engine/wallet/wallet';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal/connection';
 import { createRunLauncher, TASK_QUEUE } from './temporal/run-launcher';
 import { bundleInChildProcess, createWorker, installRuntimeLogger } from './temporal/worker';
@@ -166,6 +167,21 @@ async function temporalReachable(connection: Connection): Promise<boolean> {
   }
 }
 
+/** Where a new user joins the demo card on their phone, and where staff stamp them. */
+async function demoCardLines(db: Db, merchantId: string, publicUrl: string, url: string): Promise<string[]> {
+  const card = await db
+    .selectFrom('cards')
+    .select('id')
+    .where('merchant_id', '=', merchantId)
+    .orderBy('created_at')
+    .executeTakeFirst();
+  if (!card) return [];
+  return [
+    `  Join the card:   ${joinPageUrl(publicUrl, card.id)}  (the QR poster's page)`,
+    `  Counter:         ${url}/counter`,
+  ];
+}
+
 async function announce(config: Config, db: Db): Promise<void> {
   const demo = config.role === 'all' ? await seedDemo(db, { dataDir: config.dataDir }) : null;
   const url = `http://localhost:${config.port}`;
@@ -177,6 +193,7 @@ async function announce(config: Config, db: Db): Promise<void> {
     ...(demo?.login ? [`  Sign in:         ${url}/  as ${demo.login.email} / ${demo.login.password}`] : []),
     ...(demo
       ? [
+          ...(await demoCardLines(db, demo.merchantId, config.publicUrl, url)),
           `  Demo API key:    ${demo.apiKey}`,
           `  Try:             curl -H "Authorization: Bearer ${demo.apiKey}" ${url}/v1/customers`,
         ]

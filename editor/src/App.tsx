@@ -2,6 +2,8 @@
 import { Redirect, Route, Switch } from 'wouter';
 import { CampaignsPage } from './campaigns/CampaignsPage';
 import { NewCampaignPage } from './campaigns/NewCampaignPage';
+import { CardsPage } from './cards/CardsPage';
+import { CounterPage } from './counter/CounterPage';
 import { CustomerPage } from './customers/CustomerPage';
 import { CustomersPage } from './customers/CustomersPage';
 import { FlowEditorPage, FlowVersionPage } from './flows/FlowEditorPage';
@@ -47,6 +49,9 @@ export function App() {
         <Route path="/campaigns/new" component={NewCampaignPage} />
         <Route path="/customers" component={CustomersPage} />
         <Route path="/customers/:id">{(p) => <CustomerPage key={p.id} id={p.id} />}</Route>
+        <Route path="/cards" component={CardsPage} />
+        <Route path="/counter">{() => <CounterPage />}</Route>
+        <Route path="/counter/:code">{(p) => <CounterPage code={p.code} />}</Route>
         <Route path="/outbox" component={OutboxPage} />
         <Route path="/settings" component={SettingsPage} />
         <Route>

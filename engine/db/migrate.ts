@@ -6,6 +6,7 @@ import * as accounts from './migrations/003-accounts';
 import * as inspector from './migrations/004-inspector';
 import * as wallet from './migrations/005-wallet';
 import * as email from './migrations/006-email';
+import * as counter from './migrations/010-counter';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004-inspector': inspector,
   '005-wallet': wallet,
   '006-email': email,
+  '010-counter': counter,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

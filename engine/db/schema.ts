@@ -149,7 +149,14 @@ export interface PassesTable {
 
 export type ConsentState = 'granted' | 'withdrawn';
 export type ConsentSource =
-  'import' | 'api' | 'unsubscribe_link' | 'resubscribe_link' | 'provider_complaint' | 'provider_subscription_change';
+  | 'import'
+  | 'api'
+  | 'unsubscribe_link'
+  | 'resubscribe_link'
+  | 'provider_complaint'
+  | 'provider_subscription_change'
+  /** The customer ticked (or left unticked) the box on the card's public join page. */
+  | 'join_page';
 
 /** One change of a customer's email consent. */
 export interface ConsentEventsTable {
@@ -223,6 +230,8 @@ export interface EventsTable {
   /** The id the client gave (`POST /v1/events` `id`): the same id twice is one event. */
   client_id: string | null;
   created_at: CreatedAt;
+  /** Set when staff undid this stamp at the counter (it no longer counts). */
+  undone_at: Timestamp | null;
 }
 
 /** Messaging rules across all of a merchant's flows; null means no rule. */

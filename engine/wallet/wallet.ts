@@ -20,6 +20,9 @@ export const appleWebServiceUrl = (publicUrl: string): string => `${publicUrl}/w
 /** The customer's wallet page. */
 export const walletPageUrl = (publicUrl: string, walletToken: string): string => `${publicUrl}/p/${walletToken}`;
 
+/** A card's public join page, behind the QR on the counter poster. */
+export const joinPageUrl = (publicUrl: string, cardId: string): string => `${publicUrl}/join/${cardId}`;
+
 /** Google object and class ids are `issuerId.suffix`; the suffixes are ours. */
 export const googleClassSuffix = (cardId: string): string => `card-${cardId}`;
 export const googleObjectSuffix = (serialNumber: string): string => `pass-${serialNumber}`;

@@ -33,6 +33,8 @@ import { postmarkWebhookRoutes } from './postmark-webhooks.routes';
 import { suppressionsRoutes } from './suppressions.routes';
 import { unsubscribeRoutes } from './unsubscribe.routes';
 import { walletPagesRoutes } from './wallet-pages.routes';
+import { joinRoutes } from './join.routes';
+import { counterRoutes } from './counter.routes';
 
 export type { AppDeps } from './deps';
 
@@ -75,12 +77,14 @@ export function createApp(deps: AppDeps) {
     .route('/v1/segments', segmentsRoutes(deps))
     .route('/v1/vouchers', vouchersRoutes(deps))
     .route('/v1/events', eventsRoutes(deps))
+    .route('/v1/counter', counterRoutes(deps))
     .route('/v1/flows', flowsRoutes(deps))
     .route('/v1/flows', flowEmailsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))
     .route('/v1/outbox', outboxRoutes(deps))
     .route('/v1/campaigns', campaignsRoutes(deps))
     .route('/u', unsubscribeRoutes(deps.db))
+    .route('/join', joinRoutes(deps.db, deps.batcher))
     .route('/webhooks/postmark', postmarkWebhookRoutes(deps.db, deps.postmarkWebhookAuth));
   if (deps.wallet) {
     app.route('/wallet/apple', walletAppleRoutes(deps.db, deps.wallet));

@@ -1,11 +1,19 @@
-/** `POST /v1/cards`, `GET /v1/cards`: the merchant's stamp cards. */
+/**
+ * `POST /v1/cards`, `GET /v1/cards`, `GET|PATCH /v1/cards/:id`: the merchant's stamp cards.
+ * Every card answers with its `joinUrl`, the public join page behind the counter's QR;
+ * `GET /v1/cards/:id/poster.pdf?size=A4|A5` is the printable poster with that QR.
+ */
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { cardColumns, updateCard } from '../../engine/cards/cards';
+import { posterPdf, POSTER_SIZES } from '../../engine/cards/poster';
 import type { Card } from '../../engine/db/schema';
+import { DEFAULT_PUBLIC_URL, joinPageUrl } from '../../engine/wallet/wallet';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
-import { jsonBody } from './validate';
+import { notFound } from './errors';
+import { jsonBody, pathId, query } from './validate';
 import { iso } from './iso';
 
 const color = z
@@ -23,7 +31,15 @@ const createCard = z.object({
   labelColor: color.optional(),
 });
 
-function cardJson(card: Card) {
+/** A change: every field optional, at least one given. */
+const updateBody = createCard.partial().refine((v) => Object.values(v).some((x) => x !== undefined), {
+  message: 'give at least one field to change',
+});
+
+/** `?size=A4` (the default) or `A5`. */
+const posterQuery = z.object({ size: z.enum(POSTER_SIZES).default('A4') });
+
+function cardJson(card: Card, publicUrl: string) {
   return {
     id: card.id,
     name: card.name,
@@ -32,6 +48,7 @@ function cardJson(card: Card) {
     backgroundColor: card.background_color,
     foregroundColor: card.foreground_color,
     labelColor: card.label_color,
+    joinUrl: joinPageUrl(publicUrl, card.id),
     createdAt: iso(card.created_at),
   };
 }
@@ -39,6 +56,7 @@ function cardJson(card: Card) {
 /** Mounted at `/v1/cards`. */
 export function cardsRoutes(deps: AppDeps) {
   const { db } = deps;
+  const publicUrl = deps.wallet?.publicUrl ?? DEFAULT_PUBLIC_URL;
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
     .post('/', jsonBody(createCard), async (c) => {
@@ -46,17 +64,15 @@ export function cardsRoutes(deps: AppDeps) {
       const card = await db
         .insertInto('cards')
         .values({
+          ...cardColumns(input),
           merchant_id: c.get('merchantId'),
           name: input.name,
           stamps_required: input.stampsRequired,
           reward: input.reward,
-          background_color: input.backgroundColor,
-          foreground_color: input.foregroundColor,
-          label_color: input.labelColor,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return c.json(cardJson(card), 201);
+      return c.json(cardJson(card, publicUrl), 201);
     })
     .get('/', async (c) => {
       const cards = await db
@@ -66,6 +82,52 @@ export function cardsRoutes(deps: AppDeps) {
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return c.json({ items: cards.map(cardJson) });
+      return c.json({ items: cards.map((card) => cardJson(card, publicUrl)) });
+    })
+    .get('/:id', async (c) => {
+      const id = pathId(c.req.param('id'), 'Card');
+      const card = await db
+        .selectFrom('cards')
+        .selectAll()
+        .where('id', '=', id)
+        .where('merchant_id', '=', c.get('merchantId'))
+        .executeTakeFirst();
+      if (!card) throw notFound('Card');
+      return c.json(cardJson(card, publicUrl));
+    })
+    .patch('/:id', jsonBody(updateBody), async (c) => {
+      const id = pathId(c.req.param('id'), 'Card');
+      const card = await updateCard(db, c.get('merchantId'), id, c.req.valid('json'));
+      if (!card) throw notFound('Card');
+      return c.json(cardJson(card, publicUrl));
+    })
+    .get('/:id/poster.pdf', query(posterQuery), async (c) => {
+      const id = pathId(c.req.param('id'), 'Card');
+      const row = await db
+        .selectFrom('cards as k')
+        .innerJoin('merchants as m', 'm.id', 'k.merchant_id')
+        .selectAll('k')
+        .select('m.name as shop_name')
+        .where('k.id', '=', id)
+        .where('k.merchant_id', '=', c.get('merchantId'))
+        .executeTakeFirst();
+      if (!row) throw notFound('Card');
+      const { size } = c.req.valid('query');
+      const pdf = await posterPdf(
+        {
+          shopName: row.shop_name,
+          cardName: row.name,
+          reward: row.reward,
+          stampsRequired: row.stamps_required,
+          backgroundColor: row.background_color,
+          foregroundColor: row.foreground_color,
+          joinUrl: joinPageUrl(publicUrl, row.id),
+        },
+        size,
+      );
+      return c.body(new Uint8Array(pdf), 200, {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="poster-${size.toLowerCase()}.pdf"`,
+      });
     });
 }

@@ -80,7 +80,9 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const res = await app.request(path, init);
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    // JSON answers are parsed; others (a poster's PDF, a page's HTML) stay text.
+    const json = res.headers.get('Content-Type')?.includes('json') ?? false;
+    return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : undefined, headers: res.headers };
   };
 
   const call: Harness['call'] = async (method, path, body, token) =>

@@ -37,6 +37,8 @@ interface MerchantA {
   campaignName: string;
   campaignRunId: string;
   voucherCode: string;
+  /** A's stamp event, fresh enough to undo. */
+  stampId: string;
   outboxId: string;
   ownerId: string;
   ownerEmail: string;
@@ -169,6 +171,16 @@ const CASES: Record<string, Case> = {
     expect: { status: 201 },
   },
   'GET /v1/cards': { scope: 'merchant', path: () => '/v1/cards', expect: 'no A data' },
+  'GET /v1/counter/customers/:code': { scope: 'merchant', path: (a) => `/v1/counter/customers/${a.customerId}`, expect: NOT_FOUND },
+  'POST /v1/events/:id/undo': { scope: 'merchant', path: (a) => `/v1/events/${a.stampId}/undo`, expect: NOT_FOUND },
+  'GET /v1/cards/:id': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}`, expect: NOT_FOUND },
+  'GET /v1/cards/:id/poster.pdf': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}/poster.pdf`, expect: NOT_FOUND },
+  'PATCH /v1/cards/:id': {
+    scope: 'merchant',
+    path: (a) => `/v1/cards/${a.cardId}`,
+    body: () => ({ name: 'Taken over' }),
+    expect: NOT_FOUND,
+  },
 
   'POST /v1/customers': {
     scope: 'merchant',
@@ -359,6 +371,8 @@ const CASES: Record<string, Case> = {
     scope: 'none',
     why: "Postmark's basic auth; each event finds its merchant through the message it names",
   },
+  'GET /join/:cardId': { scope: 'none', why: "the card's public join page (the QR at the counter); shows only the card's name and reward" },
+  'POST /join/:cardId': { scope: 'none', why: 'public sign-up to that card: creates a customer of its merchant only (test/api/join.test.ts)' },
   'GET /p/:token': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
   'GET /p/:token/pass.pkpass': {
     scope: 'none',
@@ -516,6 +530,11 @@ beforeAll(async () => {
       expires_at: new Date(Date.now() + 30 * 86_400_000),
     })
     .execute();
+  const stamp = await h.db
+    .insertInto('events')
+    .values({ merchant_id: aM.id, customer_id: customerId, type: 'stamp', at: new Date() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   const outbox = await h.db
     .insertInto('outbox')
     .values({
@@ -574,6 +593,7 @@ beforeAll(async () => {
     campaignName,
     campaignRunId: campaign.runId,
     voucherCode,
+    stampId: stamp.id,
     outboxId: outbox.id,
     ownerId: aSession.body.staff.id,
     ownerEmail,
@@ -687,6 +707,8 @@ describe('after every call of merchant B', () => {
     expect(runs.body.items.map((r: { id: string }) => r.id).sort()).toEqual([a.runId, a.campaignRunId].sort());
     expect((await asA(`/v1/runs/${a.runId}`)).body.status).not.toBe('cancelled');
     expect((await asA(`/v1/vouchers/${a.voucherCode}`)).body.redeemedAt).toBeNull();
+    const stamp = await h.db.selectFrom('events').select('undone_at').where('id', '=', a.stampId).executeTakeFirstOrThrow();
+    expect(stamp.undone_at).toBeNull();
     expect((await asA('/v1/merchant/settings')).body).toMatchObject({
       frequencyCap: { push: 7, email: 3 },
       quietHours: { start: '21:13', end: '07:47' },

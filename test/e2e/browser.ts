@@ -10,6 +10,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp } from '../../server/api/app';
+import { testSigner } from '../support/certs';
 import { ADMIN_TOKEN, api, ok, stackForFile, type Api, type FileStack } from './http';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,6 +65,8 @@ export function browserForFile(): BrowserFile {
       adminToken: ADMIN_TOKEN,
       readiness: async () => true,
       editorDir: EDITOR_DIR,
+      // Customers' card pages (`/p/:token`), where the join page lands.
+      wallet: { publicUrl: 'http://localhost:3000', signer: testSigner() },
     });
     const port = await new Promise<number>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));

@@ -81,6 +81,9 @@ it('a run waiting on a timer survives stopping and starting Stampflow on its emb
   const first = await start();
   const key = /Demo API key:\s+(sf_live_\w+)/.exec(first.output())?.[1];
   expect(key).toBeTruthy();
+  // A new user can join the demo card on their phone and be stamped at the counter.
+  expect(first.output()).toMatch(/Join the card:\s+http:\/\/\S+\/join\/[0-9a-f-]{36}/);
+  expect(first.output()).toMatch(/Counter:\s+http:\/\/localhost:\d+\/counter/);
   const base = `http://127.0.0.1:${port}`;
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${base}${path}`, {

@@ -11,6 +11,7 @@ const SOURCES: Record<string, string> = {
   resubscribe_link: 'the resubscribe button',
   provider_complaint: 'marked an email as spam',
   provider_subscription_change: 'unsubscribed through the email service',
+  join_page: 'the join page (QR at the counter)',
 };
 
 const STATES: Record<string, string> = {

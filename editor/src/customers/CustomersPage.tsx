@@ -7,6 +7,7 @@ import { usePaged } from '../shell/use-paged';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import './customers.css';
 import { LoadMore } from '../shell/LoadMore';
+import { AddCustomer } from './AddCustomer';
 
 /** `value`, once it has stopped changing for `ms`. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -20,6 +21,7 @@ function useDebounced<T>(value: T, ms: number): T {
 
 export function CustomersPage() {
   const [text, setText] = useState('');
+  const [adding, setAdding] = useState(false);
   const q = useDebounced(text.trim(), 300);
   const searchId = useId();
   const customers = usePaged(
@@ -31,7 +33,22 @@ export function CustomersPage() {
 
   return (
     <div className="customers">
-      <PageHeader title="Customers" />
+      <PageHeader title="Customers">
+        {!adding && (
+          <button type="button" className="primary" onClick={() => setAdding(true)}>
+            Add customer
+          </button>
+        )}
+      </PageHeader>
+      {adding && (
+        <AddCustomer
+          onCancel={() => setAdding(false)}
+          onAdded={() => {
+            setAdding(false);
+            customers.reload();
+          }}
+        />
+      )}
       <form className="customer-search" role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor={searchId}>Find a customer</label>
         <input
@@ -50,7 +67,7 @@ export function CustomersPage() {
           <p>
             {q
               ? 'Check the spelling, or try the email address or your own customer id.'
-              : 'Customers arrive from your point of sale or loyalty app through the API (POST /v1/customers).'}
+              : 'Customers join from the QR poster on your counter (see Cards), or add one here.'}
           </p>
         </EmptyState>
       ) : (

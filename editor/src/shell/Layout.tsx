@@ -6,6 +6,8 @@ import { useSession, useSignedIn } from './session';
 const NAV = [
   { href: '/flows', label: 'Flows' },
   { href: '/campaigns', label: 'Campaigns' },
+  { href: '/counter', label: 'Counter' },
+  { href: '/cards', label: 'Cards' },
   { href: '/customers', label: 'Customers' },
   { href: '/outbox', label: 'Outbox' },
   { href: '/settings', label: 'Settings' },

@@ -153,7 +153,7 @@ describe('buildApplePass', () => {
       backgroundColor: 'rgb(26, 43, 60)',
       foregroundColor: 'rgb(255, 255, 255)',
       labelColor: 'rgb(192, 255, 238)',
-      barcodes: [{ format: 'PKBarcodeFormatQR', message: 'cus_42', messageEncoding: 'iso-8859-1' }],
+      barcodes: [{ format: 'PKBarcodeFormatQR', message: 'cus_42', messageEncoding: 'iso-8859-1', altText: 'CUS_42' }],
     });
     expect((json.authenticationToken as string).length).toBeGreaterThanOrEqual(16);
     const card = json.storeCard;

@@ -10,6 +10,7 @@
 import { PKPass, PassType } from 'passkit-generator';
 import { passImages, parseHexColor } from './pass-images';
 import type { AppleSigner, PassContent } from './types';
+import { shortCode } from '../../customers/pass-code';
 
 /** `%@` is replaced by the field's new value: the lock screen shows exactly the message. */
 export const MESSAGE_CHANGE = '%@';
@@ -68,7 +69,9 @@ export async function buildApplePass(content: PassContent, signer: AppleSigner):
   }
   card.backFields.push({ key: 'stamps-info', label: 'Your reward', value: stampsInfo(content) });
   pass.types.push(card);
-  pass.setBarcodes({ format: 'PKBarcodeFormatQR', message: content.barcode, messageEncoding: 'iso-8859-1' });
+  // The short code under the QR is what staff type at the counter when the camera cannot scan.
+  const altText = shortCode(content.barcode);
+  pass.setBarcodes({ format: 'PKBarcodeFormatQR', message: content.barcode, messageEncoding: 'iso-8859-1', altText });
   return pass.getAsBuffer();
 }
 

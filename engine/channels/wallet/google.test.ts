@@ -123,7 +123,7 @@ describe('Google Wallet client, classes and objects', () => {
       accountId: 'cust-1',
       accountName: 'Ada Lovelace',
       loyaltyPoints: { label: 'Stamps', balance: { string: '3 / 10' } },
-      barcode: { type: 'QR_CODE', value: 'cust-1' },
+      barcode: { type: 'QR_CODE', value: 'cust-1', alternateText: 'CUST-1' },
       textModulesData: [
         { id: 'reward', header: 'Reward', body: 'A free flat white' },
         { id: 'voucher', header: 'Free coffee', body: 'Code FREE-42, valid until 2030-01-31' },

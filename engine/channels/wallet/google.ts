@@ -25,6 +25,7 @@ import { auth as googleAuth, walletobjects, type walletobjects_v1 } from '@googl
 import { createTokenSource, signJwt, type ServiceAccount, type TokenSource } from './google-auth';
 import { classifyFailure, describeFailure, failureReason, type GoogleFailure } from './google-errors';
 import type { GoogleMessage, GoogleWalletClient, PassContent } from './types';
+import { shortCode } from '../../customers/pass-code';
 
 export const DEFAULT_GOOGLE_WALLET_API_URL = 'https://walletobjects.googleapis.com';
 /** Google requires a program logo on a loyalty class; this one is Google's own Wallet icon. */
@@ -226,7 +227,7 @@ function loyaltyObject(id: string, classId: string, content: PassContent): walle
     accountId: content.barcode,
     accountName: content.customerName,
     loyaltyPoints: { label: 'Stamps', balance: { string: `${content.stamps} / ${content.stampsRequired}` } },
-    barcode: { type: 'QR_CODE', value: content.barcode },
+    barcode: { type: 'QR_CODE', value: content.barcode, alternateText: shortCode(content.barcode) },
     textModulesData,
   };
 }
