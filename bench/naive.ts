@@ -64,7 +64,8 @@ export async function run(): Promise<Figure[]> {
 
 /** The flow's push and email steps, as the engine compiles them from `broadcast`'s graph. */
 function broadcastSteps(): { push: PushStep; email: EmailStep } {
-  const steps = compileFlow(broadcast.GRAPH).plan?.steps ?? {};
+  const compiled = compileFlow(broadcast.GRAPH);
+  const steps = compiled.ok ? compiled.plan.steps : {};
   const push = steps.push;
   const email = steps.email;
   if (push?.kind !== 'push' || email?.kind !== 'email') throw new Error('broadcast graph has no push and email steps');

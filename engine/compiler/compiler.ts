@@ -14,13 +14,10 @@ import { PLAN_VERSION, type Plan, type Step } from './plan';
 
 export type { Diagnostic, DiagnosticCode } from './diagnostics';
 
-export interface CompileResult {
-  readonly ok: boolean;
-  /** Empty when `ok`. */
-  readonly diagnostics: Diagnostic[];
-  /** Present exactly when `ok`. */
-  readonly plan?: Plan;
-}
+/** A plan exactly when the graph is valid; otherwise every problem, each tied to its node. */
+export type CompileResult =
+  | { readonly ok: true; readonly plan: Plan; /** Empty. */ readonly diagnostics: Diagnostic[] }
+  | { readonly ok: false; readonly diagnostics: Diagnostic[] };
 
 /**
  * Validates a flow graph (as saved by the editor, any JSON) and compiles it to a plan.
@@ -48,7 +45,7 @@ export function compileFlow(graph: unknown): CompileResult {
   diagnostics.push(...outputDiagnostics(index, nodes));
   const reachable = walkGraph(index, diagnostics);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
-  return { ok: true, diagnostics, plan: buildPlan(index, nodes, reachable) };
+  return { ok: true, diagnostics: [], plan: buildPlan(index, nodes, reachable) };
 }
 
 /**

@@ -74,7 +74,7 @@ export function flowsRoutes(deps: AppDeps) {
     .use(merchantAuth(db))
     .post('/validate', jsonBody(z.object({ graph: flowGraphSchema })), async (c) => {
       const result = await checkFlow(db, c.get('merchantId'), c.req.valid('json').graph);
-      return c.json({ ok: result.ok, diagnostics: result.diagnostics, ...(result.plan ? { plan: result.plan } : {}) });
+      return c.json({ ok: result.ok, diagnostics: result.diagnostics, ...(result.ok ? { plan: result.plan } : {}) });
     })
     .post('/', jsonBody(createFlow), async (c) => {
       const input = c.req.valid('json');
