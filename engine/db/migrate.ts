@@ -7,6 +7,7 @@ import * as inspector from './migrations/004-inspector';
 import * as wallet from './migrations/005-wallet';
 import * as email from './migrations/006-email';
 import * as counter from './migrations/010-counter';
+import * as results from './migrations/008-results';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005-wallet': wallet,
   '006-email': email,
   '010-counter': counter,
+  '008-results': results,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */
