@@ -8,7 +8,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../db/schema';
 
 /** Why a held-out member left at the trigger (`run_exits.reason`). */
-export const HOLDOUT_REASON = 'holdout';
+export const HOLDOUT_REASON = 'holdout' as const;
+/** A held-out member's outcome in the owner's words, wherever deliveries are explained. */
+export const HOLDOUT_SENTENCE = 'Kept back to measure this flow; got nothing on purpose';
 
 /**
  * The bucket 0..99 of a customer in a flow: the first 32 bits of md5(`<flow>:<customer>`)
