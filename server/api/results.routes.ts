@@ -51,23 +51,26 @@ function memberJson(m: ResultMember) {
   };
 }
 
-/** Mounted at `/v1/runs`: a run's result, its conversions by day and its members. */
+/**
+ * Mounted at `/v1/runs` beside `runsRoutes` (and `/v1/flows` beside `flowsRoutes` below);
+ * authentication is on each route, as in `customer-journeys.routes.ts`.
+ */
 export function runResultsRoutes(deps: AppDeps) {
   const { db } = deps;
+  const auth = merchantAuth(db);
   return new Hono<MerchantEnv>()
-    .use(merchantAuth(db))
-    .get('/:id/results', async (c) => {
+    .get('/:id/results', auth, async (c) => {
       const results = await runResults(db, c.get('merchantId'), pathId(c.req.param('id'), 'Run'));
       if (!results) throw notFound('Run');
       return c.json(resultsJson(results));
     })
-    .get('/:id/results/days', async (c) => {
+    .get('/:id/results/days', auth, async (c) => {
       const runs = await loadMeasuredRuns(db, c.get('merchantId'), { runId: pathId(c.req.param('id'), 'Run') });
       if (runs.length === 0) throw notFound('Run');
       const days: DayConversions[] = await conversionsByDay(db, c.get('merchantId'), runs);
       return c.json({ withinDays: runs[0]?.goal.withinDays ?? 0, days });
     })
-    .get('/:id/members', query(membersQuery), async (c) => {
+    .get('/:id/members', auth, query(membersQuery), async (c) => {
       const { limit, cursor, group, converted } = c.req.valid('query');
       const afterSeq = cursor ? Number(decodeCursor(cursor, ['int'])[0]) : undefined;
       const filter = { group, converted: converted === undefined ? undefined : converted === 'true', afterSeq, limit: limit + 1 };
@@ -81,7 +84,7 @@ export function runResultsRoutes(deps: AppDeps) {
 /** Mounted at `/v1/flows`: a flow's result over its runs entered in a range. */
 export function flowResultsRoutes(deps: AppDeps) {
   const { db } = deps;
-  return new Hono<MerchantEnv>().use(merchantAuth(db)).get('/:id/results', query(rangeQuery), async (c) => {
+  return new Hono<MerchantEnv>().get('/:id/results', merchantAuth(db), query(rangeQuery), async (c) => {
     const q = c.req.valid('query');
     const until = q.until ? new Date(q.until) : new Date();
     const since = q.since ? new Date(q.since) : new Date(until.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
