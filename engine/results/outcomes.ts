@@ -20,39 +20,50 @@ const GOAL_TYPES: Record<Exclude<GoalEvent, 'voucher_redeemed'>, readonly string
 };
 
 /**
+ * The CTEs `r` (the started runs: `run_id`, `node_id`, `entered_at`, `ends_at`, the goal's
+ * event `types`) and `g` (the merchant's goal events in the runs' windows: `customer_id`,
+ * `type`, `at`), for a `with`.
+ */
+function windowSql(merchantId: string, runs: readonly MeasuredRun[]): RawBuilder<unknown> {
+  const started = runs.filter((r) => r.started);
+  const from = new Date(Math.min(...started.map((r) => r.enteredAt.getTime())));
+  const to = new Date(Math.max(...started.map((r) => r.windowEndsAt.getTime())));
+  const typesOf = (g: GoalEvent): readonly string[] => (g === 'voucher_redeemed' ? [g] : GOAL_TYPES[g]);
+  const types = [...new Set(started.flatMap((r) => typesOf(r.goal.event)))];
+  const eventTypes = types.filter((t) => t !== 'voucher_redeemed');
+  const vouchers = types.includes('voucher_redeemed')
+    ? sql`union all select v.customer_id, 'voucher_redeemed', v.redeemed_at from vouchers v
+        where v.merchant_id = ${merchantId} and v.redeemed_at > ${from} and v.redeemed_at <= ${to}`
+    : sql``;
+  // Materialised, so the planner reads the window's goal events once and joins the members
+  // to them, rather than probing the events index once per member.
+  return sql`r as materialized (
+      select run_id, node_id, entered_at, ends_at, string_to_array(types, ',') as types
+      from unnest(${started.map((r) => r.id)}::uuid[], ${started.map((r) => r.triggerNodeId)}::text[],
+        ${started.map((r) => r.enteredAt)}::timestamptz[], ${started.map((r) => r.windowEndsAt)}::timestamptz[],
+        ${started.map((r) => typesOf(r.goal.event).join(','))}::text[]) as r(run_id, node_id, entered_at, ends_at, types)
+    ), g as materialized (
+      select e.customer_id, e.type, e.at from events e
+      where e.merchant_id = ${merchantId} and e.type = any(${eventTypes}::text[]) and e.at > ${from} and e.at <= ${to}
+      ${vouchers}
+    )`;
+}
+
+/**
  * `with … o as (…)`: one row per member of the started runs, with `run_id`, `seq`,
  * `customer_id`, `held` (kept back), `entered_at` and `converted_at` (null: not converted).
  * Followed by the caller's `select … from o`.
  */
 export function outcomesSql(merchantId: string, runs: readonly MeasuredRun[]): RawBuilder<unknown> {
-  const started = runs.filter((r) => r.started);
-  const from = new Date(Math.min(...started.map((r) => r.enteredAt.getTime())));
-  const to = new Date(Math.max(...started.map((r) => r.windowEndsAt.getTime())));
-  const goals = [...new Set(started.map((r) => r.goal.event))];
-  const types = goals.flatMap((g) => (g === 'voucher_redeemed' ? [] : GOAL_TYPES[g].map((type) => ({ goal: g, type }))));
-  const parts: RawBuilder<unknown>[] = [];
-  if (types.length > 0) {
-    parts.push(sql`select e.customer_id, t.goal, e.at
-      from unnest(${types.map((t) => t.goal)}::text[], ${types.map((t) => t.type)}::text[]) as t(goal, type)
-      join events e on e.merchant_id = ${merchantId} and e.type = t.type and e.at > ${from} and e.at <= ${to}`);
-  }
-  if (goals.includes('voucher_redeemed')) {
-    parts.push(sql`select v.customer_id, 'voucher_redeemed', v.redeemed_at from vouchers v
-      where v.merchant_id = ${merchantId} and v.redeemed_at > ${from} and v.redeemed_at <= ${to}`);
-  }
-  const goalEvents = parts.length > 0 ? sql.join(parts, sql` union all `) : sql`select null::uuid, null::text, null::timestamptz where false`;
-  return sql`with r as (
-      select * from unnest(${started.map((r) => r.id)}::uuid[], ${started.map((r) => r.triggerNodeId)}::text[],
-        ${started.map((r) => r.enteredAt)}::timestamptz[], ${started.map((r) => r.windowEndsAt)}::timestamptz[],
-        ${started.map((r) => r.goal.event)}::text[]) as r(run_id, node_id, entered_at, ends_at, goal)
-    ), m as (
-      select m.run_id, m.seq, m.customer_id, r.entered_at, r.ends_at, r.goal, x.customer_id is not null as held
-      from r join run_step_members m on m.run_id = r.run_id and m.node_id = r.node_id
+  return sql`with ${windowSql(merchantId, runs)}, m as materialized (
+      select m.run_id, m.seq, m.customer_id, r.entered_at, r.ends_at, r.types, x.customer_id is not null as held
+      from run_step_members m join r on m.run_id = r.run_id and m.node_id = r.node_id
       left join run_exits x on x.run_id = m.run_id and x.customer_id = m.customer_id and x.reason = ${HOLDOUT_REASON}
-    ), g(customer_id, goal, at) as (${goalEvents}
+      where m.run_id = any(${runs.filter((r) => r.started).map((r) => r.id)}::uuid[])
     ), c as (
       select m.run_id, m.customer_id, min(g.at) as converted_at
-      from m join g on g.customer_id = m.customer_id and g.goal = m.goal and g.at > m.entered_at and g.at <= m.ends_at
+      from m join g on g.customer_id = m.customer_id
+      where g.type = any(m.types) and g.at > m.entered_at and g.at <= m.ends_at
       group by m.run_id, m.customer_id
     ), o as (
       select m.run_id, m.seq, m.customer_id, m.held, m.entered_at, c.converted_at
@@ -68,12 +79,26 @@ export async function countOutcomes(
 ): Promise<{ treated: GroupCounts; holdout: GroupCounts }> {
   const none = { customers: 0, converted: 0 };
   if (!runs.some((r) => r.started)) return { treated: none, holdout: none };
-  const { rows } = await sql<{ held: boolean; customers: number; converted: number }>`${outcomesSql(merchantId, runs)}
-    select held, count(*)::int as customers, count(converted_at)::int as converted from o group by held`.execute(db);
-  const of = (held: boolean) => rows.find((r) => r.held === held) ?? { customers: 0, converted: 0 };
+  // Counts without a row per member: the groups' sizes from the run's own keys, and the
+  // converted ones by joining the window's goal events (few) to the members by customer.
+  const { rows } = await sql<{ customers: number; held: number; converted: number; held_converted: number }>`
+    with ${windowSql(merchantId, runs)}, c as (
+      select distinct m.run_id, m.customer_id
+      from g join run_step_members m on m.customer_id = g.customer_id
+      join r on r.run_id = m.run_id and r.node_id = m.node_id
+      where g.type = any(r.types) and g.at > r.entered_at and g.at <= r.ends_at
+    )
+    select
+      (select count(*) from r join run_step_members m on m.run_id = r.run_id and m.node_id = r.node_id)::int as customers,
+      (select count(*) from r join run_exits x on x.run_id = r.run_id and x.node_id = r.node_id
+        where x.reason = ${HOLDOUT_REASON})::int as held,
+      (select count(*) from c)::int as converted,
+      (select count(*) from c join run_exits x on x.run_id = c.run_id and x.customer_id = c.customer_id
+        where x.reason = ${HOLDOUT_REASON})::int as held_converted`.execute(db);
+  const row = rows[0] ?? { customers: 0, held: 0, converted: 0, held_converted: 0 };
   return {
-    treated: { customers: of(false).customers, converted: of(false).converted },
-    holdout: { customers: of(true).customers, converted: of(true).converted },
+    treated: { customers: row.customers - row.held, converted: row.converted - row.held_converted },
+    holdout: { customers: row.held, converted: row.held_converted },
   };
 }
 
