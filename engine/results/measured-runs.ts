@@ -18,6 +18,8 @@ export interface MeasuredRun {
   /** When the members entered (the snapshot); the planned start for a run not started yet. */
   readonly enteredAt: Date;
   readonly started: boolean;
+  /** Members who entered (the snapshot's size), kept back or not. */
+  readonly memberCount: number;
   readonly windowEndsAt: Date;
 }
 
@@ -33,7 +35,7 @@ export async function loadMeasuredRuns(db: Db, merchantId: string, scope: RunSco
   let query = db
     .selectFrom('runs as r')
     .innerJoin('flow_versions as v', (j) => j.onRef('v.flow_id', '=', 'r.flow_id').onRef('v.version', '=', 'r.version'))
-    .select(['r.id', 'r.flow_id', 'r.started_at', 'r.send_at', 'r.created_at'])
+    .select(['r.id', 'r.flow_id', 'r.started_at', 'r.send_at', 'r.created_at', 'r.member_count'])
     .select(sql<Plan['trigger']>`v.plan->'trigger'`.as('trigger'))
     .select(sql<string>`v.plan->>'triggerNodeId'`.as('trigger_node_id'))
     .where('r.merchant_id', '=', merchantId);
@@ -58,6 +60,7 @@ export async function loadMeasuredRuns(db: Db, merchantId: string, scope: RunSco
       holdoutPercent: r.trigger.holdoutPercent ?? 0,
       enteredAt,
       started: r.started_at !== null,
+      memberCount: r.member_count,
       windowEndsAt: new Date(enteredAt.getTime() + goal.withinDays * DAY_MS),
     };
   });

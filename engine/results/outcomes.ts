@@ -79,25 +79,25 @@ export async function countOutcomes(
 ): Promise<{ treated: GroupCounts; holdout: GroupCounts }> {
   const none = { customers: 0, converted: 0 };
   if (!runs.some((r) => r.started)) return { treated: none, holdout: none };
-  // Counts without a row per member: the groups' sizes from the run's own keys, and the
-  // converted ones by joining the window's goal events (few) to the members by customer.
-  const { rows } = await sql<{ customers: number; held: number; converted: number; held_converted: number }>`
+  // Counts without a row per member: the groups' sizes from the runs' rows and their hold-out
+  // rows, and the converted members by a hash semi-join of the members to the window's goal
+  // events (few, read from the index alone).
+  const { rows } = await sql<{ held: number; converted: number; held_converted: number }>`
     with ${windowSql(merchantId, runs)}, c as (
-      select distinct m.run_id, m.customer_id
-      from g join run_step_members m on m.customer_id = g.customer_id
-      join r on r.run_id = m.run_id and r.node_id = m.node_id
-      where g.type = any(r.types) and g.at > r.entered_at and g.at <= r.ends_at
+      select m.run_id, m.customer_id from r join run_step_members m on m.run_id = r.run_id and m.node_id = r.node_id
+      where exists (select 1 from g where g.customer_id = m.customer_id
+        and g.type = any(r.types) and g.at > r.entered_at and g.at <= r.ends_at)
     )
     select
-      (select count(*) from r join run_step_members m on m.run_id = r.run_id and m.node_id = r.node_id)::int as customers,
       (select count(*) from r join run_exits x on x.run_id = r.run_id and x.node_id = r.node_id
         where x.reason = ${HOLDOUT_REASON})::int as held,
       (select count(*) from c)::int as converted,
       (select count(*) from c join run_exits x on x.run_id = c.run_id and x.customer_id = c.customer_id
         where x.reason = ${HOLDOUT_REASON})::int as held_converted`.execute(db);
-  const row = rows[0] ?? { customers: 0, held: 0, converted: 0, held_converted: 0 };
+  const row = rows[0] ?? { held: 0, converted: 0, held_converted: 0 };
+  const customers = runs.reduce((sum, r) => sum + (r.started ? r.memberCount : 0), 0);
   return {
-    treated: { customers: row.customers - row.held, converted: row.converted - row.held_converted },
+    treated: { customers: customers - row.held, converted: row.converted - row.held_converted },
     holdout: { customers: row.held, converted: row.held_converted },
   };
 }
