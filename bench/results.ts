@@ -11,7 +11,7 @@
  */
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../engine/db/database';
-import type { Plan } from '../engine/flow/plan';
+import type { Plan } from '../engine/compiler/plan';
 import { keepBack } from '../engine/results/holdout';
 import { runResults } from '../engine/results/results';
 import { createTestDatabase } from '../test/support/database';

@@ -5,8 +5,8 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { DEFAULT_GOAL, type Goal } from '../flow/goal-schema';
-import type { Plan } from '../flow/plan';
+import { DEFAULT_GOAL, type Goal } from '../compiler/goal-schema';
+import type { Plan } from '../compiler/plan';
 
 export interface MeasuredRun {
   readonly id: string;

@@ -7,7 +7,7 @@
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
-import type { GoalEvent } from '../flow/goal-schema';
+import type { GoalEvent } from '../compiler/goal-schema';
 import { HOLDOUT_REASON } from './holdout';
 import type { MeasuredRun } from './measured-runs';
 import type { GroupCounts } from './verdict';

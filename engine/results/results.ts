@@ -3,8 +3,8 @@
  * from SQL (`outcomes.ts`); lift, interval and verdict from `verdict.ts`.
  */
 import type { Db } from '../db/database';
-import { DEFAULT_GOAL, type Goal } from '../flow/goal-schema';
-import type { Plan } from '../flow/plan';
+import { DEFAULT_GOAL, type Goal } from '../compiler/goal-schema';
+import type { Plan } from '../compiler/plan';
 import { loadMeasuredRuns, type MeasuredRun } from './measured-runs';
 import { countOutcomes } from './outcomes';
 import { measure, type Measured } from './verdict';

@@ -4,12 +4,12 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import type { DayConversions } from '../results/outcomes';
-import type { ResultMember } from '../results/members';
-import { runMembers } from '../results/members';
-import { conversionsByDay } from '../results/outcomes';
-import { loadMeasuredRuns } from '../results/measured-runs';
-import { flowResults, runResults, type Results } from '../results/results';
+import type { DayConversions } from '../../engine/results/outcomes';
+import type { ResultMember } from '../../engine/results/members';
+import { runMembers } from '../../engine/results/members';
+import { conversionsByDay } from '../../engine/results/outcomes';
+import { loadMeasuredRuns } from '../../engine/results/measured-runs';
+import { flowResults, runResults, type Results } from '../../engine/results/results';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Plan, PlanGoal } from '../../engine/flow/plan';
+import type { Plan, PlanGoal } from '../../engine/compiler/plan';
 import { holdoutBucket, keepBack } from '../../engine/results/holdout';
 import { startHarness, type Harness, type TestMerchant } from './harness';
 

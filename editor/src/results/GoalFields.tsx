@@ -4,7 +4,7 @@
  * small for the hold-out to ever show a difference.
  */
 import { useId } from 'react';
-import { DEFAULT_GOAL, GOAL_EVENTS, MAX_HOLDOUT_PERCENT, type GoalEvent } from '../../../engine/flow/goal-schema';
+import { DEFAULT_GOAL, GOAL_EVENTS, MAX_HOLDOUT_PERCENT, type GoalEvent } from '../../../engine/compiler';
 import { NumberInput, obj, type Data } from '../flows/forms/fields';
 import { GOAL_NOUN } from './result-words';
 import './results.css';

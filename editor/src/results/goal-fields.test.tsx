@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { triggerDataSchema } from '../../../engine/flow/trigger-schema';
+import { triggerDataSchema } from '../../../engine/compiler';
 import { renderForm } from '../flows/forms/form-harness';
 import { TriggerForm } from '../flows/forms/TriggerForm';
 import { GoalFields, minimumAudience } from './GoalFields';

@@ -1,9 +1,8 @@
 /** The trigger's settings: what starts the flow, which card it is about, and when members leave. */
-import { EXIT_RULES, TRIGGER_EVENTS, type TriggerKind, WEEKDAYS } from '../../../../engine/compiler';
+import { defaultHoldoutPercent, EXIT_RULES, TRIGGER_EVENTS, type TriggerKind, WEEKDAYS } from '../../../../engine/compiler';
 import { EVENT_LABELS, WEEKDAY_LABELS } from '../node-summary';
 import { Field, messagesFor, NumberInput, patched, str, type Data, type NodeFormProps } from './fields';
 import { fromLocalInput, toLocalInput } from '../../shell/format';
-import { defaultHoldoutPercent } from '../../../../engine/flow/compile-node';
 import { GoalFields } from '../../results/GoalFields';
 
 const KINDS: readonly { kind: TriggerKind; label: string }[] = [
