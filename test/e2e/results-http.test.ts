@@ -113,6 +113,20 @@ describe('a win-back flow keeping 20% back over 1,000 lapsed customers', () => {
       const journeys = ok(await m.api.get<{ items: { runId: string; left: unknown }[] }>(`/v1/customers/${id}/journeys`), 200);
       expect(journeys.items.find((j) => j.runId === runId)?.left).toEqual({ reason: 'holdout', nodeId: 'trigger' });
     }
+    // The customer's timeline explains it in plain words.
+    const timeline = ok(
+      await m.api.get<{ items: { runId: string; kind: string; title: string }[]; runs: { runId: string; outcome: { code: string; message: string } }[] }>(
+        `/v1/customers/${held[0]}/timeline`,
+      ),
+      200,
+    );
+    expect(timeline.runs.find((r) => r.runId === runId)?.outcome).toEqual({
+      code: 'holdout',
+      message: 'Kept back to measure this flow; got nothing on purpose',
+    });
+    expect(timeline.items.filter((i) => i.runId === runId && i.kind === 'left').map((i) => i.title)).toEqual([
+      'Kept back to measure this flow; got nothing on purpose',
+    ]);
 
     // Visits: 70 treated and 9 held-out customers come back after the run (some twice, still
     // one conversion each); others visited only before the run started, which never counts.
