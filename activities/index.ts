@@ -43,6 +43,8 @@ export interface ProcessStepInput {
   readonly toSeq?: number;
   /** The run's exit rules, if any: members who met one leave before this step. */
   readonly exitOn?: readonly ExitRule[] | undefined;
+  /** The run keeps members back: they left at the trigger (`run_exits`) and are left out. */
+  readonly holdout?: boolean | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -85,7 +87,11 @@ export function createActivities(deps: ActivityDeps) {
         claimKey: `${info.workflowExecution?.workflowId ?? 'local'}/${info.activityId}`,
         caps: { push: merchant.push_cap_7d, email: merchant.email_cap_7d },
       };
-      const exits = input.exitOn?.length ? { rules: input.exitOn, since: await enteredAt(db, input.runId) } : undefined;
+      const exits = input.exitOn?.length
+        ? { rules: input.exitOn, since: await enteredAt(db, input.runId) }
+        : input.holdout
+          ? { rules: [], since: new Date(0) }
+          : undefined;
       return processStepRange(
         ctx,
         { runId: input.runId, group: input.group },

@@ -19,6 +19,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   editor: async () => (await import('./editor')).run(),
   wallet: async () => (await import('./wallet')).run(),
   stack: async () => (await import('./stack')).run(),
+  results: async () => (await import('./results')).run(),
 };
 
 const RESULTS = fileURLToPath(new URL('./RESULTS.md', import.meta.url));

@@ -192,6 +192,7 @@ class Interpreter {
               group: token.group,
               range,
               exitOn: plan.trigger.exitOn,
+              holdout: keepsBack(plan),
             });
             for (const [outcome, c] of Object.entries(got)) {
               stepCounts[outcome] = (stepCounts[outcome] ?? 0) + c;
@@ -230,6 +231,7 @@ class Interpreter {
         group: token.group,
         range: { from, to },
         exitOn: plan.trigger.exitOn,
+        holdout: keepsBack(plan),
       });
       for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
     });
@@ -390,4 +392,9 @@ async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) 
     }
   });
   await Promise.all(lanes);
+}
+
+/** The run keeps members back to measure the flow (plans before results never do). */
+function keepsBack(plan: Plan): boolean {
+  return (plan.trigger.holdoutPercent ?? 0) > 0;
 }

@@ -2,12 +2,13 @@
  * Takes the run's audience snapshot: the members enter the trigger node with a seq 1..N.
  * A broadcast or recurring schedule takes every card holder in scope; a birthday, win-back
  * or expiring-voucher run takes today's cohort; an event run takes the entries a cohort
- * batch gave it. Runs once per run; a retry finds the snapshot taken and reuses it.
+ * batch gave it. The flow's hold-out leaves at once (see `engine/results/holdout.ts`). Runs once per run; a retry finds the snapshot taken and reuses it.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { PlanTrigger } from '../compiler/plan';
+import { keepBack } from '../results/holdout';
 import { enterCohort, entersByEntries } from './cohorts';
 
 export interface SnapshotInput {
@@ -53,6 +54,9 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
         from customers where merchant_id = ${input.merchantId} ${cardFilter}`.execute(tx);
     }
     const members = Number(inserted.numAffectedRows ?? 0n);
+    // Members kept back to measure the flow enter (and count as members) and leave at once.
+    const percent = trigger.holdoutPercent ?? 0;
+    await keepBack(tx, { runId: input.runId, flowId: run.flow_id, triggerNodeId: input.triggerNodeId, percent, at: now });
     await tx
       .insertInto('run_step_pages')
       .values({ run_id: input.runId, node_id: input.triggerNodeId, group_key: '', from_seq: 1, entered: members })

@@ -13,6 +13,10 @@ export interface CampaignSpec {
   readonly email?: EmailData | undefined;
   /** ISO time; absent sends at once. */
   readonly sendAt?: string | undefined;
+  /** What counts as success (a visit within 7 days when absent); checked by the compiler. */
+  readonly goal?: { readonly event: string; readonly withinDays: number } | undefined;
+  /** The share kept back to measure the campaign (0 when absent); checked by the compiler. */
+  readonly holdoutPercent?: number | undefined;
 }
 
 /** Horizontal distance between nodes, as the editor lays out a chain. */
@@ -20,7 +24,13 @@ const STEP_X = 280;
 
 /** The campaign's graph; node ids are the kinds (`trigger`, `voucher`, `push`, `email`). */
 export function campaignGraph(spec: CampaignSpec): FlowGraph {
-  const trigger: TriggerData = { trigger: 'broadcast', cardId: spec.cardId, ...(spec.sendAt ? { sendAt: spec.sendAt } : {}) };
+  const trigger: Record<string, unknown> = {
+    trigger: 'broadcast',
+    cardId: spec.cardId,
+    ...(spec.sendAt ? { sendAt: spec.sendAt } : {}),
+    ...(spec.goal ? { goal: spec.goal } : {}),
+    ...(spec.holdoutPercent !== undefined ? { holdoutPercent: spec.holdoutPercent } : {}),
+  } satisfies Partial<Record<keyof TriggerData, unknown>>;
   const chain: [NodeKind, Record<string, unknown>][] = [
     ['trigger', trigger],
     ...(spec.voucher ? [['voucher', { ...spec.voucher }] as [NodeKind, Record<string, unknown>]] : []),

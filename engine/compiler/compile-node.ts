@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { issueToDiagnostic, type Diagnostic } from './diagnostics';
 import { NODE_OUTPUTS, nodeDataSchemas, type NodeKind, type TriggerData } from './node-schemas';
 import type { PlanTrigger, Step, WaitStep } from './plan';
+import { DEFAULT_GOAL, DEFAULT_JOURNEY_HOLDOUT_PERCENT } from './goal-schema';
 import { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS } from './trigger-schema';
 import { durationToMs, type WaitData } from './wait-schema';
 
@@ -37,6 +38,8 @@ export function toPlanTrigger(data: TriggerData): PlanTrigger {
   const common = {
     ...(data.cardId != null && { cardId: data.cardId }),
     ...(data.exitOn !== undefined && data.exitOn.length > 0 && { exitOn: [...new Set(data.exitOn)] }),
+    goal: data.goal ?? DEFAULT_GOAL,
+    holdoutPercent: data.holdoutPercent ?? defaultHoldoutPercent(data.trigger),
   };
   switch (data.trigger) {
     case 'broadcast':
@@ -64,6 +67,14 @@ export function toPlanTrigger(data: TriggerData): PlanTrigger {
       return _exhaustive;
     }
   }
+}
+
+/**
+ * Journeys (birthday, win-back, event) keep 10% back by default; broadcasts and recurring
+ * broadcasts keep nobody back unless asked, as a campaign is meant to reach everyone.
+ */
+export function defaultHoldoutPercent(trigger: TriggerData['trigger']): number {
+  return trigger === 'broadcast' || trigger === 'schedule' ? 0 : DEFAULT_JOURNEY_HOLDOUT_PERCENT;
 }
 
 /** The outputs a node actually has, given its settings (a wait's depend on its mode). */

@@ -34,7 +34,7 @@ describe('compileFlow', () => {
     expect(plan).toEqual({
       planVersion: 1,
       triggerNodeId: 'trigger',
-      trigger: { kind: 'broadcast' },
+      trigger: { kind: 'broadcast', goal: { event: 'visit', withinDays: 7 }, holdoutPercent: 0 },
       entry: ['regulars'],
       steps: {
         regulars: {
@@ -66,6 +66,8 @@ describe('compileFlow', () => {
       kind: 'broadcast',
       cardId: '3f8e2a4c-9b1d-4e6f-8a2b-7c5d9e0f1a2b',
       sendAt: '2025-06-03T10:00:00+02:00',
+      goal: { event: 'visit', withinDays: 7 },
+      holdoutPercent: 0,
     });
     expect(plan?.steps['email']).toMatchObject({ subject: 'Your coffee is waiting, {{ customer.name }}' });
     expect(plan?.steps['push']).toMatchObject({ next: { next: ['email'] } });
@@ -183,21 +185,34 @@ describe('compileFlow', () => {
 
   it('resolves trigger defaults: a birthday at 10:00, expiring vouchers 3 days before', () => {
     const flow = (data: Record<string, unknown>) => ({ nodes: [at('t', 'trigger', data), at('p', 'push', { text: 'Hi' })], edges: [edge('1', 't', 'p')] });
-    expect(planOf(flow({ trigger: 'birthday', daysBefore: 0 })).trigger).toEqual({ kind: 'birthday', daysBefore: 0, at: '10:00' });
+    expect(planOf(flow({ trigger: 'birthday', daysBefore: 0 })).trigger).toEqual({ kind: 'birthday', daysBefore: 0, at: '10:00', goal: { event: 'visit', withinDays: 7 }, holdoutPercent: 10 });
     expect(planOf(flow({ trigger: 'event', event: 'voucher_expiring' })).trigger).toEqual({
       kind: 'event',
       event: 'voucher_expiring',
       daysBefore: 3,
       at: '10:00',
+      goal: { event: 'visit', withinDays: 7 },
+      holdoutPercent: 10,
     });
     expect(planOf(flow({ trigger: 'event', event: 'reward_ready', exitOn: ['visit', 'visit'] })).trigger).toEqual({
       kind: 'event',
       event: 'reward_ready',
       exitOn: ['visit'],
+      goal: { event: 'visit', withinDays: 7 },
+      holdoutPercent: 10,
     });
     expect(compileFlow(flow({ trigger: 'birthday', daysBefore: 31 })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'daysBefore' }]);
     expect(compileFlow(flow({ trigger: 'schedule', cron: '0 25 * * 2' })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'cron' }]);
-    expect(planOf(flow({ trigger: 'schedule', cron: ' 0  10 * * tue ' })).trigger).toEqual({ kind: 'schedule', cron: '0 10 * * tue' });
+    expect(planOf(flow({ trigger: 'schedule', cron: ' 0  10 * * tue ' })).trigger).toEqual({ kind: 'schedule', cron: '0 10 * * tue', goal: { event: 'visit', withinDays: 7 }, holdoutPercent: 0 });
+    expect(planOf(flow({ trigger: 'inactive', days: 30, goal: { event: 'stamp', withinDays: 3 }, holdoutPercent: 0 })).trigger).toMatchObject({
+      goal: { event: 'stamp', withinDays: 3 },
+      holdoutPercent: 0,
+    });
+    expect(compileFlow(flow({ trigger: 'inactive', days: 30, goal: { event: 'sale', withinDays: 0 }, holdoutPercent: 51 })).diagnostics).toMatchObject([
+      { code: 'invalid_value', field: 'goal.event' },
+      { code: 'invalid_value', field: 'goal.withinDays' },
+      { code: 'invalid_value', field: 'holdoutPercent' },
+    ]);
     expect(compileFlow(flow({ trigger: 'event', event: 'joined', daysBefore: 2 })).diagnostics).toMatchObject([{ code: 'invalid_value', field: 'daysBefore' }]);
   });
 

@@ -5,7 +5,7 @@
  */
 export { compileFlow } from './compiler';
 export type { Diagnostic } from './diagnostics';
-export { outputsFor } from './compile-node';
+export { defaultHoldoutPercent, outputsFor } from './compile-node';
 export type { FlowEdge, FlowGraph, FlowNode } from './graph-schema';
 export {
   emailDataSchema,
@@ -23,3 +23,4 @@ export { BOOLEAN_FIELDS, MAX_CONDITIONS, NUMERIC_FIELDS, SEGMENT_FIELDS, segment
 export { countGraphemes, PLACEHOLDERS } from './text';
 export { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS, EXIT_RULES, TRIGGER_EVENTS, triggerDataSchema, type TriggerKind } from './trigger-schema';
 export { waitDataSchema } from './wait-schema';
+export { DEFAULT_GOAL, GOAL_EVENTS, MAX_HOLDOUT_PERCENT, type GoalEvent } from './goal-schema';

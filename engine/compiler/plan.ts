@@ -9,10 +9,15 @@
  * single outcome `next`. An outcome with no successors means its members leave there.
  */
 
+import type { Goal } from './goal-schema';
+
 export const PLAN_VERSION = 1 as const;
 
 /** What makes a customer leave a journey at its next step. */
 export type ExitRule = 'visit' | 'reward_redeemed';
+
+/** What counts as success: a goal event within `withinDays` of entering the run. */
+export type PlanGoal = Goal;
 
 /** Settings every trigger may carry. */
 interface TriggerBase {
@@ -20,6 +25,16 @@ interface TriggerBase {
   readonly cardId?: string;
   /** A member who does one of these after entering leaves at the next step. */
   readonly exitOn?: readonly ExitRule[];
+  /**
+   * The goal, resolved by the compiler (a visit within 7 days by default). Absent in plans
+   * published before results: read it as the default.
+   */
+  readonly goal?: PlanGoal;
+  /**
+   * 0..50: the share of members kept back (they get nothing) to measure the flow. Absent in
+   * plans published before results: nobody was kept back.
+   */
+  readonly holdoutPercent?: number;
 }
 
 export interface BroadcastTrigger extends TriggerBase {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { cronProblem } from './cron';
+import { measureSettings } from './goal-schema';
 import { always, timeOfDay, weekday, wholeNumber } from './schema-helpers';
 
 export const TRIGGER_EVENTS = ['joined', 'stamp_added', 'reward_ready', 'voucher_expiring'] as const;
@@ -13,7 +14,7 @@ export const EXIT_RULES = ['visit', 'reward_redeemed'] as const;
 export const DEFAULT_DAILY_AT = '10:00';
 export const DEFAULT_VOUCHER_EXPIRING_DAYS = 3;
 
-/** Settings every trigger shares: the card it is about and its exit rules. */
+/** Settings every trigger shares: the card it is about, its exit rules, its goal and hold-out. */
 const common = {
   /** null or absent: every holder of any of the merchant's cards. */
   cardId: z.uuid({ error: 'Choose a card from the list.' }).nullish(),
@@ -21,6 +22,8 @@ const common = {
     .array(z.enum(EXIT_RULES, { error: 'A customer can leave on a visit or a redeemed reward.' }))
     .max(EXIT_RULES.length)
     .optional(),
+  /** What counts as "came back" and how many are kept back to measure it. */
+  ...measureSettings,
 };
 
 const broadcast = z.object({

@@ -10,6 +10,7 @@ import { daysUntilBirthday, formatLocalDateTime, quietHoursEnd } from '../time/z
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { segmentReasons } from './segment-reasons';
+import { HOLDOUT_REASON, HOLDOUT_SENTENCE } from '../results/holdout';
 import { wasSent } from '../deliveries/status';
 
 export type OutcomeCode =
@@ -31,7 +32,8 @@ export type OutcomeCode =
   | 'finished'
   | 'run_cancelled'
   | 'run_failed'
-  | 'skipped';
+  | 'skipped'
+  | 'holdout';
 
 export interface Outcome {
   readonly code: OutcomeCode;
@@ -99,6 +101,7 @@ function explainMember(
     const but = notSent.map((d) => `; ${uncap(deliverySentence(run.plan, d, who))}`).join('');
     return { code: 'sent', message: `Got ${got.join(' and ')}${but}` };
   }
+  if (facts.exit?.reason === HOLDOUT_REASON) return { code: 'holdout', message: HOLDOUT_SENTENCE };
   if (facts.exit) {
     const why = facts.exit.reason === 'visit' ? 'visited' : 'redeemed a reward';
     return {

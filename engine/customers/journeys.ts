@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunSource, RunStatus } from '../db/schema';
 import type { StepKind } from '../compiler/plan';
+import { HOLDOUT_REASON } from '../results/holdout';
 import { loadRunFacts } from './journey-facts';
 import { walkJourney, type PathEnd, type Position } from './journey-walk';
 
@@ -29,9 +30,12 @@ export interface Journey {
   readonly leftAt: Date | null;
   /** Where the member is now; null once they left. */
   readonly currentStep: { readonly nodeId: string; readonly kind: StepKind; readonly waitingUntil: Date | null } | null;
-  /** Why and where the member left: a path end, `exit_rule:<rule>`, or the run's `cancelled`/`failed`. */
+  /**
+   * Why and where the member left: a path end, `exit_rule:<rule>`, `holdout` (kept back at the
+   * trigger to measure the flow), or the run's `cancelled`/`failed`.
+   */
   readonly left: {
-    readonly reason: PathEnd | `exit_rule:${string}` | 'cancelled' | 'failed';
+    readonly reason: PathEnd | `exit_rule:${string}` | typeof HOLDOUT_REASON | 'cancelled' | 'failed';
     readonly nodeId: string;
   } | null;
 }
@@ -89,6 +93,10 @@ export async function customerJourneys(db: Db, merchantId: string, customerId: s
     };
     const known = facts.get(run.id);
     if (!known) throw new Error(`no facts loaded for run ${run.id}`);
+    if (known.exit?.reason === HOLDOUT_REASON) {
+      const left = { reason: HOLDOUT_REASON, nodeId: known.exit.nodeId };
+      return { ...base, leftAt: known.exit.at, currentStep: null, left };
+    }
     if (known.exit) {
       const left = { reason: `exit_rule:${known.exit.reason}` as const, nodeId: known.exit.nodeId };
       return { ...base, leftAt: known.exit.at, currentStep: null, left };

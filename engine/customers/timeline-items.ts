@@ -10,6 +10,7 @@ import { title, until, type ExplainContext } from './explain';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { hasStopped } from '../runs/run-live';
+import { HOLDOUT_REASON, HOLDOUT_SENTENCE } from '../results/holdout';
 
 export type TimelineItemKind = 'entered' | 'step' | 'delivery' | 'left' | 'waiting';
 
@@ -160,7 +161,7 @@ function runItems(
       kind: 'left',
       nodeId,
       ...nodeKindOf(kindOf(nodeId)),
-      title: `Left at ${title(plan, nodeId)}: ${why} (exit rule)`,
+      title: facts.exit.reason === HOLDOUT_REASON ? HOLDOUT_SENTENCE : `Left at ${title(plan, nodeId)}: ${why} (exit rule)`,
     });
     return items;
   }

@@ -7,6 +7,7 @@ import * as inspector from './migrations/004-inspector';
 import * as wallet from './migrations/005-wallet';
 import * as email from './migrations/006-email';
 import * as counter from './migrations/010-counter';
+import * as results from './migrations/008-results';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -16,12 +17,15 @@ const migrations: Record<string, Migration> = {
   '005-wallet': wallet,
   '006-email': email,
   '010-counter': counter,
+  '008-results': results,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migrations were numbered per feature in parallel, so a database may have run
+  // a later number before an earlier one lands; each is independent of the others.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {

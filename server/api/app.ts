@@ -22,6 +22,7 @@ import { merchantSettingsRoutes } from './merchant-settings.routes';
 import { merchantsRoutes } from './merchants.routes';
 import { outboxRoutes } from './outbox.routes';
 import { runsRoutes } from './runs.routes';
+import { flowResultsRoutes, runResultsRoutes } from './results.routes';
 import { segmentsRoutes } from './segments.routes';
 import { sessionRoutes } from './session.routes';
 import { staffRoutes } from './staff.routes';
@@ -83,6 +84,8 @@ export function createApp(deps: AppDeps) {
     .route('/v1/runs', runsRoutes(deps))
     .route('/v1/outbox', outboxRoutes(deps))
     .route('/v1/campaigns', campaignsRoutes(deps))
+    .route('/v1/runs', runResultsRoutes(deps))
+    .route('/v1/flows', flowResultsRoutes(deps))
     .route('/u', unsubscribeRoutes(deps.db))
     .route('/join', joinRoutes(deps.db, deps.batcher))
     .route('/webhooks/postmark', postmarkWebhookRoutes(deps.db, deps.postmarkWebhookAuth));

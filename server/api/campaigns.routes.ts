@@ -26,6 +26,9 @@ const campaignBody = z.object({
   voucher: z.object({ title: z.string(), validDays: z.number() }).optional(),
   email: z.object({ subject: z.string(), body: z.string() }).optional(),
   sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time, e.g. 2025-06-03T10:00:00Z' }).optional(),
+  /** Ranges are the compiler's (its diagnostics answer 400, naming the setting). */
+  goal: z.object({ event: z.string(), withinDays: z.number() }).optional(),
+  holdoutPercent: z.number().optional(),
 });
 
 function campaignJson(c: Campaign) {

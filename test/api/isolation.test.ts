@@ -328,6 +328,22 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
   'GET /v1/runs/:id/history': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/history`, expect: NOT_FOUND },
+  'GET /v1/runs/:id/results': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/results`, expect: NOT_FOUND },
+  'GET /v1/runs/:id/results/days': {
+    scope: 'merchant',
+    path: (a) => `/v1/runs/${a.runId}/results/days`,
+    expect: NOT_FOUND,
+  },
+  'GET /v1/runs/:id/members': {
+    scope: 'merchant',
+    path: (a) => `/v1/runs/${a.runId}/members?group=treated`,
+    expect: NOT_FOUND,
+  },
+  'GET /v1/flows/:id/results': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/results?since=2020-01-01`,
+    expect: NOT_FOUND,
+  },
 
   'GET /v1/outbox': { scope: 'merchant', path: () => '/v1/outbox', expect: 'no A data' },
 

@@ -19,9 +19,12 @@ export function node(id: string, type: string, data: Record<string, unknown>): G
   return { id, type, position: { x: 0, y: 0 }, data };
 }
 
-/** trigger → steps[0] → steps[1] → …, plus any extra nodes and edges (branches). */
+/**
+ * trigger → steps[0] → steps[1] → …, plus any extra nodes and edges (branches). These tests
+ * count who gets what, so nobody is kept back unless the trigger says otherwise.
+ */
 export function journey(trigger: Record<string, unknown>, chain: readonly GraphNode[], extra: { nodes?: GraphNode[]; edges?: Edge[] } = {}): Graph {
-  const nodes = [node('trigger', 'trigger', trigger), ...chain, ...(extra.nodes ?? [])];
+  const nodes = [node('trigger', 'trigger', { holdoutPercent: 0, ...trigger }), ...chain, ...(extra.nodes ?? [])];
   const ids = nodes.slice(0, chain.length + 1).map((n) => n.id);
   const edges: Edge[] = ids.slice(1).map((target, i) => ({ id: `c${i}`, source: ids[i] ?? 'trigger', target }));
   return { nodes, edges: [...edges, ...(extra.edges ?? [])] } as Graph;

@@ -67,6 +67,7 @@ describe('OutcomeList', () => {
       'run_cancelled',
       'run_failed',
       'skipped',
+      'holdout',
     ]) {
       expect(explainOutcome(code, 'x').headline).not.toBe('x');
     }

@@ -48,6 +48,10 @@ const OUTCOMES: Record<string, OutcomeWords> = {
   skipped: { headline: 'Skipped — the message step passed them over', tone: 'skipped' },
   run_cancelled: { headline: 'The run was cancelled before it reached them', tone: 'skipped' },
   run_failed: { headline: 'The run failed before it reached them', tone: 'failed' },
+  holdout: {
+    headline: 'Kept back to measure this flow — got nothing on purpose, to show how many come back anyway',
+    tone: 'skipped',
+  },
 };
 
 /**

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { FlowGraph } from '../../../engine/compiler';
 import { api, call } from '../api';
 import { FlowView } from '../flows/FlowView';
+import { ResultPanel } from '../results/ResultPanel';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { DeliveriesPanel, type DeliveryFilter } from './DeliveriesPanel';
@@ -77,6 +78,7 @@ export function RunPage({ id }: { id: string }) {
     <div className="run-page">
       <RunSummary run={report} onChanged={run.reload} />
       {run.error && <ErrorNote error={`Could not refresh: ${run.error}`} />}
+      <ResultPanel runId={id} flowName={report.flowName} live={live} />
 
       <section className="card run-graph" aria-label="The flow with counts per step">
         <div className="run-graph-head">

@@ -1,8 +1,9 @@
 /** The trigger's settings: what starts the flow, which card it is about, and when members leave. */
-import { EXIT_RULES, TRIGGER_EVENTS, type TriggerKind, WEEKDAYS } from '../../../../engine/compiler';
+import { defaultHoldoutPercent, EXIT_RULES, TRIGGER_EVENTS, type TriggerKind, WEEKDAYS } from '../../../../engine/compiler';
 import { EVENT_LABELS, WEEKDAY_LABELS } from '../node-summary';
 import { Field, messagesFor, NumberInput, patched, str, type Data, type NodeFormProps } from './fields';
 import { fromLocalInput, toLocalInput } from '../../shell/format';
+import { GoalFields } from '../../results/GoalFields';
 
 const KINDS: readonly { kind: TriggerKind; label: string }[] = [
   { kind: 'broadcast', label: 'A broadcast I launch' },
@@ -16,7 +17,12 @@ const EXIT_LABELS = { visit: 'they visit', reward_redeemed: 'they redeem a rewar
 
 /** Fresh settings for a trigger kind: valid as they are, keeping the card and exit rules. */
 export function triggerDefaults(kind: TriggerKind, previous: Data): Data {
-  const keep = patched({}, { cardId: previous['cardId'] ?? undefined, exitOn: previous['exitOn'] });
+  const keep = patched({}, {
+    cardId: previous['cardId'] ?? undefined,
+    exitOn: previous['exitOn'],
+    goal: previous['goal'],
+    holdoutPercent: previous['holdoutPercent'],
+  });
   switch (kind) {
     case 'broadcast':
       return { trigger: kind, ...keep };
@@ -291,6 +297,15 @@ export function TriggerForm({
           </span>
         ))}
       </fieldset>
+
+      {kind !== undefined && (
+        <GoalFields
+          data={data}
+          set={set}
+          defaultHoldout={defaultHoldoutPercent(kind as TriggerKind)}
+          messages={[...messagesFor(problems, 'goal'), ...messagesFor(problems, 'goal.event'), ...messagesFor(problems, 'goal.withinDays'), ...messagesFor(problems, 'holdoutPercent')]}
+        />
+      )}
     </div>
   );
 }
