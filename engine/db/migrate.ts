@@ -7,6 +7,7 @@ import * as inspector from './migrations/004-inspector';
 import * as wallet from './migrations/005-wallet';
 import * as email from './migrations/006-email';
 import * as counter from './migrations/010-counter';
+import * as nearby from './migrations/011-nearby';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005-wallet': wallet,
   '006-email': email,
   '010-counter': counter,
+  '011-nearby': nearby,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -116,7 +116,7 @@ export function walletAppleRoutes(db: Db, wallet: Wallet) {
       if (c.req.param('passTypeId') !== wallet.signer.passTypeId) throw notFound('Pass type');
       const serial = c.req.param('serial');
       await authenticate(db, c, serial);
-      const pass = await loadPass(db, { serialNumber: serial }, appleWebServiceUrl(wallet.publicUrl));
+      const pass = await loadPass(db, { serialNumber: serial }, wallet.publicUrl);
       if (!pass) throw notFound('Pass');
       const modified = Math.floor(pass.content.updatedAt.getTime() / 1000);
       const since = Date.parse(c.req.header('If-Modified-Since') ?? '');

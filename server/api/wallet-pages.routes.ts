@@ -20,7 +20,7 @@ const TOKEN = /^[0-9a-f]{64}$/;
 export function walletPagesRoutes(db: Db, wallet: Wallet) {
   /** The pass a wallet token names; undefined for anything else. */
   const lookup = async (token: string): Promise<StoredPass | undefined> =>
-    TOKEN.test(token) ? loadPass(db, { walletToken: token }, appleWebServiceUrl(wallet.publicUrl)) : undefined;
+    TOKEN.test(token) ? loadPass(db, { walletToken: token }, wallet.publicUrl) : undefined;
   const find = async (token: string): Promise<StoredPass> => {
     const pass = await lookup(token);
     if (!pass) throw new ApiError('not_found', 'No card at this address: ask the shop for a new link');
