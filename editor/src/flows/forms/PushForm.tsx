@@ -70,8 +70,9 @@ export function PushForm({ data, problems, onChange, merchantName }: NodeFormPro
           {when('nearbyFrom', 'Offer starts (optional)', 'For a dated offer of up to a day, like a happy hour: the card also comes up at that time.')}
         </>
       )}
+      <LockScreen title={merchantName} message={text} nearby={nearby} />
       <Field
-        label="Full message (card page)"
+        label="Long text for the card page"
         hint={`Optional. The full message on the customer's card page; the notification says there is more. Up to ${MESSAGE_TEXT_MAX.toLocaleString()} characters.`}
         messages={messagesFor(problems, 'messageText')}
       >
@@ -84,7 +85,6 @@ export function PushForm({ data, problems, onChange, merchantName }: NodeFormPro
           />
         )}
       </Field>
-      <LockScreen title={merchantName} message={text} nearby={nearby} />
     </div>
   );
 }
