@@ -5,9 +5,9 @@
  * the page shows exactly the steps that reached this customer, filled for them now.
  */
 import { sql } from 'kysely';
-import { renderEmail } from '../../activities/channels/email/render';
+import { renderEmail } from '../channels/email/render';
 import type { Db } from '../db/database';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { formatPlainDate, localDate } from '../time/zoned';
 
 /** How many messages the page shows, newest first. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../flow/plan';
+import type { Plan } from '../compiler/plan';
 import { timelineItems, type RunRecord } from './timeline-items';
 
 const at = new Date('2026-06-03T08:00:00Z');

@@ -2,7 +2,7 @@
  * What a pass shows near the merchant's shops: the nearby text a push set, while it lasts,
  * else the card's default; and, for a dated offer of at most a day, its time window.
  */
-import type { PassNearby } from '../../activities/channels/wallet/types';
+import type { PassNearby } from '../channels/wallet/types';
 import type { ShopLocation } from '../db/schema';
 import { MAX_LOCATIONS } from '../merchants/locations';
 

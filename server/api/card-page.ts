@@ -6,8 +6,8 @@
  */
 import { html, raw } from 'hono/html';
 import QRCode from 'qrcode';
-import type { CardHome } from '../customers/card-home';
-import type { StoredPass } from '../wallet/pass-content';
+import type { CardHome } from '../../engine/customers/card-home';
+import type { StoredPass } from '../../engine/wallet/pass-content';
 import { htmlPage } from './html-page';
 
 /** The barcode as an inline SVG, the same message as the pass's QR code. */

@@ -14,7 +14,7 @@ import { log } from '../../engine/log';
 import { createDeviceRateLimit } from '../../engine/wallet/device-rate-limit';
 import { changedSince, UPDATE_TAG_FORMAT, UPDATE_WATERMARK } from '../../engine/wallet/pass-changes';
 import { loadPass } from '../../engine/wallet/pass-content';
-import { appleWebServiceUrl, type Wallet } from '../../engine/wallet/wallet';
+import type { Wallet } from '../../engine/wallet/wallet';
 import type { BaseEnv } from './env';
 import { ApiError, notFound } from './errors';
 import { jsonBody } from './validate';

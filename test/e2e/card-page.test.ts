@@ -6,7 +6,7 @@
  * reward, in under 50 KB; and the editor's lock-screen preview shows a push's nearby text.
  */
 import { describe, expect, it } from 'vitest';
-import { qrSvg } from '../../engine/api/card-page';
+import { qrSvg } from '../../server/api/card-page';
 import { testCertificates, testSigner } from '../support/certs';
 import { browserForFile, screenshot, signIn, type BrowserMerchant } from './browser';
 import { ok, type Customer, type Page as ListPage, type RunReport } from './http';

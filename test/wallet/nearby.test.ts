@@ -6,8 +6,8 @@
  * pass relevant by date too. The push goes through APNs (the local server), as on a phone.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApnsSender } from '../../activities/channels/wallet/apns';
-import type { ApnsSender } from '../../activities/channels/wallet/types';
+import { createApnsSender } from '../../engine/channels/wallet/apns';
+import type { ApnsSender } from '../../engine/channels/wallet/types';
 import { startApnsServer, type ApnsServer } from '../apns/server';
 import { testCertificates, testSigner } from '../support/certs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';

@@ -3,7 +3,7 @@
  * when it ends) and the long text on the customer's card page.
  */
 import type { ReactNode } from 'react';
-import { MESSAGE_TEXT_MAX } from '../../../engine/flow/node-schemas';
+import { MESSAGE_TEXT_MAX } from '../../../engine/compiler';
 import { pushLength, PUSH_MAX_GRAPHEMES, type CampaignDraft, type Field } from './campaign-draft';
 
 interface FieldParts {
