@@ -99,4 +99,29 @@ describe('the lock-screen preview', () => {
     await page.getByTestId('lockscreen-nearby').scrollIntoViewIfNeeded();
     await screenshot(page, 'lock-screen-nearby');
   });
+
+  it('saves the shops from Settings, and says what is wrong with a shop out of range', async () => {
+    const m = await file.merchant('Café Süd');
+    const page = await file.newPage({ width: 1440, height: 900 });
+    await signIn(page, m.owner);
+    await page.goto('/settings');
+    await page.getByRole('button', { name: 'Add a shop' }).click();
+    const shop = page.getByRole('group', { name: 'Shop 1' });
+    await shop.getByLabel('Name').fill('Süd am Markt');
+    await shop.getByLabel('Address').fill('Marktplatz 3, Leipzig');
+    await shop.getByLabel('Latitude').fill('91');
+    await shop.getByLabel('Longitude').fill('12,3731');
+    await page.getByRole('button', { name: 'Save shops' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('Shop 1 (Süd am Markt): the latitude must be a number from -90 to 90, like 51.3397.');
+    expect(ok(await m.api.get<{ locations: unknown[] }>('/v1/merchant/settings'), 200).locations).toEqual([]);
+    await shop.getByLabel('Latitude').fill('51,3397');
+    await page.getByRole('button', { name: 'Save shops' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved. Cards pick up' }).waitFor();
+    const saved = ok(await m.api.get<{ locations: unknown[] }>('/v1/merchant/settings'), 200);
+    expect(saved.locations).toEqual([{ name: 'Süd am Markt', address: 'Marktplatz 3, Leipzig', latitude: 51.3397, longitude: 12.3731 }]);
+    await page.getByRole('heading', { name: 'Your shops' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-shops');
+  });
 });

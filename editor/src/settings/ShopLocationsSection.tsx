@@ -21,10 +21,24 @@ const emptyRow = (): Row => ({ name: '', address: '', latitude: '', longitude: '
 const toRows = (list: readonly { name: string; address: string; latitude: number; longitude: number }[]): Row[] =>
   list.map((l) => ({ name: l.name, address: l.address, latitude: String(l.latitude), longitude: String(l.longitude) }));
 
+/** What is wrong with a shop, in the owner's words (the server says the same with a field path). */
+function shopProblem(r: Row, i: number): string | undefined {
+  const who = `Shop ${i + 1}${r.name.trim() ? ` (${r.name.trim()})` : ''}`;
+  const lat = Number(r.latitude.replace(',', '.'));
+  const lon = Number(r.longitude.replace(',', '.'));
+  if (!r.name.trim()) return `${who}: give it a name.`;
+  if (r.latitude.trim() === '' || !Number.isFinite(lat) || Math.abs(lat) > 90)
+    return `${who}: the latitude must be a number from -90 to 90, like 51.3397.`;
+  if (r.longitude.trim() === '' || !Number.isFinite(lon) || Math.abs(lon) > 180)
+    return `${who}: the longitude must be a number from -180 to 180, like 12.3731.`;
+  return undefined;
+}
+
 export function ShopLocationsSection() {
   const settings = useApi(() => call(api.v1.merchant.settings.$get()), []);
   const [rows, setRows] = useState<Row[]>();
   const [done, setDone] = useState(false);
+  const [problem, setProblem] = useState<string>();
   const saving = useAction();
 
   useEffect(() => {
@@ -40,6 +54,9 @@ export function ShopLocationsSection() {
     event.preventDefault();
     if (!rows) return;
     setDone(false);
+    const first = rows.map(shopProblem).find((p) => p !== undefined);
+    setProblem(first);
+    if (first) return;
     await saving.run(async () => {
       const locations = rows.map((r) => ({
         name: r.name,
@@ -69,7 +86,7 @@ export function ShopLocationsSection() {
             <fieldset key={i} className="shop-row row" aria-label={`Shop ${i + 1}`}>
               <label>
                 Name
-                <input value={r.name} required maxLength={100} onChange={(e) => change(i, { name: e.target.value })} />
+                <input value={r.name} maxLength={100} onChange={(e) => change(i, { name: e.target.value })} />
               </label>
               <label className="grow">
                 Address
@@ -77,11 +94,11 @@ export function ShopLocationsSection() {
               </label>
               <label>
                 Latitude
-                <input inputMode="decimal" value={r.latitude} required onChange={(e) => change(i, { latitude: e.target.value })} />
+                <input inputMode="decimal" value={r.latitude} onChange={(e) => change(i, { latitude: e.target.value })} />
               </label>
               <label>
                 Longitude
-                <input inputMode="decimal" value={r.longitude} required onChange={(e) => change(i, { longitude: e.target.value })} />
+                <input inputMode="decimal" value={r.longitude} onChange={(e) => change(i, { longitude: e.target.value })} />
               </label>
               <button type="button" className="link-button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>
                 Remove
@@ -101,6 +118,11 @@ export function ShopLocationsSection() {
               </span>
             )}
           </div>
+          {problem && (
+            <p className="field-error" role="alert">
+              {problem}
+            </p>
+          )}
           <ErrorNote error={saving.error} />
         </form>
       )}
