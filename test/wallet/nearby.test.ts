@@ -5,32 +5,16 @@
  * pass shows the card's own nearby text again. A dated offer of at most a day makes the
  * pass relevant by date too. The push goes through APNs (the local server), as on a phone.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createApnsSender } from '../../engine/channels/wallet/apns';
-import type { ApnsSender } from '../../engine/channels/wallet/types';
-import { startApnsServer, type ApnsServer } from '../apns/server';
+import { describe, expect, it } from 'vitest';
 import { testCertificates, testSigner } from '../support/certs';
-import { DEFAULT_CHANNELS, startStack } from '../support/stack';
-import { ok, publishedFlow, startRun, stackForFile, waitForStatus, type ErrorBody, type Merchant } from '../e2e/http';
+import { ok, publishedFlow, startRun, waitForStatus, type ErrorBody, type Merchant } from '../e2e/http';
+import { apnsStackForFile } from './apns-stack';
 import { walletKit } from './shop';
 import { field, Phone } from './phone';
 
 const certs = testCertificates();
 const signer = testSigner(certs);
-let apns: ApnsServer;
-let sender: ApnsSender;
-const file = stackForFile(
-  async () => {
-    apns = await startApnsServer();
-    sender = createApnsSender({ url: apns.url, signer, backoffMs: 20 });
-    return startStack({ ...DEFAULT_CHANNELS, wallet: { apns: sender } });
-  },
-  () => ({ wallet: { publicUrl: 'https://wallet.stampflow.test', signer } }),
-);
-afterAll(async () => {
-  await sender?.close();
-  await apns?.close();
-});
+const file = apnsStackForFile('https://wallet.stampflow.test', signer);
 const { shop } = walletKit(file);
 const FINAL = ['completed', 'failed', 'cancelled'] as const;
 
