@@ -44,7 +44,8 @@ export function stepNote(graph: FlowGraph | undefined, nodeId: string): string |
   }
   const long = node.data['messageText'];
   if (typeof long === 'string' && long.trim()) notes.push('the full message is on each card page');
-  return notes.length > 0 ? notes.join('; ') : undefined;
+  const text = notes.join('; ');
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : undefined;
 }
 
 /** The steps in the order a customer meets them (breadth-first from the trigger); others last. */
