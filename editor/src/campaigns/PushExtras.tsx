@@ -46,7 +46,7 @@ export function PushExtras({
       </div>
       {draft.nearbyText && (
         <div className="field">
-          <label htmlFor={idOf('nearbyUntil')}>Nearby text ends</label>
+          <label htmlFor={idOf('nearbyUntil')}>Nearby until</label>
           <input
             type="datetime-local"
             value={draft.nearbyUntil}
@@ -58,7 +58,7 @@ export function PushExtras({
         </div>
       )}
       <div className="field">
-        <label htmlFor={idOf('messageText')}>Long text for the card page</label>
+        <label htmlFor={idOf('messageText')}>Longer version for the card page</label>
         <textarea
           rows={4}
           maxLength={MESSAGE_TEXT_MAX}

@@ -65,7 +65,7 @@ describe('PushForm', () => {
     expect(screen.getByTestId('lockscreen-nearby').textContent).toContain('Free coffee waiting ☕');
     expect(screen.getByRole('figure', { name: /Happy hour!; near your shop: Free coffee waiting ☕/ })).toBeTruthy();
     expect(screen.getByTestId('nearby-counter').textContent).toBe('21/20');
-    fireEvent.change(screen.getByLabelText(/Nearby text ends/), { target: { value: '2030-06-03T17:00' } });
+    fireEvent.change(screen.getByLabelText(/Nearby until/), { target: { value: '2030-06-03T17:00' } });
     expect(form.last()).toMatchObject({ nearbyText: 'Free coffee waiting ☕', nearbyUntil: expect.stringMatching(/^2030-06-03T/) });
     fireEvent.change(screen.getByLabelText(/near the shop/), { target: { value: '' } });
     expect(form.last()).toEqual({ text: 'Happy hour!' });

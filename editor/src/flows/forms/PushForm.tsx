@@ -66,13 +66,13 @@ export function PushForm({ data, problems, onChange, merchantName }: NodeFormPro
       </Field>
       {nearby !== undefined && (
         <>
-          {when('nearbyUntil', 'Nearby text ends', 'Empty: until a later nearby text. After it ends, the card shows its own nearby text again.')}
+          {when('nearbyUntil', 'Nearby until', 'Empty: until a later nearby text. After it ends, the card shows its own nearby text again.')}
           {when('nearbyFrom', 'Offer starts (optional)', 'For a dated offer of up to a day, like a happy hour: the card also comes up at that time.')}
         </>
       )}
       <LockScreen title={merchantName} message={text} nearby={nearby} />
       <Field
-        label="Long text for the card page"
+        label="Longer version for the card page"
         hint={`Optional. The full message on the customer's card page; the notification says there is more. Up to ${MESSAGE_TEXT_MAX.toLocaleString()} characters.`}
         messages={messagesFor(problems, 'messageText')}
       >
