@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import type { DeviceOutcome } from '../../engine/db/schema';
 import type { PushStep } from '../../engine/compiler/plan';
-import { CHANGE_MARK, passChanged } from '../../engine/wallet/pass-changes';
+import { CHANGE_MARK, passChanged, pushExtras } from '../../engine/wallet/pass-changes';
 import { claim, record, type LedgerKey, type Outcome } from '../../engine/deliveries/ledger';
 import {
   appleDevices,
@@ -48,7 +48,7 @@ export async function pushToWallets(
   const todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return;
   const pushKey = `${runId}/${step.id}`;
-  await changeMessages(ctx, pushKey, step.text, todo);
+  await changeMessages(ctx, pushKey, step, todo);
 
   const ids = todo.map((r) => r.customerId);
   const apple = wallet.apns ? await appleDevices(ctx.db, ids) : [];
@@ -115,14 +115,16 @@ function failureReason(d: DeviceOutcome): string {
 async function changeMessages(
   ctx: StepContext,
   pushKey: string,
-  text: string,
+  step: PushStep,
   todo: readonly RecipientRow[],
 ): Promise<void> {
+  const { text } = step;
   await sql`
     update passes p
     set message = case when p.message = ${text} then ${text + CHANGE_MARK} else ${text} end,
         voucher_code = coalesce(v.code, p.voucher_code),
         last_push = ${pushKey},
+        ${pushExtras(step)},
         ${passChanged('p')}
     from unnest(${todo.map((r) => r.customerId)}::uuid[], ${todo.map((r) => r.voucherCode)}::text[]) as v(customer_id, code)
     where p.customer_id = v.customer_id and p.last_push is distinct from ${pushKey}`.execute(ctx.db);

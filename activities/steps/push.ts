@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import type { PushStep } from '../../engine/compiler/plan';
 import { insertFinal, recordSkipped, type LedgerKey } from '../../engine/deliveries/ledger';
 import type { StepContext, WalletChannel } from './context';
-import { passChanged } from '../../engine/wallet/pass-changes';
+import { passChanged, pushExtras } from '../../engine/wallet/pass-changes';
 import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
 import { groupKey, MEMBER_VOUCHER, pageMembers, type PageRef, type RecipientRow } from './members';
 import { pushToWallets } from './push-wallet';
@@ -102,7 +102,7 @@ export async function pushOutboxPage(
     ), changed as (
       update passes p
       set message = ${step.text}, voucher_code = coalesce(v.code, p.voucher_code),
-          ${passChanged('p')}
+          ${pushExtras(step)}, ${passChanged('p')}
       from claimed m left join lateral ${MEMBER_VOUCHER} as v on true
       where p.customer_id = m.customer_id
       returning p.customer_id, p.serial_number, v.code as voucher_code, m.provider_message_id

@@ -9,6 +9,7 @@ import type { PlanTrigger, Step, WaitStep } from './plan';
 import { DEFAULT_GOAL, DEFAULT_JOURNEY_HOLDOUT_PERCENT } from './goal-schema';
 import { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS } from './trigger-schema';
 import { durationToMs, type WaitData } from './wait-schema';
+import { isNonBlank } from './schema-helpers';
 
 /** A node whose data passed its kind's schema. */
 export type ParsedNode = {
@@ -133,7 +134,16 @@ export function toStep(node: ParsedStepNode, next: Outcomes): Step {
         next: { match: next('match'), else: next('else') },
       };
     case 'push':
-      return { kind: 'push', id, text: node.data.text, next: { next: next('next') } };
+      return {
+        kind: 'push',
+        id,
+        text: node.data.text,
+        ...(node.data.nearbyText !== undefined && { nearbyText: node.data.nearbyText }),
+        ...(node.data.nearbyFrom !== undefined && { nearbyFrom: node.data.nearbyFrom }),
+        ...(node.data.nearbyUntil !== undefined && { nearbyUntil: node.data.nearbyUntil }),
+        ...(node.data.messageText !== undefined && isNonBlank(node.data.messageText) && { messageText: node.data.messageText }),
+        next: { next: next('next') },
+      };
     case 'email':
       return { kind: 'email', id, subject: node.data.subject, body: node.data.body, next: { next: next('next') } };
     case 'voucher':

@@ -12,6 +12,7 @@ export {
   isNodeKind,
   NODE_KINDS,
   NODE_OUTPUTS,
+  MESSAGE_TEXT_MAX,
   PUSH_MAX_GRAPHEMES,
   pushDataSchema,
   VOUCHER_TITLE_MAX,

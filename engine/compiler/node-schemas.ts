@@ -39,19 +39,54 @@ export const EMAIL_SUBJECT_MAX = 200;
 export const EMAIL_BODY_MAX = 50_000;
 export const VOUCHER_TITLE_MAX = 100;
 
-export const pushDataSchema = z.object({
-  text: text('Push text').superRefine((value, ctx) => {
+/** The most a long message may hold: Telegram's limit for one message. */
+export const MESSAGE_TEXT_MAX = 4096;
+
+/** A lock-screen text: 1..20 graphemes (the wallet shows no more). */
+function lockScreenText(label: string) {
+  return text(label).superRefine((value, ctx) => {
     // A text of at most 20 UTF-16 units has at most 20 graphemes: skip counting.
     const length = value.length <= PUSH_MAX_GRAPHEMES ? value.length : countGraphemes(value);
-    if (!isNonBlank(value)) ctx.addIssue({ code: 'custom', message: 'Push text is empty.' });
+    if (!isNonBlank(value)) ctx.addIssue({ code: 'custom', message: `${label} is empty.` });
     else if (length > PUSH_MAX_GRAPHEMES) {
       ctx.addIssue({
         code: 'custom',
-        message: `Push text is ${length} characters; the wallet shows at most ${PUSH_MAX_GRAPHEMES}.`,
+        message: `${label} is ${length} characters; the wallet shows at most ${PUSH_MAX_GRAPHEMES}.`,
       });
     }
-  }),
-});
+  });
+}
+
+const isoTime = (label: string) =>
+  z.iso.datetime({ offset: true, error: `${label} must be a date and time, e.g. 2026-06-03T17:00:00+02:00.` });
+
+export const pushDataSchema = z
+  .object({
+    text: lockScreenText('Push text'),
+    /** Shown on the lock screen near the merchant's shops, until `nearbyUntil`. */
+    nearbyText: lockScreenText('Nearby text').optional(),
+    /** A dated offer's start: from then until `nearbyUntil` the pass is also relevant by date. */
+    nearbyFrom: isoTime('Nearby from').optional(),
+    /** After this the pass goes back to the card's default nearby text. */
+    nearbyUntil: isoTime('Nearby until').optional(),
+    /** The long text: on the card page (and in messengers), beside the short push. */
+    messageText: text('Message text')
+      .max(MESSAGE_TEXT_MAX, { error: tooLong('Message text', MESSAGE_TEXT_MAX) })
+      .superRefine(knownPlaceholdersOnly)
+      .optional(),
+  })
+  .superRefine((data, ctx) => {
+    const hasWindow = data.nearbyFrom !== undefined || data.nearbyUntil !== undefined;
+    if (hasWindow && data.nearbyText === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['nearbyText'], message: 'Nearby text is missing: the dates are for it.' });
+    }
+    if (data.nearbyFrom !== undefined && data.nearbyUntil === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['nearbyUntil'], message: 'Nearby until is missing: when does the offer end?' });
+    }
+    if (data.nearbyFrom && data.nearbyUntil && Date.parse(data.nearbyFrom) >= Date.parse(data.nearbyUntil)) {
+      ctx.addIssue({ code: 'custom', path: ['nearbyUntil'], message: 'Nearby until must be after nearby from.' });
+    }
+  });
 
 /** Reports each unknown `{{placeholder}}` once, with code `unknown_placeholder`. */
 function knownPlaceholdersOnly(value: string, ctx: z.RefinementCtx<string>): void {

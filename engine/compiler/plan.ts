@@ -131,6 +131,14 @@ export interface PushStep {
   readonly id: string;
   /** 1..20 graphemes. */
   readonly text: string;
+  /** 1..20 graphemes, on the lock screen near the merchant's shops; absent: the pass keeps its nearby text. */
+  readonly nearbyText?: string;
+  /** ISO time: a dated offer's start (the pass is relevant by date from then to `nearbyUntil`). */
+  readonly nearbyFrom?: string;
+  /** ISO time after which the pass shows the card's default nearby text again. */
+  readonly nearbyUntil?: string;
+  /** The long text (≤ 4,096 characters, with placeholders) on the card page. */
+  readonly messageText?: string;
   readonly next: { readonly next: readonly string[] };
 }
 

@@ -150,6 +150,8 @@ function runItems(
       ...(d.provider_message_id !== null ? { providerMessageId: d.provider_message_id } : {}),
       attempts: d.attempts,
     });
+    const extra = passExtras(plan, d, ctx);
+    if (extra) items.push({ ...base, at: d.updated_at, kind: 'step', nodeId: d.node_id, nodeKind: 'push', title: extra });
   }
   const latest = () => new Date(Math.max(...items.map((i) => i.at.getTime())));
   if (facts.exit) {
@@ -198,6 +200,24 @@ function runItems(
     title: words,
   });
   return items;
+}
+
+/**
+ * What a push put on the pass besides its message, when it changed the pass: a nearby
+ * text (a setting of the pass, not a delivery of its own) and a long text on the card page.
+ */
+function passExtras(plan: Plan, d: RunRecord['deliveries'][number], ctx: ExplainContext): string | undefined {
+  const step = plan.steps[d.node_id];
+  if (step?.kind !== 'push' || d.channel !== 'push') return undefined;
+  const changed = d.status !== 'skipped' || d.reason === 'no_wallet_device';
+  if (!changed) return undefined;
+  const parts: string[] = [];
+  if (step.nearbyText) {
+    const end = step.nearbyUntil ? ` ${until(new Date(step.nearbyUntil), ctx)}` : '';
+    parts.push(`nearby text “${step.nearbyText}” set on the pass${end} (shown near your shops; not a message)`);
+  }
+  if (step.messageText) parts.push('the full message is on the card page');
+  return parts.length > 0 ? cap(parts.join('; ')) : undefined;
 }
 
 const nodeKindOf = (kind: StepKind | undefined) => (kind ? { nodeKind: kind } : {});

@@ -8,6 +8,7 @@ import * as wallet from './migrations/005-wallet';
 import * as email from './migrations/006-email';
 import * as counter from './migrations/010-counter';
 import * as results from './migrations/008-results';
+import * as nearby from './migrations/011-nearby';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006-email': email,
   '010-counter': counter,
   '008-results': results,
+  '011-nearby': nearby,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

@@ -15,6 +15,14 @@ type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 /** bigint/count columns come back from `pg` as strings; we store small numbers as int. */
 type Json<T> = ColumnType<T, string, string>;
 
+/** One of the merchant's shops, where the pass shows its nearby text. */
+export interface ShopLocation {
+  readonly name: string;
+  readonly address: string;
+  readonly latitude: number;
+  readonly longitude: number;
+}
+
 export interface MerchantsTable {
   id: Generated<string>;
   name: string;
@@ -24,6 +32,8 @@ export interface MerchantsTable {
   postal_address: string | null;
   /** `#rrggbb` for the email layout; null: the default. */
   brand_color: string | null;
+  /** The shops, in order; at most 10 (see `engine/merchants/locations.ts`). */
+  locations: ColumnType<ShopLocation[], string | undefined, string>;
   // `api_key_hash` (nullable since migration 003) is no longer read or written: keys live in `api_keys`.
   created_at: CreatedAt;
 }
@@ -145,6 +155,13 @@ export interface PassesTable {
   last_push: string | null;
   /** Set once the customer saved the card to Google Wallet. */
   google_object_id: string | null;
+  /** The nearby text a push set; the card's default when null or after `nearby_until`. */
+  nearby_text: string | null;
+  /** A dated offer's start; null: from when the push set it. */
+  nearby_from: Timestamp | null;
+  nearby_until: Timestamp | null;
+  /** The last pushed message has a long text on the card page. */
+  message_has_more: Generated<boolean>;
 }
 
 export type ConsentState = 'granted' | 'withdrawn';

@@ -47,3 +47,23 @@ export const UPDATE_TAG_FORMAT = /^\d{1,19}:\d{1,19}:(\d{1,19}(,\d{1,19}){0,999}
 export function changedSince(alias: string, tag: string): RawBuilder<boolean> {
   return sql<boolean>`not pg_visible_in_snapshot(${sql.ref(`${alias}.update_tag`)}::text::xid8, ${tag}::pg_snapshot)`;
 }
+
+/**
+ * The `set` items a push writes besides its message: whether it has a long text on the card
+ * page, and its nearby text with its window. A push without a nearby text leaves the pass's
+ * nearby text as it is (it lasts until a later nearby text replaces it or it ends).
+ *
+ * @example
+ * sql`update passes p set message = ${step.text}, ${pushExtras(step)}, ${passChanged('p')} where …`
+ */
+export function pushExtras(step: {
+  readonly nearbyText?: string;
+  readonly nearbyFrom?: string;
+  readonly nearbyUntil?: string;
+  readonly messageText?: string;
+}): RawBuilder<unknown> {
+  const more = sql`message_has_more = ${step.messageText !== undefined}`;
+  if (step.nearbyText === undefined) return more;
+  return sql`${more}, nearby_text = ${step.nearbyText},
+    nearby_from = ${step.nearbyFrom ?? null}::timestamptz, nearby_until = ${step.nearbyUntil ?? null}::timestamptz`;
+}

@@ -5,6 +5,8 @@
 import type { PassContent } from '../channels/wallet/types';
 import type { Db } from '../db/database';
 import { formatPlainDate, localDate } from '../time/zoned';
+import { passNearby } from './nearby';
+import { appleWebServiceUrl, walletPageUrl } from './wallet';
 
 export interface StoredPass {
   readonly content: PassContent;
@@ -19,7 +21,8 @@ export interface StoredPass {
 /** Finds a pass by its serial number or by the customer's wallet token. */
 export type PassKey = { readonly serialNumber: string } | { readonly walletToken: string };
 
-export async function loadPass(db: Db, key: PassKey, webServiceUrl: string): Promise<StoredPass | undefined> {
+/** @param publicUrl `STAMPFLOW_PUBLIC_URL`: the web service and the card page live under it. */
+export async function loadPass(db: Db, key: PassKey, publicUrl: string): Promise<StoredPass | undefined> {
   let q = db
     .selectFrom('passes as p')
     .innerJoin('customers as c', 'c.id', 'p.customer_id')
@@ -33,6 +36,10 @@ export async function loadPass(db: Db, key: PassKey, webServiceUrl: string): Pro
       'p.updated_at',
       'p.wallet_token',
       'p.google_object_id',
+      'p.nearby_text',
+      'p.nearby_from',
+      'p.nearby_until',
+      'p.message_has_more',
       'c.id as customer_id',
       'c.name as customer_name',
       'c.stamps',
@@ -47,6 +54,7 @@ export async function loadPass(db: Db, key: PassKey, webServiceUrl: string): Pro
       'k.google_class_id',
       'm.name as merchant_name',
       'm.timezone',
+      'm.locations',
       'v.code as voucher_code',
       'v.title as voucher_title',
       'v.expires_at as voucher_expires_at',
@@ -70,7 +78,7 @@ export async function loadPass(db: Db, key: PassKey, webServiceUrl: string): Pro
     content: {
       serialNumber: row.serial_number,
       authenticationToken: row.authentication_token,
-      webServiceUrl,
+      webServiceUrl: appleWebServiceUrl(publicUrl),
       organizationName: row.merchant_name,
       cardName: row.card_name,
       customerName: row.customer_name,
@@ -82,6 +90,19 @@ export async function loadPass(db: Db, key: PassKey, webServiceUrl: string): Pro
       message: row.message,
       voucher,
       updatedAt: row.updated_at,
+      pageUrl: walletPageUrl(publicUrl, row.wallet_token),
+      messageHasMore: row.message_has_more,
+      nearby: passNearby(
+        {
+          locations: row.locations,
+          text: row.nearby_text,
+          from: row.nearby_from,
+          until: row.nearby_until,
+          stampsLeft: Math.max(0, row.stamps_required - row.stamps),
+          reward: row.reward,
+        },
+        new Date(),
+      ),
     },
     customerId: row.customer_id,
     merchantId: row.merchant_id,

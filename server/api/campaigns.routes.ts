@@ -23,6 +23,11 @@ const campaignBody = z.object({
   name: name.optional(),
   cardId: uuid(),
   push: z.object({ text: z.string() }),
+  /** The lock-screen text near the shops, and when it ends: the push step's `nearbyText`/`nearbyUntil`. */
+  nearbyText: z.string().optional(),
+  nearbyUntil: z.string().optional(),
+  /** The long text on the card page: the push step's `messageText`. */
+  messageText: z.string().optional(),
   voucher: z.object({ title: z.string(), validDays: z.number() }).optional(),
   email: z.object({ subject: z.string(), body: z.string() }).optional(),
   sendAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date and time, e.g. 2025-06-03T10:00:00Z' }).optional(),
@@ -53,7 +58,17 @@ export function campaignsRoutes(deps: AppDeps) {
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
     .post('/', jsonBody(campaignBody), async (c) => {
-      const made = await createCampaign(deps, c.get('merchantId'), c.req.valid('json'), actorLabel(c));
+      const { nearbyText, nearbyUntil, messageText, push, ...rest } = c.req.valid('json');
+      const input = {
+        ...rest,
+        push: {
+          ...push,
+          ...(nearbyText !== undefined && { nearbyText }),
+          ...(nearbyUntil !== undefined && { nearbyUntil }),
+          ...(messageText !== undefined && { messageText }),
+        },
+      };
+      const made = await createCampaign(deps, c.get('merchantId'), input, actorLabel(c));
       if (!made.ok) {
         throw new ApiError(made.code, made.message, 'diagnostics' in made ? { diagnostics: made.diagnostics } : undefined);
       }

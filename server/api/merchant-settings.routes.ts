@@ -5,6 +5,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { timeOfDay } from '../../engine/compiler/schema-helpers';
+import { loadLocations, saveLocations, shopLocationsSchema, type ShopLocation } from '../../engine/merchants/locations';
 import { loadMessagingRules, saveMessagingRules, type MessagingRules } from '../../engine/merchants/messaging-rules';
 import {
   BRAND_COLOR_PATTERN,
@@ -51,16 +52,19 @@ const settingsBody = z.strictObject({
     .optional(),
   postalAddress: postalAddress.optional(),
   brandColor: brandColor.optional(),
+  /** Replaces the whole list; at most 10. */
+  locations: shopLocationsSchema.optional(),
 });
 
 /** `warnings`: what the editor warns about, e.g. `no_postal_address` (emails still go out). */
-function settingsJson(rules: MessagingRules, profile: MerchantProfile) {
+function settingsJson(rules: MessagingRules, profile: MerchantProfile, locations: readonly ShopLocation[]) {
   return {
     frequencyCap: { push: rules.pushCap, email: rules.emailCap },
     quietHours: rules.quietHours,
     timezone: rules.timezone,
     postalAddress: profile.postalAddress,
     brandColor: profile.brandColor,
+    locations,
     warnings: profileWarnings(profile),
   };
 }
@@ -72,14 +76,15 @@ export function merchantSettingsRoutes(deps: AppDeps) {
     .use(merchantAuth(db))
     .get('/settings', async (c) => {
       const merchantId = c.get('merchantId');
-      const [rules, profile] = await Promise.all([
+      const [rules, profile, locations] = await Promise.all([
         loadMessagingRules(db, merchantId),
         loadMerchantProfile(db, merchantId),
+        loadLocations(db, merchantId),
       ]);
-      return c.json(settingsJson(rules, profile));
+      return c.json(settingsJson(rules, profile, locations));
     })
     .put('/settings', jsonBody(settingsBody), async (c) => {
-      const { frequencyCap, quietHours, postalAddress, brandColor } = c.req.valid('json');
+      const { frequencyCap, quietHours, postalAddress, brandColor, locations } = c.req.valid('json');
       const merchantId = c.get('merchantId');
       // frequencyCap: null clears both caps; an object changes only the channels it names.
       const caps =
@@ -90,7 +95,7 @@ export function merchantSettingsRoutes(deps: AppDeps) {
               ...(frequencyCap?.email !== undefined ? { emailCap: frequencyCap.email } : {}),
             };
       // One transaction: a body is applied whole or not at all.
-      const { rules, profile } = await db.transaction().execute(async (trx) => ({
+      const saved = await db.transaction().execute(async (trx) => ({
         rules: await saveMessagingRules(trx, merchantId, {
           ...caps,
           ...(quietHours !== undefined ? { quietHours } : {}),
@@ -99,7 +104,8 @@ export function merchantSettingsRoutes(deps: AppDeps) {
           ...(postalAddress !== undefined ? { postalAddress } : {}),
           ...(brandColor !== undefined ? { brandColor } : {}),
         }),
+        locations: locations ? await saveLocations(trx, merchantId, locations).then(() => locations) : await loadLocations(trx, merchantId),
       }));
-      return c.json(settingsJson(rules, profile));
+      return c.json(settingsJson(saved.rules, saved.profile, saved.locations));
     });
 }

@@ -14,7 +14,7 @@ import { log } from '../../engine/log';
 import { createDeviceRateLimit } from '../../engine/wallet/device-rate-limit';
 import { changedSince, UPDATE_TAG_FORMAT, UPDATE_WATERMARK } from '../../engine/wallet/pass-changes';
 import { loadPass } from '../../engine/wallet/pass-content';
-import { appleWebServiceUrl, type Wallet } from '../../engine/wallet/wallet';
+import type { Wallet } from '../../engine/wallet/wallet';
 import type { BaseEnv } from './env';
 import { ApiError, notFound } from './errors';
 import { jsonBody } from './validate';
@@ -116,7 +116,7 @@ export function walletAppleRoutes(db: Db, wallet: Wallet) {
       if (c.req.param('passTypeId') !== wallet.signer.passTypeId) throw notFound('Pass type');
       const serial = c.req.param('serial');
       await authenticate(db, c, serial);
-      const pass = await loadPass(db, { serialNumber: serial }, appleWebServiceUrl(wallet.publicUrl));
+      const pass = await loadPass(db, { serialNumber: serial }, wallet.publicUrl);
       if (!pass) throw notFound('Pass');
       const modified = Math.floor(pass.content.updatedAt.getTime() / 1000);
       const since = Date.parse(c.req.header('If-Modified-Since') ?? '');

@@ -1,16 +1,16 @@
 /**
- * The customer's wallet page (`/p/:token`, the `walletUrl` of every customer): the card
- * with "Add to Apple Wallet" and "Save to Google Wallet". No sign-in: the unguessable
- * token is the key, as in every loyalty app's "add your card" link.
+ * The customer's card page (`/p/:token`, the `walletUrl` of every customer; see
+ * `card-page.ts`), the pass it offers, and the Google Wallet save link. No sign-in: the
+ * unguessable token is the key, as in every loyalty app's "add your card" link.
  */
 import { Hono } from 'hono';
-import { html } from 'hono/html';
-import { htmlPage } from './html-page';
+import { cardPage, notFoundPage, qrSvg } from './card-page';
+import { loadCardHome } from '../../engine/customers/card-home';
 import type { Db } from '../../engine/db/database';
 import { log } from '../../engine/log';
 import { loadPass, type StoredPass } from '../../engine/wallet/pass-content';
 import { buildApplePass } from '../../engine/channels/wallet/apple-pass';
-import { appleWebServiceUrl, googleClassSuffix, googleObjectSuffix, type Wallet } from '../../engine/wallet/wallet';
+import { googleClassSuffix, googleObjectSuffix, type Wallet } from '../../engine/wallet/wallet';
 import type { BaseEnv } from './env';
 import { ApiError } from './errors';
 
@@ -20,7 +20,7 @@ const TOKEN = /^[0-9a-f]{64}$/;
 export function walletPagesRoutes(db: Db, wallet: Wallet) {
   /** The pass a wallet token names; undefined for anything else. */
   const lookup = async (token: string): Promise<StoredPass | undefined> =>
-    TOKEN.test(token) ? loadPass(db, { walletToken: token }, appleWebServiceUrl(wallet.publicUrl)) : undefined;
+    TOKEN.test(token) ? loadPass(db, { walletToken: token }, wallet.publicUrl) : undefined;
   const find = async (token: string): Promise<StoredPass> => {
     const pass = await lookup(token);
     if (!pass) throw new ApiError('not_found', 'No card at this address: ask the shop for a new link');
@@ -31,9 +31,9 @@ export function walletPagesRoutes(db: Db, wallet: Wallet) {
     .get('/:token', async (c) => {
       const token = c.req.param('token');
       const pass = await lookup(token);
-      if (!pass)
-        return c.html(page('Card not found', html`<p>No card at this address. Ask the shop for a new link.</p>`), 404);
-      return c.html(page(`${pass.content.cardName} · ${pass.content.organizationName}`, cardBody(pass, token, wallet)));
+      if (!pass) return c.html(notFoundPage(), 404);
+      const [home, qr] = await Promise.all([loadCardHome(db, pass.customerId), qrSvg(pass.content.barcode)]);
+      return c.html(cardPage({ pass, home, token, qr, googleWallet: wallet.google !== undefined }));
     })
     .get('/:token/pass.pkpass', async (c) => {
       const pass = await find(c.req.param('token'));
@@ -76,57 +76,8 @@ export function walletPagesRoutes(db: Db, wallet: Wallet) {
     });
 }
 
-function cardBody(pass: StoredPass, token: string, wallet: Wallet) {
-  const { content } = pass;
-  const left = Math.max(0, content.stampsRequired - content.stamps);
-  return html`
-    <main
-      class="card"
-      style="background:${safeColor(content.colors.background)};color:${safeColor(content.colors.foreground)}"
-    >
-      <p class="shop">${content.organizationName}</p>
-      <h1>${content.cardName}</h1>
-      <p class="stamps">${content.stamps} of ${content.stampsRequired} stamps</p>
-      <p>${left === 0 ? `Your reward is ready: ${content.reward}` : `${left} more for ${content.reward}`}</p>
-      ${content.voucher ? html`<p class="voucher">${content.voucher.title}: <b>${content.voucher.code}</b> (until ${content.voucher.expiresOn})</p>` : ''}
-    </main>
-    <p><a class="button apple" href="/p/${token}/pass.pkpass">Add to Apple Wallet</a></p>
-    ${
-      wallet.google
-        ? html`<p><a class="button google" href="/p/${token}/google">Save to Google Wallet</a></p>`
-        : html`<p class="note">Google Wallet is not set up for this shop yet.</p>`
-    }
-    ${
-      wallet.signer.development
-        ? html`<p class="note" role="note">
-            This pass is signed with Stampflow's development certificate: it opens in pass viewers but does not install
-            on real iPhones. The shop's operator sets APPLE_PASS_CERT and the other APPLE_* settings to issue real
-            passes.
-          </p>`
-        : ''
-    }
-  `;
-}
-
-const STYLE = `
-body { font-family: system-ui, sans-serif; max-width: 26rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-.card { border-radius: 14px; padding: 1.2rem 1.4rem; margin-bottom: 1.5rem; }
-.card h1 { margin: .2rem 0 1rem; font-size: 1.5rem; }
-.shop { margin: 0; opacity: .8; }
-.stamps { font-size: 1.2rem; font-weight: 600; }
-.button { display: block; text-align: center; padding: .8rem; border-radius: 10px; text-decoration: none; font-weight: 600; }
-.apple { background: #000; color: #fff; }
-.google { background: #fff; color: #222; border: 1px solid #999; }
-.note { font-size: .9rem; color: #555; }
-`;
-
-/** Colours come from the database, which only stores `#rrggbb`; anything else falls back. */
-const safeColor = (value: string) => (/^#[0-9a-fA-F]{6}$/.test(value) ? value : '#333333');
 const fileName = (name: string) =>
   name
     .replace(/[^\w -]+/g, '')
     .trim()
     .slice(0, 60) || 'card';
-
-/** This page family in its own style. */
-const page = (title: string, body: unknown) => htmlPage(title, body, STYLE);

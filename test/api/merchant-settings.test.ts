@@ -17,6 +17,7 @@ const UNSET = {
   timezone: 'Europe/Berlin',
   postalAddress: null,
   brandColor: null,
+  locations: [],
   warnings: ['no_postal_address'],
 };
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createApp } from '../../server/api/app';
+import { createApp, type AppDeps } from '../../server/api/app';
 import { testSigner } from '../support/certs';
 import { ADMIN_TOKEN, api, ok, stackForFile, type Api, type FileStack } from './http';
 
@@ -49,9 +49,9 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** The stack, the API and editor over HTTP, and Chromium for one test file. */
-export function browserForFile(): BrowserFile {
-  const file = stackForFile() as FileStack & { url: string; browser: Browser };
+/** The stack, the API and editor over HTTP, and Chromium for one test file; `extra` adds deps (the wallet, say). */
+export function browserForFile(extra: () => Partial<AppDeps> = () => ({})): BrowserFile {
+  const file = stackForFile(undefined, extra) as FileStack & { url: string; browser: Browser };
   let server: ServerType | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
@@ -67,6 +67,7 @@ export function browserForFile(): BrowserFile {
       editorDir: EDITOR_DIR,
       // Customers' card pages (`/p/:token`), where the join page lands.
       wallet: { publicUrl: 'http://localhost:3000', signer: testSigner() },
+      ...extra(),
     });
     const port = await new Promise<number>((resolve) => {
       server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));

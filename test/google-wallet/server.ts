@@ -282,10 +282,25 @@ export async function startGoogleWalletServer(opts: GoogleWalletServerOptions = 
     if (!state.classes.has(body.classId)) {
       return googleError(404, 'NOT_FOUND', 'resourceNotFound', `Wallet Object Class {${body.classId}} not found.`);
     }
-    return null;
+    return checkMerchantLocations(body.merchantLocations);
   }
 
   return state;
+}
+
+/** Google's documented rules: at most ten merchant locations, coordinates within range. */
+function checkMerchantLocations(value: unknown): Reply | null {
+  if (value === undefined) return null;
+  if (!Array.isArray(value)) return invalid('Invalid value at merchantLocations: expected a list.');
+  if (value.length > 10) return invalid('Request contains an invalid argument. merchantLocations: at most 10 are allowed.');
+  for (const [i, entry] of value.entries()) {
+    const { latitude, longitude } = (entry ?? {}) as { latitude?: unknown; longitude?: unknown };
+    const inRange = (v: unknown, max: number) => typeof v === 'number' && v >= -max && v <= max;
+    if (!inRange(latitude, 90) || !inRange(longitude, 180)) {
+      return invalid(`Request contains an invalid argument. merchantLocations[${i}]: latitude or longitude out of range.`);
+    }
+  }
+  return null;
 }
 
 function invalid(message: string): Reply {

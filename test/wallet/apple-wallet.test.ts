@@ -8,13 +8,10 @@
  * Counts are taken at the APNs server, beside the delivery rows.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApnsSender } from '../../engine/channels/wallet/apns';
-import type { ApnsSender } from '../../engine/channels/wallet/types';
-import { startApnsServer, type ApnsServer } from '../apns/server';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testCertificates, testSigner, TEST_PASS_TYPE_ID, TEST_TEAM_ID } from '../support/certs';
-import { DEFAULT_CHANNELS, startStack } from '../support/stack';
-import { ok, stackForFile, type Customer, type Merchant } from '../e2e/http';
+import { ok, type Customer, type Merchant } from '../e2e/http';
+import { apnsStackForFile } from './apns-stack';
 import { walletKit } from './shop';
 import { field, Phone, type PassJson } from './phone';
 
@@ -22,21 +19,7 @@ const PUBLIC_URL = 'https://wallet.stampflow.test';
 const certs = testCertificates();
 const signer = testSigner(certs);
 
-let apns: ApnsServer;
-let sender: ApnsSender;
-const file = stackForFile(
-  async () => {
-    apns = await startApnsServer();
-    // No `ca`: the sender trusts the local APNs server through NODE_EXTRA_CA_CERTS, as in production.
-    sender = createApnsSender({ url: apns.url, signer, backoffMs: 20 });
-    return startStack({ ...DEFAULT_CHANNELS, wallet: { apns: sender } });
-  },
-  () => ({ wallet: { publicUrl: PUBLIC_URL, signer } }),
-);
-afterAll(async () => {
-  await sender?.close();
-  await apns?.close();
-});
+const file = apnsStackForFile(PUBLIC_URL, signer);
 
 const { shop, push } = walletKit(file);
 
@@ -192,13 +175,13 @@ describe('a push broadcast to registered devices', () => {
     adaPhone.lastUpdated = before.lastUpdated;
     expect((await adaPhone.changedSince(adaPass)).status).toBe(204);
 
-    const sentBefore = apns.requests.length;
+    const sentBefore = file.apns.requests.length;
     const { report, deliveries } = await push(m, "Coffee's waiting \u2615");
     expect(report.status).toBe('completed');
     expect(report.counts).toEqual({ members: 3, sent: 2, failed: 0, suppressed: 0, skipped: 1 });
 
     // At APNs: exactly one request per registered device, the right topic, payload {}.
-    const requests = apns.requests.slice(sentBefore);
+    const requests = file.apns.requests.slice(sentBefore);
     expect(requests.map((r) => r.token).sort()).toEqual(
       [adaPhone.pushToken, beaPhone.pushToken, beaWatch.pushToken].sort(),
     );
@@ -240,7 +223,7 @@ describe('a push broadcast to registered devices', () => {
     expect(String(first).trim()).toBe('Stamp day!');
     expect(second).not.toBe(first);
     expect(String(second).replace('\u200B', '')).toBe('Stamp day!');
-    expect(apns.delivered(p.pushToken)).toBe(2);
+    expect(file.apns.delivered(p.pushToken)).toBe(2);
     // The API shows the text as people read it, without the invisible change mark.
     const customer = ok(await m.api.get<Customer>(`/v1/customers/${customers[0]!.id}`), 200);
     expect(customer.pass?.message).toBe('Stamp day!');
@@ -256,8 +239,8 @@ describe('a push broadcast to registered devices', () => {
     await phoneB.register(pass);
     expect((await phoneA.unregister(pass)).status).toBe(200);
     await push(m, 'Only B');
-    expect(apns.delivered(phoneA.pushToken)).toBe(0);
-    expect(apns.delivered(phoneB.pushToken)).toBe(1);
+    expect(file.apns.delivered(phoneA.pushToken)).toBe(0);
+    expect(file.apns.delivered(phoneB.pushToken)).toBe(1);
     // The device with no passes left is forgotten.
     const left = await file.stack.db
       .selectFrom('apple_devices')
@@ -279,8 +262,8 @@ describe('a push broadcast to registered devices', () => {
     await annPhone.register(annPass);
     await annOld.register(annPass);
     await benPhone.register(benPass);
-    apns.unregister(annOld.pushToken);
-    apns.badToken(benPhone.pushToken);
+    file.apns.unregister(annOld.pushToken);
+    file.apns.badToken(benPhone.pushToken);
 
     const { report, deliveries } = await push(m, 'Gone?');
     expect(report.counts).toMatchObject({ members: 2, sent: 1, failed: 1 });
@@ -305,9 +288,9 @@ describe('a push broadcast to registered devices', () => {
     expect(registrations.map((r) => r.device_library_id)).toEqual([annPhone.deviceId]);
 
     // The next push goes only to the device that is left.
-    const before = apns.requests.length;
+    const before = file.apns.requests.length;
     await push(m, 'Still here');
-    expect(apns.requests.slice(before).map((r) => r.token)).toEqual([annPhone.pushToken]);
+    expect(file.apns.requests.slice(before).map((r) => r.token)).toEqual([annPhone.pushToken]);
   });
 
   it('a 429 is retried with backoff until the device gets its notification', async () => {
@@ -315,10 +298,10 @@ describe('a push broadcast to registered devices', () => {
     const p = phone();
     const pass = await p.addPass(customers[0]!.walletUrl!);
     await p.register(pass);
-    apns.failNext(p.pushToken, 429, 2);
+    file.apns.failNext(p.pushToken, 429, 2);
     const { report, deliveries } = await push(m, 'Patience');
     expect(report.counts).toMatchObject({ sent: 1, failed: 0 });
-    const throttled = apns.requests.filter((r) => r.token === p.pushToken);
+    const throttled = file.apns.requests.filter((r) => r.token === p.pushToken);
     expect(throttled.map((r) => r.status)).toEqual([429, 429, 200]);
     expect(deliveries[0]?.devices).toEqual([
       { platform: 'apple', device: p.deviceId, status: 'sent', answer: '200', attempts: 3 },

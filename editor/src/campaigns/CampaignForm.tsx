@@ -6,6 +6,7 @@ import { useId, useMemo, useState, type FormEvent } from 'react';
 import { PLACEHOLDERS } from '../../../engine/compiler';
 import { displayTimeZone, fromLocalInput, toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
+import { PushExtras } from './PushExtras';
 import { ErrorNote } from '../shell/Layout';
 import {
   checkDraft,
@@ -49,6 +50,9 @@ export function CampaignForm({
     name: firstCard ? defaultCampaignName(firstCard, openedAt) : '',
     nameEdited: false,
     pushText: '',
+    nearbyText: '',
+    nearbyUntil: '',
+    messageText: '',
     voucher: undefined,
     email: undefined,
     when: 'now',
@@ -172,6 +176,8 @@ export function CampaignForm({
             'Shows on the lock screen of everyone with the card in their wallet. An emoji counts as one character.',
           )}
         </div>
+
+        <PushExtras draft={draft} update={update} field={{ controlProps, fieldError, fieldHint }} />
 
         {draft.voucher ? (
           <fieldset className="section-box">
@@ -335,6 +341,7 @@ export function CampaignForm({
         <LockScreen
           title={merchantName}
           message={draft.pushText}
+          nearby={draft.nearbyText || undefined}
           at={draft.when === 'at' ? fromLocalInput(draft.sendAt) : undefined}
         />
         {draft.voucher?.title && (

@@ -6,6 +6,9 @@ const draft = (patch: Partial<CampaignDraft> = {}): CampaignDraft => ({
   name: 'c1_2025-03-03 09:05',
   nameEdited: false,
   pushText: 'Hello ☕',
+  nearbyText: '',
+  nearbyUntil: '',
+  messageText: '',
   voucher: undefined,
   email: undefined,
   when: 'now',
@@ -14,6 +17,19 @@ const draft = (patch: Partial<CampaignDraft> = {}): CampaignDraft => ({
 });
 
 describe('campaign draft', () => {
+  it('sends the nearby text with its end and the long text, checked by the push rules', () => {
+    const now = new Date('2030-01-01T10:00:00Z');
+    const nearby = draft({ nearbyText: 'Free coffee waits ☕', nearbyUntil: '2030-01-02T18:00', messageText: 'All week long.' });
+    expect(checkDraft(nearby, now)).toEqual({});
+    expect(campaignBody(nearby)).toMatchObject({
+      nearbyText: 'Free coffee waits ☕',
+      nearbyUntil: expect.stringMatching(/^2030-01-02T/),
+      messageText: 'All week long.',
+    });
+    expect(checkDraft(draft({ nearbyText: 'This is far too long for it' }), now).nearbyText).toMatch(/at most 20/);
+    expect(checkDraft(draft({ nearbyText: 'Soon', nearbyUntil: '2029-12-31T10:00' }), now).nearbyUntil).toMatch(/passed/);
+  });
+
   it('accepts a push-only campaign sent now', () => {
     expect(checkDraft(draft())).toEqual({});
     expect(campaignBody(draft())).toEqual({ name: 'c1_2025-03-03 09:05', cardId: 'c1', push: { text: 'Hello ☕' } });

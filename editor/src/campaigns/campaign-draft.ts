@@ -6,7 +6,17 @@ import { emailDataSchema, pushDataSchema, voucherDataSchema, countGraphemes, PUS
 import { fromLocalInput, toLocalInput } from '../shell/format';
 
 export type Field =
-  'cardId' | 'name' | 'push.text' | 'voucher.title' | 'voucher.validDays' | 'email.subject' | 'email.body' | 'sendAt';
+  | 'cardId'
+  | 'name'
+  | 'push.text'
+  | 'nearbyText'
+  | 'nearbyUntil'
+  | 'messageText'
+  | 'voucher.title'
+  | 'voucher.validDays'
+  | 'email.subject'
+  | 'email.body'
+  | 'sendAt';
 export type FieldErrors = Partial<Record<Field, string>>;
 
 export interface CampaignDraft {
@@ -15,6 +25,12 @@ export interface CampaignDraft {
   /** True once the merchant typed a name: then choosing another card keeps it. */
   nameEdited: boolean;
   pushText: string;
+  /** Shown near the shops; empty: none. */
+  nearbyText: string;
+  /** `datetime-local` value: when the nearby text ends; empty: until a later one. */
+  nearbyUntil: string;
+  /** The long text on the card page; empty: none. */
+  messageText: string;
   /** Present while the voucher section is open. */
   voucher: { title: string; validDays: string } | undefined;
   /** Present while "Also send via Email" is ticked. */
@@ -62,9 +78,17 @@ export function checkDraft(draft: CampaignDraft, now: Date = new Date()): FieldE
   const name = draft.name.trim();
   if (!name) errors.name = 'Give the campaign a name.';
   else if (name.length > 200) errors.name = 'The name can be at most 200 characters.';
-  const push = pushDataSchema.safeParse({ text: draft.pushText });
+  const push = pushDataSchema.safeParse({ text: draft.pushText, ...pushExtras(draft) });
   const pushError = firstIssue(push, 'text');
   if (pushError) errors['push.text'] = draft.pushText.trim() ? pushError : 'Write the push message.';
+  for (const key of ['nearbyText', 'nearbyUntil', 'messageText'] as const) {
+    const problem = firstIssue(push, key);
+    if (problem) errors[key] = problem;
+  }
+  const until = draft.nearbyUntil ? fromLocalInput(draft.nearbyUntil) : undefined;
+  if (draft.nearbyText && until && until.getTime() <= now.getTime()) {
+    errors.nearbyUntil = 'That time has passed; choose when the nearby text ends, or leave it empty.';
+  }
   if (draft.voucher) {
     const days = draft.voucher.validDays.trim() === '' ? undefined : Number(draft.voucher.validDays);
     const voucher = voucherDataSchema.safeParse({ title: draft.voucher.title, validDays: days });
@@ -88,12 +112,23 @@ export function checkDraft(draft: CampaignDraft, now: Date = new Date()): FieldE
   return errors;
 }
 
+/** The optional push fields the draft sets: nearby text (with its end) and the long text. */
+function pushExtras(draft: CampaignDraft): { nearbyText?: string; nearbyUntil?: string; messageText?: string } {
+  const until = draft.nearbyText && draft.nearbyUntil ? fromLocalInput(draft.nearbyUntil) : undefined;
+  return {
+    ...(draft.nearbyText ? { nearbyText: draft.nearbyText } : {}),
+    ...(until ? { nearbyUntil: until.toISOString() } : {}),
+    ...(draft.messageText.trim() ? { messageText: draft.messageText } : {}),
+  };
+}
+
 /** The `POST /v1/campaigns` body of a valid draft. */
 export function campaignBody(draft: CampaignDraft) {
   return {
     name: draft.name.trim(),
     cardId: draft.cardId,
     push: { text: draft.pushText },
+    ...pushExtras(draft),
     ...(draft.voucher
       ? { voucher: { title: draft.voucher.title.trim(), validDays: Number(draft.voucher.validDays) } }
       : {}),
@@ -106,6 +141,9 @@ const FIELDS: readonly Field[] = [
   'cardId',
   'name',
   'push.text',
+  'nearbyText',
+  'nearbyUntil',
+  'messageText',
   'voucher.title',
   'voucher.validDays',
   'email.subject',
@@ -115,6 +153,9 @@ const FIELDS: readonly Field[] = [
 /** A compiler diagnostic's `field` inside a step, and the step kind it belongs to. */
 const STEP_FIELDS: Record<string, Field> = {
   text: 'push.text',
+  nearbyText: 'nearbyText',
+  nearbyUntil: 'nearbyUntil',
+  messageText: 'messageText',
   title: 'voucher.title',
   validDays: 'voucher.validDays',
   subject: 'email.subject',

@@ -57,4 +57,17 @@ describe('PushForm', () => {
     expect(screen.getByText('Push text is empty.')).toBeTruthy();
     expect(screen.getByLabelText(/Message/).getAttribute('aria-invalid')).toBe('true');
   });
+
+  it('shows the nearby text on the lock screen beside the push, and drops its dates with it', () => {
+    const form = renderForm(PushForm, { text: 'Happy hour!' }, { merchantName: 'Café Nord' });
+    expect(screen.queryByTestId('lockscreen-nearby')).toBeNull();
+    fireEvent.change(screen.getByLabelText(/near the shop/), { target: { value: 'Free coffee waiting ☕' } });
+    expect(screen.getByTestId('lockscreen-nearby').textContent).toContain('Free coffee waiting ☕');
+    expect(screen.getByRole('figure', { name: /Happy hour!; near your shop: Free coffee waiting ☕/ })).toBeTruthy();
+    expect(screen.getByTestId('nearby-counter').textContent).toBe('21/20');
+    fireEvent.change(screen.getByLabelText(/Nearby until/), { target: { value: '2030-06-03T17:00' } });
+    expect(form.last()).toMatchObject({ nearbyText: 'Free coffee waiting ☕', nearbyUntil: expect.stringMatching(/^2030-06-03T/) });
+    fireEvent.change(screen.getByLabelText(/near the shop/), { target: { value: '' } });
+    expect(form.last()).toEqual({ text: 'Happy hour!' });
+  });
 });

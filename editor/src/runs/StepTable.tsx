@@ -1,7 +1,7 @@
 /** The per-step counts as a table: the graph's badges in a form a keyboard and a screen reader can read. */
 import type { FlowGraph } from '../../../engine/compiler';
 import { formatTime } from '../shell/format';
-import { stepLabel } from './step-labels';
+import { stepLabel, stepNote } from './step-labels';
 import type { RunReport } from './types';
 
 export function StepTable({
@@ -47,6 +47,7 @@ export function StepTable({
                   >
                     {stepLabel(graph, nodeId)}
                   </button>
+                  {stepNote(graph, nodeId) && <div className="hint">{stepNote(graph, nodeId)}</div>}
                 </td>
                 <td className="num">{s?.entered ?? 0}</td>
                 <td className="num">{s?.sent ?? 0}</td>

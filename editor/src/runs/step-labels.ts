@@ -30,6 +30,24 @@ export function stepLabel(graph: FlowGraph | undefined, nodeId: string): string 
   }
 }
 
+/**
+ * What a push step changes on the pass besides sending: its nearby text (a setting of the
+ * pass, counted nowhere as a delivery) and its long text on the card page.
+ */
+export function stepNote(graph: FlowGraph | undefined, nodeId: string): string | undefined {
+  const node = graph?.nodes.find((n) => n.id === nodeId);
+  if (node?.type !== 'push') return undefined;
+  const notes: string[] = [];
+  const nearby = node.data['nearbyText'];
+  if (typeof nearby === 'string' && nearby.trim()) {
+    notes.push(`Also sets the nearby text${quote(nearby)} on each pass it reached: shown near your shops, not a message`);
+  }
+  const long = node.data['messageText'];
+  if (typeof long === 'string' && long.trim()) notes.push('the full message is on each card page');
+  const text = notes.join('; ');
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : undefined;
+}
+
 /** The steps in the order a customer meets them (breadth-first from the trigger); others last. */
 export function orderedSteps(graph: FlowGraph | undefined, stepIds: readonly string[]): string[] {
   const order = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderedSteps } from './step-labels';
+import { orderedSteps, stepNote } from './step-labels';
 import { reasonText } from './words';
 
 describe('reasonText', () => {
@@ -39,5 +39,20 @@ describe('orderedSteps', () => {
       ],
     };
     expect(orderedSteps(graph, ['orphan', 'email', 'push'])).toEqual(['push', 'email', 'orphan']);
+  });
+});
+
+describe('stepNote', () => {
+  const graph = (data: Record<string, unknown>) => ({
+    nodes: [{ id: 'p', type: 'push', position: { x: 0, y: 0 }, data: { text: 'Hi', ...data } }],
+    edges: [],
+  });
+
+  it('says a push sets a nearby text (not a delivery) and where its long text is', () => {
+    expect(stepNote(graph({ nearbyText: 'Free coffee waits' }), 'p')).toBe(
+      'Also sets the nearby text "Free coffee waits" on each pass it reached: shown near your shops, not a message',
+    );
+    expect(stepNote(graph({ messageText: 'All week.' }), 'p')).toBe('The full message is on each card page');
+    expect(stepNote(graph({}), 'p')).toBeUndefined();
   });
 });

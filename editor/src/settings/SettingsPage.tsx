@@ -1,7 +1,8 @@
-/** Settings: the team that signs in, the API keys apps use, and what every email shows of the shop. */
+/** Settings: the team that signs in, the API keys apps use, what every email shows of the shop, and its shops. */
 import { PageHeader } from '../shell/Layout';
 import { ApiKeysSection } from './ApiKeysSection';
 import { EmailFooterSection } from './EmailFooterSection';
+import { ShopLocationsSection } from './ShopLocationsSection';
 import { TeamSection } from './TeamSection';
 import './settings.css';
 
@@ -12,6 +13,7 @@ export function SettingsPage() {
       <TeamSection />
       <ApiKeysSection />
       <EmailFooterSection />
+      <ShopLocationsSection />
     </div>
   );
 }

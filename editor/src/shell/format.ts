@@ -70,6 +70,13 @@ export function toLocalInput(d: Date): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
+/** `datetime-local` value of an ISO time; empty for none or a malformed one. */
+export function isoToLocalInput(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : toLocalInput(d);
+}
+
 /**
  * The instant a `datetime-local` value means: that wall clock in the display zone (the
  * merchant's), so "Send at 10:00" is 10:00 in the café whatever zone the browser is in.

@@ -48,6 +48,9 @@ const content: PassContent = {
   message: 'Double stamps today!\u200b',
   voucher: null,
   updatedAt: new Date('2025-03-04T05:06:07.890Z'),
+  pageUrl: 'https://stampflow.example.com/p/abc',
+  messageHasMore: false,
+  nearby: { locations: [], text: '6 more stamps to a free flat white', window: null },
 };
 
 /** Unzips the pass into a fresh directory and returns it. */
@@ -211,6 +214,38 @@ describe('buildApplePass', () => {
       buildApplePass({ ...content, colors: { ...content.colors, background: 'blue' } }, signer),
     ).rejects.toThrow(/#RRGGBB.*"blue"/);
     expect(rgb('#000000')).toBe('rgb(0, 0, 0)');
+  });
+});
+
+describe('nearby', () => {
+  const shops = Array.from({ length: 10 }, (_, i) => ({ latitude: 52.5 + i / 100, longitude: 13.4 - i / 100 }));
+
+  it('carries every shop with the nearby text, and the signature still verifies', async () => {
+    const nearby = { locations: shops, text: 'Free coffee waiting ☕', window: null };
+    const dir = unpack(await buildApplePass({ ...content, nearby }, signer), 'nearby');
+    const json = passJson(dir);
+    expect(json.locations).toEqual(shops.map((s) => ({ ...s, relevantText: 'Free coffee waiting ☕' })));
+    expect(json.relevantDate).toBeUndefined();
+    expect(json.relevantDates).toBeUndefined();
+    expect(manifestMismatches(dir)).toEqual([]);
+    expect(verifySignature(dir, certs.caPath)).toBe(0);
+  });
+
+  it('writes a dated offer as relevantDate (before iOS 18) and relevantDates (iOS 18)', async () => {
+    const window = { start: new Date('2026-06-03T13:00:00Z'), end: new Date('2026-06-03T15:00:00Z') };
+    const nearby = { locations: shops.slice(0, 2), text: 'Happy hour now', window };
+    const json = passJson(unpack(await buildApplePass({ ...content, nearby }, signer), 'dated'));
+    expect(json.relevantDate).toBe('2026-06-03T13:00:00.000Z');
+    expect(json.relevantDates).toEqual([{ startDate: '2026-06-03T13:00:00.000Z', endDate: '2026-06-03T15:00:00.000Z' }]);
+  });
+
+  it('links the card page from the back, and says so on the lock screen when there is more', async () => {
+    const json = passJson(unpack(await buildApplePass({ ...content, messageHasMore: true }, signer), 'more'));
+    expect(field(json.storeCard.backFields, 'more')).toMatchObject({
+      label: 'More from Bean There',
+      value: 'https://stampflow.example.com/p/abc',
+    });
+    expect(field(json.storeCard.backFields, 'message')?.changeMessage).toBe('%@ · more on the back of your card');
   });
 });
 

@@ -14,6 +14,8 @@ import { shortCode } from '../../customers/pass-code';
 
 /** `%@` is replaced by the field's new value: the lock screen shows exactly the message. */
 export const MESSAGE_CHANGE = '%@';
+/** For a message with a long text: the lock screen says there is more to read. */
+export const MESSAGE_CHANGE_MORE = '%@ · more on the back of your card';
 
 /**
  * Builds and signs the pass.
@@ -61,18 +63,41 @@ export async function buildApplePass(content: PassContent, signer: AppleSigner):
     key: 'message',
     label: 'Latest message',
     value: content.message ?? '',
-    changeMessage: MESSAGE_CHANGE,
+    changeMessage: content.messageHasMore ? MESSAGE_CHANGE_MORE : MESSAGE_CHANGE,
   });
   if (content.voucher) {
     const { title, code, expiresOn } = content.voucher;
     card.backFields.push({ key: 'voucher', label: 'Voucher', value: `${title}: ${code}, valid until ${expiresOn}` });
   }
   card.backFields.push({ key: 'stamps-info', label: 'Your reward', value: stampsInfo(content) });
+  card.backFields.push({
+    key: 'more',
+    label: `More from ${content.organizationName}`,
+    value: content.pageUrl,
+    attributedValue: `<a href="${content.pageUrl}">Your card page: messages, vouchers and your code</a>`,
+  });
   pass.types.push(card);
+  setNearby(pass, content);
   // The short code under the QR is what staff type at the counter when the camera cannot scan.
   const altText = shortCode(content.barcode);
   pass.setBarcodes({ format: 'PKBarcodeFormatQR', message: content.barcode, messageEncoding: 'iso-8859-1', altText });
   return pass.getAsBuffer();
+}
+
+/**
+ * The shops (each with the nearby text as `relevantText`) and, for a dated offer, its
+ * window: `relevantDate` for iOS 6–17 and `relevantDates` for iOS 18 and later. Location
+ * and date changes reach the phone silently with the next update of the pass.
+ */
+function setNearby(pass: PKPass, content: PassContent): void {
+  const { locations, text, window } = content.nearby;
+  if (locations.length > 0) {
+    pass.setLocations(...locations.map((l) => ({ latitude: l.latitude, longitude: l.longitude, relevantText: text })));
+  }
+  if (window) {
+    pass.setRelevantDate(window.start);
+    pass.setRelevantDates([{ startDate: window.start.toISOString(), endDate: window.end.toISOString() }]);
+  }
 }
 
 /**

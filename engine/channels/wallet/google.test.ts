@@ -22,6 +22,9 @@ const content: PassContent = {
   message: null,
   voucher: { code: 'FREE-42', title: 'Free coffee', expiresOn: '2030-01-31' },
   updatedAt: new Date('2030-01-01T00:00:00Z'),
+  pageUrl: 'https://stampflow.example/p/abc',
+  messageHasMore: false,
+  nearby: { locations: [{ latitude: 48.85, longitude: 2.35 }], text: 'Free coffee waiting', window: null },
 };
 
 let google: GoogleWalletServer;
@@ -128,7 +131,17 @@ describe('Google Wallet client, classes and objects', () => {
         { id: 'reward', header: 'Reward', body: 'A free flat white' },
         { id: 'voucher', header: 'Free coffee', body: 'Code FREE-42, valid until 2030-01-31' },
       ],
+      merchantLocations: [{ latitude: 48.85, longitude: 2.35 }],
+      linksModuleData: { uris: [{ id: 'card-page', uri: 'https://stampflow.example/p/abc', description: 'More from Café Lumen' }] },
     });
+  });
+
+  it('is refused, as Google refuses it, with more than ten merchant locations', async () => {
+    const wallet = client();
+    const classId = await wallet.ensureClass('card-1', content);
+    const locations = Array.from({ length: 11 }, () => ({ latitude: 1, longitude: 2 }));
+    const crowded = { ...content, nearby: { ...content.nearby, locations } };
+    await expect(wallet.ensureObject(classId, 'crowded', crowded)).rejects.toThrow(/at most 10/);
   });
 
   it('takes a 409 on insert as "another process made it"', async () => {

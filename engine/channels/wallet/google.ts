@@ -229,6 +229,14 @@ function loyaltyObject(id: string, classId: string, content: PassContent): walle
     loyaltyPoints: { label: 'Stamps', balance: { string: `${content.stamps} / ${content.stampsRequired}` } },
     barcode: { type: 'QR_CODE', value: content.barcode, alternateText: shortCode(content.barcode) },
     textModulesData,
+    // Google sets the radius and the words of a location notification (no text of ours), and
+    // may not show one at all: see "Nearby on Google Wallet" in the README.
+    ...(content.nearby.locations.length > 0 && {
+      merchantLocations: content.nearby.locations.map(({ latitude, longitude }) => ({ latitude, longitude })),
+    }),
+    linksModuleData: {
+      uris: [{ id: 'card-page', uri: content.pageUrl, description: `More from ${content.organizationName}` }],
+    },
   };
 }
 

@@ -38,6 +38,21 @@ export interface PassContent {
   readonly message: string | null;
   readonly voucher: { readonly code: string; readonly title: string; readonly expiresOn: string } | null;
   readonly updatedAt: Date;
+  /** The customer's card page (`/p/<token>`): the back of the pass links to it. */
+  readonly pageUrl: string;
+  /** The last message has a long text on the card page: the lock screen says so. */
+  readonly messageHasMore: boolean;
+  readonly nearby: PassNearby;
+}
+
+/** Where and when the pass comes up on the lock screen by itself. */
+export interface PassNearby {
+  /** The merchant's shops, at most 10 (Apple's limit per pass). */
+  readonly locations: readonly { readonly latitude: number; readonly longitude: number }[];
+  /** The text shown near each shop: a push's nearby text while it lasts, else the card's default. */
+  readonly text: string;
+  /** A dated offer of at most 24 hours: the pass is also relevant by date then. */
+  readonly window: { readonly start: Date; readonly end: Date } | null;
 }
 
 /** What APNs answered for one device, after the sender's own retries. */

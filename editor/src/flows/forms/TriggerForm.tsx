@@ -2,7 +2,7 @@
 import { defaultHoldoutPercent, EXIT_RULES, TRIGGER_EVENTS, type TriggerKind, WEEKDAYS } from '../../../../engine/compiler';
 import { EVENT_LABELS, WEEKDAY_LABELS } from '../node-summary';
 import { Field, messagesFor, NumberInput, patched, str, type Data, type NodeFormProps } from './fields';
-import { fromLocalInput, toLocalInput } from '../../shell/format';
+import { fromLocalInput, isoToLocalInput } from '../../shell/format';
 import { GoalFields } from '../../results/GoalFields';
 
 const KINDS: readonly { kind: TriggerKind; label: string }[] = [
@@ -42,12 +42,6 @@ export function triggerDefaults(kind: TriggerKind, previous: Data): Data {
 }
 
 /** `2025-06-03T10:00`, the shop's wall clock, from an ISO instant ('' for none). */
-function localInputOf(iso: string | undefined): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : toLocalInput(d);
-}
-
 function TimeField({
   data,
   name,
@@ -117,7 +111,7 @@ export function TriggerForm({
             <input
               type="datetime-local"
               {...aria}
-              value={localInputOf(str(data, 'sendAt'))}
+              value={isoToLocalInput(str(data, 'sendAt'))}
               onChange={(e) => set({ sendAt: fromLocalInput(e.target.value)?.toISOString() })}
             />
           )}
