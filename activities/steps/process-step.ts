@@ -8,7 +8,8 @@ import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activit
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ExitRule, Step } from '../../engine/compiler/plan';
 import type { StepContext } from './context';
-import { emailPage, loadAndClaimEmails } from './email';
+import { emailPage } from './email';
+import { loadAndClaimEmails } from './email-recipients';
 import { claim, record } from '../../engine/deliveries/ledger';
 import { hasStopped, runHasStopped } from '../../engine/runs/run-live';
 import type { SeqRange } from '../../engine/runs/member-group';

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createPostmarkSender } from '../../engine/channels/email/postmark-sender';
-import { batchKey, stepMessage } from '../../activities/steps/email';
+import { batchKey, stepMessage } from '../../activities/steps/email-message';
 import type { StepContext } from '../../activities/steps/context';
 import { unsubscribeSecret } from '../../engine/customers/unsubscribe-token';
 import { passChanged } from '../../engine/wallet/pass-changes';
