@@ -14,6 +14,7 @@ import { customersRoutes } from './customers.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { bodyLimits } from './body-limits';
+import { clientInfo } from './client-info';
 import { handleError, handleNotFound } from './errors';
 import { editorStatic } from './editor-static';
 import { eventsRoutes } from './events.routes';
@@ -49,6 +50,7 @@ export type { AppDeps } from './deps';
 export function createApp(deps: AppDeps) {
   const app = new Hono<BaseEnv>()
     .use(requestId())
+    .use(clientInfo({ trustProxy: deps.trustProxy, publicUrl: deps.wallet?.publicUrl }))
     .use(accessLog)
     .use(bodyLimits())
     .get('/healthz', async (c) => {
