@@ -19,6 +19,7 @@ import { publishFlow } from '../../engine/flows/publish';
 import { setFlowStatus } from '../../engine/flows/status';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { startRun } from '../../engine/runs/start-run';
+import { startProblem } from '../../engine/runs/start-failures';
 import { jsonBody, pathId, query, uuid } from './validate';
 import { iso } from './iso';
 
@@ -48,7 +49,7 @@ export function flowsRoutes(deps: AppDeps) {
       .executeTakeFirst();
     if (!flow) throw notFound('Flow');
     const graph = flow.graph;
-    const [versions, checked] = await Promise.all([
+    const [versions, checked, problem] = await Promise.all([
       db
         .selectFrom('flow_versions')
         .select(['version', 'published_by', 'created_at'])
@@ -56,6 +57,7 @@ export function flowsRoutes(deps: AppDeps) {
         .orderBy('version')
         .execute(),
       checkFlow(db, merchantId, graph),
+      startProblem(db, id),
     ]);
     return {
       id: flow.id,
@@ -65,6 +67,10 @@ export function flowsRoutes(deps: AppDeps) {
       diagnostics: checked.diagnostics,
       versions: versions.map((v) => ({ version: v.version, publishedBy: v.published_by, createdAt: iso(v.created_at) })),
       latestVersion: versions.at(-1)?.version ?? null,
+      // Why its runs are not starting (Temporal refused them), until one starts again.
+      notStarting: problem
+        ? { version: problem.version, message: problem.message, failures: problem.failures, since: iso(problem.since), nextTryAt: iso(problem.nextTryAt) }
+        : null,
       createdAt: iso(flow.created_at),
       updatedAt: iso(flow.updated_at),
     };

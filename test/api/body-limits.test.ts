@@ -4,7 +4,7 @@
  * stream the client sends), and without credentials nobody gets more than the small limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY_LIMITS } from '../../engine/api/body-limits';
+import { BODY_LIMITS } from '../../server/api/body-limits';
 import { startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;

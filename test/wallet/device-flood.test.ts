@@ -6,9 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_DEVICES_PER_PASS } from '../../engine/api/wallet-apple.routes';
-import { createApnsSender } from '../../activities/channels/wallet/apns';
-import type { ApnsSender } from '../../activities/channels/wallet/types';
+import { MAX_DEVICES_PER_PASS } from '../../server/api/wallet-apple.routes';
+import { createApnsSender } from '../../engine/channels/wallet/apns';
+import type { ApnsSender } from '../../engine/channels/wallet/types';
 import { startApnsServer, type ApnsServer } from '../apns/server';
 import { testCertificates, testSigner } from '../support/certs';
 import { DEFAULT_CHANNELS, startStack } from '../support/stack';
