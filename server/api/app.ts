@@ -15,6 +15,7 @@ import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { bodyLimits } from './body-limits';
 import { clientInfo } from './client-info';
+import { securityHeaders } from './security-headers';
 import { handleError, handleNotFound } from './errors';
 import { editorStatic } from './editor-static';
 import { eventsRoutes } from './events.routes';
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps) {
     .use(requestId())
     .use(clientInfo({ trustProxy: deps.trustProxy, publicUrl: deps.wallet?.publicUrl }))
     .use(accessLog)
+    .use(securityHeaders)
     .use(bodyLimits())
     .get('/healthz', async (c) => {
       const ready = await deps.readiness().catch(() => false);
