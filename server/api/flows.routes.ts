@@ -12,6 +12,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
+import { idempotent } from './idempotency';
 import { checkFlow } from '../../engine/flows/check';
 import { listFlows } from '../../engine/flows/list';
 import { previewEmail } from '../../engine/flows/preview-email';
@@ -82,7 +83,7 @@ export function flowsRoutes(deps: AppDeps) {
       const result = await checkFlow(db, c.get('merchantId'), c.req.valid('json').graph);
       return c.json({ ok: result.ok, diagnostics: result.diagnostics, ...(result.ok ? { plan: result.plan } : {}) });
     })
-    .post('/', jsonBody(createFlow), async (c) => {
+    .post('/', idempotent(db), jsonBody(createFlow), async (c) => {
       const input = c.req.valid('json');
       const merchantId = c.get('merchantId');
       const flow = await db
@@ -180,7 +181,7 @@ export function flowsRoutes(deps: AppDeps) {
       if (!changed.ok) throw new ApiError(changed.code, changed.message);
       return c.json(await flowJson(c.get('merchantId'), changed.flowId));
     })
-    .post('/:id/runs', async (c) => {
+    .post('/:id/runs', idempotent(db), async (c) => {
       const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
       if (!started.ok) throw new ApiError(started.error.code, started.error.message);
       return c.json(started.run, 202);
