@@ -17,6 +17,7 @@ import { checkFlow } from '../../engine/flows/check';
 import { listFlows } from '../../engine/flows/list';
 import { previewEmail } from '../../engine/flows/preview-email';
 import { publishFlow } from '../../engine/flows/publish';
+import { flowQuotaProblem } from '../../engine/flows/quotas';
 import { setFlowStatus } from '../../engine/flows/status';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { startRun } from '../../engine/runs/start-run';
@@ -86,6 +87,8 @@ export function flowsRoutes(deps: AppDeps) {
     .post('/', idempotent(db), jsonBody(createFlow), async (c) => {
       const input = c.req.valid('json');
       const merchantId = c.get('merchantId');
+      const quota = await flowQuotaProblem(db, merchantId);
+      if (quota) throw new ApiError('conflict', quota);
       const flow = await db
         .insertInto('flows')
         .values({ merchant_id: merchantId, name: input.name, graph: JSON.stringify(input.graph) })
