@@ -19,7 +19,7 @@ describe('the size budget', () => {
   it('refuses the 2.2 MB broadcast of 45 full-length emails, naming its size and the limit', () => {
     const result = compileFlow(emailChain(45, 50_000));
     expect(result.ok).toBe(false);
-    expect(result.plan).toBeUndefined();
+    expect('plan' in result).toBe(false);
     expect(result.diagnostics).toEqual([
       { code: 'too_large', message: 'This flow is 2.2 MB; a flow can be at most 768 KB. Shorten its emails or split it into several flows.' },
     ]);
