@@ -14,7 +14,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev && npm cache clean --force
 
-COPY . .
+# Only the source the engine runs from: never `COPY . .`, which would bake ./secrets (pass
+# key, service account, mTLS key) or an .env into a layer. Secrets are mounted at run time.
+COPY tsconfig.json ./
+COPY engine ./engine
+COPY activities ./activities
+COPY workflows ./workflows
+COPY editor ./editor
+COPY scripts ./scripts
 # The editor (served at / by the API role) is built into editor/dist once, in the image.
 RUN npx tsx scripts/build-editor.ts
 RUN mkdir -p /app/.data && chown node:node /app/.data

@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       emailFrom: undefined,
       postmarkWebhookAuth: undefined,
       role: 'all',
+      trustProxy: false,
       publicUrl: 'http://localhost:3000',
       apple: {
         passTypeId: undefined,
@@ -96,7 +97,7 @@ describe('loadConfig', () => {
       PORT: '8080',
       DATABASE_URL: 'postgresql://u:p@db:5432/stampflow',
       STAMPFLOW_DATA_DIR: '/var/lib/stampflow',
-      STAMPFLOW_ADMIN_TOKEN: 'a'.repeat(16),
+      STAMPFLOW_ADMIN_TOKEN: 'a1b2'.repeat(4),
       TEMPORAL_ADDRESS: 'temporal:7233',
       TEMPORAL_NAMESPACE: 'prod',
       TEMPORAL_CLI_PATH: '/usr/local/bin/temporal',
@@ -234,3 +235,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TEMPORAL_API_KEY: 'k' })).toThrow(/needs TEMPORAL_ADDRESS/);
   });
 });
+
+describe('secrets', () => {
+  it('refuses the admin token old compose files defaulted to, and never prints a rejected secret', () => {
+    for (const token of ['change-me-insecure-local-token', 'CHANGEME-please-1234', 'aaaaaaaaaaaaaaaaaaaa']) {
+      let message = '';
+      try {
+        loadConfig({ STAMPFLOW_ADMIN_TOKEN: token });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(/^STAMPFLOW_ADMIN_TOKEN must be a secret of your own/);
+      expect(message).not.toContain(token);
+    }
+  });
+
+  it('names a too-short secret by its length only', () => {
+    expect(() => loadConfig({ STAMPFLOW_ADMIN_TOKEN: 'short-secret' })).toThrow(
+      new ConfigError('STAMPFLOW_ADMIN_TOKEN must be at least 16 characters long (got a value of 12 characters, not shown)'),
+    );
+  });
+
+  it('accepts a random token and reads the trust-proxy setting', () => {
+    const config = loadConfig({ STAMPFLOW_ADMIN_TOKEN: '9f2c4e7a1b3d5f60a8c9e1d2', STAMPFLOW_TRUST_PROXY: 'true' });
+    expect(config.adminToken).toBe('9f2c4e7a1b3d5f60a8c9e1d2');
+    expect(config.trustProxy).toBe(true);
+    expect(loadConfig({}).trustProxy).toBe(false);
+  });
+});
+

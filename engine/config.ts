@@ -52,6 +52,8 @@ export interface Config {
   readonly role: Role;
   /** The base URL phones and customers reach (wallet pages, the PassKit web service); no trailing slash. */
   readonly publicUrl: string;
+  /** `STAMPFLOW_TRUST_PROXY`: believe X-Forwarded-For / X-Forwarded-Proto from our own proxy. */
+  readonly trustProxy: boolean;
   /** File paths; all unset means a development signer under `dataDir` (see engine/wallet/apple-credentials.ts). */
   readonly apple: {
     readonly passTypeId: string | undefined;
@@ -109,7 +111,12 @@ const variables = {
   ),
   DATABASE_POOL_SIZE: wholeNumber(1, 500).default(10),
   STAMPFLOW_DATA_DIR: z.string().default('.data'),
-  STAMPFLOW_ADMIN_TOKEN: optional(z.string().min(16, 'be at least 16 characters long')),
+  STAMPFLOW_ADMIN_TOKEN: optional(
+    z
+      .string()
+      .min(16, 'be at least 16 characters long')
+      .refine((v) => !isPlaceholderSecret(v), 'be a secret of your own, not an example value (e.g. openssl rand -hex 24)'),
+  ),
   TEMPORAL_ADDRESS: optional(z.string().regex(/^[^\s:/]+:\d{1,5}$/, 'be host:port, e.g. localhost:7233')),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TLS: z.enum(['true', 'false'], 'be true or false').optional(),
@@ -155,6 +162,7 @@ const variables = {
     z.string().regex(/^[^:\s]+:\S{12,}$/, 'be user:password with a password of at least 12 characters'),
   ),
   STAMPFLOW_ROLE: z.enum(['all', 'api', 'worker'], 'be one of all, api, worker').default('all'),
+  STAMPFLOW_TRUST_PROXY: z.enum(['true', 'false'], 'be true or false').default('false'),
   STAMPFLOW_PUBLIC_URL: optional(httpUrl()),
   // Read by server/api/access-log.ts; listed so a typo in it is caught like any other.
   STAMPFLOW_ACCESS_LOG: z.enum(['on', 'off'], 'be on or off').default('on'),
@@ -175,6 +183,25 @@ const variables = {
 } as const;
 
 type VariableName = keyof typeof variables;
+
+/** Variables whose values are secrets: an error about them never prints the value. */
+const SECRETS: ReadonlySet<VariableName> = new Set([
+  'STAMPFLOW_ADMIN_TOKEN',
+  'TEMPORAL_API_KEY',
+  'POSTMARK_SERVER_TOKEN',
+  'POSTMARK_WEBHOOK_AUTH',
+  'APPLE_PASS_KEY_PASSPHRASE',
+  'DATABASE_URL',
+]);
+
+/** Example values from older compose files and docs, and the obvious ones: refused as secrets. */
+const PLACEHOLDER_SECRETS = ['change-me-insecure-local-token', 'changeme', 'change-me', 'secret', 'password', 'admin-token'];
+
+/** True for an example secret, in any case, with or without dashes or underscores. */
+export function isPlaceholderSecret(value: string): boolean {
+  const plain = value.toLowerCase().replaceAll('_', '-');
+  return PLACEHOLDER_SECRETS.includes(plain) || plain.startsWith('change-me') || plain.startsWith('changeme') || /^(.)\1*$/.test(value);
+}
 const KNOWN = Object.keys(variables) as VariableName[];
 
 function read<N extends VariableName>(env: NodeJS.ProcessEnv, name: N): z.output<(typeof variables)[N]> {
@@ -182,7 +209,8 @@ function read<N extends VariableName>(env: NodeJS.ProcessEnv, name: N): z.output
   const result = variables[name].safeParse(raw);
   if (!result.success) {
     const reason = result.error.issues[0]?.message ?? 'be valid';
-    throw new ConfigError(`${name} must ${reason} (got ${JSON.stringify(raw)})`);
+    const got = SECRETS.has(name) ? `a value of ${raw?.length ?? 0} characters, not shown` : JSON.stringify(raw);
+    throw new ConfigError(`${name} must ${reason} (got ${got})`);
   }
   return result.data as z.output<(typeof variables)[N]>;
 }
@@ -221,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
     postmarkWebhookAuth: basicAuth(read(env, 'POSTMARK_WEBHOOK_AUTH')),
     role: read(env, 'STAMPFLOW_ROLE'),
+    trustProxy: read(env, 'STAMPFLOW_TRUST_PROXY') === 'true',
     publicUrl: read(env, 'STAMPFLOW_PUBLIC_URL') ?? `http://localhost:${read(env, 'PORT')}`,
     apple: {
       passTypeId: read(env, 'APPLE_PASS_TYPE_ID'),

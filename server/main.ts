@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       postmarkWebhookAuth: config.postmarkWebhookAuth,
       emailSender,
       emailFrom: config.emailFrom,
+      trustProxy: config.trustProxy,
       readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' });

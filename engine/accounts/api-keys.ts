@@ -33,6 +33,12 @@ interface CachedKey {
 }
 
 const caches = new WeakMap<Db, Map<string, CachedKey>>();
+/**
+ * Revocations made by this process, counted per database: a lookup that began before a
+ * revocation and answers after it must neither cache nor accept the key it read.
+ */
+const revocations = new WeakMap<Db, number>();
+const revocationsOf = (db: Db): number => revocations.get(db) ?? 0;
 
 function cacheOf(db: Db): Map<string, CachedKey> {
   let cache = caches.get(db);
@@ -88,7 +94,10 @@ export async function revokeApiKey(db: Db, merchantId: string, id: string): Prom
     .where('merchant_id', '=', merchantId)
     .returningAll()
     .executeTakeFirst();
-  if (revoked) cacheOf(db).delete(revoked.key_hash);
+  if (revoked) {
+    revocations.set(db, revocationsOf(db) + 1);
+    cacheOf(db).delete(revoked.key_hash);
+  }
   return revoked;
 }
 
@@ -99,6 +108,7 @@ export async function authenticateApiKey(db: Db, key: string): Promise<KeyHolder
   const now = Date.now();
   let entry = cache.get(hash);
   if (!entry || entry.until <= now) {
+    const before = revocationsOf(db);
     const row = await db
       .selectFrom('api_keys')
       .select(['id', 'merchant_id', 'name', 'last_used_at'])
@@ -109,6 +119,8 @@ export async function authenticateApiKey(db: Db, key: string): Promise<KeyHolder
       cache.delete(hash);
       return undefined;
     }
+    // A key revoked here while the row was being read: ask again, the answer is then final.
+    if (revocationsOf(db) !== before) return authenticateApiKey(db, key);
     if (cache.size >= KEY_CACHE_MAX) cache.clear();
     const touchedAt = Math.max(entry?.touchedAt ?? 0, row.last_used_at?.getTime() ?? 0);
     entry = {

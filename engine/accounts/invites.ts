@@ -20,9 +20,10 @@ export interface Invite {
   readonly expiresAt: Date;
 }
 
-export type InviteResult =
-  | { readonly ok: true; readonly invite: Invite; readonly token: string }
-  | { readonly ok: false; readonly reason: 'already_staff' };
+export interface InviteResult {
+  readonly invite: Invite;
+  readonly token: string;
+}
 
 export type AcceptInviteResult =
   | { readonly ok: true; readonly session: NewSession }
@@ -30,8 +31,9 @@ export type AcceptInviteResult =
 
 /**
  * Invites `email` (lower-cased) to the merchant's staff. A new invite replaces the address's
- * pending one. An address that already belongs to a staff member (of any merchant: emails
- * sign in without naming a merchant) cannot be invited.
+ * pending one. The answer is the same whatever the address, so an owner cannot probe which
+ * addresses are staff at other merchants; an invite to an address that already signs in
+ * somewhere fails when it is accepted (emails sign in without naming a merchant).
  */
 export async function inviteStaff(
   db: Db,
@@ -42,8 +44,6 @@ export async function inviteStaff(
     readonly invitedBy: string | null;
   },
 ): Promise<InviteResult> {
-  const taken = await db.selectFrom('staff').select('id').where('email', '=', input.email).executeTakeFirst();
-  if (taken) return { ok: false, reason: 'already_staff' };
   const token = newToken();
   const row = await db.transaction().execute(async (trx) => {
     await trx
@@ -66,7 +66,6 @@ export async function inviteStaff(
       .executeTakeFirstOrThrow();
   });
   return {
-    ok: true,
     token,
     invite: { id: row.id, email: row.email, role: row.role, createdAt: row.created_at, expiresAt: row.expires_at },
   };

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../compiler/compiler';
 import { checkFlow } from '../flows/check';
 import { publishFlow } from '../flows/publish';
 import { log } from '../log';
+import { flowQuotaProblem } from '../flows/quotas';
 import { startRun } from '../runs/start-run';
 import type { RunLauncher } from '../runs/launcher';
 import { formatLocalDateTime } from '../time/zoned';
@@ -63,6 +64,8 @@ export async function createCampaign(
     return { ok: false, code: 'bad_request', message, diagnostics: checked.diagnostics };
   }
 
+  const quota = await flowQuotaProblem(db, merchantId);
+  if (quota) return { ok: false, code: 'conflict', message: quota };
   const sendAt = input.sendAt ? new Date(input.sendAt) : new Date();
   const name = input.name ?? `${input.cardId}_${formatLocalDateTime(sendAt, card.timezone)}`;
   const flow = await db

@@ -10,6 +10,7 @@ import { indexGraph, type GraphIndex } from './graph-index';
 import { flowGraphSchema } from './graph-schema';
 import { NODE_OUTPUTS } from './node-schemas';
 import { walkGraph } from './graph-walk';
+import { sizeDiagnostic } from './size-budget';
 import { PLAN_VERSION, type Plan, type Step } from './plan';
 
 export type { Diagnostic, DiagnosticCode } from './diagnostics';
@@ -36,6 +37,8 @@ export function compileFlow(graph: unknown): CompileResult {
   if (!parsed.success) return { ok: false, diagnostics: compileGraphIssues(parsed.error.issues, graph) };
 
   const diagnostics: Diagnostic[] = [];
+  const graphSize = sizeDiagnostic('graph', graph);
+  if (graphSize) diagnostics.push(graphSize);
   const index = indexGraph(parsed.data, diagnostics);
   const nodes = new Map<string, ParsedNode>();
   for (const [id, kind] of index.kinds) {
@@ -45,7 +48,10 @@ export function compileFlow(graph: unknown): CompileResult {
   diagnostics.push(...outputDiagnostics(index, nodes));
   const reachable = walkGraph(index, diagnostics);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
-  return { ok: true, diagnostics: [], plan: buildPlan(index, nodes, reachable) };
+  const plan = buildPlan(index, nodes, reachable);
+  const planSize = sizeDiagnostic('plan', plan);
+  if (planSize) return { ok: false, diagnostics: [planSize] };
+  return { ok: true, diagnostics: [], plan };
 }
 
 /**

@@ -23,6 +23,11 @@ export function cronProblem(cron: string): string | undefined {
       return `"${part}" is not a valid ${field.name} (${field.min}–${field.max}) in the cron expression.`;
     }
   }
+  // A quota as much as a rule: every firing is a run on the shared worker and Temporal. No
+  // café needs more than one an hour; an every-minute schedule is load, not a journey.
+  if (!/^\d+$/.test(parts[0] ?? '')) {
+    return 'A schedule runs at most once an hour: set the minute to one number, e.g. "0 10 * * 2".';
+  }
   return undefined;
 }
 

@@ -24,7 +24,9 @@ export type DiagnosticCode =
   | 'cycle'
   /** A node setting is missing or out of range (`field` names it). */
   | 'invalid_value'
-  | 'unknown_placeholder';
+  | 'unknown_placeholder'
+  /** The graph or its plan is over the size budget (see `size-budget.ts`). */
+  | 'too_large';
 
 export interface Diagnostic {
   readonly nodeId?: string;

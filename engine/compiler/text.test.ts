@@ -49,6 +49,21 @@ describe('findPlaceholders', () => {
     expect(findPlaceholders('{customer.name} {{card.name')).toEqual([]);
   });
 
+  it('finds what the former regular expression found, on every short mix of braces, spaces and names', () => {
+    // The pattern the scanner replaced (it backtracked catastrophically), kept as the oracle
+    // on inputs short enough for it to be quick.
+    const oracle = (text: string) =>
+      [...text.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => ({ name: m[1] ?? '', start: m.index, end: m.index + m[0].length }));
+    const alphabet = ['{', '}', ' ', 'a', '\n'];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 5_000; n++) {
+      const text = Array.from({ length: next() % 12 }, () => alphabet[next() % alphabet.length]).join('');
+      const found = findPlaceholders(text).map(({ name, start, end }) => ({ name, start, end }));
+      expect(found, JSON.stringify(text)).toEqual(oracle(text));
+    }
+  });
+
   it('knows exactly the five placeholders the renderer fills', () => {
     expect([...PLACEHOLDERS].sort()).toEqual(['card.name', 'customer.name', 'stampsLeft', 'voucher.code', 'voucher.expiresOn']);
     expect(isPlaceholder('voucher.code')).toBe(true);

@@ -31,7 +31,6 @@ export interface PlaceholderMatch {
   readonly end: number;
 }
 
-const PLACEHOLDER_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 const KNOWN = new Set<string>(PLACEHOLDERS);
 
 /** True when `name` is a placeholder the renderer can fill. */
@@ -47,10 +46,22 @@ export function isPlaceholder(name: string): name is Placeholder {
  * // [{name: 'customer.name', known: true, start: 3, end: 22}, {name: 'stampsLeft', …}]
  */
 export function findPlaceholders(text: string): PlaceholderMatch[] {
+  // A hand-written scan, not a regular expression: `{{` followed by thousands of spaces made
+  // the lazy pattern backtrack cubically and froze the process. Each character is looked at
+  // a bounded number of times, so the cost is linear in the text.
   const matches: PlaceholderMatch[] = [];
-  for (const m of text.matchAll(PLACEHOLDER_PATTERN)) {
-    const name = m[1] ?? '';
-    matches.push({ name, known: isPlaceholder(name), start: m.index, end: m.index + m[0].length });
+  let i = text.indexOf('{{');
+  while (i !== -1) {
+    let j = i + 2;
+    while (j < text.length && text[j] !== '{' && text[j] !== '}') j++;
+    if (text[j] === '}' && text[j + 1] === '}') {
+      const name = text.slice(i + 2, j).trim();
+      matches.push({ name, known: isPlaceholder(name), start: i, end: j + 2 });
+      i = text.indexOf('{{', j + 2);
+    } else {
+      // No brace sits between i + 2 and j, so the next `{{` starts at i + 1 (when j is i + 2) or at j.
+      i = text.indexOf('{{', j === i + 2 ? i + 1 : j);
+    }
   }
   return matches;
 }

@@ -9,6 +9,7 @@ import * as email from './migrations/006-email';
 import * as counter from './migrations/010-counter';
 import * as results from './migrations/008-results';
 import * as nearby from './migrations/011-nearby';
+import * as tenantLimits from './migrations/007-tenant-limits';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '010-counter': counter,
   '008-results': results,
   '011-nearby': nearby,
+  '007-tenant-limits': tenantLimits,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

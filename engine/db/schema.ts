@@ -94,6 +94,8 @@ export interface StaffInvitesTable {
 export interface SignInAttemptsTable {
   id: Generated<string>;
   email: string;
+  /** The client's address ('' before it was recorded). */
+  client: Generated<string>;
   at: CreatedAt;
 }
 
@@ -207,16 +209,11 @@ export interface InstanceSecretsTable {
   value: string;
 }
 
-export interface AppleDevicesTable {
-  device_library_id: string;
-  push_token: string;
-  created_at: CreatedAt;
-  updated_at: UpdatedAt;
-}
-
+/** A device registered for a pass, with the push token it gave for that pass. */
 export interface AppleRegistrationsTable {
   serial_number: string;
   device_library_id: string;
+  push_token: string;
   created_at: CreatedAt;
 }
 
@@ -457,7 +454,6 @@ export interface Database {
   cards: CardsTable;
   customers: CustomersTable;
   passes: PassesTable;
-  apple_devices: AppleDevicesTable;
   consent_events: ConsentEventsTable;
   webhook_events: WebhookEventsTable;
   suppression_log: SuppressionLogTable;
@@ -478,6 +474,30 @@ export interface Database {
   flow_entries: FlowEntriesTable;
   run_exits: RunExitsTable;
   run_waits: RunWaitsTable;
+  flow_start_failures: FlowStartFailuresTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+/** Why a flow version's runs are not starting, and when the cohort batcher tries it again. */
+export interface FlowStartFailuresTable {
+  flow_id: string;
+  version: number;
+  reason: string;
+  failures: Generated<number>;
+  first_failed_at: CreatedAt;
+  last_failed_at: UpdatedAt;
+  retry_at: Timestamp;
+}
+
+/** The stored first answer to a creating POST sent with an `Idempotency-Key`. */
+export interface IdempotencyKeysTable {
+  merchant_id: string;
+  key: string;
+  route: string;
+  request_hash: string;
+  status: number | null;
+  body: unknown;
+  created_at: CreatedAt;
 }
 
 export type Merchant = Selectable<MerchantsTable>;

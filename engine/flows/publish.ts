@@ -7,7 +7,8 @@
 import type { Db } from '../db/database';
 import { checkFlow } from './check';
 import type { Diagnostic } from '../compiler/compiler';
-import { isScheduledTrigger, type Plan } from '../compiler/plan';
+import { isEventTrigger, isScheduledTrigger, type Plan } from '../compiler/plan';
+import { eventFlowQuotaProblem } from './quotas';
 import type { RunLauncher } from '../runs/launcher';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
@@ -45,6 +46,10 @@ export async function publishFlow(
         const count = result.diagnostics.length;
         const message = `The flow has ${count} problem${count === 1 ? '' : 's'}; fix them to publish`;
         return { ok: false, code: 'unprocessable', message, diagnostics: result.diagnostics };
+      }
+      if (isEventTrigger(result.plan.trigger) && flow.status !== 'paused') {
+        const quota = await eventFlowQuotaProblem(trx, merchantId, flowId);
+        if (quota) return { ok: false, code: 'conflict', message: quota };
       }
       const latest = await trx
         .selectFrom('flow_versions')

@@ -5,7 +5,8 @@
  *
  * The API nudges the batcher after recording entries; a slow poll also picks up entries
  * another process recorded or left behind when it died. Claims use SKIP LOCKED, so several
- * API processes can batch at once without taking the same entries.
+ * API processes can batch at once without taking the same entries. A version whose start
+ * Temporal refuses backs off alone (`start-failures.ts`): other merchants' entries go on.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
@@ -14,6 +15,8 @@ import type { Plan } from '../compiler/plan';
 import { log } from '../log';
 import type { RunLauncher } from './launcher';
 import { insertRun } from './run-row';
+import { clearStartFailure, recordStartFailure } from './start-failures';
+import { RunStartRefused } from './start-refused';
 
 export const COHORT_WINDOW_MS = 300;
 export const COHORT_MAX = 500;
@@ -103,27 +106,53 @@ async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> 
     if (!batch) return started;
     try {
       await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
+      await clearStartFailure(ports.db, batch.flowId, batch.version);
       started++;
     } catch (err) {
-      // Temporal is unreachable: give the entries back, so the next flush tries again.
-      await ports.db.transaction().execute(async (trx) => {
-        await trx.updateTable('flow_entries').set({ run_id: null }).where('run_id', '=', batch.runId).execute();
-        await trx.deleteFrom('runs').where('id', '=', batch.runId).execute();
-      });
-      log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
-      return started;
+      if (!(err instanceof RunStartRefused)) {
+        // Temporal is unreachable, for every flow alike: give the entries back and stop.
+        await giveBack(ports.db, batch.runId, undefined);
+        log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
+        return started;
+      }
+      // Refused for this version only: it backs off, the other versions keep draining.
+      const failures = await recordStartFailure(ports.db, batch.flowId, batch.version, err.message);
+      await giveBack(ports.db, batch.runId, failures === 1 ? err.message : undefined);
+      log.warn('cohort run refused; this flow version backs off', { flowId: batch.flowId, version: batch.version, failures, err });
     }
   }
+}
+
+/**
+ * Returns a run's entries to pending. With `failedBecause` the run row stays, failed, with
+ * the reason (the first refusal of a streak, so the run list says why); otherwise it goes.
+ */
+async function giveBack(db: Db, runId: string, failedBecause: string | undefined): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('flow_entries').set({ run_id: null }).where('run_id', '=', runId).execute();
+    if (failedBecause === undefined) await trx.deleteFrom('runs').where('id', '=', runId).execute();
+    else {
+      await trx
+        .updateTable('runs')
+        .set({ status: 'failed', error: failedBecause, finished_at: new Date() })
+        .where('id', '=', runId)
+        .execute();
+    }
+  });
 }
 
 interface Batch {
   readonly runId: string;
   readonly merchantId: string;
   readonly flowId: string;
+  readonly version: number;
   readonly plan: Plan;
 }
 
-/** Claims the oldest pending entries of one flow version (up to `cutoff`) for a new run row, in one transaction. */
+/**
+ * Claims the oldest pending entries of one flow version (up to `cutoff`) for a new run row,
+ * in one transaction. Versions backing off after a refused start are skipped.
+ */
 async function claimBatch(db: Db, cutoff: Date, workflowIdFor: (runId: string) => string): Promise<Batch | undefined> {
   return db.transaction().execute(async (trx) => {
     const oldest = await trx
@@ -131,6 +160,17 @@ async function claimBatch(db: Db, cutoff: Date, workflowIdFor: (runId: string) =
       .select(['flow_id', 'version', 'merchant_id'])
       .where('run_id', 'is', null)
       .where('created_at', '<=', cutoff)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('flow_start_failures as f')
+              .select('f.flow_id')
+              .whereRef('f.flow_id', '=', 'flow_entries.flow_id')
+              .whereRef('f.version', '=', 'flow_entries.version')
+              .where('f.retry_at', '>', sql<Date>`now()`),
+          ),
+        ),
+      )
       .orderBy('created_at')
       .limit(1)
       .forUpdate()
@@ -154,6 +194,6 @@ async function claimBatch(db: Db, cutoff: Date, workflowIdFor: (runId: string) =
         where run_id is null and flow_id = ${oldest.flow_id} and version = ${oldest.version} and created_at <= ${cutoff}
         order by created_at limit ${COHORT_MAX}
         for update skip locked)`.execute(trx);
-    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, plan };
+    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan };
   });
 }

@@ -3,7 +3,8 @@
  * `sendAt`; a scheduled flow (birthday, win-back, expiring vouchers, recurring) fires
  * today's cohort now, so merchants can test it; an event flow starts by its events only.
  * The run row is written first, then Temporal is asked to start the workflow; if Temporal
- * refuses or cannot be reached the row is deleted again, so nothing is left half-written.
+ * refuses or cannot be reached the row is deleted again, so nothing is left half-written,
+ * and the answer says which of the two happened (422 refused, 503 not reachable).
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database';
@@ -12,6 +13,7 @@ import { isEventTrigger } from '../compiler/plan';
 import { log } from '../log';
 import type { RunLauncher } from './launcher';
 import { insertRun, latestVersion } from './run-row';
+import { RunStartRefused, startFailureMessage } from './start-refused';
 
 export interface StartedRun {
   readonly runId: string;
@@ -22,7 +24,7 @@ export interface StartedRun {
 export type StartRunError =
   | { readonly code: 'not_found'; readonly message: string }
   | { readonly code: 'conflict'; readonly message: string }
-  | { readonly code: 'unavailable'; readonly message: string };
+  | { readonly code: 'unavailable' | 'unprocessable'; readonly message: string };
 
 export type StartRunResult = { readonly ok: true; readonly run: StartedRun } | { readonly ok: false; readonly error: StartRunError };
 
@@ -52,8 +54,8 @@ export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchan
   } catch (err) {
     await db.deleteFrom('runs').where('id', '=', run.runId).execute();
     log.warn('run start failed', { runId: run.runId, flowId, err });
-    const reason = err instanceof Error ? err.message : String(err);
-    return { ok: false, error: { code: 'unavailable', message: `Temporal is not reachable: ${reason}` } };
+    const code = err instanceof RunStartRefused ? 'unprocessable' : 'unavailable';
+    return { ok: false, error: { code, message: startFailureMessage(err) } };
   }
   return { ok: true, run };
 }

@@ -4,7 +4,6 @@
  * answered by one handler as `{error: {code, message, details?}}`.
  */
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { accessLog } from './access-log';
 import { apiKeysRoutes } from './api-keys.routes';
@@ -14,7 +13,10 @@ import { customerJourneysRoutes } from './customer-journeys.routes';
 import { customersRoutes } from './customers.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
-import { ApiError, handleError, handleNotFound } from './errors';
+import { bodyLimits } from './body-limits';
+import { clientInfo } from './client-info';
+import { securityHeaders } from './security-headers';
+import { handleError, handleNotFound } from './errors';
 import { editorStatic } from './editor-static';
 import { eventsRoutes } from './events.routes';
 import { flowsRoutes } from './flows.routes';
@@ -39,9 +41,6 @@ import { counterRoutes } from './counter.routes';
 
 export type { AppDeps } from './deps';
 
-/** Generous for 10,000 customers per call, small enough that one request cannot exhaust memory. */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
-
 /**
  * Builds the API.
  *
@@ -52,15 +51,10 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export function createApp(deps: AppDeps) {
   const app = new Hono<BaseEnv>()
     .use(requestId())
+    .use(clientInfo({ trustProxy: deps.trustProxy, publicUrl: deps.wallet?.publicUrl }))
     .use(accessLog)
-    .use(
-      bodyLimit({
-        maxSize: MAX_BODY_BYTES,
-        onError: () => {
-          throw new ApiError('payload_too_large', `Request body exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
-        },
-      }),
-    )
+    .use(securityHeaders)
+    .use(bodyLimits())
     .get('/healthz', async (c) => {
       const ready = await deps.readiness().catch(() => false);
       return ready ? c.json({ ok: true as const }, 200) : c.json({ ok: false as const }, 503);

@@ -12,6 +12,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
+import { idempotent } from './idempotency';
 import { iso, isoOrNull } from './iso';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { jsonBody, pathId, query, uuid } from './validate';
@@ -57,7 +58,7 @@ export function campaignsRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
-    .post('/', jsonBody(campaignBody), async (c) => {
+    .post('/', idempotent(db), jsonBody(campaignBody), async (c) => {
       const { nearbyText, nearbyUntil, messageText, push, ...rest } = c.req.valid('json');
       const input = {
         ...rest,

@@ -12,7 +12,9 @@ import type { CustomerInput } from '../../engine/customers/input';
 import { customerJson, MAX_CUSTOMERS_PER_CALL } from './customer-input';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
+import { BODY_LIMITS, limitBody } from './body-limits';
 import { ApiError, notFound } from './errors';
+import { idempotent } from './idempotency';
 import { createdAfter, page, pageQuery } from './pagination';
 import { jsonBody, pathId, query } from './validate';
 
@@ -68,7 +70,7 @@ export function customersRoutes(deps: AppDeps) {
   const publicUrl = deps.wallet?.publicUrl ?? DEFAULT_PUBLIC_URL;
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
-    .post('/', jsonBody(importBody), async (c) => {
+    .post('/', limitBody(BODY_LIMITS.import), idempotent(db), jsonBody(importBody), async (c) => {
       const { rows, single } = c.req.valid('json');
       const { entered, ...result } = await importCustomers(db, c.get('merchantId'), rows);
       deps.batcher?.nudge(entered);

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { MiddlewareHandler } from 'hono';
+import { ApiError } from './errors';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,7 +27,12 @@ export function editorStatic(dir: string): MiddlewareHandler {
   const root = normalize(dir + sep);
   return async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || NOT_EDITOR.test(c.req.path)) return next();
-    const path = decodeURIComponent(c.req.path);
+    let path: string;
+    try {
+      path = decodeURIComponent(c.req.path);
+    } catch {
+      throw new ApiError('bad_request', 'The URL is not valid (malformed percent-encoding)');
+    }
     const file = normalize(join(root, path));
     if (file.startsWith(root) && extname(file)) {
       const body = await readFile(file).catch(() => undefined);

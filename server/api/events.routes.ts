@@ -13,6 +13,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
+import { idempotent } from './idempotency';
 import { jsonBody, pathId, timestamp, uuid } from './validate';
 
 /** Clocks differ a little; an event further in the future than this is a mistake. */
@@ -37,7 +38,7 @@ export function eventsRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>()
     .use(merchantAuth(db))
-    .post('/', jsonBody(eventBody), async (c) => {
+    .post('/', idempotent(db), jsonBody(eventBody), async (c) => {
       const input = c.req.valid('json');
       const merchantId = c.get('merchantId');
       const at = new Date(input.at ?? Date.now());

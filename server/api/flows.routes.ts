@@ -12,13 +12,16 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
+import { idempotent } from './idempotency';
 import { checkFlow } from '../../engine/flows/check';
 import { listFlows } from '../../engine/flows/list';
 import { previewEmail } from '../../engine/flows/preview-email';
 import { publishFlow } from '../../engine/flows/publish';
+import { flowQuotaProblem } from '../../engine/flows/quotas';
 import { setFlowStatus } from '../../engine/flows/status';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { startRun } from '../../engine/runs/start-run';
+import { startProblem } from '../../engine/runs/start-failures';
 import { jsonBody, pathId, query, uuid } from './validate';
 import { iso } from './iso';
 
@@ -48,7 +51,7 @@ export function flowsRoutes(deps: AppDeps) {
       .executeTakeFirst();
     if (!flow) throw notFound('Flow');
     const graph = flow.graph;
-    const [versions, checked] = await Promise.all([
+    const [versions, checked, problem] = await Promise.all([
       db
         .selectFrom('flow_versions')
         .select(['version', 'published_by', 'created_at'])
@@ -56,6 +59,7 @@ export function flowsRoutes(deps: AppDeps) {
         .orderBy('version')
         .execute(),
       checkFlow(db, merchantId, graph),
+      startProblem(db, id),
     ]);
     return {
       id: flow.id,
@@ -65,6 +69,10 @@ export function flowsRoutes(deps: AppDeps) {
       diagnostics: checked.diagnostics,
       versions: versions.map((v) => ({ version: v.version, publishedBy: v.published_by, createdAt: iso(v.created_at) })),
       latestVersion: versions.at(-1)?.version ?? null,
+      // Why its runs are not starting (Temporal refused them), until one starts again.
+      notStarting: problem
+        ? { version: problem.version, message: problem.message, failures: problem.failures, since: iso(problem.since), nextTryAt: iso(problem.nextTryAt) }
+        : null,
       createdAt: iso(flow.created_at),
       updatedAt: iso(flow.updated_at),
     };
@@ -76,9 +84,11 @@ export function flowsRoutes(deps: AppDeps) {
       const result = await checkFlow(db, c.get('merchantId'), c.req.valid('json').graph);
       return c.json({ ok: result.ok, diagnostics: result.diagnostics, ...(result.ok ? { plan: result.plan } : {}) });
     })
-    .post('/', jsonBody(createFlow), async (c) => {
+    .post('/', idempotent(db), jsonBody(createFlow), async (c) => {
       const input = c.req.valid('json');
       const merchantId = c.get('merchantId');
+      const quota = await flowQuotaProblem(db, merchantId);
+      if (quota) throw new ApiError('conflict', quota);
       const flow = await db
         .insertInto('flows')
         .values({ merchant_id: merchantId, name: input.name, graph: JSON.stringify(input.graph) })
@@ -174,7 +184,7 @@ export function flowsRoutes(deps: AppDeps) {
       if (!changed.ok) throw new ApiError(changed.code, changed.message);
       return c.json(await flowJson(c.get('merchantId'), changed.flowId));
     })
-    .post('/:id/runs', async (c) => {
+    .post('/:id/runs', idempotent(db), async (c) => {
       const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
       if (!started.ok) throw new ApiError(started.error.code, started.error.message);
       return c.json(started.run, 202);

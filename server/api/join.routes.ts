@@ -12,7 +12,7 @@ import type { Db } from '../../engine/db/database';
 import { isUuid } from '../../engine/ids';
 import { log } from '../../engine/log';
 import type { CohortBatcher } from '../../engine/runs/cohort-batcher';
-import { createDeviceRateLimit } from '../../engine/wallet/device-rate-limit';
+import { createRateLimit } from '../../engine/limits/rate-limit';
 import type { BaseEnv } from './env';
 import { joinMessage, joinPage, type JoinValues } from './join-page';
 
@@ -24,7 +24,7 @@ const WINDOW_MS = 10 * 60_000;
 
 /** Mounted at `/join`. */
 export function joinRoutes(db: Db, batcher?: CohortBatcher) {
-  const limit = createDeviceRateLimit({ calls: JOINS_PER_WINDOW, windowMs: WINDOW_MS });
+  const limit = createRateLimit({ calls: JOINS_PER_WINDOW, windowMs: WINDOW_MS });
   const card = async (c: Context): Promise<JoinCard | undefined> => {
     const id = c.req.param('cardId') ?? '';
     return isUuid(id) ? findJoinCard(db, id.toLowerCase()) : undefined;
@@ -44,7 +44,7 @@ export function joinRoutes(db: Db, batcher?: CohortBatcher) {
         onError: (c) => c.html(joinMessage('Too much text', 'The form was too long. Go back and try again.'), 413),
       }),
       async (c) => {
-        const retryAfter = limit.hit(clientAddress(c));
+        const retryAfter = limit.hit(c.get('client'));
         if (retryAfter > 0) {
           c.header('Retry-After', String(retryAfter));
           return c.html(joinMessage('Too many sign-ups', 'Too many sign-ups from here just now. Try again in a few minutes.'), 429);
@@ -97,14 +97,4 @@ function fieldMessage(field: string, message: string): string {
   if (field === 'birthday') return 'Birthday: that date does not exist. Check the day, month and year.';
   if (field === 'email') return 'Email: that does not look like an email address.';
   return `${FIELDS[field] ?? field}: ${message}`;
-}
-
-/**
- * The client's address: the socket's peer (a proxy in front of us answers for all its
- * clients, which only makes the limit stricter). `X-Forwarded-For` is not trusted: anyone
- * can write it.
- */
-function clientAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'local';
 }

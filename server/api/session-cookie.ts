@@ -1,6 +1,7 @@
 /**
  * The editor's session cookie `sf_session`: HttpOnly (scripts cannot read it), SameSite=Lax
- * (other sites' forms and fetches do not carry it on POST), Secure behind https.
+ * (other sites' forms and fetches do not carry it on POST), Secure behind https (as
+ * `client-info.ts` decides it: the public URL, or a trusted proxy, never a client's header).
  */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -9,15 +10,8 @@ import { SESSION_TTL_MS } from '../../engine/accounts/sessions';
 
 export const SESSION_COOKIE = 'sf_session';
 
-/** True when the client reached us over https (directly, or through a proxy that says so). */
-function isHttps(c: Context): boolean {
-  if (new URL(c.req.url).protocol === 'https:') return true;
-  const forwarded = c.req.header('X-Forwarded-Proto');
-  return forwarded?.split(',')[0]?.trim().toLowerCase() === 'https';
-}
-
 function options(c: Context): CookieOptions {
-  return { httpOnly: true, sameSite: 'Lax', path: '/', secure: isHttps(c) };
+  return { httpOnly: true, sameSite: 'Lax', path: '/', secure: (c.get('https') as boolean | undefined) === true };
 }
 
 /** Sets the cookie for 14 days (the session's lifetime). */

@@ -46,7 +46,7 @@ export function sessionRoutes(deps: AppDeps) {
   return new Hono<BaseEnv>()
     .post('/sign-in', sameOriginOnly, jsonBody(signInBody), async (c) => {
       const { email, password } = c.req.valid('json');
-      const result = await signIn(db, email, password);
+      const result = await signIn(db, email, password, c.get('client'));
       if (!result.ok && result.reason === 'rate_limited') {
         const retryAfter = String(result.retryAfterSeconds);
         throw new ApiError('rate_limited', `Too many failed sign-ins: try again in ${retryAfter} s`, undefined, {

@@ -45,7 +45,6 @@ export function staffRoutes(deps: AppDeps) {
         role,
         invitedBy: actor.kind === 'staff' ? actor.staffId : null,
       });
-      if (!result.ok) throw new ApiError('conflict', `A staff member with email ${email} already exists`);
       const { id, expiresAt } = result.invite;
       // Relative: the editor is served by this server, whatever host the owner reached it on.
       return c.json({ id, email, role, expiresAt: iso(expiresAt), inviteUrl: `/invite/${result.token}` }, 201);

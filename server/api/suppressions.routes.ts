@@ -37,7 +37,8 @@ export function suppressionsRoutes(deps: AppDeps) {
       return c.json({ items, ...(last ? { nextCursor: encodeCursor([last.at_key, last.email]) } : {}) });
     })
     .delete('/:email', jsonBody(removal), async (c) => {
-      const email = decodeURIComponent(c.req.param('email'));
+      // Hono has decoded the path parameter already; decoding again broke on `%25zz`.
+      const email = c.req.param('email');
       const removed = await removeSuppression(
         db,
         c.get('merchantId'),

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { buildApplePass } from '../../engine/channels/wallet/apple-pass';
 import type { Db } from '../../engine/db/database';
 import { log } from '../../engine/log';
-import { createDeviceRateLimit } from '../../engine/wallet/device-rate-limit';
+import { createRateLimit, type RateLimit } from '../../engine/limits/rate-limit';
 import { changedSince, UPDATE_TAG_FORMAT, UPDATE_WATERMARK } from '../../engine/wallet/pass-changes';
 import { loadPass } from '../../engine/wallet/pass-content';
 import type { Wallet } from '../../engine/wallet/wallet';
@@ -23,70 +23,79 @@ const DEVICE_ID = /^[A-Za-z0-9._-]{1,128}$/;
 const registrationBody = z.object({
   pushToken: z.string().regex(/^[0-9a-fA-F]{64,200}$/, 'must be the hex APNs push token of the device'),
 });
-const logBody = z.object({ logs: z.array(z.string().max(4000)).max(100) });
+const logBody = z.object({ logs: z.array(z.string()).max(100) });
 
-/** 30 registration calls per device per minute is far above what a phone does. */
-const REGISTRATIONS_PER_MINUTE = 30;
+/**
+ * A person has a phone and perhaps a watch and an iPad: 10 devices per pass is far above
+ * that, and keeps every push to a pass at 10 APNs requests at most.
+ */
+export const MAX_DEVICES_PER_PASS = 10;
+/** What one PassKit log call writes to our log at most. */
+export const LOG_LINES_KEPT = 10;
+export const LOG_LINE_CHARS = 500;
 
 /** Mounted at `/wallet/apple`. */
 export function walletAppleRoutes(db: Db, wallet: Wallet) {
-  const limit = createDeviceRateLimit({ calls: REGISTRATIONS_PER_MINUTE, windowMs: 60_000 });
-  const rateLimited = (deviceId: string) => {
-    const wait = limit.hit(deviceId);
+  // Registration calls: per device id (chosen by the caller), per pass (whose serial and
+  // token any holder has) and per client address; log calls per client address.
+  const limits = {
+    device: createRateLimit({ calls: 30, windowMs: 60_000 }),
+    pass: createRateLimit({ calls: 30, windowMs: 60 * 60_000 }),
+    client: createRateLimit({ calls: 120, windowMs: 60_000 }),
+    log: createRateLimit({ calls: 10, windowMs: 60_000 }),
+  };
+  const rateLimited = (limit: RateLimit, key: string, what: string) => {
+    const wait = limit.hit(key);
     if (wait > 0) {
-      throw new ApiError(
-        'rate_limited',
-        `Too many registration calls from device ${deviceId}; retry in ${wait} s`,
-        undefined,
-        {
-          'Retry-After': String(wait),
-        },
-      );
+      throw new ApiError('rate_limited', `Too many ${what}; retry in ${wait} s`, undefined, { 'Retry-After': String(wait) });
     }
+  };
+  /** The pass's own limit counts only callers holding its token, so strangers cannot spend it. */
+  const registrationLimits = async (c: Context<BaseEnv>, deviceId: string, serial: string) => {
+    rateLimited(limits.client, c.get('client'), 'PassKit calls from this address');
+    rateLimited(limits.device, deviceId, `registration calls from device ${deviceId}`);
+    await authenticate(db, c, serial);
+    rateLimited(limits.pass, serial, 'registration calls for this pass');
   };
 
   return new Hono<BaseEnv>()
     .post('/v1/devices/:deviceId/registrations/:passTypeId/:serial', jsonBody(registrationBody), async (c) => {
       const { deviceId, serial } = deviceAndPass(c, wallet);
-      rateLimited(deviceId);
-      await authenticate(db, c, serial);
+      await registrationLimits(c, deviceId, serial);
       const { pushToken } = c.req.valid('json');
-      const created = await db.transaction().execute(async (tx) => {
+      const answer = await db.transaction().execute(async (tx) => {
+        // Locks the pass: concurrent registrations of one pass count one after the other.
+        await tx.selectFrom('passes').select('serial_number').where('serial_number', '=', serial).forUpdate().execute();
+        const existing = await tx
+          .selectFrom('apple_registrations')
+          .select(['device_library_id'])
+          .where('serial_number', '=', serial)
+          .execute();
+        const known = existing.some((r) => r.device_library_id === deviceId);
+        if (!known && existing.length >= MAX_DEVICES_PER_PASS) return 'full' as const;
+        // The token is this registration's own: another pass on the same device keeps its token.
         await tx
-          .insertInto('apple_devices')
-          .values({ device_library_id: deviceId, push_token: pushToken })
-          .onConflict((oc) =>
-            oc.column('device_library_id').doUpdateSet({ push_token: pushToken, updated_at: sql`now()` }),
-          )
-          .execute();
-        const inserted = await tx
           .insertInto('apple_registrations')
-          .values({ serial_number: serial, device_library_id: deviceId })
-          .onConflict((oc) => oc.doNothing())
-          .returning('serial_number')
+          .values({ serial_number: serial, device_library_id: deviceId, push_token: pushToken })
+          .onConflict((oc) => oc.columns(['serial_number', 'device_library_id']).doUpdateSet({ push_token: pushToken }))
           .execute();
-        return inserted.length > 0;
+        return known ? ('updated' as const) : ('created' as const);
       });
-      log.info('wallet device registered', { deviceId, serial, created });
-      return c.body(null, created ? 201 : 200);
+      if (answer === 'full') {
+        throw new ApiError('forbidden', `This pass is already on ${MAX_DEVICES_PER_PASS} devices; remove it from one first`);
+      }
+      log.info('wallet device registered', { deviceId, created: answer === 'created' });
+      return c.body(null, answer === 'created' ? 201 : 200);
     })
     .delete('/v1/devices/:deviceId/registrations/:passTypeId/:serial', async (c) => {
       const { deviceId, serial } = deviceAndPass(c, wallet);
-      rateLimited(deviceId);
-      await authenticate(db, c, serial);
-      await db.transaction().execute(async (tx) => {
-        await tx
-          .deleteFrom('apple_registrations')
-          .where('serial_number', '=', serial)
-          .where('device_library_id', '=', deviceId)
-          .execute();
-        // A device with no passes left is forgotten, push token and all.
-        await sql`delete from apple_devices d where d.device_library_id = ${deviceId}
-          and not exists (select 1 from apple_registrations r where r.device_library_id = d.device_library_id)`.execute(
-          tx,
-        );
-      });
-      log.info('wallet device unregistered', { deviceId, serial });
+      await registrationLimits(c, deviceId, serial);
+      await db
+        .deleteFrom('apple_registrations')
+        .where('serial_number', '=', serial)
+        .where('device_library_id', '=', deviceId)
+        .execute();
+      log.info('wallet device unregistered', { deviceId });
       return c.body(null, 200);
     })
     .get('/v1/devices/:deviceId/registrations/:passTypeId', async (c) => {
@@ -125,10 +134,23 @@ export function walletAppleRoutes(db: Db, wallet: Wallet) {
       const body = await buildApplePass(pass.content, wallet.signer);
       return c.body(new Uint8Array(body), 200, { ...headers, 'Content-Type': 'application/vnd.apple.pkpass' });
     })
-    .post('/v1/log', jsonBody(logBody), async (c) => {
-      for (const line of c.req.valid('json').logs) log.info('wallet device log', { line });
-      return c.body(null, 200);
-    });
+    .post(
+      '/v1/log',
+      async (c, next) => {
+        rateLimited(limits.log, c.get('client'), 'log calls from this address');
+        await next();
+      },
+      jsonBody(logBody),
+      async (c) => {
+        // Anyone may call this: keep what it writes to our log small.
+        const { logs } = c.req.valid('json');
+        const lines = logs
+          .slice(0, LOG_LINES_KEPT)
+          .map((line) => (line.length > LOG_LINE_CHARS ? `${line.slice(0, LOG_LINE_CHARS)}…` : line));
+        log.info('wallet device log', { lines, dropped: logs.length - lines.length });
+        return c.body(null, 200);
+      },
+    );
 }
 
 function deviceAndPass(c: Context, wallet: Wallet): { deviceId: string; serial: string } {

@@ -29,6 +29,7 @@ import {
   type RunLauncher,
   type WorkflowHistory,
 } from '../../engine/runs/launcher';
+import { RunStartRefused } from '../../engine/runs/start-refused';
 
 export { runWorkflowId, TASK_QUEUE, type RunWorkflowInput };
 export type { FlowSchedule, HistoryEvent, RunLauncher, WorkflowHistory };
@@ -37,6 +38,22 @@ export type { FlowSchedule, HistoryEvent, RunLauncher, WorkflowHistory };
 const HISTORY_DEADLINE_MS = 10_000;
 /** gRPC NOT_FOUND. */
 const NOT_FOUND = 5;
+/** gRPC codes that mean Temporal did not answer: CANCELLED, UNKNOWN, DEADLINE_EXCEEDED, UNAVAILABLE. */
+const NO_ANSWER = new Set([1, 2, 4, 14]);
+
+/**
+ * A `RunStartRefused` when Temporal answered the start with a refusal (the client wraps the
+ * gRPC error in a `ServiceError`, so its cause is looked at too); undefined otherwise.
+ */
+function refusalOf(err: unknown): RunStartRefused | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    if (isGrpcServiceError(e) && !NO_ANSWER.has(e.code)) {
+      const size = /size/i.test(e.details) ? ': the flow is too large to run; shorten its emails and publish it again' : '';
+      return new RunStartRefused(`Temporal refused to start the run (${e.details})${size}`, { cause: err });
+    }
+  }
+  return undefined;
+}
 
 export function createRunLauncher(client: Client, taskQueue = TASK_QUEUE, options: { historyLimit?: number } = {}): RunLauncher {
   return {
@@ -47,7 +64,8 @@ export function createRunLauncher(client: Client, taskQueue = TASK_QUEUE, option
       try {
         await client.workflow.start(runFlow, { taskQueue, workflowId, args: [workflowInput] });
       } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId };
+        throw refusalOf(err) ?? err;
       }
       return { workflowId };
     },

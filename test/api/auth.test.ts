@@ -227,10 +227,10 @@ describe('cards', () => {
 
 describe('body size', () => {
   it('answers 413 for a body over the limit', async () => {
-    const { MAX_BODY_BYTES } = await import('../../server/api/app');
+    const { BODY_LIMITS } = await import('../../server/api/body-limits');
     const res = await h.app.request('/v1/cards', {
       method: 'POST',
-      headers: { 'Content-Length': String(MAX_BODY_BYTES + 1), Authorization: 'Bearer x' },
+      headers: { 'Content-Length': String(BODY_LIMITS.json + 1), Authorization: 'Bearer x' },
       body: 'x',
     });
     expect(res.status).toBe(413);

@@ -57,7 +57,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { launcher?: RunLauncher; adminToken?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { launcher?: RunLauncher; adminToken?: string; trustProxy?: boolean; publicUrl?: string } = {},
+): Promise<Harness> {
   const database = await createTestDatabase();
   let connection: Connection | undefined;
   let launcher = options.launcher;
@@ -70,7 +72,8 @@ export async function startHarness(options: { launcher?: RunLauncher; adminToken
     launcher,
     adminToken: 'adminToken' in options ? options.adminToken : ADMIN_TOKEN,
     readiness: async () => true,
-    wallet: { publicUrl: 'http://localhost:3000', signer: testSigner() },
+    wallet: { publicUrl: options.publicUrl ?? 'http://localhost:3000', signer: testSigner() },
+    trustProxy: options.trustProxy ?? false,
   });
 
   const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {

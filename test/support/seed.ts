@@ -80,11 +80,8 @@ export async function seedAppleDevices(db: Db, m: SeededMerchant): Promise<Map<s
     const devices = page.map(() => randomUUID().replaceAll('-', ''));
     const tokens = page.map(() => randomBytes(32).toString('hex'));
     await sql`
-      insert into apple_devices (device_library_id, push_token)
-      select * from unnest(${devices}::text[], ${tokens}::text[])`.execute(db);
-    await sql`
-      insert into apple_registrations (serial_number, device_library_id)
-      select * from unnest(${page.map((r) => r.serial_number)}::text[], ${devices}::text[])`.execute(db);
+      insert into apple_registrations (serial_number, device_library_id, push_token)
+      select * from unnest(${page.map((r) => r.serial_number)}::text[], ${devices}::text[], ${tokens}::text[])`.execute(db);
     page.forEach((r, i) => byToken.set(tokens[i] ?? '', r.customer_id));
   }
   return byToken;

@@ -145,8 +145,10 @@ describe('the PassKit web service', () => {
 
   it('limits registration calls per device (429 with Retry-After)', async () => {
     const p = phone();
+    // A pass of its own: the pass's call limit is counted apart (test/wallet/device-flood.test.ts).
+    const own = await phone().addPass((await shop('device-limit', 1)).customers[0]!.walletUrl!);
     const answers: number[] = [];
-    for (let i = 0; i < 35; i++) answers.push((await p.register(pass)).status);
+    for (let i = 0; i < 35; i++) answers.push((await p.register(own)).status);
     expect(answers.slice(0, 30).every((s) => s === 200 || s === 201)).toBe(true);
     expect(answers.slice(30)).toEqual([429, 429, 429, 429, 429]);
     expect(m.id).toBeTruthy();
@@ -241,9 +243,9 @@ describe('a push broadcast to registered devices', () => {
     await push(m, 'Only B');
     expect(file.apns.delivered(phoneA.pushToken)).toBe(0);
     expect(file.apns.delivered(phoneB.pushToken)).toBe(1);
-    // The device with no passes left is forgotten.
+    // The device's registration and its push token are gone.
     const left = await file.stack.db
-      .selectFrom('apple_devices')
+      .selectFrom('apple_registrations')
       .select('device_library_id')
       .where('device_library_id', '=', phoneA.deviceId)
       .execute();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BRAND_COLOR, escapeHtml, renderEmail, safeLinkUrl, type EmailLayout } from './render';
+import { DEFAULT_BRAND_COLOR, escapeHtml, oneLine, renderEmail, safeLinkUrl, type EmailLayout } from './render';
 
 const vars = { customerName: 'Ada', cardName: 'Coffee Club', stampsLeft: 3, voucherCode: 'FREE-42' };
 
@@ -231,5 +231,22 @@ describe('safeLinkUrl', () => {
 describe('escapeHtml', () => {
   it('escapes the five HTML-significant characters and nothing else', () => {
     expect(escapeHtml(`&<>"' é{{x}}`)).toBe('&amp;&lt;&gt;&quot;&#39; é{{x}}');
+  });
+});
+
+describe('oneLine', () => {
+  it('turns each run of whitespace holding a line break into one space, as the former pattern did', () => {
+    const oracle = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
+    for (const text of ['a\nb', 'a \r\n  b', 'a  b', '\n', ' x \t\n\n y ', 'no break', '', '\t\ta\n']) {
+      expect(oneLine(text), JSON.stringify(text)).toBe(oracle(text));
+    }
+  });
+
+  it('stays linear on a long run of spaces: 200,000 of them render at once', () => {
+    const layout: EmailLayout = { merchantName: 'Bean', brandColor: null, postalAddress: null, unsubscribeUrl: null };
+    const spaces = ' '.repeat(200_000);
+    const rendered = renderEmail({ subject: `Hi${spaces}there`, body: `{{${spaces}x\n${spaces}.${spaces}` }, { customerName: 'Ada', cardName: 'C', stampsLeft: 1 }, layout);
+    expect(rendered.subject).toBe(`Hi${spaces}there`);
+    expect(rendered.textBody).toContain(`x\n${spaces}.\n\n-- \n`);
   });
 });

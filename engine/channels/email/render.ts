@@ -66,7 +66,7 @@ export function renderEmail(template: EmailTemplate, vars: EmailVars, layout?: E
     ['voucher.expiresOn', vars.voucherExpiresOn ?? ''],
   ]);
   // A subject is one header line: a newline in a value must not break it.
-  const subject = fill(template.subject, values).replace(/\s*[\r\n]+\s*/g, ' ');
+  const subject = oneLine(fill(template.subject, values));
   const body = fill(template.body, values);
   if (!layout) return { subject, textBody: body, htmlBody: htmlDocument(subject, body) };
   const footer = footerOf(layout);
@@ -101,6 +101,30 @@ export function safeLinkUrl(url: string | null): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Each run of whitespace that holds a line break becomes one space; other whitespace stays.
+ * A scan rather than `/\s*[\r\n]+\s*`/g`, whose backtracking is quadratic in a run of spaces.
+ */
+export function oneLine(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    let breaks = false;
+    while (j < text.length && /\s/.test(text.charAt(j))) {
+      if (text[j] === '\r' || text[j] === '\n') breaks = true;
+      j++;
+    }
+    if (j > i) out += breaks ? ' ' : text.slice(i, j);
+    else {
+      while (j < text.length && !/\s/.test(text.charAt(j))) j++;
+      out += text.slice(i, j);
+    }
+    i = j;
+  }
+  return out;
 }
 
 function fill(text: string, values: ReadonlyMap<Placeholder, string>): string {
@@ -140,7 +164,8 @@ function textWithFooter(body: string, footer: Footer): string {
     ...footer.addressLines,
     ...(footer.unsubscribeUrl ? [`Unsubscribe: ${footer.unsubscribeUrl}`] : []),
   ];
-  const text = body.replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: the pattern retries every start of a long run of spaces (quadratic).
+  const text = body.trimEnd();
   return `${text ? `${text}\n\n` : ''}-- \n${lines.join('\n')}\n`;
 }
 

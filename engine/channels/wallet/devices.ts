@@ -32,12 +32,11 @@ export async function appleDevices(db: Db, customerIds: readonly string[]): Prom
     device_library_id: string;
     push_token: string;
   }>`
-    select p.customer_id, p.serial_number, d.device_library_id, d.push_token
+    select p.customer_id, p.serial_number, r.device_library_id, r.push_token
     from passes p
     join apple_registrations r on r.serial_number = p.serial_number
-    join apple_devices d on d.device_library_id = r.device_library_id
     where p.customer_id = any(${[...customerIds]}::uuid[])
-    order by p.customer_id, d.device_library_id`.execute(db);
+    order by p.customer_id, r.device_library_id`.execute(db);
   return rows.map((r) => ({
     customerId: r.customer_id,
     serialNumber: r.serial_number,
@@ -79,19 +78,11 @@ export async function spendGoogleNotifications(
     on conflict do nothing`.execute(db);
 }
 
-/** APNs said these devices are gone (410, BadDeviceToken): their registrations go, and devices left with none. */
+/** APNs said these devices are gone (410, BadDeviceToken): their registrations go. */
 export async function forgetAppleDevices(db: Db, gone: readonly AppleDevice[]): Promise<void> {
   if (gone.length === 0) return;
-  await db.transaction().execute(async (tx) => {
-    await sql`
-      delete from apple_registrations r
-      using unnest(${gone.map((d) => d.serialNumber)}::text[], ${gone.map((d) => d.deviceId)}::text[]) as g(serial_number, device_library_id)
-      where r.serial_number = g.serial_number and r.device_library_id = g.device_library_id`.execute(tx);
-    await sql`
-      delete from apple_devices d
-      where d.device_library_id = any(${gone.map((g) => g.deviceId)}::text[])
-        and not exists (select 1 from apple_registrations r where r.device_library_id = d.device_library_id)`.execute(
-      tx,
-    );
-  });
+  await sql`
+    delete from apple_registrations r
+    using unnest(${gone.map((d) => d.serialNumber)}::text[], ${gone.map((d) => d.deviceId)}::text[]) as g(serial_number, device_library_id)
+    where r.serial_number = g.serial_number and r.device_library_id = g.device_library_id`.execute(db);
 }

@@ -1,24 +1,20 @@
 /**
- * A per-device limit on PassKit registration calls, so one misbehaving (or hostile) device
- * cannot fill the registration tables. Kept in memory per API process: it guards against
- * floods, not against a device spreading calls over several processes, which at worst
- * multiplies the allowance by the number of processes.
+ * A fixed-window call limit per key (a device, a pass, a client address), so one caller
+ * cannot flood a route. Kept in memory per API process: it guards against floods, not
+ * against a caller spreading calls over several processes, which at worst multiplies the
+ * allowance by the number of processes.
  */
-export interface DeviceRateLimit {
-  /** Counts a call; returns the seconds to wait when the device is over its limit, else 0. */
-  hit(deviceId: string, now?: number): number;
+export interface RateLimit {
+  /** Counts a call; returns the seconds to wait when the key is over its limit, else 0. */
+  hit(key: string, now?: number): number;
 }
 
 /**
  * @example
- * const limit = createDeviceRateLimit({ calls: 30, windowMs: 60_000 });
+ * const limit = createRateLimit({ calls: 30, windowMs: 60_000 });
  * if (limit.hit(deviceId) > 0) // answer 429
  */
-export function createDeviceRateLimit(options: {
-  calls: number;
-  windowMs: number;
-  maxDevices?: number;
-}): DeviceRateLimit {
+export function createRateLimit(options: { calls: number; windowMs: number; maxDevices?: number }): RateLimit {
   const windows = new Map<string, { start: number; count: number }>();
   const maxDevices = options.maxDevices ?? 100_000;
   return {
