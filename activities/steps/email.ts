@@ -14,7 +14,7 @@ import { settledBeforeFailure } from '../../engine/channels/email/postmark-sende
 import type { EmailSender, OutgoingEmail, SendResult } from '../../engine/channels/email/types';
 import { log } from '../../engine/log';
 import type { StepContext } from './context';
-import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
+import { cappedCustomers, FREQUENCY_CAP } from '../../engine/deliveries/frequency-cap';
 import { formatPlainDate, localDate } from '../../engine/time/zoned';
 import { enteredRow } from './entered';
 import { MEMBER_VOUCHER, pageMembers, type MessageRecipient, type PageRef } from './members';

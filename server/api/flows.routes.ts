@@ -18,7 +18,10 @@ import { previewEmail } from '../../engine/flows/preview-email';
 import { publishFlow } from '../../engine/flows/publish';
 import { setFlowStatus } from '../../engine/flows/status';
 import { decodeCursor, page, pageQuery } from './pagination';
-import { startRun } from '../../engine/runs/start-run';
+import { startRun } from '../runs/start-run';
+import { latestVersion } from '../runs/run-row';
+import { previewSend } from '../runs/send-preview';
+import { sendPreviewJson } from './send-preview-json';
 import { jsonBody, pathId, query, uuid } from './validate';
 import { iso } from './iso';
 
@@ -173,6 +176,15 @@ export function flowsRoutes(deps: AppDeps) {
       const changed = await setFlowStatus(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), action);
       if (!changed.ok) throw new ApiError(changed.code, changed.message);
       return c.json(await flowJson(c.get('merchantId'), changed.flowId));
+    })
+    .get('/:id/send-preview', async (c) => {
+      const id = pathId(c.req.param('id'), 'Flow');
+      const flow = await db.selectFrom('flows').select('id').where('id', '=', id).where('merchant_id', '=', c.get('merchantId')).executeTakeFirst();
+      if (!flow) throw notFound('Flow');
+      const latest = await latestVersion(db, id);
+      if (!latest) throw new ApiError('conflict', 'This flow has no published version: publish the flow first');
+      const preview = await previewSend(db, { merchantId: c.get('merchantId'), plan: latest.plan, flowId: id });
+      return c.json({ version: latest.version, ...sendPreviewJson(preview) });
     })
     .post('/:id/runs', async (c) => {
       const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));

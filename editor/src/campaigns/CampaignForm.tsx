@@ -46,7 +46,7 @@ export function CampaignForm({
   const firstCard = cards[0]?.id ?? '';
   const [draft, setDraft] = useState<CampaignDraft>(() => ({
     cardId: firstCard,
-    name: firstCard ? defaultCampaignName(firstCard, openedAt) : '',
+    name: cards[0] ? defaultCampaignName(cards[0].name, openedAt) : '',
     nameEdited: false,
     pushText: '',
     voucher: undefined,
@@ -64,7 +64,7 @@ export function CampaignForm({
   const push = pushLength(draft.pushText);
 
   const update = (fields: Field[], patch: Partial<CampaignDraft>) => {
-    setDraft((d) => withDefaultName({ ...d, ...patch }, openedAt));
+    setDraft((d) => withDefaultName({ ...d, ...patch }, openedAt, cards));
     setEdited((e) => new Set([...e, ...fields]));
   };
   const touch = (field: Field) => setTouched((t) => (t.has(field) ? t : new Set([...t, field])));
