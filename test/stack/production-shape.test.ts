@@ -14,12 +14,13 @@ import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
-import type { AppProcess } from '../../server/stack/app-process';
-import { startStack, type Stack } from '../../server/stack/stack';
-import { ensureTemporalServer } from '../../server/temporal/cli-path';
-import { createRunLauncher } from '../../server/temporal/run-launcher';
-import { getFreePort } from '../../server/temporal/server-process';
-import { findFreeTemporalPort } from '../../server/temporal/temporal-server';
+import type { AppProcess } from '../../engine/stack/app-process';
+import { startStack, type Stack } from '../../engine/stack/stack';
+import { ensureTemporalServer } from '../../engine/temporal/cli-path';
+import { WITHOUT_RULES } from '../support/messaging-rules';
+import { createRunLauncher } from '../../engine/temporal/run-launcher';
+import { getFreePort } from '../../engine/temporal/server-process';
+import { findFreeTemporalPort } from '../../engine/temporal/temporal-server';
 import { startPostmarkServer, type PostmarkServer } from '../postmark-server';
 import { createTestDatabase, dropDatabase, type TestDatabase } from '../support/database';
 import { broadcastGraph } from '../support/graphs';
@@ -149,7 +150,7 @@ beforeAll(async () => {
   const made = await http<{ id: string; apiKey: string }>(
     'POST',
     '/v1/merchants',
-    { name: 'Stack Café', timezone: 'Europe/Berlin' },
+    { name: 'Stack Café', timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES },
     ADMIN,
   );
   expect(made.status).toBe(201);
