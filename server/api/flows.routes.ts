@@ -12,11 +12,12 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
-import { checkFlow } from '../../engine/flows/check';
-import { listFlows } from '../../engine/flows/list';
-import { previewEmail } from '../../engine/flows/preview-email';
-import { publishFlow } from '../../engine/flows/publish';
-import { setFlowStatus } from '../../engine/flows/status';
+import { checkFlow } from '../flows/check';
+import { listFlows } from '../flows/list';
+import { previewEmail } from '../flows/preview-email';
+import { publishFlow } from '../flows/publish';
+import { loadDraftState } from '../flows/draft-state';
+import { setFlowStatus } from '../flows/status';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { startRun } from '../runs/start-run';
 import { latestVersion } from '../runs/run-row';
@@ -50,8 +51,8 @@ export function flowsRoutes(deps: AppDeps) {
       .where('merchant_id', '=', merchantId)
       .executeTakeFirst();
     if (!flow) throw notFound('Flow');
-    const graph = flow.graph;
-    const [versions, checked] = await Promise.all([
+    const graph = flow.graph as FlowGraph;
+    const [versions, checked, state] = await Promise.all([
       db
         .selectFrom('flow_versions')
         .select(['version', 'published_by', 'created_at'])
@@ -59,6 +60,7 @@ export function flowsRoutes(deps: AppDeps) {
         .orderBy('version')
         .execute(),
       checkFlow(db, merchantId, graph),
+      loadDraftState(db, id, graph),
     ]);
     return {
       id: flow.id,
@@ -68,9 +70,30 @@ export function flowsRoutes(deps: AppDeps) {
       diagnostics: checked.diagnostics,
       versions: versions.map((v) => ({ version: v.version, publishedBy: v.published_by, createdAt: iso(v.created_at) })),
       latestVersion: versions.at(-1)?.version ?? null,
+      unpublishedChanges: state.unpublishedChanges,
+      inFlight: state.inFlight,
       createdAt: iso(flow.created_at),
       updatedAt: iso(flow.updated_at),
     };
+  }
+
+  /** One published version of the merchant's flow; 404 for anything else. */
+  async function versionOf(merchantId: string, rawId: string, raw: string) {
+    const id = pathId(rawId, 'Flow');
+    const number = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+    const version =
+      number === undefined
+        ? undefined
+        : await db
+            .selectFrom('flow_versions as v')
+            .innerJoin('flows as f', 'f.id', 'v.flow_id')
+            .select(['v.flow_id', 'v.version', 'v.graph', 'v.plan', 'v.published_by', 'v.created_at'])
+            .where('v.flow_id', '=', id)
+            .where('f.merchant_id', '=', merchantId)
+            .where('v.version', '=', number)
+            .executeTakeFirst();
+    if (!version) throw notFound('Flow version');
+    return version;
   }
 
   return new Hono<MerchantEnv>()
@@ -122,21 +145,7 @@ export function flowsRoutes(deps: AppDeps) {
     })
     .get('/:id', async (c) => c.json(await flowJson(c.get('merchantId'), pathId(c.req.param('id'), 'Flow'))))
     .get('/:id/versions/:version', async (c) => {
-      const id = pathId(c.req.param('id'), 'Flow');
-      const raw = c.req.param('version');
-      const number = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
-      const version =
-        number === undefined
-          ? undefined
-          : await db
-              .selectFrom('flow_versions as v')
-              .innerJoin('flows as f', 'f.id', 'v.flow_id')
-              .select(['v.version', 'v.graph', 'v.plan', 'v.published_by', 'v.created_at'])
-              .where('v.flow_id', '=', id)
-              .where('f.merchant_id', '=', c.get('merchantId'))
-              .where('v.version', '=', number)
-              .executeTakeFirst();
-      if (!version) throw notFound('Flow version');
+      const version = await versionOf(c.get('merchantId'), c.req.param('id'), c.req.param('version'));
       return c.json({
         version: version.version,
         graph: version.graph,
@@ -144,6 +153,16 @@ export function flowsRoutes(deps: AppDeps) {
         publishedBy: version.published_by,
         createdAt: iso(version.created_at),
       });
+    })
+    .post('/:id/versions/:version/restore', async (c) => {
+      const version = await versionOf(c.get('merchantId'), c.req.param('id'), c.req.param('version'));
+      // Only the draft changes: the live version stays live until the owner publishes.
+      await db
+        .updateTable('flows')
+        .set({ graph: JSON.stringify(version.graph), updated_at: sql`now()` })
+        .where('id', '=', version.flow_id)
+        .execute();
+      return c.json(await flowJson(c.get('merchantId'), version.flow_id));
     })
     .put('/:id', jsonBody(updateFlow), async (c) => {
       const id = pathId(c.req.param('id'), 'Flow');
@@ -169,7 +188,8 @@ export function flowsRoutes(deps: AppDeps) {
       if (!published.ok) {
         throw new ApiError(published.code, published.message, 'diagnostics' in published ? { diagnostics: published.diagnostics } : undefined);
       }
-      return c.json({ version: published.version, plan: published.plan }, 201);
+      if (published.unchanged) return c.json({ version: published.version, plan: published.plan, unchanged: true }, 200);
+      return c.json({ version: published.version, plan: published.plan, unchanged: false }, 201);
     })
     .post('/:id/:action{pause|resume|archive}', async (c) => {
       const action = c.req.param('action') as 'pause' | 'resume' | 'archive';
