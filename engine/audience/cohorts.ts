@@ -5,9 +5,9 @@
  * — whatever fires twice, catches up after downtime or is retried.
  */
 import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { Database } from '../../engine/db/schema';
-import type { PlanTrigger } from '../../engine/flow/plan';
-import { addDays, birthdayTargets, localDate, zonedTimeToInstant } from '../../engine/time/zoned';
+import type { Database } from '../db/schema';
+import type { PlanTrigger } from '../compiler/plan';
+import { addDays, birthdayTargets, localDate, zonedTimeToInstant } from '../time/zoned';
 
 /** Whose cohort: the flow, its merchant's zone and optionally one card. */
 export interface CohortScope {

@@ -3,9 +3,9 @@
  * `createCampaign`) and counted by the run's own audience SQL (`previewSend`). Writes nothing.
  */
 import type { Db } from '../db/database';
-import type { Diagnostic } from '../flow/compiler';
-import type { FlowGraph } from '../flow/graph-schema';
-import type { Plan } from '../flow/plan';
+import type { Diagnostic } from '../compiler/compiler';
+import type { FlowGraph } from '../compiler/graph-schema';
+import type { Plan } from '../compiler/plan';
 import { checkFlow } from '../flows/check';
 import { previewSend, type SendPreview } from '../runs/send-preview';
 import { campaignGraph, type CampaignSpec } from './graph';

@@ -5,7 +5,7 @@
  * Pure: `timeline.ts` loads the facts.
  */
 import type { DeliveryChannel, DeliveryStatus, RunStatus } from '../db/schema';
-import type { Plan, PlanTrigger, Step, WaitStep } from '../flow/plan';
+import type { Plan, PlanTrigger, Step, WaitStep } from '../compiler/plan';
 import { conditionWords } from './segment-reasons';
 import { daysUntilBirthday, formatLocalDateTime, formatShortLocal, quietHoursEnd } from '../time/zoned';
 import type { RunFacts } from './journey-facts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FlowGraph } from '../flow/graph-schema';
+import type { FlowGraph } from '../compiler/graph-schema';
 import { draftChanges } from './draft-changes';
 
 const live: FlowGraph = {

@@ -4,7 +4,7 @@
  * the canvas and what the editor marks (selection, measured sizes) are not changes: moving
  * a step changes nothing a customer gets, so it neither needs nor makes a new version.
  */
-import type { FlowEdge, FlowGraph } from '../flow/graph-schema';
+import type { FlowEdge, FlowGraph } from '../compiler/graph-schema';
 
 export interface DraftChanges {
   /** Node ids of steps the live version does not have. */

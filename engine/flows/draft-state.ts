@@ -4,7 +4,7 @@
  * publish its customers finish on the old one).
  */
 import type { Db } from '../db/database';
-import type { FlowGraph } from '../flow/graph-schema';
+import type { FlowGraph } from '../compiler/graph-schema';
 import { draftChanges, type DraftChanges } from './draft-changes';
 
 export interface VersionInFlight {

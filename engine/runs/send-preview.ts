@@ -7,11 +7,11 @@
  * the weekly cap). Writes nothing.
  */
 import { sql, type RawBuilder } from 'kysely';
-import { cohortPreview } from '../../activities/audience/cohorts';
-import { cardHolders } from '../../activities/audience/snapshot';
+import { cohortPreview } from '../audience/cohorts';
+import { cardHolders } from '../audience/snapshot';
 import type { Db } from '../db/database';
 import { cappedAmong } from '../deliveries/frequency-cap';
-import type { Plan, Step } from '../flow/plan';
+import type { Plan, Step } from '../compiler/plan';
 import { loadMessagingRules, type MessagingRules } from '../merchants/messaging-rules';
 import { quietHoursEnd } from '../time/zoned';
 

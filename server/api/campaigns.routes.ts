@@ -5,10 +5,10 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { createCampaign } from '../campaigns/create';
-import { previewCampaign } from '../campaigns/preview';
+import { createCampaign } from '../../engine/campaigns/create';
+import { previewCampaign } from '../../engine/campaigns/preview';
 import { sendPreviewJson } from './send-preview-json';
-import { getCampaign, listCampaigns, renameCampaign, type Campaign } from '../campaigns/list';
+import { getCampaign, listCampaigns, renameCampaign, type Campaign } from '../../engine/campaigns/list';
 import { actorLabel } from './actor';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';

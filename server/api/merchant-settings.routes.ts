@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { loadMessagingRules, saveMessagingRules, type MessagingRules } from '../merchants/messaging-rules';
+import { loadMessagingRules, saveMessagingRules, type MessagingRules } from '../../engine/merchants/messaging-rules';
 import {
   BRAND_COLOR_PATTERN,
   loadMerchantProfile,

@@ -11,7 +11,7 @@ import { emailAddress, isTimeZone } from '../../engine/fields';
 import { isUniqueViolation } from './sql-errors';
 import { jsonBody } from './validate';
 import { messagingRulesBody, rulesChange } from './messaging-rules-body';
-import { DEFAULT_MESSAGING_RULES } from '../merchants/messaging-rules';
+import { DEFAULT_MESSAGING_RULES } from '../../engine/merchants/messaging-rules';
 
 const createMerchantBody = z.object({
   name: z.string().trim().min(1).max(200),

@@ -4,8 +4,8 @@
  * null for no cap; null for both) and `quietHours: {start, end}` (`HH:MM`, or null).
  */
 import { z } from 'zod';
-import { timeOfDay } from '../flow/schema-helpers';
-import type { MessagingRulesChange } from '../merchants/messaging-rules';
+import { timeOfDay } from '../../engine/compiler/schema-helpers';
+import type { MessagingRulesChange } from '../../engine/merchants/messaging-rules';
 
 const CAP_MESSAGE = 'must be a whole number from 0 to 1000, or null for no cap';
 const cap = z.number({ error: CAP_MESSAGE }).int(CAP_MESSAGE).min(0, CAP_MESSAGE).max(1000, CAP_MESSAGE).nullable();

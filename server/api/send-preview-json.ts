@@ -1,5 +1,5 @@
 /** The answer of the send previews (`GET /v1/flows/:id/send-preview`, `POST /v1/campaigns/preview`). */
-import type { SendPreview } from '../runs/send-preview';
+import type { SendPreview } from '../../engine/runs/send-preview';
 import { isoOrNull } from './iso';
 
 /** `heldUntil`: when quiet hours hold the messages, the instant they end (ISO); else null. */

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/api/app';
 import { log } from '../../engine/log';
-import { createRunLauncher } from '../../engine/temporal/run-launcher';
+import { createRunLauncher } from '../../server/temporal/run-launcher';
 import { formatShortLocal } from '../../engine/time/zoned';
 import {
   ADMIN_TOKEN,
