@@ -11,7 +11,7 @@ import type { Diagnostic } from '../compiler/compiler';
 import { publishFlow } from '../flows/publish';
 import { log } from '../log';
 import { startRun } from '../runs/start-run';
-import type { RunLauncher } from '../../server/temporal/run-launcher';
+import type { RunLauncher } from '../runs/launcher';
 import { formatShortLocal } from '../time/zoned';
 import type { CampaignSpec } from './graph';
 import { checkCampaign } from './preview';

@@ -51,7 +51,7 @@ export function flowsRoutes(deps: AppDeps) {
       .where('merchant_id', '=', merchantId)
       .executeTakeFirst();
     if (!flow) throw notFound('Flow');
-    const graph = flow.graph as FlowGraph;
+    const graph = flow.graph;
     const [versions, checked, state] = await Promise.all([
       db
         .selectFrom('flow_versions')

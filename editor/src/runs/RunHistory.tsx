@@ -8,7 +8,7 @@ import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { displayTimeZone, formatDuration, formatTime } from '../shell/format';
-import type { FlowGraph } from '../../../engine/compiler/graph-schema';
+import type { FlowGraph } from '../../../engine/compiler';
 import type { HistoryEvent } from './types';
 import { stepLabel } from './step-labels';
 import { readableTimeline } from './timeline';
