@@ -99,9 +99,8 @@ function cardBody(pass: StoredPass, token: string, wallet: Wallet) {
     ${
       wallet.signer.development
         ? html`<p class="note" role="note">
-            This pass is signed with Stampflow's development certificate: it opens in pass viewers but does not install
-            on real iPhones. The shop's operator sets APPLE_PASS_CERT and the other APPLE_* settings to issue real
-            passes.
+            Apple Wallet is not set up for this shop yet, so this card cannot go into an iPhone's wallet for now. Your
+            stamps are safe on this page.
           </p>`
         : ''
     }
