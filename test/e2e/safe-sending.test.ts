@@ -146,7 +146,7 @@ describe('safe sending', () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect.poll(() => marker.count()).toBe(0);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/nothing new to publish/);
+    await expect.poll(() => page.locator('.action-notice').textContent()).toMatch(/nothing new to publish/);
     const versions = ok(await merchant.api.get<{ versions: unknown[] }>(`/v1/flows/${flow.id}`), 200).versions;
     expect(versions).toHaveLength(2);
   });
