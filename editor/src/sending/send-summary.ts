@@ -3,27 +3,10 @@
  * (`GET /v1/flows/:id/send-preview`, `POST /v1/campaigns/preview`): who gets what, who
  * cannot, and what the messaging rules hold back.
  */
+import type { api, Ok } from '../api';
 
-export interface PreviewStep {
-  readonly nodeId: string;
-  readonly channel: 'push' | 'email';
-  readonly reach: number;
-  readonly unreachable: number;
-  readonly overWeeklyLimit: number;
-  readonly atMost: boolean;
-}
-
-export interface SendPreviewAnswer {
-  readonly members: number;
-  readonly alreadyEntered: number;
-  readonly steps: readonly PreviewStep[];
-  readonly heldUntil: string | null;
-  readonly rules: {
-    readonly frequencyCap: { readonly push: number | null; readonly email: number | null };
-    readonly quietHours: { readonly start: string; readonly end: string } | null;
-    readonly timezone: string;
-  };
-}
+/** The answer of `POST /v1/campaigns/preview` (`GET /v1/flows/:id/send-preview` adds `version`), as the route types it. */
+export type SendPreviewAnswer = Ok<Awaited<ReturnType<typeof api.v1.campaigns.preview.$post>>>;
 
 export interface SendSummary {
   /** "37 card holders: 37 pushes, 21 emails (16 have no email or did not agree)". */
