@@ -12,7 +12,7 @@ import { unsubscribeSecret } from '../../engine/customers/unsubscribe-token';
 import { createOutboxSender } from '../../engine/channels/email/outbox-sender';
 import { settledBeforeFailure } from '../../engine/channels/email/postmark-sender';
 import type { StepContext } from './context';
-import { cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
+import { cappedCustomers, FREQUENCY_CAP } from '../../engine/deliveries/frequency-cap';
 import { enteredRow } from './entered';
 import { batchKey, stepMessage } from './email-message';
 import { acceptedBefore, answers, sendOrFindAccepted } from './email-reconcile';

@@ -12,7 +12,7 @@ import type { PushStep } from '../../engine/compiler/plan';
 import { insertFinal, recordSkipped, type LedgerKey } from '../../engine/deliveries/ledger';
 import type { StepContext, WalletChannel } from './context';
 import { passChanged, pushExtras } from '../../engine/wallet/pass-changes';
-import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from './frequency-cap';
+import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from '../../engine/deliveries/frequency-cap';
 import { groupKey, MEMBER_VOUCHER, pageMembers, type PageRef, type RecipientRow } from './members';
 import { pushToWallets } from './push-wallet';
 import { liveRun } from '../../engine/runs/run-live';

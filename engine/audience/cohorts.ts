@@ -4,18 +4,82 @@
  * impossible — a birthday once a year, a win-back once per lapse, an expiring voucher once
  * — whatever fires twice, catches up after downtime or is retried.
  */
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { PlanTrigger } from '../compiler/plan';
 import { addDays, birthdayTargets, localDate, zonedTimeToInstant } from '../time/zoned';
 
-export interface CohortRun {
-  readonly runId: string;
+/** Whose cohort: the flow, its merchant's zone and optionally one card. */
+export interface CohortScope {
   readonly merchantId: string;
   readonly flowId: string;
-  readonly version: number;
   readonly timeZone: string;
   readonly cardId?: string | undefined;
+}
+
+export interface CohortRun extends CohortScope {
+  readonly runId: string;
+  readonly version: number;
+}
+
+/** Who a scheduled trigger takes now: its SQL source and each member's entry key. */
+interface CohortSource {
+  /** The entry key per row of `from` (a customer `c`). */
+  readonly key: RawBuilder<unknown>;
+  /** `from … where …` over customers `c` (and vouchers `v`), ordered by `c.id` first. */
+  readonly from: RawBuilder<unknown>;
+}
+
+/**
+ * The cohort of a scheduled trigger at `now`, as SQL; undefined for triggers whose members
+ * do not come from a cohort (broadcast, schedule) or are entered elsewhere (events). One
+ * source for {@link enterCohort} and {@link cohortPreview}, so a preview counts what a run takes.
+ */
+function cohortSource(run: CohortScope, trigger: PlanTrigger, now: Date): CohortSource | undefined {
+  const card = run.cardId ? sql`and c.card_id = ${run.cardId}` : sql``;
+  switch (trigger.kind) {
+    case 'birthday': {
+      const { year, days } = birthdayTargets(localDate(now, run.timeZone), trigger.daysBefore);
+      const pairs = sql.join(days.map((d) => sql`(${sql.lit(d.month)}, ${sql.lit(d.day)})`));
+      return {
+        key: sql`${`birthday:${year}`}`,
+        from: sql`from customers c where c.merchant_id = ${run.merchantId} ${card} and (c.birthday_month, c.birthday_day) in (${pairs})`,
+      };
+    }
+    case 'inactive': {
+      // Never visited counts from joining, as in segments. Spelled out per column so each
+      // side uses its index; the key is the visit the lapse started from.
+      const before = new Date(now.getTime() - trigger.days * 86_400_000);
+      return {
+        key: sql`'inactive:' || to_char(coalesce(c.last_visit_at, c.joined_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`,
+        from: sql`from customers c where c.merchant_id = ${run.merchantId} ${card}
+          and ((c.last_visit_at is not null and c.last_visit_at <= ${before})
+            or (c.last_visit_at is null and c.joined_at <= ${before}))`,
+      };
+    }
+    case 'event': {
+      if (trigger.event !== 'voucher_expiring') return undefined;
+      // Vouchers whose expiry falls on the local day `daysBefore` days from today and that
+      // can still be redeemed (on the day itself, one that ran out this morning cannot).
+      const day = addDays(localDate(now, run.timeZone), trigger.daysBefore ?? 3);
+      const from = zonedTimeToInstant(day, { hour: 0, minute: 0 }, run.timeZone);
+      const to = zonedTimeToInstant(addDays(day, 1), { hour: 0, minute: 0 }, run.timeZone);
+      return {
+        key: sql`'voucher_expiring:' || v.id`,
+        from: sql`from vouchers v join customers c on c.id = v.customer_id
+          where v.merchant_id = ${run.merchantId} and v.redeemed_at is null
+            and v.expires_at >= ${from} and v.expires_at < ${to} and v.expires_at > ${now} ${card}
+          order by c.id, v.expires_at`,
+      };
+    }
+    case 'broadcast':
+    case 'schedule':
+      return undefined;
+    default: {
+      const unknown: never = trigger;
+      throw new Error(`unknown trigger ${JSON.stringify(unknown)}`);
+    }
+  }
 }
 
 /**
@@ -23,58 +87,30 @@ export interface CohortRun {
  * triggers' entries are there already). Returns nothing: the snapshot reads the entries.
  */
 export async function enterCohort(tx: Transaction<Database>, run: CohortRun, trigger: PlanTrigger, now: Date): Promise<void> {
-  const card = run.cardId ? sql`and c.card_id = ${run.cardId}` : sql``;
-  const entry = (key: ReturnType<typeof sql>, from: ReturnType<typeof sql>) => sql`
+  const source = cohortSource(run, trigger, now);
+  if (!source) return;
+  await sql`
     insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version, run_id)
-    select distinct on (c.id) ${run.flowId}::uuid, c.id, ${key}, ${run.merchantId}::uuid, ${run.version}::int, ${run.runId}::uuid
-    ${from}
-    on conflict do nothing`;
-  switch (trigger.kind) {
-    case 'birthday': {
-      const { year, days } = birthdayTargets(localDate(now, run.timeZone), trigger.daysBefore);
-      const pairs = sql.join(days.map((d) => sql`(${sql.lit(d.month)}, ${sql.lit(d.day)})`));
-      await entry(
-        sql`${`birthday:${year}`}`,
-        sql`from customers c where c.merchant_id = ${run.merchantId} ${card} and (c.birthday_month, c.birthday_day) in (${pairs})`,
-      ).execute(tx);
-      return;
-    }
-    case 'inactive': {
-      // Never visited counts from joining, as in segments. Spelled out per column so each
-      // side uses its index; the key is the visit the lapse started from.
-      const before = new Date(now.getTime() - trigger.days * 86_400_000);
-      await entry(
-        sql`'inactive:' || to_char(coalesce(c.last_visit_at, c.joined_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`,
-        sql`from customers c where c.merchant_id = ${run.merchantId} ${card}
-          and ((c.last_visit_at is not null and c.last_visit_at <= ${before})
-            or (c.last_visit_at is null and c.joined_at <= ${before}))`,
-      ).execute(tx);
-      return;
-    }
-    case 'event': {
-      if (trigger.event !== 'voucher_expiring') return;
-      // Vouchers whose expiry falls on the local day `daysBefore` days from today and that
-      // can still be redeemed (on the day itself, one that ran out this morning cannot).
-      const day = addDays(localDate(now, run.timeZone), trigger.daysBefore ?? 3);
-      const from = zonedTimeToInstant(day, { hour: 0, minute: 0 }, run.timeZone);
-      const to = zonedTimeToInstant(addDays(day, 1), { hour: 0, minute: 0 }, run.timeZone);
-      await entry(
-        sql`'voucher_expiring:' || v.id`,
-        sql`from vouchers v join customers c on c.id = v.customer_id
-          where v.merchant_id = ${run.merchantId} and v.redeemed_at is null
-            and v.expires_at >= ${from} and v.expires_at < ${to} and v.expires_at > ${now} ${card}
-          order by c.id, v.expires_at`,
-      ).execute(tx);
-      return;
-    }
-    case 'broadcast':
-    case 'schedule':
-      return;
-    default: {
-      const unknown: never = trigger;
-      throw new Error(`unknown trigger ${JSON.stringify(unknown)}`);
-    }
-  }
+    select distinct on (c.id) ${run.flowId}::uuid, c.id, ${source.key}, ${run.merchantId}::uuid, ${run.version}::int, ${run.runId}::uuid
+    ${source.from}
+    on conflict do nothing`.execute(tx);
+}
+
+/**
+ * What a run started at `now` would enter, without entering anyone: a query of the
+ * `customer_id`s that are new to the flow, and one of those the flow already had under the
+ * same entry key (a birthday offer this year, this lapse), which the run leaves out.
+ * Undefined for triggers without a cohort.
+ */
+export function cohortPreview(run: CohortScope, trigger: PlanTrigger, now: Date) {
+  const source = cohortSource(run, trigger, now);
+  if (!source) return undefined;
+  const candidates = sql`select distinct on (c.id) c.id as customer_id, ${source.key} as entry_key ${source.from}`;
+  const had = (negate: boolean) => sql<{ customer_id: string }>`
+    select s.customer_id from (${candidates}) s
+    where ${sql.raw(negate ? 'not ' : '')}exists (
+      select 1 from flow_entries e where e.flow_id = ${run.flowId}::uuid and e.customer_id = s.customer_id and e.entry_key = s.entry_key)`;
+  return { entering: had(true), alreadyEntered: had(false) };
 }
 
 /** True when the trigger's members come from `flow_entries` rather than every card holder. */

@@ -21,6 +21,15 @@ export interface SnapshotInput {
   readonly trigger?: PlanTrigger | undefined;
 }
 
+/**
+ * `from customers where …`: every holder of the card (or of any card of the merchant), the
+ * members of a broadcast or recurring run. Shared with the send preview.
+ */
+export function cardHolders(merchantId: string, cardId: string | undefined) {
+  const cardFilter = cardId ? sql`and card_id = ${cardId}` : sql``;
+  return sql`from customers where merchant_id = ${merchantId} ${cardFilter}`;
+}
+
 /** Returns the number of members. Marks the run `running`. */
 export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<number> {
   return db.transaction().execute(async (tx) => {
@@ -47,11 +56,10 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
         select ${input.runId}, ${input.triggerNodeId}, row_number() over (order by customer_id), customer_id
         from (select distinct customer_id from flow_entries where run_id = ${input.runId}) e`.execute(tx);
     } else {
-      const cardFilter = input.cardId ? sql`and card_id = ${input.cardId}` : sql``;
       inserted = await sql`
         insert into run_step_members (run_id, node_id, seq, customer_id)
         select ${input.runId}, ${input.triggerNodeId}, row_number() over (order by id), id
-        from customers where merchant_id = ${input.merchantId} ${cardFilter}`.execute(tx);
+        ${cardHolders(input.merchantId, input.cardId)}`.execute(tx);
     }
     const members = Number(inserted.numAffectedRows ?? 0n);
     // Members kept back to measure the flow enter (and count as members) and leave at once.

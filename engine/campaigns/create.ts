@@ -8,17 +8,17 @@
 import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
 import type { Diagnostic } from '../compiler/compiler';
-import { checkFlow } from '../flows/check';
 import { publishFlow } from '../flows/publish';
 import { log } from '../log';
 import { flowQuotaProblem } from '../flows/quotas';
 import { startRun } from '../runs/start-run';
 import type { RunLauncher } from '../runs/launcher';
-import { formatLocalDateTime } from '../time/zoned';
-import { campaignGraph, type CampaignSpec } from './graph';
+import { formatShortLocal } from '../time/zoned';
+import type { CampaignSpec } from './graph';
+import { checkCampaign } from './preview';
 
 export interface CampaignInput extends CampaignSpec {
-  /** Default: `<cardId>_<YYYY-MM-DD HH:mm>`, the send time in the merchant's time zone. */
+  /** Default: `<card name> · 7 Dec 14:19`, the send time in the merchant's time zone ({@link defaultCampaignName}). */
   readonly name?: string | undefined;
 }
 
@@ -46,28 +46,14 @@ export async function createCampaign(
   publishedBy: string | null,
 ): Promise<CreateCampaignResult> {
   const { db } = ports;
-  const card = await db
-    .selectFrom('cards')
-    .innerJoin('merchants', 'merchants.id', 'cards.merchant_id')
-    .select(['cards.id', 'merchants.timezone'])
-    .where('cards.id', '=', input.cardId)
-    .where('cards.merchant_id', '=', merchantId)
-    .executeTakeFirst();
-  if (!card) return { ok: false, code: 'not_found', message: 'Card not found' };
-
-  const graph = campaignGraph(input);
-  const checked = await checkFlow(db, merchantId, graph);
-  if (!checked.ok) {
-    const count = checked.diagnostics.length;
-    const first = checked.diagnostics[0]?.message ?? '';
-    const message = `The campaign has ${count} problem${count === 1 ? '' : 's'}: ${first}`;
-    return { ok: false, code: 'bad_request', message, diagnostics: checked.diagnostics };
-  }
+  const checked = await checkCampaign(db, merchantId, input);
+  if (!checked.ok) return checked;
+  const { graph } = checked;
 
   const quota = await flowQuotaProblem(db, merchantId);
   if (quota) return { ok: false, code: 'conflict', message: quota };
   const sendAt = input.sendAt ? new Date(input.sendAt) : new Date();
-  const name = input.name ?? `${input.cardId}_${formatLocalDateTime(sendAt, card.timezone)}`;
+  const name = input.name ?? defaultCampaignName(checked.cardName, sendAt, checked.timezone);
   const flow = await db
     .insertInto('flows')
     .values({ merchant_id: merchantId, name, graph: JSON.stringify(graph), kind: 'campaign' })
@@ -95,4 +81,14 @@ export async function createCampaign(
     return { ok: false, code: started.error.code, message: started.error.message };
   }
   return { ok: true, id: flow.id, name, runId: started.run.runId, status: started.run.status };
+}
+
+/**
+ * The name of a campaign sent without one: the card's name and the local send time.
+ *
+ * @example
+ * defaultCampaignName('Coffee card', new Date('2026-12-07T13:19:00Z'), 'Europe/Berlin') // 'Coffee card · 7 Dec 14:19'
+ */
+export function defaultCampaignName(cardName: string, sendAt: Date, timeZone: string): string {
+  return `${cardName} · ${formatShortLocal(sendAt, timeZone, true)}`;
 }

@@ -38,7 +38,7 @@ const facts = (processed: string[], waiting: [string, Date][] = []): RunFacts =>
 describe('explainRun', () => {
   it('says where a member waits and until when', () => {
     const member = { facts: facts(['w'], [['w', new Date('2025-06-03T09:00:00Z')]]), deliveries: [] };
-    expect(explainRun(run, ada, member, ctx)).toEqual({ code: 'waiting', message: 'Waiting at the wait “w” until 11:00' });
+    expect(explainRun(run, ada, member, ctx)).toEqual({ code: 'waiting', message: 'Waiting at the wait of 1 hour until 11:00' });
   });
 
   it('says quiet hours hold a message that is due, and until when', () => {
@@ -90,7 +90,14 @@ describe('explainRun', () => {
     const birthday: Plan = { ...plan, trigger: { kind: 'birthday', daysBefore: 3, at: '10:00' } };
     expect(explainRun({ ...run, plan: birthday }, ada, undefined, ctx)).toEqual({
       code: 'not_in_audience',
-      message: 'Not a matching cohort: the birthday was 17 days away that day, the flow wants 3',
+      message: 'Not their turn: the birthday was 17 days away that day; this flow sends 3 days before the birthday',
+    });
+    // Due that day, but an earlier run of the flow already gave them this year's offer.
+    const due: Plan = { ...plan, trigger: { kind: 'birthday', daysBefore: 17, at: '10:00' } };
+    const earlierEntryAt = new Date('2025-05-20T09:00:00Z');
+    expect(explainRun({ ...run, plan: due, earlierEntryAt }, ada, undefined, ctx)).toEqual({
+      code: 'not_in_audience',
+      message: 'Already had this birthday offer on 20 May',
     });
     const scheduled = { ...run, status: 'scheduled' as const, startedAt: null, sendAt: new Date('2025-06-04T08:00:00Z') };
     expect(explainRun(scheduled, ada, undefined, ctx)).toEqual({

@@ -5,8 +5,9 @@
  * Pure: `timeline.ts` loads the facts.
  */
 import type { DeliveryChannel, DeliveryStatus, RunStatus } from '../db/schema';
-import type { Plan, PlanTrigger, Step } from '../compiler/plan';
-import { daysUntilBirthday, formatLocalDateTime, quietHoursEnd } from '../time/zoned';
+import type { Plan, PlanTrigger, Step, WaitStep } from '../compiler/plan';
+import { conditionWords } from './segment-reasons';
+import { daysUntilBirthday, formatLocalDateTime, formatShortLocal, quietHoursEnd } from '../time/zoned';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { segmentReasons } from './segment-reasons';
@@ -60,6 +61,11 @@ export interface ExplainedRun {
   readonly sendAt: Date | null;
   readonly error: string | null;
   readonly plan: Plan;
+  /**
+   * When the customer last entered this flow in an earlier run (its entry key makes a second
+   * entry for the same birthday, lapse or voucher impossible); null or absent: never.
+   */
+  readonly earlierEntryAt?: Date | null;
 }
 
 export interface CustomerDelivery {
@@ -141,7 +147,7 @@ function pathEnd(plan: Plan, reason: string, nodeId: string, who: ExplainedCusto
     case 'not_in_segment': {
       const step = plan.steps[nodeId];
       const why = step?.kind === 'segment' ? segmentReasons(step, who, ctx) : '';
-      return { code: 'not_in_segment', message: `${cap(at)} said else${why ? `: ${why}` : ''}` };
+      return { code: 'not_in_segment', message: `Did not pass ${at}${why ? `: ${why}` : ''}` };
     }
     case 'visited':
       return { code: 'left_journey', message: `Visited during ${at}; the journey ends there for visitors` };
@@ -153,6 +159,8 @@ function pathEnd(plan: Plan, reason: string, nodeId: string, who: ExplainedCusto
       return { code: 'finished', message: 'Went through the journey; no message was on their path' };
   }
 }
+
+const EVENT_WORDS = { joined: 'joining', stamp_added: 'a stamp', reward_ready: 'a reward ready', voucher_expiring: 'a voucher running out' } as const;
 
 /** Why the customer was not in a run's audience. */
 function explainLeftOut(run: ExplainedRun, who: ExplainedCustomer, ctx: ExplainContext): Outcome {
@@ -176,29 +184,38 @@ function explainLeftOut(run: ExplainedRun, who: ExplainedCustomer, ctx: ExplainC
   if (who.createdAt > run.startedAt) {
     return { code: 'not_in_audience', message: `Joined after the run took its audience ${when(run.startedAt, ctx)}` };
   }
-  return { code: 'not_in_audience', message: cohortReason(trigger, who, run.startedAt, ctx) };
+  return { code: 'not_in_audience', message: cohortReason(trigger, who, run.startedAt, run.earlierEntryAt ?? null, ctx) };
 }
 
-function cohortReason(trigger: PlanTrigger, who: ExplainedCustomer, at: Date, ctx: ExplainContext): string {
+function cohortReason(trigger: PlanTrigger, who: ExplainedCustomer, at: Date, earlier: Date | null, ctx: ExplainContext): string {
+  const on = (d: Date) => formatShortLocal(d, ctx.timeZone);
   switch (trigger.kind) {
     case 'birthday': {
-      if (who.birthdayMonth === null || who.birthdayDay === null) return 'Not a matching cohort: no birthday on file';
+      if (who.birthdayMonth === null || who.birthdayDay === null) return 'No birthday on file, so no birthday offer';
       const inDays = daysUntilBirthday(who.birthdayMonth, who.birthdayDay, at, ctx.timeZone);
-      return `Not a matching cohort: the birthday was ${inDays} days away that day, the flow wants ${trigger.daysBefore}`;
+      // Their birthday was due, so only an earlier entry for the same birthday kept them out.
+      if (inDays === trigger.daysBefore)
+        return earlier ? `Already had this birthday offer on ${on(earlier)}` : 'Already had this birthday offer this year';
+      const wants = trigger.daysBefore === 0 ? 'on the birthday' : `${trigger.daysBefore} day${trigger.daysBefore === 1 ? '' : 's'} before the birthday`;
+      return `Not their turn: the birthday was ${inDays} day${inDays === 1 ? '' : 's'} away that day; this flow sends ${wants}`;
     }
     case 'inactive': {
       const days = Math.floor((at.getTime() - (who.lastVisitAt ?? who.joinedAt).getTime()) / 86_400_000);
-      return days < trigger.days
-        ? `Not a matching cohort: last visit ${days} days before the run, the flow wants ${trigger.days} or more`
-        : 'Not a matching cohort: already entered this flow for the same lapse in an earlier run';
+      if (days < trigger.days)
+        return `Not away long enough: last visit ${days} day${days === 1 ? '' : 's'} before the run; this flow is for ${trigger.days} days or more`;
+      return earlier
+        ? `Already had this win-back on ${on(earlier)} for the same absence`
+        : 'Already had this win-back for the same absence in an earlier run';
     }
     case 'event':
-      return trigger.event === 'voucher_expiring'
-        ? `Not a matching cohort: no voucher expiring ${trigger.daysBefore ?? 3} days after the run's day`
-        : `Not a matching cohort: no ${trigger.event.replace('_', ' ')} event in this run's batch`;
+      if (trigger.event === 'voucher_expiring')
+        return earlier
+          ? `Already had this reminder on ${on(earlier)} for the same voucher`
+          : `No voucher of theirs ran out ${trigger.daysBefore ?? 3} days after the run's day`;
+      return `Nothing that starts this flow (${EVENT_WORDS[trigger.event]}) happened for them in this run`;
     case 'broadcast':
     case 'schedule':
-      return "Not in the run's audience snapshot";
+      return 'Was not a card holder when the run started';
     default: {
       const unknown: never = trigger;
       return `Not in this run (${String(unknown)})`;
@@ -258,7 +275,7 @@ function messageName(plan: Plan, d: { nodeId: string; channel: DeliveryChannel }
   return `the ${d.channel} of ${d.nodeId}`;
 }
 
-/** A step as people read it: `the segment “vip”`, `the wait “wait-1”`, `the push “Hi”`. */
+/** A step as people read it, by what it does: `the wait for a visit (up to 7 days)`, `the push “Hi”`. */
 export function title(plan: Plan, nodeId: string): string {
   const step: Step | undefined = plan.steps[nodeId];
   switch (step?.kind) {
@@ -269,8 +286,9 @@ export function title(plan: Plan, nodeId: string): string {
     case 'voucher':
       return `the voucher “${step.title}”`;
     case 'segment':
+      return `the check “${step.conditions.map(conditionWords).join(step.match === 'any' ? ' or ' : ' and ')}”`;
     case 'wait':
-      return `the ${step.kind} “${nodeId}”`;
+      return waitWords(step);
     case undefined:
       return nodeId === plan.triggerNodeId ? 'the start' : `“${nodeId}”`;
     default: {
@@ -278,6 +296,36 @@ export function title(plan: Plan, nodeId: string): string {
       return String(unknown);
     }
   }
+}
+
+function waitWords(step: WaitStep): string {
+  switch (step.mode) {
+    case 'untilVisit':
+      return `the wait for a visit (up to ${durationWords(step.durationMs)})`;
+    case 'until':
+      return `the wait until ${step.time}`;
+    case 'for':
+    case undefined:
+      return `the wait of ${durationWords(step.durationMs)}`;
+    default: {
+      const unknown: never = step;
+      return String(unknown);
+    }
+  }
+}
+
+/** 604800000 → "7 days"; 5400000 → "90 minutes". */
+function durationWords(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
+  for (const [size, unit] of units) {
+    if (ms >= size && ms % size === 0) return `${ms / size} ${unit}${ms / size === 1 ? '' : 's'}`;
+  }
+  const seconds = Math.round(ms / 1000);
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
 /** Steps in walking order from the entry (breadth first), for "the first thing that went wrong". */

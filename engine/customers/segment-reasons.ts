@@ -13,10 +13,10 @@ interface Today {
   readonly timeZone: string;
 }
 
-/** The failing conditions of a segment with today's values: "has 3 stamps, the segment wants stamps ≥ 5". */
+/** The failing conditions of a segment with today's values: "has 3 stamps, the check wants stamps ≥ 5". */
 export function segmentReasons(step: SegmentStep, who: SegmentSubject, ctx: Today): string {
   const failing = step.conditions.filter((c) => !matchesSegment({ match: 'all', conditions: [c] }, who, ctx.now, ctx.timeZone));
-  return failing.map((c) => `${actual(c, who, ctx)}, the segment wants ${wanted(c)}`).join('; ');
+  return failing.map((c) => `${actual(c, who, ctx)}, the check wants ${conditionWords(c)}`).join('; ');
 }
 
 const OPS = { eq: '=', neq: '≠', gt: '>', gte: '≥', lt: '<', lte: '≤' } as const;
@@ -29,7 +29,8 @@ const LABELS = {
   hasEmail: 'an email address',
 } as const;
 
-function wanted(c: SegmentCondition): string {
+/** A condition in words: `stamps ≥ 5`, `email consent = yes`. */
+export function conditionWords(c: SegmentCondition): string {
   const value = typeof c.value === 'boolean' ? (c.value ? 'yes' : 'no') : String(c.value);
   return `${LABELS[c.field]} ${OPS[c.op]} ${value}`;
 }

@@ -24,6 +24,7 @@ const record = (p: Plan, status: 'sent' | 'skipped', reason: string | null = nul
     error: null,
     plan: p,
     seq: 1,
+    earlierEntryAt: null,
   },
   facts: { processed: new Set(['p']), outcomes: new Map(), waiting: new Map(), exit: undefined },
   deliveries: [

@@ -46,6 +46,8 @@ export interface CandidateRun {
   readonly plan: Plan;
   /** The customer's seq in the run's snapshot; null when they were not in it. */
   readonly seq: number | null;
+  /** When the customer last entered this flow in another run started before this one; null: never. */
+  readonly earlierEntryAt: Date | null;
 }
 
 export interface RunRecord {
@@ -66,8 +68,8 @@ export interface RunRecord {
 }
 
 const OUTCOME_WORDS: Record<string, string> = {
-  match: 'in the segment',
-  else: 'not in the segment',
+  match: 'passed',
+  else: 'did not pass',
   visited: 'visited',
   timeout: 'did not visit in time',
 };

@@ -165,9 +165,13 @@ async function candidateRuns(db: Db, merchantId: string, customerId: string, car
     error: string | null;
     plan: Plan;
     seq: number | null;
+    earlier_entry_at: Date | null;
   }>`
     select r.id, r.flow_id, f.name as flow_name, r.status, r.source, r.created_at, r.started_at, r.send_at,
-      r.finished_at, r.error, v.plan, m.seq
+      r.finished_at, r.error, v.plan, m.seq,
+      (select max(e.created_at) from flow_entries e
+        where e.flow_id = r.flow_id and e.customer_id = ${customerId} and e.run_id is distinct from r.id
+          and e.created_at <= coalesce(r.started_at, r.created_at)) as earlier_entry_at
     from runs r
     join flows f on f.id = r.flow_id
     join flow_versions v on v.flow_id = r.flow_id and v.version = r.version
@@ -195,5 +199,6 @@ async function candidateRuns(db: Db, merchantId: string, customerId: string, car
     error: r.error,
     plan: r.plan,
     seq: r.seq,
+    earlierEntryAt: r.earlier_entry_at,
   }));
 }

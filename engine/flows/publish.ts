@@ -10,11 +10,14 @@ import type { Diagnostic } from '../compiler/compiler';
 import { isEventTrigger, isScheduledTrigger, type Plan } from '../compiler/plan';
 import { eventFlowQuotaProblem } from './quotas';
 import type { RunLauncher } from '../runs/launcher';
+import type { FlowGraph } from '../compiler/graph-schema';
+import { draftChanges } from './draft-changes';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
 
 export type PublishResult =
-  | { readonly ok: true; readonly version: number; readonly plan: Plan }
+  /** `unchanged`: the draft was the live version already, so no version was made. */
+  | { readonly ok: true; readonly version: number; readonly plan: Plan; readonly unchanged: boolean }
   | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string }
   | {
       readonly ok: false;
@@ -24,7 +27,8 @@ export type PublishResult =
     };
 
 /**
- * Publishes the flow's current draft; a draft with diagnostics publishes nothing and says why.
+ * Publishes the flow's current draft; a draft with diagnostics publishes nothing and says why,
+ * and a draft without changes against the live version ({@link draftChanges}) answers that version.
  * `publishedBy` is recorded with the version as people read it (see `actorLabel`).
  */
 export async function publishFlow(
@@ -53,9 +57,15 @@ export async function publishFlow(
       }
       const latest = await trx
         .selectFrom('flow_versions')
-        .select((eb) => eb.fn.max('version').as('version'))
+        .select(['version', 'graph', 'plan'])
         .where('flow_id', '=', flowId)
+        .orderBy('version', 'desc')
+        .limit(1)
         .executeTakeFirst();
+      // Publishing the live version again makes no version: runs, schedule and history stay as they are.
+      if (latest && draftChanges(latest.graph as FlowGraph, graph) === null) {
+        return { ok: true, version: latest.version, plan: latest.plan as Plan, unchanged: true };
+      }
       const version = (latest?.version ?? 0) + 1;
       await trx
         .insertInto('flow_versions')
@@ -83,7 +93,7 @@ export async function publishFlow(
               })
             : ports.launcher.removeSchedule(flowId), // the trigger may have been scheduled in an earlier version
       );
-      return { ok: true, version, plan: result.plan };
+      return { ok: true, version, plan: result.plan, unchanged: false };
     })
     .catch(unavailable);
 }

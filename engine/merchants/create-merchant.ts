@@ -1,9 +1,11 @@
 /**
- * Creating a merchant: the row, its first API key ("Default key") and optionally its owner.
+ * Creating a merchant: the row, its messaging rules (the café defaults unless told), its
+ * first API key ("Default key") and optionally its owner.
  * Used by `POST /v1/merchants` and by the demo seed.
  */
 import { issueApiKey } from '../accounts/api-keys';
 import type { Db } from '../db/database';
+import { DEFAULT_MESSAGING_RULES, saveMessagingRules, type MessagingRulesChange } from './messaging-rules';
 
 export interface NewMerchant {
   readonly name: string;
@@ -11,6 +13,8 @@ export interface NewMerchant {
   readonly emailFrom: string | null;
   /** The first owner: a lower-cased email and a password hashed by `hashPassword`. */
   readonly owner?: { readonly email: string; readonly passwordHash: string } | undefined;
+  /** Default: {@link DEFAULT_MESSAGING_RULES}. */
+  readonly messagingRules?: MessagingRulesChange | undefined;
 }
 
 export interface CreatedMerchant {
@@ -47,6 +51,7 @@ export async function createMerchant(trx: Db, input: NewMerchant): Promise<Creat
         .executeTakeFirstOrThrow()
     : undefined;
   const ownerId = owner?.id ?? null;
+  await saveMessagingRules(trx, merchant.id, input.messagingRules ?? DEFAULT_MESSAGING_RULES);
   const { key } = await issueApiKey(trx, { merchantId: merchant.id, name: 'Default key', createdBy: ownerId });
   return { merchantId: merchant.id, apiKey: key, ownerId };
 }

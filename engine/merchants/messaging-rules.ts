@@ -20,6 +20,16 @@ export interface MessagingRules {
   readonly timezone: string;
 }
 
+/**
+ * The rules every new merchant starts with, as a café would choose them: at most 2 pushes
+ * and 2 emails per customer per 7 days, nothing sent between 21:00 and 09:00 merchant time.
+ */
+export const DEFAULT_MESSAGING_RULES = {
+  pushCap: 2,
+  emailCap: 2,
+  quietHours: { start: '21:00', end: '09:00' },
+} as const satisfies MessagingRulesChange;
+
 /** A change to the rules: a key left out keeps its stored value, null clears it. */
 export interface MessagingRulesChange {
   readonly pushCap?: number | null;

@@ -175,3 +175,17 @@ export function formatLocalDateTime(instant: Date, timeZone: string): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${formatPlainDate(p)} ${pad(p.hour)}:${pad(p.minute)}`;
 }
+
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * `7 Dec` (or `7 Dec 14:19` with `withTime`): an instant as people say it, on the wall clock of `timeZone`.
+ *
+ * @example
+ * formatShortLocal(new Date('2026-12-07T13:19:00Z'), 'Europe/Berlin', true) // '7 Dec 14:19'
+ */
+export function formatShortLocal(instant: Date, timeZone: string, withTime = false): string {
+  const p = zonedParts(instant, timeZone);
+  const date = `${p.day} ${SHORT_MONTHS[p.month - 1] ?? ''}`;
+  return withTime ? `${date} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}` : date;
+}

@@ -6,6 +6,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createCampaign } from '../../engine/campaigns/create';
+import { previewCampaign } from '../../engine/campaigns/preview';
+import { sendPreviewJson } from './send-preview-json';
 import { getCampaign, listCampaigns, renameCampaign, type Campaign } from '../../engine/campaigns/list';
 import { actorLabel } from './actor';
 import { merchantAuth } from './auth';
@@ -74,6 +76,13 @@ export function campaignsRoutes(deps: AppDeps) {
         throw new ApiError(made.code, made.message, 'diagnostics' in made ? { diagnostics: made.diagnostics } : undefined);
       }
       return c.json({ id: made.id, name: made.name, runId: made.runId, status: made.status }, 201);
+    })
+    .post('/preview', jsonBody(campaignBody), async (c) => {
+      const preview = await previewCampaign(db, c.get('merchantId'), c.req.valid('json'));
+      if (!preview.ok) {
+        throw new ApiError(preview.code, preview.message, 'diagnostics' in preview ? { diagnostics: preview.diagnostics } : undefined);
+      }
+      return c.json(sendPreviewJson(preview.preview));
     })
     .get('/', query(pageQuery), async (c) => {
       const { limit, cursor } = c.req.valid('query');

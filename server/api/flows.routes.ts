@@ -18,10 +18,14 @@ import { listFlows } from '../../engine/flows/list';
 import { previewEmail } from '../../engine/flows/preview-email';
 import { publishFlow } from '../../engine/flows/publish';
 import { flowQuotaProblem } from '../../engine/flows/quotas';
+import { loadDraftState } from '../../engine/flows/draft-state';
 import { setFlowStatus } from '../../engine/flows/status';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { startRun } from '../../engine/runs/start-run';
 import { startProblem } from '../../engine/runs/start-failures';
+import { latestVersion } from '../../engine/runs/run-row';
+import { previewSend } from '../../engine/runs/send-preview';
+import { sendPreviewJson } from './send-preview-json';
 import { jsonBody, pathId, query, uuid } from './validate';
 import { iso } from './iso';
 
@@ -51,7 +55,7 @@ export function flowsRoutes(deps: AppDeps) {
       .executeTakeFirst();
     if (!flow) throw notFound('Flow');
     const graph = flow.graph;
-    const [versions, checked, problem] = await Promise.all([
+    const [versions, checked, problem, state] = await Promise.all([
       db
         .selectFrom('flow_versions')
         .select(['version', 'published_by', 'created_at'])
@@ -60,6 +64,7 @@ export function flowsRoutes(deps: AppDeps) {
         .execute(),
       checkFlow(db, merchantId, graph),
       startProblem(db, id),
+      loadDraftState(db, id, graph),
     ]);
     return {
       id: flow.id,
@@ -73,9 +78,30 @@ export function flowsRoutes(deps: AppDeps) {
       notStarting: problem
         ? { version: problem.version, message: problem.message, failures: problem.failures, since: iso(problem.since), nextTryAt: iso(problem.nextTryAt) }
         : null,
+      unpublishedChanges: state.unpublishedChanges,
+      inFlight: state.inFlight,
       createdAt: iso(flow.created_at),
       updatedAt: iso(flow.updated_at),
     };
+  }
+
+  /** One published version of the merchant's flow; 404 for anything else. */
+  async function versionOf(merchantId: string, rawId: string, raw: string) {
+    const id = pathId(rawId, 'Flow');
+    const number = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+    const version =
+      number === undefined
+        ? undefined
+        : await db
+            .selectFrom('flow_versions as v')
+            .innerJoin('flows as f', 'f.id', 'v.flow_id')
+            .select(['v.flow_id', 'v.version', 'v.graph', 'v.plan', 'v.published_by', 'v.created_at'])
+            .where('v.flow_id', '=', id)
+            .where('f.merchant_id', '=', merchantId)
+            .where('v.version', '=', number)
+            .executeTakeFirst();
+    if (!version) throw notFound('Flow version');
+    return version;
   }
 
   return new Hono<MerchantEnv>()
@@ -129,21 +155,7 @@ export function flowsRoutes(deps: AppDeps) {
     })
     .get('/:id', async (c) => c.json(await flowJson(c.get('merchantId'), pathId(c.req.param('id'), 'Flow'))))
     .get('/:id/versions/:version', async (c) => {
-      const id = pathId(c.req.param('id'), 'Flow');
-      const raw = c.req.param('version');
-      const number = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
-      const version =
-        number === undefined
-          ? undefined
-          : await db
-              .selectFrom('flow_versions as v')
-              .innerJoin('flows as f', 'f.id', 'v.flow_id')
-              .select(['v.version', 'v.graph', 'v.plan', 'v.published_by', 'v.created_at'])
-              .where('v.flow_id', '=', id)
-              .where('f.merchant_id', '=', c.get('merchantId'))
-              .where('v.version', '=', number)
-              .executeTakeFirst();
-      if (!version) throw notFound('Flow version');
+      const version = await versionOf(c.get('merchantId'), c.req.param('id'), c.req.param('version'));
       return c.json({
         version: version.version,
         graph: version.graph,
@@ -151,6 +163,16 @@ export function flowsRoutes(deps: AppDeps) {
         publishedBy: version.published_by,
         createdAt: iso(version.created_at),
       });
+    })
+    .post('/:id/versions/:version/restore', async (c) => {
+      const version = await versionOf(c.get('merchantId'), c.req.param('id'), c.req.param('version'));
+      // Only the draft changes: the live version stays live until the owner publishes.
+      await db
+        .updateTable('flows')
+        .set({ graph: JSON.stringify(version.graph), updated_at: sql`now()` })
+        .where('id', '=', version.flow_id)
+        .execute();
+      return c.json(await flowJson(c.get('merchantId'), version.flow_id));
     })
     .put('/:id', jsonBody(updateFlow), async (c) => {
       const id = pathId(c.req.param('id'), 'Flow');
@@ -176,13 +198,23 @@ export function flowsRoutes(deps: AppDeps) {
       if (!published.ok) {
         throw new ApiError(published.code, published.message, 'diagnostics' in published ? { diagnostics: published.diagnostics } : undefined);
       }
-      return c.json({ version: published.version, plan: published.plan }, 201);
+      if (published.unchanged) return c.json({ version: published.version, plan: published.plan, unchanged: true }, 200);
+      return c.json({ version: published.version, plan: published.plan, unchanged: false }, 201);
     })
     .post('/:id/:action{pause|resume|archive}', async (c) => {
       const action = c.req.param('action') as 'pause' | 'resume' | 'archive';
       const changed = await setFlowStatus(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), action);
       if (!changed.ok) throw new ApiError(changed.code, changed.message);
       return c.json(await flowJson(c.get('merchantId'), changed.flowId));
+    })
+    .get('/:id/send-preview', async (c) => {
+      const id = pathId(c.req.param('id'), 'Flow');
+      const flow = await db.selectFrom('flows').select('id').where('id', '=', id).where('merchant_id', '=', c.get('merchantId')).executeTakeFirst();
+      if (!flow) throw notFound('Flow');
+      const latest = await latestVersion(db, id);
+      if (!latest) throw new ApiError('conflict', 'This flow has no published version: publish the flow first');
+      const preview = await previewSend(db, { merchantId: c.get('merchantId'), plan: latest.plan, flowId: id });
+      return c.json({ version: latest.version, ...sendPreviewJson(preview) });
     })
     .post('/:id/runs', idempotent(db), async (c) => {
       const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));

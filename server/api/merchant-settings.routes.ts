@@ -4,7 +4,6 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { timeOfDay } from '../../engine/compiler/schema-helpers';
 import { loadLocations, saveLocations, shopLocationsSchema, type ShopLocation } from '../../engine/merchants/locations';
 import { loadMessagingRules, saveMessagingRules, type MessagingRules } from '../../engine/merchants/messaging-rules';
 import {
@@ -19,13 +18,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { jsonBody } from './validate';
-
-const cap = z
-  .number({ error: 'must be a whole number from 0 to 1000, or null for no cap' })
-  .int('must be a whole number from 0 to 1000, or null for no cap')
-  .min(0, 'must be a whole number from 0 to 1000, or null for no cap')
-  .max(1000, 'must be a whole number from 0 to 1000, or null for no cap')
-  .nullable();
+import { frequencyCapBody, quietHoursBody, rulesChange } from './messaging-rules-body';
 
 const ADDRESS_MESSAGE = `must be text of 1 to ${POSTAL_ADDRESS_MAX} characters, or null to remove it`;
 const postalAddress = z
@@ -44,12 +37,8 @@ const brandColor = z.string({ error: COLOR_MESSAGE }).regex(BRAND_COLOR_PATTERN,
  * misspelt key is a 400 rather than a silent no-op.
  */
 const settingsBody = z.strictObject({
-  frequencyCap: z.strictObject({ push: cap.optional(), email: cap.optional() }).nullable().optional(),
-  quietHours: z
-    .strictObject({ start: timeOfDay, end: timeOfDay })
-    .refine((q) => q.start !== q.end, { error: 'must differ from start', path: ['end'] })
-    .nullable()
-    .optional(),
+  frequencyCap: frequencyCapBody.optional(),
+  quietHours: quietHoursBody.optional(),
   postalAddress: postalAddress.optional(),
   brandColor: brandColor.optional(),
   /** Replaces the whole list; at most 10. */
@@ -86,20 +75,9 @@ export function merchantSettingsRoutes(deps: AppDeps) {
     .put('/settings', jsonBody(settingsBody), async (c) => {
       const { frequencyCap, quietHours, postalAddress, brandColor, locations } = c.req.valid('json');
       const merchantId = c.get('merchantId');
-      // frequencyCap: null clears both caps; an object changes only the channels it names.
-      const caps =
-        frequencyCap === null
-          ? { pushCap: null, emailCap: null }
-          : {
-              ...(frequencyCap?.push !== undefined ? { pushCap: frequencyCap.push } : {}),
-              ...(frequencyCap?.email !== undefined ? { emailCap: frequencyCap.email } : {}),
-            };
       // One transaction: a body is applied whole or not at all.
       const saved = await db.transaction().execute(async (trx) => ({
-        rules: await saveMessagingRules(trx, merchantId, {
-          ...caps,
-          ...(quietHours !== undefined ? { quietHours } : {}),
-        }),
+        rules: await saveMessagingRules(trx, merchantId, rulesChange({ frequencyCap, quietHours })),
         profile: await saveMerchantProfile(trx, merchantId, {
           ...(postalAddress !== undefined ? { postalAddress } : {}),
           ...(brandColor !== undefined ? { brandColor } : {}),

@@ -10,6 +10,8 @@ import { ApiError } from './errors';
 import { emailAddress, isTimeZone } from '../../engine/fields';
 import { isUniqueViolation } from './sql-errors';
 import { jsonBody } from './validate';
+import { messagingRulesBody, rulesChange } from './messaging-rules-body';
+import { DEFAULT_MESSAGING_RULES } from '../../engine/merchants/messaging-rules';
 
 const createMerchantBody = z.object({
   name: z.string().trim().min(1).max(200),
@@ -18,6 +20,8 @@ const createMerchantBody = z.object({
   owner: z
     .object({ email: emailAddress(), password: z.string().min(8, 'must be at least 8 characters').max(1000) })
     .optional(),
+  /** Left out: the café defaults (`DEFAULT_MESSAGING_RULES`); a key left out inside keeps its default. */
+  messagingRules: messagingRulesBody.optional(),
 });
 
 /** Mounted at `/v1/merchants`; guarded by the admin token, not an API key. */
@@ -36,6 +40,7 @@ export function merchantsRoutes(deps: AppDeps) {
             timezone: input.timezone,
             emailFrom: input.emailFrom ?? null,
             owner,
+            messagingRules: { ...DEFAULT_MESSAGING_RULES, ...(input.messagingRules ? rulesChange(input.messagingRules) : {}) },
           }),
         );
       return c.json({ id: created.merchantId, apiKey: created.apiKey }, 201);

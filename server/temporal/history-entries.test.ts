@@ -54,7 +54,7 @@ describe('historyEntries', () => {
       ['TimerStarted', 'timer', 'Timer started: waits 1 h 30 min'],
       ['WorkflowExecutionSignaled', 'signal', 'Signal visit received: a member visited'],
     ]);
-    expect(entries[2]).toMatchObject({ id: 7, run: 1, time: '2025-06-15T15:07:11.000Z', activityType: 'processStep', attempt: 3, failure: 'Postmark 500' });
+    expect(entries[2]).toMatchObject({ id: 7, run: 1, time: '2025-06-15T15:07:11.000Z', activityType: 'processStep', nodeId: 'push-1', attempt: 3, failure: 'Postmark 500' });
     expect(entries[3]).toMatchObject({ timerMs: 5_400_000 });
     expect(entries[4]).toMatchObject({ signalName: 'visit' });
   });

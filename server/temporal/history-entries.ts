@@ -27,6 +27,8 @@ export interface HistoryEntry {
   readonly category: HistoryCategory;
   readonly summary: string;
   readonly activityType?: string;
+  /** The flow step an activity worked on, when its input names one. */
+  readonly nodeId?: string;
   readonly attempt?: number;
   readonly failure?: string;
   readonly timerMs?: number;
@@ -66,6 +68,7 @@ function describe(
 ): Described {
   const activity = (scheduledId: unknown) => seen.scheduled.get(Number(scheduledId ?? 0)) ?? { activityType: 'activity', subject: undefined };
   const label = (a: Scheduled) => (a.subject ? `${a.activityType} ${a.subject}` : a.activityType);
+  const node = (a: Scheduled) => (a.subject ? { nodeId: a.subject } : {});
   if (e.workflowExecutionStartedEventAttributes) {
     const a = e.workflowExecutionStartedEventAttributes;
     const continued = a.continuedExecutionRunId ? ', continuing the run before it' : '';
@@ -75,7 +78,7 @@ function describe(
     const a = e.activityTaskScheduledEventAttributes;
     const s = { activityType: a.activityType?.name ?? 'activity', subject: subjectOf(a.input?.payloads?.[0]?.data) };
     seen.scheduled.set(id, s);
-    return { category: 'activity', activityType: s.activityType, summary: `${label(s)} scheduled` };
+    return { category: 'activity', activityType: s.activityType, ...node(s), summary: `${label(s)} scheduled` };
   }
   if (e.activityTaskStartedEventAttributes) {
     const a = e.activityTaskStartedEventAttributes;
@@ -89,7 +92,7 @@ function describe(
         : '';
     return {
       category: 'activity',
-      activityType: s.activityType,
+      activityType: s.activityType, ...node(s),
       attempt,
       ...(before ? { failure: before } : {}),
       summary: `${label(s)} started, attempt ${attempt}${note}`,
@@ -100,7 +103,7 @@ function describe(
     const s = activity(a.scheduledEventId);
     const attempt = seen.attempts.get(Number(a.startedEventId ?? 0));
     const after = attempt !== undefined && attempt > 1 ? ` after ${attempt} attempts` : '';
-    return { category: 'activity', activityType: s.activityType, ...(attempt ? { attempt } : {}), summary: `${label(s)} completed${after}` };
+    return { category: 'activity', activityType: s.activityType, ...node(s), ...(attempt ? { attempt } : {}), summary: `${label(s)} completed${after}` };
   }
   if (e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) {
     const a = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
@@ -111,7 +114,7 @@ function describe(
     const which = attempt !== undefined ? ` attempt ${attempt}` : '';
     return {
       category: 'activity',
-      activityType: s.activityType,
+      activityType: s.activityType, ...node(s),
       ...(attempt ? { attempt } : {}),
       failure,
       summary: `${label(s)}${which} ${how}: ${failure}`,
@@ -120,7 +123,7 @@ function describe(
   if (e.activityTaskCancelRequestedEventAttributes || e.activityTaskCanceledEventAttributes) {
     const s = activity((e.activityTaskCancelRequestedEventAttributes ?? e.activityTaskCanceledEventAttributes)?.scheduledEventId);
     const what = e.activityTaskCanceledEventAttributes ? 'cancelled' : 'cancellation requested';
-    return { category: 'activity', activityType: s.activityType, summary: `${label(s)} ${what}` };
+    return { category: 'activity', activityType: s.activityType, ...node(s), summary: `${label(s)} ${what}` };
   }
   if (e.timerStartedEventAttributes) {
     const timerMs = tsToMs(e.timerStartedEventAttributes.startToFireTimeout);

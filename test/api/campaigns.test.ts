@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../server/api/app';
 import { log } from '../../engine/log';
 import { createRunLauncher } from '../../server/temporal/run-launcher';
-import { formatLocalDateTime } from '../../engine/time/zoned';
+import { formatShortLocal } from '../../engine/time/zoned';
 import {
   ADMIN_TOKEN,
   api,
@@ -107,8 +107,8 @@ describe('launching a campaign', () => {
       }),
       201,
     );
-    const minute = (d: Date) => formatLocalDateTime(d, 'Europe/Berlin');
-    expect([`${m.cardId}_${minute(before)}`, `${m.cardId}_${minute(new Date())}`]).toContain(made.name);
+    const minute = (d: Date) => formatShortLocal(d, 'Europe/Berlin', true);
+    expect([`Coffee card · ${minute(before)}`, `Coffee card · ${minute(new Date())}`]).toContain(made.name);
     expect(made).toEqual({ id: expect.any(String), name: made.name, runId: expect.any(String), status: 'running' });
 
     const run = await waitForStatus(file.app, m.key, made.runId, FINAL);

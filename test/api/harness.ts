@@ -11,6 +11,7 @@ import { createApp } from '../../server/api/app';
 import type { Db } from '../../engine/db/database';
 import { createRunLauncher, type RunLauncher } from '../../server/temporal/run-launcher';
 import { createTestDatabase } from '../support/database';
+import { WITHOUT_RULES } from '../support/messaging-rules';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -116,7 +117,8 @@ export async function startHarness(
       return sessionOf(await send('POST', '/v1/auth/sign-in', { body: { email, password } }));
     },
     async merchant(name = 'Test Café', options = {}) {
-      const body = { name, timezone: 'Europe/Berlin', ...(options.owner ? { owner: options.owner } : {}) };
+      // Without messaging rules (the café defaults), as the tests of sending expect; see WITHOUT_RULES.
+      const body = { name, timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES, ...(options.owner ? { owner: options.owner } : {}) };
       const created = await call('POST', '/v1/merchants', body, ADMIN_TOKEN);
       if (created.status !== 201) throw new Error(`merchant: ${JSON.stringify(created.body)}`);
       const { id, apiKey } = created.body as { id: string; apiKey: string };

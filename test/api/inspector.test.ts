@@ -169,7 +169,7 @@ describe('a run with a segment and an email, and the customers it reached or not
     });
     expect(await outcome('cy')).toEqual({
       code: 'not_in_segment',
-      message: 'The segment “vip” said else: has 3 stamps, the segment wants stamps ≥ 5',
+      message: 'Did not pass the check “stamps ≥ 5”: has 3 stamps, the check wants stamps ≥ 5',
     });
     expect(await outcome('dee')).toEqual({
       code: 'suppressed',
@@ -191,14 +191,14 @@ describe('a run with a segment and an email, and the customers it reached or not
     expect(t.items.map((i) => [i.kind, i.title])).toEqual([
       ['left', 'Finished the journey'],
       ['delivery', 'The email “Hi {{customer.name}}” sent'],
-      ['step', 'The segment “vip”: in the segment'],
+      ['step', 'The check “stamps ≥ 5”: passed'],
       ['entered', 'Entered “VIP thank-you”'],
     ]);
     const cy = ok(await m.api.get<Timeline>(`/v1/customers/${id('cy')}/timeline`), 200);
     expect(cy.items[0]).toMatchObject({
       kind: 'left',
       nodeId: 'vip',
-      title: 'Left at the segment “vip”: not in segment',
+      title: 'Left at the check “stamps ≥ 5”: not in segment',
     });
   });
 

@@ -302,6 +302,12 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
   'POST /v1/flows/:id/runs': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}/runs`, expect: NOT_FOUND },
+  'GET /v1/flows/:id/send-preview': { scope: 'merchant', path: (a) => `/v1/flows/${a.flowId}/send-preview`, expect: NOT_FOUND },
+  'POST /v1/flows/:id/versions/:version/restore': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/versions/1/restore`,
+    expect: NOT_FOUND,
+  },
   'POST /v1/flows/:id/preview': {
     scope: 'merchant',
     path: (a) => `/v1/flows/${a.flowId}/preview`,
@@ -354,6 +360,12 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
   'GET /v1/campaigns': { scope: 'merchant', path: () => '/v1/campaigns', expect: 'no A data' },
+  'POST /v1/campaigns/preview': {
+    scope: 'merchant',
+    path: () => '/v1/campaigns/preview',
+    body: (a) => ({ cardId: a.cardId, push: { text: 'Hi' } }),
+    expect: NOT_FOUND,
+  },
 
   // Wallet: phones and customers, never merchant credentials. Each pass's own token is the key
   // (test/wallet/apple-wallet.test.ts: another pass's token is a 401 and registers nothing).

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMessagingRules } from '../../engine/merchants/messaging-rules';
 import { loadMerchantProfile } from '../../engine/merchants/profile';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { ADMIN_TOKEN, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -22,7 +22,29 @@ const UNSET = {
 };
 
 describe('GET /v1/merchant/settings', () => {
-  it('answers no rules and the merchant’s time zone before any were set', async () => {
+  it('gives a new merchant the café defaults: 2 pushes and 2 emails a week, quiet from 21:00 to 09:00', async () => {
+    const res = await h.call('POST', '/v1/merchants', { name: 'New Café', timezone: 'Europe/Vienna' }, ADMIN_TOKEN);
+    expect(res.status).toBe(201);
+    const apiKey = (res.body as { apiKey: string }).apiKey;
+    expect(await h.call('GET', '/v1/merchant/settings', undefined, apiKey)).toMatchObject({
+      status: 200,
+      body: { ...UNSET, frequencyCap: { push: 2, email: 2 }, quietHours: { start: '21:00', end: '09:00' }, timezone: 'Europe/Vienna' },
+    });
+  });
+
+  it('creates a merchant with the rules it is given, keeping the defaults it is not', async () => {
+    const body = { name: 'Night Café', timezone: 'Europe/Berlin', messagingRules: { quietHours: null, frequencyCap: { push: 5 } } };
+    const res = await h.call('POST', '/v1/merchants', body, ADMIN_TOKEN);
+    const apiKey = (res.body as { apiKey: string }).apiKey;
+    expect((await h.call('GET', '/v1/merchant/settings', undefined, apiKey)).body).toMatchObject({
+      frequencyCap: { push: 5, email: 2 },
+      quietHours: null,
+    });
+    const misspelt = { ...body, messagingRules: { quietHour: null } };
+    expect((await h.call('POST', '/v1/merchants', misspelt, ADMIN_TOKEN)).status).toBe(400);
+  });
+
+  it('answers no rules and the merchant’s time zone when they were turned off', async () => {
     const fresh = await h.merchant('Fresh');
     expect(await fresh.call('GET', '/v1/merchant/settings')).toMatchObject({ status: 200, body: UNSET });
     expect(await loadMessagingRules(h.db, fresh.id)).toEqual({

@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createApp, type AppDeps } from '../../server/api/app';
 import { testSigner } from '../support/certs';
+import { WITHOUT_RULES } from '../support/messaging-rules';
 import { ADMIN_TOKEN, api, ok, stackForFile, type Api, type FileStack } from './http';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -86,7 +87,7 @@ export function browserForFile(extra: () => Partial<AppDeps> = () => ({})): Brow
       const owner = { email: `owner-${Math.random().toString(36).slice(2, 10)}@${name.toLowerCase().replace(/[^a-z]/g, '')}.example`, password: 'espresso-doppio-42' };
       const admin = api(file.app, ADMIN_TOKEN);
       const { id, apiKey } = ok(
-        await admin.post<{ id: string; apiKey: string }>('/v1/merchants', { name, timezone: 'Europe/Berlin', owner }),
+        await admin.post<{ id: string; apiKey: string }>('/v1/merchants', { name, timezone: 'Europe/Berlin', owner, messagingRules: WITHOUT_RULES }),
         201,
       );
       const m = api(file.app, apiKey);

@@ -104,6 +104,10 @@ async function publishAndRun(page: Page): Promise<string> {
   await expect.poll(() => publish.isEnabled()).toBe(true);
   await publish.click();
   await page.getByRole('button', { name: /Run now/ }).click();
+  // Nothing runs before the owner has seen who it reaches and confirmed.
+  const confirm = page.getByRole('dialog');
+  await confirm.getByTestId('send-headline').waitFor();
+  await confirm.getByRole('button', { name: 'Run now' }).click();
   await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
   return page.url().split('/').at(-1)!;
 }
@@ -217,6 +221,11 @@ describe('the editor in Chromium', () => {
     await page.getByLabel('Text').fill('Show code {{voucher.code}} at the counter.');
     await screenshot(page, '06-campaign-form');
     await page.getByRole('button', { name: 'Send campaign' }).click();
+    const confirm = page.getByRole('dialog');
+    await expect.poll(() => confirm.getByTestId('send-headline').textContent()).toBe(
+      '8 card holders: 8 pushes, 6 emails (2 have no email or did not agree)',
+    );
+    await confirm.getByRole('button', { name: 'Send campaign' }).click();
     await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
     const runId = page.url().split('/').at(-1)!;
 
@@ -234,7 +243,8 @@ describe('the editor in Chromium', () => {
     await expect.poll(() => deliveries.locator('tbody tr').count()).toBe(2);
     const skippedText = (await deliveries.locator('tbody').textContent()) ?? '';
     expect([skippedText.includes('Nora Noconsent'), skippedText.includes('Bruno Nomail')]).toEqual([true, true]);
-    await page.getByRole('tab', { name: /History/ }).click();
+    await page.getByRole('tab', { name: /Timeline/ }).click();
+    await expect.poll(() => page.getByRole('list', { name: 'Timeline' }).textContent()).toMatch(/Done: Push "Coffee's waiting ☕"/);
     await expect.poll(() => page.locator('.history').textContent()).toMatch(/processStep push completed/);
     await screenshot(page, '07b-campaign-history');
 
@@ -344,7 +354,7 @@ describe('the editor in Chromium', () => {
       .toBeGreaterThan(0);
     await expect
       .poll(() => page.locator('.page').textContent())
-      .toMatch(/last visit 2 days before the run, the flow wants 30 or more/);
+      .toMatch(/last visit 2 days before the run; this flow is for 30 days or more/);
     await screenshot(page, '10-why-nothing');
   });
 

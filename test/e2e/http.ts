@@ -7,6 +7,7 @@ import { createApp, type AppDeps } from '../../server/api/app';
 import { log } from '../../engine/log';
 import type { Graph } from '../support/graphs';
 import { startStack, type Stack } from '../support/stack';
+import { WITHOUT_RULES } from '../support/messaging-rules';
 
 export const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 export type App = ReturnType<typeof createApp>;
@@ -174,7 +175,7 @@ export interface Merchant {
 export async function createMerchant(app: App, name = 'E2E Café'): Promise<Merchant> {
   const admin = api(app, ADMIN_TOKEN);
   const { id, apiKey } = ok(
-    await admin.post<{ id: string; apiKey: string }>('/v1/merchants', { name, timezone: 'Europe/Berlin' }),
+    await admin.post<{ id: string; apiKey: string }>('/v1/merchants', { name, timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES }),
     201,
   );
   const m = api(app, apiKey);

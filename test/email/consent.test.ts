@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { api, ADMIN_TOKEN, createMerchant, ok, type Customer } from '../e2e/http';
+import { WITHOUT_RULES } from '../support/messaging-rules';
 import { broadcastGraph } from '../support/graphs';
 import { ADDRESS, emailKit, oneClick, unsubscribeUrlOf } from './kit';
 import { servedForFile } from './served';
@@ -146,6 +147,7 @@ describe('previews and test sends', () => {
       await api(file.app, ADMIN_TOKEN).post<{ id: string; apiKey: string }>('/v1/merchants', {
         name: 'Test-send café',
         timezone: 'Europe/Berlin',
+        messagingRules: WITHOUT_RULES,
         owner,
       }),
       201,

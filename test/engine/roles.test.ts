@@ -11,6 +11,7 @@ import { ensureTemporalCli } from '../../server/temporal/cli-path';
 import { getFreePort, startDevServer, type DevServer } from '../../server/temporal/dev-server';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { broadcastGraph } from '../support/graphs';
+import { WITHOUT_RULES } from '../support/messaging-rules';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
@@ -79,6 +80,7 @@ it('an api process starts runs that only a worker process executes; the worker s
   const { apiKey } = await call<{ apiKey: string }>(ADMIN, 'POST', '/v1/merchants', {
     name: 'Roles café',
     timezone: 'Europe/Berlin',
+    messagingRules: WITHOUT_RULES,
   });
   const card = await call<{ id: string }>(apiKey, 'POST', '/v1/cards', {
     name: 'Card',

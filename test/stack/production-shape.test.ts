@@ -17,6 +17,7 @@ import { temporal } from '@temporalio/proto';
 import type { AppProcess } from '../../server/stack/app-process';
 import { startStack, type Stack } from '../../server/stack/stack';
 import { ensureTemporalServer } from '../../server/temporal/cli-path';
+import { WITHOUT_RULES } from '../support/messaging-rules';
 import { createRunLauncher } from '../../server/temporal/run-launcher';
 import { getFreePort } from '../../server/temporal/server-process';
 import { findFreeTemporalPort } from '../../server/temporal/temporal-server';
@@ -149,7 +150,7 @@ beforeAll(async () => {
   const made = await http<{ id: string; apiKey: string }>(
     'POST',
     '/v1/merchants',
-    { name: 'Stack Café', timezone: 'Europe/Berlin' },
+    { name: 'Stack Café', timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES },
     ADMIN,
   );
   expect(made.status).toBe(201);

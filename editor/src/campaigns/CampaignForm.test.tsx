@@ -41,7 +41,7 @@ afterEach(cleanup);
 describe('CampaignForm', () => {
   it('prefills the name with the card id and the time the form opened', () => {
     renderForm();
-    expect(screen.getByLabelText<HTMLInputElement>('Name').value).toBe('card-1_2025-03-03 09:05');
+    expect(screen.getByLabelText<HTMLInputElement>('Name').value).toBe('Coffee card · 3 Mar 09:05');
   });
 
   it('counts the push text in graphemes as the compiler does: an emoji is one', () => {

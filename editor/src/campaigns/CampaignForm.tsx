@@ -47,7 +47,7 @@ export function CampaignForm({
   const firstCard = cards[0]?.id ?? '';
   const [draft, setDraft] = useState<CampaignDraft>(() => ({
     cardId: firstCard,
-    name: firstCard ? defaultCampaignName(firstCard, openedAt) : '',
+    name: cards[0] ? defaultCampaignName(cards[0].name, openedAt) : '',
     nameEdited: false,
     pushText: '',
     nearbyText: '',
@@ -68,7 +68,7 @@ export function CampaignForm({
   const push = pushLength(draft.pushText);
 
   const update = (fields: Field[], patch: Partial<CampaignDraft>) => {
-    setDraft((d) => withDefaultName({ ...d, ...patch }, openedAt));
+    setDraft((d) => withDefaultName({ ...d, ...patch }, openedAt, cards));
     setEdited((e) => new Set([...e, ...fields]));
   };
   const touch = (field: Field) => setTouched((t) => (t.has(field) ? t : new Set([...t, field])));

@@ -3,7 +3,7 @@ import { campaignBody, checkDraft, serverErrors, withDefaultName, type CampaignD
 
 const draft = (patch: Partial<CampaignDraft> = {}): CampaignDraft => ({
   cardId: 'c1',
-  name: 'c1_2025-03-03 09:05',
+  name: 'Coffee card · 3 Mar 09:05',
   nameEdited: false,
   pushText: 'Hello ☕',
   nearbyText: '',
@@ -15,6 +15,8 @@ const draft = (patch: Partial<CampaignDraft> = {}): CampaignDraft => ({
   sendAt: '',
   ...patch,
 });
+
+const cards = [{ id: 'c1', name: 'Coffee card' }];
 
 describe('campaign draft', () => {
   it('sends the nearby text with its end and the long text, checked by the push rules', () => {
@@ -32,16 +34,18 @@ describe('campaign draft', () => {
 
   it('accepts a push-only campaign sent now', () => {
     expect(checkDraft(draft())).toEqual({});
-    expect(campaignBody(draft())).toEqual({ name: 'c1_2025-03-03 09:05', cardId: 'c1', push: { text: 'Hello ☕' } });
+    expect(campaignBody(draft())).toEqual({ name: 'Coffee card · 3 Mar 09:05', cardId: 'c1', push: { text: 'Hello ☕' } });
   });
 
   it('names the campaign after the send time once one is chosen, until the merchant types a name', () => {
     const opened = new Date(2025, 2, 3, 9, 5);
-    expect(withDefaultName(draft({ when: 'at', sendAt: '2025-03-04T18:30' }), opened).name).toBe('c1_2025-03-04 18:30');
-    expect(withDefaultName(draft({ when: 'now', sendAt: '2025-03-04T18:30' }), opened).name).toBe(
-      'c1_2025-03-03 09:05',
+    expect(withDefaultName(draft({ when: 'at', sendAt: '2025-03-04T18:30' }), opened, cards).name).toBe(
+      'Coffee card · 4 Mar 18:30',
     );
-    expect(withDefaultName(draft({ name: 'Mine', nameEdited: true }), opened).name).toBe('Mine');
+    expect(withDefaultName(draft({ when: 'now', sendAt: '2025-03-04T18:30' }), opened, cards).name).toBe(
+      'Coffee card · 3 Mar 09:05',
+    );
+    expect(withDefaultName(draft({ name: 'Mine', nameEdited: true }), opened, cards).name).toBe('Mine');
   });
 
   it('rejects a send time in the past', () => {

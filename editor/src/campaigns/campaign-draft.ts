@@ -42,22 +42,30 @@ export interface CampaignDraft {
 
 export { PUSH_MAX_GRAPHEMES };
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
 /**
- * The name a campaign gets unless the merchant types one: `<cardId>_<YYYY-MM-DD HH:mm>`.
+ * The name a campaign gets unless the merchant types one: the card's name and the send
+ * time, as the server names a campaign sent without a name.
  *
  * @example
- * defaultCampaignName('c1', new Date(2025, 2, 3, 9, 5)) // "c1_2025-03-03 09:05"
+ * defaultCampaignName('Coffee card', new Date(2025, 2, 3, 9, 5)) // "Coffee card · 3 Mar 09:05"
  */
-export function defaultCampaignName(cardId: string, at: Date): string {
-  // The wall clock of the merchant's zone, as the server names a campaign sent without a name.
-  return `${cardId}_${toLocalInput(at).replace('T', ' ')}`;
+export function defaultCampaignName(cardName: string, at: Date): string {
+  const time = toLocalInput(at).slice(11, 16);
+  return `${cardName} · ${at.getDate()} ${MONTHS[at.getMonth()] ?? ''} ${time}`;
 }
 
 /** The draft with its default name brought up to date (card, send time), unless the merchant typed one. */
-export function withDefaultName(draft: CampaignDraft, openedAt: Date): CampaignDraft {
+export function withDefaultName(
+  draft: CampaignDraft,
+  openedAt: Date,
+  cards: readonly { readonly id: string; readonly name: string }[],
+): CampaignDraft {
   if (draft.nameEdited) return draft;
   const at = (draft.when === 'at' ? fromLocalInput(draft.sendAt) : undefined) ?? openedAt;
-  return { ...draft, name: draft.cardId ? defaultCampaignName(draft.cardId, at) : '' };
+  const card = cards.find((c) => c.id === draft.cardId);
+  return { ...draft, name: card ? defaultCampaignName(card.name, at) : '' };
 }
 
 /** How long the push text is as the wallet counts it, and whether it fits. */

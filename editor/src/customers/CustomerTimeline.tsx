@@ -75,16 +75,23 @@ export function CustomerTimeline({ items, runs }: { items: readonly TimelineItem
                       {item.title}
                       {item.status && <span className={`status status-${item.status} timeline-status`}>{item.status}</span>}
                     </div>
-                    {(item.reason || item.providerMessageId || (item.attempts ?? 0) > 0) && (
+                    {item.reason && (
                       <div className="timeline-details hint">
-                        {item.reason && <span title={item.reason}>{reasonText(item.reason)}</span>}
-                        {item.providerMessageId && (
-                          <span>
-                            message id <code>{item.providerMessageId}</code>
-                          </span>
-                        )}
-                        {(item.attempts ?? 0) > 0 && <span className={(item.attempts ?? 0) > 1 ? 'attempts-retried' : undefined}>{item.attempts === 1 ? '1 attempt' : `${item.attempts} attempts`}</span>}
+                        <span>{reasonText(item.reason)}</span>
                       </div>
+                    )}
+                    {(item.providerMessageId || (item.attempts ?? 0) > 1) && (
+                      <details className="technical">
+                        <summary>Technical details</summary>
+                        <div className="timeline-details hint">
+                          {item.providerMessageId && (
+                            <span>
+                              message id <code>{item.providerMessageId}</code>
+                            </span>
+                          )}
+                          {(item.attempts ?? 0) > 0 && <span className={(item.attempts ?? 0) > 1 ? 'attempts-retried' : undefined}>{item.attempts === 1 ? '1 attempt' : `${item.attempts} attempts`}</span>}
+                        </div>
+                      </details>
                     )}
                   </div>
                 </li>

@@ -15,7 +15,7 @@ const run = (runId: string, code: string, message: string): RunOutcome => ({
 afterEach(cleanup);
 
 describe('OutcomeList', () => {
-  it('explains each run’s outcome in plain words with its code as a badge', () => {
+  it('explains each run’s outcome in plain words with a badge in a word, the code only as data', () => {
     render(
       <OutcomeList
         runs={[
@@ -26,18 +26,18 @@ describe('OutcomeList', () => {
       />,
     );
     const badge = screen.getByTestId('outcome-r1');
-    expect(badge.textContent).toBe('no_consent');
+    expect([badge.textContent, badge.dataset['code']]).toEqual(['Nothing sent', 'no_consent']);
     expect(badge.className).toContain('status-skipped');
     expect(screen.getByText('No email consent — the email step skipped them')).toBeTruthy();
     expect(screen.getByText('The email step skipped them: no email consent.')).toBeTruthy();
     expect(screen.getByTestId('outcome-r2').className).toContain('status-sent');
-    expect(screen.getByText(/Frequency cap — they already got the most messages/)).toBeTruthy();
+    expect(screen.getByText(/Weekly limit — they already got the most messages/)).toBeTruthy();
     expect(screen.getAllByRole('link', { name: 'Spring campaign' })[0]?.getAttribute('href')).toBe('/runs/r1');
   });
 
   it('reads an unknown code as the server’s message', () => {
     render(<OutcomeList runs={[run('r9', 'brand_new_reason', 'Something the server explains.')]} />);
-    expect(screen.getByTestId('outcome-r9').textContent).toBe('brand_new_reason');
+    expect(screen.getByTestId('outcome-r9').textContent).toBe('Not yet');
     expect(screen.getByText('Something the server explains.')).toBeTruthy();
   });
 

@@ -11,6 +11,9 @@ export interface RunOutcome {
   readonly outcome: { readonly code: string; readonly message: string };
 }
 
+/** The badge in a word; the raw code stays in `data-code` for tools, never on screen. */
+const TONE_WORDS = { sent: 'Sent', skipped: 'Nothing sent', failed: 'Failed', waiting: 'Waiting', pending: 'Not yet' } as const;
+
 export function OutcomeList({ runs }: { runs: readonly RunOutcome[] }) {
   if (runs.length === 0) {
     return <p className="hint">This customer has not been in any run yet: no flow or campaign has reached them so far.</p>;
@@ -23,7 +26,7 @@ export function OutcomeList({ runs }: { runs: readonly RunOutcome[] }) {
         return (
           <li key={run.runId} className="outcome">
             <span className={`status status-${words.tone} outcome-code`} data-testid={`outcome-${run.runId}`} data-code={run.outcome.code}>
-              {run.outcome.code}
+              {TONE_WORDS[words.tone]}
             </span>
             <div className="outcome-text">
               <strong>{words.headline}</strong>

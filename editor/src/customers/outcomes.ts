@@ -1,6 +1,6 @@
 /**
  * What a run's outcome for one customer means, in a sentence a café owner understands.
- * The code stays visible as a badge; the server's own message adds the detail.
+ * The badge says it in a word; the server's own message adds the detail.
  */
 
 interface OutcomeWords {
@@ -13,11 +13,11 @@ interface OutcomeWords {
 const OUTCOMES: Record<string, OutcomeWords> = {
   sent: { headline: 'Got the message — it went out to them', tone: 'sent' },
   not_in_audience: {
-    headline: 'Not in the audience — the run was not for them (the reason is below)',
+    headline: 'Not meant for them — the run was for other customers (the reason is below)',
     tone: 'skipped',
   },
   not_in_segment: {
-    headline: 'Not in the segment — they did not match its conditions, so no message was meant for them',
+    headline: 'Did not match — they did not pass a check in the flow, so no message was meant for them',
     tone: 'skipped',
   },
   no_consent: { headline: 'No email consent — the email step skipped them', tone: 'skipped' },
@@ -27,7 +27,7 @@ const OUTCOMES: Record<string, OutcomeWords> = {
   },
   no_email: { headline: 'No email address — the email step skipped them', tone: 'skipped' },
   suppressed: { headline: 'On the do-not-mail list — an earlier email bounced or was marked as spam', tone: 'skipped' },
-  capped: { headline: 'Frequency cap — they already got the most messages allowed this week', tone: 'skipped' },
+  capped: { headline: 'Weekly limit — they already got the most messages allowed this week', tone: 'skipped' },
   quiet_hours: { headline: 'Held for quiet hours — it goes out when quiet hours end', tone: 'waiting' },
   left_journey: {
     headline: 'Left the journey before a message — for example they visited, or an exit rule took them out',

@@ -20,6 +20,8 @@ import { useFlowLifecycle, type LoadedFlow } from './use-flow-lifecycle';
 import { useFlowValidation } from './use-flow-validation';
 import { useShortcuts } from './use-shortcuts';
 import { VersionsList } from './VersionsList';
+import { SendConfirm } from '../sending/SendConfirm';
+import { unpublishedWords } from './unpublished-words';
 import './flows.css';
 
 type Tab = 'step' | 'versions';
@@ -41,7 +43,14 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
   const { takeServerDiagnostics } = validation;
   const onSaved = useCallback(
     (saved: SavedFlow) => {
-      setFlow((f) => ({ ...f, status: saved.status, versions: saved.versions, latestVersion: saved.latestVersion }));
+      setFlow((f) => ({
+        ...f,
+        status: saved.status,
+        versions: saved.versions,
+        latestVersion: saved.latestVersion,
+        unpublishedChanges: saved.unpublishedChanges,
+        inFlight: saved.inFlight,
+      }));
       takeServerDiagnostics(saved.diagnostics, saved.graph);
     },
     [takeServerDiagnostics],
@@ -49,7 +58,14 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
   const autosave = useAutosave(loaded.id, { graph: document.doc, name }, onSaved);
   const onFlow = useCallback(
     (f: LoadedFlow) =>
-      setFlow((old) => ({ ...old, status: f.status, versions: f.versions, latestVersion: f.latestVersion })),
+      setFlow((old) => ({
+        ...old,
+        status: f.status,
+        versions: f.versions,
+        latestVersion: f.latestVersion,
+        unpublishedChanges: f.unpublishedChanges,
+        inFlight: f.inFlight,
+      })),
     [],
   );
   const onRefused = useCallback(
@@ -110,7 +126,20 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
             canRunNow={canRunByHand(trigger?.data) && flow.latestVersion !== null}
             lifecycle={lifecycle}
             onTogglePanel={onTogglePanel}
+            changes={unpublishedWords(flow.unpublishedChanges, document.doc.nodes, flow.latestVersion)}
           />
+          {lifecycle.runPreview && (
+            <SendConfirm
+              title={`Run “${name}” now?`}
+              preview={lifecycle.runPreview}
+              who="customer"
+              confirmLabel="Run now"
+              busy={lifecycle.busy === 'run'}
+              error={lifecycle.error}
+              onConfirm={() => void lifecycle.run('run')}
+              onCancel={lifecycle.dismiss}
+            />
+          )}
           <div className="flow-editor-main">
             <Palette onAdd={actions.addNode} hasTrigger={trigger !== undefined} />
             <div className="flow-editor-center">

@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import { Link } from 'wouter';
 import { SaveIndicator } from './SaveIndicator';
+import type { UnpublishedWords } from './unpublished-words';
 import type { SaveStatus } from './use-autosave';
 import type { FlowAction, Lifecycle } from './use-flow-lifecycle';
 
@@ -21,7 +22,12 @@ export interface FlowEditorHeaderProps {
   readonly canRunNow: boolean;
   readonly lifecycle: Lifecycle;
   readonly onTogglePanel: () => void;
+  /** What the draft changes against the live version; undefined when it changes nothing. */
+  readonly changes: UnpublishedWords | undefined;
 }
+
+/** The flow's status as the owner says it. */
+const STATUS_WORDS: Record<string, string> = { draft: 'draft', active: 'live', paused: 'paused', archived: 'archived' };
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 const MOD = isMac ? '⌘' : 'Ctrl+';
@@ -55,7 +61,20 @@ export const FlowEditorHeader = memo(function FlowEditorHeader(props: FlowEditor
           maxLength={200}
           onChange={(e) => onName(e.target.value)}
         />
-        <span className={`status status-${status}`}>{status}</span>
+        <span className={`status status-${status}`}>{STATUS_WORDS[status] ?? status}</span>
+        {props.changes && (
+          <details className="unpublished" data-testid="unpublished-changes">
+            <summary>{props.changes.label}</summary>
+            <div className="unpublished-body">
+              <p>Customers still get version {props.changes.liveVersion} until you publish.</p>
+              <ul>
+                {props.changes.lines.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </div>
+          </details>
+        )}
         <SaveIndicator status={save} onRetry={props.onRetrySave} />
       </div>
       <div className="flow-editor-tools" role="toolbar" aria-label="Edit">
@@ -109,11 +128,11 @@ export const FlowEditorHeader = memo(function FlowEditorHeader(props: FlowEditor
         {props.canRunNow && !archived && (
           <button
             type="button"
-            onClick={act('run')}
+            onClick={act('check-run')}
             disabled={busy !== undefined}
-            title="Start a run of the published version now"
+            title="See who the published version would reach now, then start it"
           >
-            {busy === 'run' ? 'Starting…' : '▶ Run now'}
+            {busy === 'check-run' ? 'Counting…' : '▶ Run now'}
           </button>
         )}
         <span className="publish-wrap" title={publishBlocked}>

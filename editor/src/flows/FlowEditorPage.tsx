@@ -4,7 +4,8 @@
  */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
+import { useAction } from '../shell/use-action';
 import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
@@ -46,6 +47,13 @@ export function FlowVersionPage({ id, version }: { id: string; version: number }
   );
   const { cards } = useCards();
   const [selectedId, setSelectedId] = useState<string>();
+  const [, navigate] = useLocation();
+  const restoring = useAction();
+  /** The version becomes the draft; customers keep the live version until the owner publishes. */
+  const restore = async () => {
+    await call(api.v1.flows[':id'].versions[':version'].restore.$post({ param: { id, version: String(version) } }));
+    navigate(`/flows/${id}`);
+  };
   if (loaded.error && !loaded.data) {
     return (
       <div className="flow-page-message">
@@ -64,9 +72,17 @@ export function FlowVersionPage({ id, version }: { id: string; version: number }
           <strong>{flow.name}</strong> · Version {snapshot.version} — read-only · published
           {snapshot.publishedBy ? ` by ${snapshot.publishedBy}` : ''} on {dateTime(snapshot.createdAt)}
         </span>
-        <Link href={`/flows/${id}`} className="button">
-          Back to the draft
-        </Link>
+        <span className="row">
+          {snapshot.version !== flow.latestVersion && flow.status !== 'archived' && (
+            <button type="button" onClick={() => void restoring.run(restore)} disabled={restoring.busy}>
+              {restoring.busy ? 'Restoring…' : 'Use this version as the draft'}
+            </button>
+          )}
+          <Link href={`/flows/${id}`} className="button">
+            Back to the draft
+          </Link>
+        </span>
+        <ErrorNote error={restoring.error} />
       </div>
       <div className="flow-editor-main">
         <div className="flow-editor-center">

@@ -80,7 +80,7 @@ function describeTrigger(d: Data): string {
     }
     case 'schedule': {
       const cron = str(d['cron']);
-      if (cron !== undefined) return `Repeats · cron ${cron}`;
+      if (cron !== undefined) return `Repeats on a custom timing (${cron})`;
       const day = label(WEEKDAY_LABELS, d['weekday']) ?? '?';
       return `Every ${day} ${str(d['time']) ?? '?'}`;
     }

@@ -39,7 +39,7 @@ describe('TriggerForm', () => {
     fireEvent.change(screen.getByLabelText('Day'), { target: { value: 'fri' } });
     expect(form.last()).toEqual({ trigger: 'schedule', weekday: 'fri', time: '09:00' });
     expect(valid(form.last())).toBe(true);
-    fireEvent.click(screen.getByLabelText('Cron expression', { selector: 'input[type=radio]' }));
+    fireEvent.click(screen.getByLabelText('Custom timing (advanced)', { selector: 'input[type=radio]' }));
     expect(form.last()).toEqual({ trigger: 'schedule', cron: '0 9 * * 1' });
     expect(valid(form.last())).toBe(true);
   });

@@ -7,16 +7,34 @@ import { useCallback, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
 import type { Diagnostic } from '../../../engine/compiler';
 import { api, ApiFailure, call, messageOf, type Ok } from '../api';
+import type { SendPreviewAnswer } from '../sending/send-summary';
 
 export type LoadedFlow = Ok<Awaited<ReturnType<(typeof api.v1.flows)[':id']['$get']>>>;
-export type FlowAction = 'publish' | 'pause' | 'resume' | 'archive' | 'run';
+/** `check-run` asks the server who a run would reach; `run` starts it once the owner confirmed. */
+export type FlowAction = 'publish' | 'pause' | 'resume' | 'archive' | 'check-run' | 'run';
 
 export interface Lifecycle {
   readonly busy: FlowAction | undefined;
   readonly error: string | undefined;
   /** "Version 3 published", shown until the next action. */
   readonly notice: string | undefined;
+  /** Who a run would reach, while the owner is asked to confirm it. */
+  readonly runPreview: SendPreviewAnswer | undefined;
   run(action: FlowAction): Promise<void>;
+  /** Closes the confirmation without starting anything. */
+  dismiss(): void;
+}
+
+/** "Version 3 published" and who stays on which version. */
+function publishNotice(published: { version: number; unchanged?: boolean }, flow: LoadedFlow): string {
+  if (published.unchanged) return `No changes since version ${published.version}: nothing new to publish`;
+  const older = flow.inFlight.filter((v) => v.version !== published.version && v.customers > 0);
+  const staying = older
+    .map((v) => `${v.customers} customer${v.customers === 1 ? '' : 's'} on version ${v.version}`)
+    .join(', ');
+  return staying
+    ? `Version ${published.version} published. New runs use it; ${staying} finish their journey there`
+    : `Version ${published.version} published`;
 }
 
 function diagnosticsOf(err: unknown): Diagnostic[] | undefined {
@@ -39,6 +57,7 @@ export function useFlowLifecycle(
   const [busy, setBusy] = useState<FlowAction>();
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [runPreview, setRunPreview] = useState<SendPreviewAnswer>();
   const { flush, onFlow, onRefused } = ports;
 
   const run = useCallback(
@@ -52,8 +71,9 @@ export function useFlowLifecycle(
           case 'publish': {
             await flush();
             const published = await call(api.v1.flows[':id'].publish.$post({ param }));
-            setNotice(`Version ${published.version} published`);
-            onFlow(await call(api.v1.flows[':id'].$get({ param })));
+            const flow = await call(api.v1.flows[':id'].$get({ param }));
+            setNotice(publishNotice(published, flow));
+            onFlow(flow);
             break;
           }
           case 'pause':
@@ -66,11 +86,16 @@ export function useFlowLifecycle(
             setNotice(action === 'pause' ? 'Paused: nobody new enters' : action === 'resume' ? 'Resumed' : 'Archived');
             break;
           }
-          case 'run': {
+          case 'check-run': {
             await flush();
+            setRunPreview(await call(api.v1.flows[':id']['send-preview'].$get({ param })));
+            break;
+          }
+          case 'run': {
             const started = await call(api.v1.flows[':id'].runs.$post({ param }));
             // The contract names it `id`; earlier servers answer `runId`.
             const runId: unknown = 'id' in started ? started.id : started.runId;
+            setRunPreview(undefined);
             navigate(`/runs/${String(runId)}`);
             break;
           }
@@ -91,5 +116,9 @@ export function useFlowLifecycle(
   );
 
   // One object while nothing changes, so the memoised header skips the canvas's drag frames.
-  return useMemo(() => ({ busy, error, notice, run }), [busy, error, notice, run]);
+  const dismiss = useCallback(() => setRunPreview(undefined), []);
+  return useMemo(
+    () => ({ busy, error, notice, runPreview, run, dismiss }),
+    [busy, error, notice, runPreview, run, dismiss],
+  );
 }

@@ -166,16 +166,16 @@ export function OutboxPage() {
         </button>
       </PageHeader>
       <p className="hint outbox-intro">
-        Messages captured instead of sent: emails land here while no Postmark credentials (POSTMARK_SERVER_TOKEN) are set, and wallet pushes
-        while no Apple Wallet certificates are. Each shows exactly what the customer would have received.
+        Messages kept here instead of sent, while email sending and Apple Wallet are not connected yet. Each shows exactly what the
+        customer would have received.
       </p>
       <ErrorNote error={outbox.error} />
       {!items && !outbox.error && <p className="hint">Loading the outbox…</p>}
       {items && items.length === 0 && (
         <EmptyState title={channel ? `No captured ${channel === 'email' ? 'emails' : 'pushes'}` : 'The outbox is empty'}>
           <p>
-            Without Postmark credentials emails land here instead of being sent, and so do wallet pushes without certificates. Send a campaign
-            or run a flow, and its messages appear here.
+            While email sending and Apple Wallet are not connected, messages land here instead of going out. Send a campaign or run a
+            flow, and its messages appear here.
           </p>
           <p>
             <Link href="/campaigns/new">Create a card campaign</Link>

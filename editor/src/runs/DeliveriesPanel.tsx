@@ -1,5 +1,5 @@
 /** Who got what in a run: filters, the deliveries table and "Load more". */
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import type { FlowGraph } from '../../../engine/compiler';
 import { api, call } from '../api';
@@ -78,6 +78,8 @@ export function DeliveriesPanel({
     reload();
   }, [runStatus, reload]);
 
+  /** Message ids and tries: for whoever debugs a delivery with the provider, off by default. */
+  const [technical, setTechnical] = useState(false);
   const filtered = Boolean(filter.status ?? filter.channel ?? filter.nodeId ?? filter.customer);
   const items = deliveries.items;
 
@@ -135,6 +137,9 @@ export function DeliveriesPanel({
           </select>
         </div>
         <CustomerFilter value={filter.customer} onChange={(customer) => onFilter({ ...filter, customer })} />
+        <label className="inline technical-toggle">
+          <input type="checkbox" checked={technical} onChange={(e) => setTechnical(e.target.checked)} /> Technical details
+        </label>
         {filtered && (
           <button type="button" className="link-button clear-filters" onClick={() => onFilter({})}>
             Clear filters
@@ -165,17 +170,19 @@ export function DeliveriesPanel({
                 <th scope="col">Channel</th>
                 <th scope="col">Status</th>
                 <th scope="col">Why</th>
-                <th scope="col">Message id</th>
-                <th scope="col" className="num">
-                  Attempts
-                </th>
+                {technical && <th scope="col">Message id</th>}
+                {technical && (
+                  <th scope="col" className="num">
+                    Attempts
+                  </th>
+                )}
                 <th scope="col">Time</th>
               </tr>
             </thead>
             <tbody>
               {!items && (
                 <tr>
-                  <td colSpan={8} className="hint">
+                  <td colSpan={technical ? 8 : 6} className="hint">
                     Loading deliveries…
                   </td>
                 </tr>
@@ -192,7 +199,7 @@ export function DeliveriesPanel({
                     <button
                       type="button"
                       className="link-button step-link"
-                      title={`Show only this step (${d.nodeId})`}
+                      title="Show only this step"
                       onClick={() => onFilter({ ...filter, nodeId: d.nodeId })}
                     >
                       {stepLabel(graph, d.nodeId)}
@@ -200,7 +207,7 @@ export function DeliveriesPanel({
                   </td>
                   <td>{channelLabel(d.channel)}</td>
                   <td>
-                    <span className={`status status-${d.status}`}>{d.status}</span>
+                    <span className={`status status-${d.status}`}>{STATUS_WORDS[d.status as keyof typeof STATUS_WORDS] ?? d.status}</span>
                   </td>
                   <td className="reason" title={d.reason ?? undefined}>
                     {reasonText(d.reason) || (!d.providerEvent && <span className="hint">—</span>)}
@@ -225,17 +232,22 @@ export function DeliveriesPanel({
                       </ul>
                     )}
                   </td>
-                  <td>
-                    {d.providerMessageId ? (
-                      <code className="message-id" title={d.providerMessageId}>
-                        {d.providerMessageId}
-                      </code>
-                    ) : (
-                      <span className="hint">—</span>
-                    )}
+                  {technical && (
+                    <td>
+                      {d.providerMessageId ? (
+                        <code className="message-id" title={d.providerMessageId}>
+                          {d.providerMessageId}
+                        </code>
+                      ) : (
+                        <span className="hint">—</span>
+                      )}
+                    </td>
+                  )}
+                  {technical && <td className={d.attempts > 1 ? 'num attempts-retried' : 'num'}>{d.attempts}</td>}
+                  <td className="nowrap">
+                    {formatTime(d.at, true)}
+                    {!technical && d.attempts > 1 && <div className="hint">on try {d.attempts}</div>}
                   </td>
-                  <td className={d.attempts > 1 ? 'num attempts-retried' : 'num'}>{d.attempts}</td>
-                  <td className="nowrap">{formatTime(d.at, true)}</td>
                 </tr>
               ))}
             </tbody>

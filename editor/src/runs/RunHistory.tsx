@@ -1,13 +1,17 @@
 /**
- * The run's Temporal event history as a readable timeline: when, what kind of thing, what
- * happened, retries and failures called out. The link goes to the full Temporal UI.
+ * What the run did, as a readable timeline (`readableTimeline`): when, which step, retries
+ * and failures in words. The raw Temporal events, the workflow id and the link to the
+ * Temporal UI are for whoever debugs deliveries, behind "Technical details".
  */
 import { useMemo, useState } from 'react';
 import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { displayTimeZone, formatDuration, formatTime } from '../shell/format';
+import type { FlowGraph } from '../../../engine/compiler';
 import type { HistoryEvent } from './types';
+import { stepLabel } from './step-labels';
+import { readableTimeline } from './timeline';
 
 const CATEGORIES = {
   workflow: { icon: '⚙', label: 'Workflow' },
@@ -78,7 +82,7 @@ function EventRow({ event, start, chained }: { event: HistoryEvent; start: numbe
   );
 }
 
-export function RunHistory({ runId, live }: { runId: string; live: boolean }) {
+export function RunHistory({ runId, live, graph }: { runId: string; live: boolean; graph: FlowGraph | undefined }) {
   const history = useApi(() => call(api.v1.runs[':id'].history.$get({ param: { id: runId } })), [runId], { pollMs: live ? 4000 : undefined });
   const [onlyProblems, setOnlyProblems] = useState(false);
   const data = history.data;
@@ -86,42 +90,63 @@ export function RunHistory({ runId, live }: { runId: string; live: boolean }) {
     () => (data?.events ?? []).filter((e) => !onlyProblems || failureText(e.failure) || (typeof e.attempt === 'number' && e.attempt > 1)),
     [data, onlyProblems],
   );
+  const timeline = useMemo(
+    () => readableTimeline(data?.events ?? [], (nodeId) => stepLabel(graph, nodeId), failureText),
+    [data, graph],
+  );
   const start = data?.events[0] ? new Date(data.events[0].time).getTime() : 0;
   const runs = countOf(data?.runs);
 
   return (
-    <section aria-label="Temporal history" className="history" aria-busy={history.loading}>
+    <section aria-label="What the run did" className="history" aria-busy={history.loading}>
       <ErrorNote error={history.error} />
-      {!data && !history.error && <p className="hint">Loading the history from Temporal…</p>}
+      {!data && !history.error && <p className="hint">Loading what the run did…</p>}
       {data && (
         <>
-          <div className="history-head">
-            <div>
-              Workflow id <code className="workflow-id">{data.workflowId}</code>
-              {runs !== undefined && runs > 1 && <span className="hint"> · {runs} Temporal runs (continued as new)</span>}
-            </div>
-            <label className="inline">
-              <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} />
-              Only failures and retries
-            </label>
-            {data.temporalUrl && (
-              <a href={data.temporalUrl} target="_blank" rel="noreferrer">
-                Open in Temporal UI ↗
-              </a>
-            )}
-          </div>
-          {data.truncated && (
-            <p className="hint">Showing the first {data.events.length} events; the Temporal UI has the rest.</p>
-          )}
-          {events.length === 0 ? (
-            <p className="hint">{onlyProblems ? 'No failures or retries in this history.' : 'No events yet.'}</p>
+          {timeline.length === 0 ? (
+            <p className="hint">Nothing has happened yet.</p>
           ) : (
-            <ol className="history-list">
-              {events.map((e) => (
-                <EventRow key={`${e.run}-${e.id}`} event={e} start={start} chained={(runs ?? 1) > 1} />
+            <ol className="timeline-list" aria-label="Timeline">
+              {timeline.map((item) => (
+                <li key={item.key} className={item.problem ? 'timeline-problem' : undefined}>
+                  <time dateTime={item.time} title={formatTime(item.time, true)}>
+                    {clock(item.time).slice(0, 8)}
+                  </time>{' '}
+                  {item.text}
+                </li>
               ))}
             </ol>
           )}
+          <details className="technical">
+            <summary>Technical details</summary>
+            <div className="history-head">
+              <div>
+                Workflow id <code className="workflow-id">{data.workflowId}</code>
+                {runs !== undefined && runs > 1 && <span className="hint"> · {runs} Temporal runs (continued as new)</span>}
+              </div>
+              <label className="inline">
+                <input type="checkbox" checked={onlyProblems} onChange={(e) => setOnlyProblems(e.target.checked)} />
+                Only failures and retries
+              </label>
+              {data.temporalUrl && (
+                <a href={data.temporalUrl} target="_blank" rel="noreferrer">
+                  Open in Temporal UI ↗
+                </a>
+              )}
+            </div>
+            {data.truncated && (
+              <p className="hint">Showing the first {data.events.length} events; the Temporal UI has the rest.</p>
+            )}
+            {events.length === 0 ? (
+              <p className="hint">{onlyProblems ? 'No failures or retries in this history.' : 'No events yet.'}</p>
+            ) : (
+              <ol className="history-list">
+                {events.map((e) => (
+                  <EventRow key={`${e.run}-${e.id}`} event={e} start={start} chained={(runs ?? 1) > 1} />
+                ))}
+              </ol>
+            )}
+          </details>
         </>
       )}
     </section>

@@ -1,6 +1,6 @@
 /**
- * The run inspector: what a run did, step by step and customer by customer, and what
- * Temporal recorded. Polls every 2 s while the run is scheduled or running.
+ * The run inspector: what a run did, step by step and customer by customer, and its
+ * timeline (with the raw history behind "Technical details"). Polls every 2 s while the run is scheduled or running.
  */
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { FlowGraph } from '../../../engine/compiler';
@@ -21,7 +21,7 @@ import './runs.css';
 type Tab = 'deliveries' | 'history';
 const TABS: readonly { id: Tab; label: string }[] = [
   { id: 'deliveries', label: 'Deliveries' },
-  { id: 'history', label: 'History (Temporal)' },
+  { id: 'history', label: 'Timeline' },
 ];
 
 export function RunPage({ id }: { id: string }) {
@@ -120,7 +120,7 @@ export function RunPage({ id }: { id: string }) {
       </div>
       {tab === 'history' && (
         <div role="tabpanel" id="panel-history" aria-labelledby="tab-history">
-          <RunHistory runId={id} live={live} />
+          <RunHistory runId={id} live={live} graph={graph} />
         </div>
       )}
     </div>

@@ -54,7 +54,6 @@ export function RunSummary({ run, onChanged }: { run: RunReport; onChanged: () =
         title={
           <span className="run-title">
             <Link href={`/flows/${run.flowId}`}>{run.flowName}</Link>
-            <span className="run-version">version {run.version}</span>
             <span className={`status status-${run.status}`} data-testid="run-status">
               {run.status}
             </span>
@@ -62,13 +61,8 @@ export function RunSummary({ run, onChanged }: { run: RunReport; onChanged: () =
         }
       >
         <Link href={`/flows/${run.flowId}/runs`} className="button">
-          All runs of this flow
+          Every time it ran
         </Link>
-        {run.temporalUrl && (
-          <a className="button" href={run.temporalUrl} target="_blank" rel="noreferrer">
-            Open in Temporal UI ↗
-          </a>
-        )}
         {live && (
           <ConfirmButton question="Stop this run? Messages not sent yet will not go out." confirmLabel="Yes, cancel the run" onConfirm={cancel}>
             Cancel run
@@ -104,6 +98,29 @@ export function RunSummary({ run, onChanged }: { run: RunReport; onChanged: () =
         </div>
       </dl>
       {run.error && <p className="form-error" role="alert">This run failed: {run.error}</p>}
+      <details className="technical">
+        <summary>Technical details</summary>
+        <dl className="run-meta">
+          <div>
+            <dt>Flow version</dt>
+            <dd>{run.version}</dd>
+          </div>
+          <div>
+            <dt>Workflow</dt>
+            <dd>
+              <code>{run.workflowId}</code>
+              {run.temporalUrl && (
+                <>
+                  {' '}
+                  <a href={run.temporalUrl} target="_blank" rel="noreferrer">
+                    Open in Temporal UI ↗
+                  </a>
+                </>
+              )}
+            </dd>
+          </div>
+        </dl>
+      </details>
       <ul className="run-totals" aria-label="Totals">
         {TOTALS.map((t) => (
           <li key={t.name} className={`run-total run-total-${t.name}`} title={t.hint}>

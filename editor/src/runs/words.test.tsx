@@ -5,7 +5,7 @@ import { reasonText } from './words';
 describe('reasonText', () => {
   it('explains the reasons the activities record, keeping their detail', () => {
     expect(reasonText('no_consent')).toBe('No email consent: they did not agree to emails');
-    expect(reasonText('frequency_cap')).toMatch(/^Frequency cap/);
+    expect(reasonText('frequency_cap')).toMatch(/^Weekly limit/);
     expect(reasonText('suppressed: HardBounce')).toBe('On the do-not-mail list (HardBounce)');
     expect(reasonText('postmark_error_406: Inactive recipient')).toBe(
       'The email service refused it: Inactive recipient',

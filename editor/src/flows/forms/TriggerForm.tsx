@@ -213,7 +213,7 @@ export function TriggerForm({
                 checked={cron !== undefined}
                 onChange={() => set({ cron: '0 9 * * 1', weekday: undefined, time: undefined })}
               />
-              Cron expression
+              Custom timing (advanced)
             </label>
           </fieldset>
           {cron === undefined ? (
@@ -238,7 +238,7 @@ export function TriggerForm({
             </div>
           ) : (
             <Field
-              label="Cron expression"
+              label="Custom timing (advanced)"
               hint="minute hour day month weekday, your time; e.g. 0 9 * * 1 is Mondays 09:00."
               messages={messagesFor(problems, 'cron')}
             >

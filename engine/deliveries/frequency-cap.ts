@@ -4,9 +4,9 @@
  * `frequency_cap`, never a silent drop.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../../engine/db/database';
-import type { DeliveryChannel } from '../../engine/db/schema';
-import { SENT_STATUSES } from '../../engine/deliveries/status';
+import type { Db } from '../db/database';
+import type { DeliveryChannel } from '../db/schema';
+import { SENT_STATUSES } from './status';
 
 export const CAP_WINDOW_DAYS = 7;
 export const FREQUENCY_CAP = 'frequency_cap';
