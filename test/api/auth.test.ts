@@ -204,6 +204,8 @@ describe('cards', () => {
       backgroundColor: '#3b2a20',
       foregroundColor: '#ffffff',
       labelColor: '#f3c98b',
+      // The card's public join page (the QR on the counter poster).
+      joinUrl: expect.stringMatching(/\/join\/[0-9a-f-]{36}$/),
       createdAt: expect.any(String),
     });
     const coloured = await m.call('POST', '/v1/cards', {

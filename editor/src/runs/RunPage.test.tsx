@@ -10,12 +10,26 @@ interface Request {
 const calls: Request[] = [];
 let answer: (r: Request) => unknown = () => ({});
 
+const NO_RESULT = {
+  goal: { event: 'visit', withinDays: 7 },
+  windowEndsAt: null,
+  treated: { customers: 0, converted: 0, rate: 0 },
+  holdout: null,
+  lift: null,
+  extra: null,
+  verdict: 'no_holdout',
+  days: [],
+  withinDays: 7,
+};
+
 vi.mock('../api', async () => {
   const { clientProxy } = await import('../test-support/client-proxy');
   return {
     api: clientProxy(),
     call: (r: Request) => {
       calls.push(r);
+      // The result panel (results/ResultPanel.tsx) has its own tests: here a run with no result yet.
+      if (r.path.includes('/results/')) return Promise.resolve(NO_RESULT);
       return Promise.resolve(answer(r));
     },
     messageOf: (e: unknown) => String(e),
