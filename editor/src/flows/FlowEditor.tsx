@@ -22,6 +22,7 @@ import { useShortcuts } from './use-shortcuts';
 import { VersionsList } from './VersionsList';
 import { SendConfirm } from '../sending/SendConfirm';
 import { unpublishedWords } from './unpublished-words';
+import { NotStartingNote } from './NotStartingNote';
 import './flows.css';
 
 type Tab = 'step' | 'versions';
@@ -65,6 +66,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
         latestVersion: f.latestVersion,
         unpublishedChanges: f.unpublishedChanges,
         inFlight: f.inFlight,
+        notStarting: f.notStarting,
       })),
     [],
   );
@@ -128,6 +130,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
             onTogglePanel={onTogglePanel}
             changes={unpublishedWords(flow.unpublishedChanges, document.doc.nodes, flow.latestVersion)}
           />
+          <NotStartingNote problem={flow.notStarting} />
           {lifecycle.runPreview && (
             <SendConfirm
               title={`Run “${name}” now?`}
