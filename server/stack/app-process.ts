@@ -38,7 +38,7 @@ export interface AppProcessOptions {
   readonly startTimeoutMs?: number;
 }
 
-const MAIN = join(repoRoot, 'engine', 'main.ts');
+const MAIN = join(repoRoot, 'server', 'main.ts');
 
 /** Children still running: stopped when this process exits, however it ends short of SIGKILL. */
 const live = new Set<ReturnType<typeof spawn>>();
