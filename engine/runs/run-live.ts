@@ -13,7 +13,7 @@ export const STOPPED: readonly RunStatus[] = ['cancelled', 'failed'];
 
 /** True when the status (of a run row, or null for a missing one) says the run was stopped. */
 export function hasStopped(status: string | null | undefined): boolean {
-  return status === 'cancelled' || status === 'failed';
+  return status != null && (STOPPED as readonly string[]).includes(status);
 }
 
 /**
