@@ -1,0 +1,191 @@
+/**
+ * `POST /v1/events` with `{events: [...]}`: up to 1,000 events, one answer per event in
+ * order, each validated and recorded on its own, ids idempotent across calls.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness, type TestMerchant } from './harness';
+
+let h: Harness;
+let m: TestMerchant;
+beforeAll(async () => {
+  h = await startHarness();
+  m = await h.merchant();
+});
+afterAll(async () => h?.close());
+
+async function customer(externalId: string): Promise<string> {
+  const res = await m.call('POST', '/v1/customers', { externalId, name: externalId, cardId: m.cardId });
+  expect(res.status).toBe(201);
+  const row = await h.db
+    .selectFrom('customers')
+    .select('id')
+    .where('merchant_id', '=', m.id)
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function stamps(id: string): Promise<number> {
+  return (await m.call('GET', `/v1/customers/${id}`)).body.stamps as number;
+}
+
+async function eventRows(customerId: string): Promise<number> {
+  const row = await h.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('customer_id', '=', customerId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+describe('POST /v1/events with a batch', () => {
+  it('answers every event in order; a bad event is answered on its own and the others are recorded', async () => {
+    const a = await customer('batch-a');
+    const b = await customer('batch-b');
+    const res = await m.call('POST', '/v1/events', {
+      events: [
+        { customerId: a, type: 'stamp' },
+        { customerId: a, type: 'teleport' },
+        { externalId: 'nobody-has-this-id', type: 'visit' },
+        { externalId: 'batch-b', type: 'stamp', at: '2099-01-01T00:00:00Z' },
+        { customerId: b, externalId: 'batch-b', type: 'visit' },
+        { externalId: 'batch-b', type: 'visit', at: '2025-02-03T10:00:00Z' },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const results = res.body.results as { index: number; id?: string; error?: { code: string; message: string } }[];
+    expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(results[0]).toMatchObject({ index: 0, duplicate: false, entered: 0 });
+    expect(results[0]?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(results[1]?.error).toMatchObject({ code: 'bad_request' });
+    expect(results[1]?.error?.message).toContain('Event 1');
+    expect(results[1]?.error?.message).toContain('type');
+    expect(results[2]?.error).toEqual({ code: 'not_found', message: 'Customer not found' });
+    expect(results[3]?.error?.message).toContain('future');
+    expect(results[4]?.error?.message).toContain('exactly one of customerId and externalId');
+    expect(results[5]).toMatchObject({ index: 5, duplicate: false });
+    // Only the good events wrote anything: one stamp for a, one visit for b.
+    expect(await stamps(a)).toBe(1);
+    expect(await eventRows(a)).toBe(1);
+    expect(await stamps(b)).toBe(0);
+    expect(await eventRows(b)).toBe(1);
+    const bRow = (await m.call('GET', `/v1/customers/${b}`)).body;
+    expect(bRow.lastVisitAt).toBe('2025-02-03T10:00:00.000Z');
+  });
+
+  it('counts one customer’s stamps in the order sent', async () => {
+    const c = await customer('batch-order');
+    const res = await m.call('POST', '/v1/events', {
+      events: Array.from({ length: 5 }, (_, i) => ({ customerId: c, type: 'stamp', id: `order-${i}` })),
+    });
+    expect(res.status).toBe(200);
+    expect(await stamps(c)).toBe(5);
+    const rows = await h.db
+      .selectFrom('events')
+      .select(['id', 'client_id'])
+      .where('customer_id', '=', c)
+      .orderBy('created_at')
+      .execute();
+    expect(rows.map((r) => r.client_id).sort()).toEqual(['order-0', 'order-1', 'order-2', 'order-3', 'order-4']);
+    const ids = (res.body.results as { id: string }[]).map((r) => r.id);
+    expect(new Set(ids).size).toBe(5);
+  });
+
+  it('keeps ids idempotent within a batch, across batches and against single posts', async () => {
+    const d = await customer('batch-idem');
+    const single = await m.call('POST', '/v1/events', { id: 'idem-1', customerId: d, type: 'stamp' });
+    expect(single.status).toBe(202);
+    const first = await m.call('POST', '/v1/events', {
+      events: [
+        { id: 'idem-1', customerId: d, type: 'stamp' },
+        { id: 'idem-2', customerId: d, type: 'stamp' },
+        { id: 'idem-2', customerId: d, type: 'stamp' },
+      ],
+    });
+    expect(first.body.results).toEqual([
+      { index: 0, id: single.body.id, duplicate: true, entered: 0 },
+      expect.objectContaining({ index: 1, duplicate: false }),
+      { index: 2, id: first.body.results[1].id, duplicate: true, entered: 0 },
+    ]);
+    const again = await m.call('POST', '/v1/events', { events: [{ id: 'idem-2', customerId: d, type: 'stamp' }] });
+    expect(again.body.results).toEqual([{ index: 0, id: first.body.results[1].id, duplicate: true, entered: 0 }]);
+    const repeatSingle = await m.call('POST', '/v1/events', { id: 'idem-2', customerId: d, type: 'stamp' });
+    expect(repeatSingle.status).toBe(200);
+    expect(repeatSingle.body).toEqual({ id: first.body.results[1].id, duplicate: true, entered: 0 });
+    expect(await stamps(d)).toBe(2);
+    expect(await eventRows(d)).toBe(2);
+  });
+
+  it('takes up to 1,000 events and refuses more, or none, naming the limit', async () => {
+    const e = await customer('batch-limit');
+    const full = await m.call('POST', '/v1/events', {
+      events: Array.from({ length: 1000 }, () => ({ customerId: e, type: 'visit' })),
+    });
+    expect(full.status).toBe(200);
+    expect(full.body.results).toHaveLength(1000);
+    expect(await eventRows(e)).toBe(1000);
+
+    const tooMany = await m.call('POST', '/v1/events', {
+      events: Array.from({ length: 1001 }, () => ({ customerId: e, type: 'visit' })),
+    });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.code).toBe('bad_request');
+    expect(tooMany.body.error.message).toContain('at most 1000 events');
+    const none = await m.call('POST', '/v1/events', { events: [] });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toContain('at least one event');
+    const notList = await m.call('POST', '/v1/events', { events: 'stamp' });
+    expect(notList.status).toBe(400);
+    // Nothing of the refused batches was written.
+    expect(await eventRows(e)).toBe(1000);
+  });
+
+  it('enters event-triggered flows for each recorded stamp', async () => {
+    const f = await customer('batch-flow');
+    const flow = await m.call('POST', '/v1/flows', {
+      name: 'Thanks for the stamp',
+      graph: {
+        nodes: [
+          { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event: 'stamp_added' } },
+          { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: 'Thanks!' } },
+        ],
+        edges: [{ id: 'e', source: 't', target: 'p' }],
+      },
+    });
+    expect(flow.status).toBe(201);
+    expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
+    const res = await m.call('POST', '/v1/events', {
+      events: [
+        { customerId: f, type: 'stamp' },
+        { customerId: f, type: 'visit' },
+        { customerId: f, type: 'stamp' },
+      ],
+    });
+    expect((res.body.results as { entered: number }[]).map((r) => r.entered)).toEqual([1, 0, 1]);
+    const entries = await h.db.selectFrom('flow_entries').select('entry_key').where('customer_id', '=', f).execute();
+    expect(entries).toHaveLength(2);
+  });
+
+  it('records two concurrent batches over the same customers in opposite orders (no deadlock)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await customer(`batch-lock-${i}`));
+    const forward = ids.map((customerId) => ({ customerId, type: 'stamp' }));
+    const backward = [...forward].reverse();
+    const answers = await Promise.all([
+      m.call('POST', '/v1/events', { events: forward }),
+      m.call('POST', '/v1/events', { events: backward }),
+      m.call('POST', '/v1/events', { events: forward }),
+      m.call('POST', '/v1/events', { events: backward }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    for (const id of ids) expect(await stamps(id)).toBe(4);
+  });
+
+  it('keeps another merchant’s customers out of reach', async () => {
+    const other = await h.merchant('Other café');
+    const mine = await customer('batch-mine');
+    const res = await other.call('POST', '/v1/events', { events: [{ customerId: mine, type: 'stamp' }] });
+    expect(res.body.results).toEqual([{ index: 0, error: { code: 'not_found', message: 'Customer not found' } }]);
+    expect(await eventRows(mine)).toBe(0);
+  });
+});
