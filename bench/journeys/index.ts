@@ -1,6 +1,8 @@
 /**
- * journeys: 10,000 `stamp` events posted to the HTTP API by 20 concurrent clients, each
- * leaving a card one stamp from its reward, with a reward-ready push journey published.
+ * journeys: 10,000 `stamp` events posted to the HTTP API by 20 concurrent clients in batches
+ * of 100 (`{events: [...]}`), each leaving a card one stamp from its reward, with a
+ * reward-ready push journey published; then, as a second figure, 2,000 more events posted one
+ * per request (`journeys.single_entries_per_s`).
  *
  * The real stack: the production API process (`server/main.ts`, STAMPFLOW_ROLE=api: Hono
  * on @hono/node-server with the cohort batcher) on a local port, the production worker
@@ -33,6 +35,60 @@ import { WaitSampler } from './wait-sampler';
 
 const EVENTS = Number(process.env.BENCH_JOURNEYS_EVENTS ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_JOURNEYS_CLIENTS ?? 20);
+/** Events per request in the main phase (1 posts one event per request, as before batches). */
+const BATCH = Number(process.env.BENCH_JOURNEYS_BATCH ?? 100);
+/** Events posted one per request after the main phase (0 skips that phase). */
+const SINGLE_EVENTS = Number(process.env.BENCH_JOURNEYS_SINGLE_EVENTS ?? 2_000);
+
+type Call = (path: string, body?: unknown) => Promise<Response>;
+
+/** What one posting phase measured. */
+interface Posted {
+  readonly seconds: number;
+  /** Milliseconds from each request's start to its answer. */
+  readonly answered: number[];
+  /** Per customer, when the request carrying its event started. */
+  readonly sentAt: Map<string, number>;
+  readonly t0: number;
+  readonly tPosted: number;
+}
+
+/**
+ * Posts a stamp for each customer from CLIENTS concurrent lanes, `batch` events per request
+ * (a batch of 1 is posted as a single-event body); fails on any event that was not accepted
+ * or did not enter the journey.
+ */
+async function post(call: Call, ids: readonly string[], batch: number): Promise<Posted> {
+  const sentAt = new Map<string, number>();
+  const answered: number[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const t0 = Date.now();
+  const lane = async () => {
+    while (next < ids.length && failures.length === 0) {
+      const chunk = ids.slice(next, next + batch);
+      next += chunk.length;
+      const before = Date.now();
+      for (const id of chunk) sentAt.set(id, before);
+      if (batch === 1) {
+        const res = await call('/v1/events', { customerId: chunk[0], type: 'stamp' });
+        const body = (await res.json()) as { entered?: number };
+        if (res.status !== 202 || body.entered !== 1) failures.push(`${chunk[0]}: HTTP ${res.status} ${JSON.stringify(body)}`);
+      } else {
+        const res = await call('/v1/events', { events: chunk.map((customerId) => ({ customerId, type: 'stamp' })) });
+        const body = (await res.json()) as { results?: { entered?: number }[] };
+        const bad = (body.results ?? []).findIndex((r) => r.entered !== 1);
+        if (res.status !== 200 || body.results?.length !== chunk.length || bad >= 0)
+          failures.push(`batch at ${chunk[0]}: HTTP ${res.status} ${JSON.stringify(body.results?.[bad] ?? body).slice(0, 300)}`);
+      }
+      answered.push(Date.now() - before);
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, lane));
+  const tPosted = Date.now();
+  if (failures.length > 0) throw new Error(`stamp events failed: ${failures.slice(0, 3).join('; ')}`);
+  return { seconds: (tPosted - t0) / 1000, answered, sentAt, t0, tPosted };
+}
 
 /**
  * Runs the scenario: seeds the card holders, starts Temporal, the worker and the API,
@@ -56,7 +112,7 @@ export async function run(): Promise<Figure[]> {
     process.stderr.write(
       `bench: seeding ${EVENTS} card holders at ${stampsRequired - 2} of ${stampsRequired} stamps…\n`,
     );
-    await seedCustomers(db, merchant, EVENTS, { stamps: () => stampsRequired - 2 });
+    await seedCustomers(db, merchant, EVENTS + SINGLE_EVENTS, { stamps: () => stampsRequired - 2 });
     const { key: apiKey } = await issueApiKey(db, { merchantId: merchant.merchantId, name: 'Bench', createdBy: null });
     await sql`analyze`.execute(db);
 
@@ -86,8 +142,8 @@ export async function run(): Promise<Figure[]> {
     const published = await call(`/v1/flows/${flowId}/publish`);
     if (published.status !== 201) throw new Error(`publish flow: HTTP ${published.status} ${await published.text()}`);
 
-    // The posting phase: CLIENTS lanes, each taking the next customer until none are left.
-    const ids = (
+    // The posting phase: CLIENTS lanes, each taking the next BATCH customers until none are left.
+    const all = (
       await db
         .selectFrom('customers')
         .select('id')
@@ -95,31 +151,14 @@ export async function run(): Promise<Figure[]> {
         .orderBy('id')
         .execute()
     ).map((r) => r.id);
-    const sentAt = new Map<string, number>();
-    const answered: number[] = [];
-    const failures: string[] = [];
-    process.stderr.write(`bench: posting ${ids.length} stamp events from ${CLIENTS} clients…\n`);
+    const ids = all.slice(0, EVENTS);
+    process.stderr.write(`bench: posting ${ids.length} stamp events from ${CLIENTS} clients, ${BATCH} per request…\n`);
     const meter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid);
     await meter.start();
     const waits = new WaitSampler(db);
-    let next = 0;
-    const t0 = Date.now();
-    const lane = async () => {
-      while (next < ids.length && failures.length === 0) {
-        const customerId = ids[next++]!;
-        const before = Date.now();
-        sentAt.set(customerId, before);
-        const res = await call('/v1/events', { customerId, type: 'stamp' });
-        const body = (await res.json()) as { entered?: number };
-        answered.push(Date.now() - before);
-        if (res.status !== 202 || body.entered !== 1)
-          failures.push(`${customerId}: HTTP ${res.status} ${JSON.stringify(body)}`);
-      }
-    };
-    await Promise.all(Array.from({ length: CLIENTS }, lane));
-    const tPosted = Date.now();
-    if (failures.length > 0) throw new Error(`stamp events failed: ${failures.slice(0, 3).join('; ')}`);
-    const postSeconds = (tPosted - t0) / 1000;
+    const posted = await post(call, ids, BATCH);
+    const { sentAt, t0, tPosted, answered } = posted;
+    const postSeconds = posted.seconds;
     process.stderr.write(
       `bench: ${ids.length} events accepted in ${postSeconds.toFixed(2)} s; waiting for the pushes…\n`,
     );
@@ -134,6 +173,16 @@ export async function run(): Promise<Figure[]> {
     await printStages(db, flowId, sentAt);
     await printRunHistories(db, temporal.address, flowId);
 
+    // The second figure: the same events, one per request, after the first phase has drained.
+    let single: Posted | undefined;
+    if (SINGLE_EVENTS > 0) {
+      const singles = all.slice(EVENTS);
+      process.stderr.write(`bench: posting ${singles.length} stamp events from ${CLIENTS} clients, one per request…\n`);
+      single = await post(call, singles, 1);
+      await waitForPushes(db, flowId, all.length, single.tPosted);
+      process.stderr.write(`bench: ${singles.length} single events accepted in ${single.seconds.toFixed(2)} s\n`);
+    }
+
     // Give the machine to the baseline.
     await api.kill();
     await worker.kill();
@@ -142,7 +191,14 @@ export async function run(): Promise<Figure[]> {
     return [
       { name: 'journeys.events', value: ids.length, unit: 'events' },
       { name: 'journeys.post_seconds', value: postSeconds, unit: 's' },
+      { name: 'journeys.batch_size', value: BATCH, unit: 'events' },
       { name: 'journeys.entries_per_s', value: ids.length / postSeconds, unit: 'events/s' },
+      ...(single
+        ? [
+            { name: 'journeys.single_entries_per_s', value: (all.length - ids.length) / single.seconds, unit: 'events/s' },
+            { name: 'journeys.single_post_p99_ms', value: percentile(single.answered, 99), unit: 'ms' },
+          ]
+        : []),
       { name: 'journeys.post_p50_ms', value: percentile(answered, 50), unit: 'ms' },
       { name: 'journeys.post_p99_ms', value: percentile(answered, 99), unit: 'ms' },
       { name: 'journeys.p50_ms', value: percentile(latencies, 50), unit: 'ms' },
