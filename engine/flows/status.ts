@@ -5,7 +5,8 @@
  */
 import type { Db } from '../db/database';
 import type { FlowStatus } from '../db/schema';
-import { isScheduledTrigger } from '../compiler/plan';
+import { isEventTrigger, isScheduledTrigger } from '../compiler/plan';
+import { eventFlowQuotaProblem } from './quotas';
 import type { RunLauncher } from '../runs/launcher';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
@@ -39,8 +40,13 @@ export async function setFlowStatus(
         return { ok: false, code: 'conflict', message: `Publish the flow before you ${action} it` };
       }
       const status = TARGET[action];
-      await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
       const latest = await latestVersion(trx, flowId);
+      // Resuming makes the flow active again: it counts against the active event flows as publishing does.
+      if (action === 'resume' && flow.status === 'paused' && latest && isEventTrigger(latest.plan.trigger)) {
+        const quota = await eventFlowQuotaProblem(trx, merchantId, flowId);
+        if (quota) return { ok: false, code: 'conflict', message: quota };
+      }
+      await trx.updateTable('flows').set({ status }).where('id', '=', flowId).execute();
       if (action === 'archive') await changeSchedule(() => ports.launcher.removeSchedule(flowId));
       else if (latest && isScheduledTrigger(latest.plan.trigger)) {
         const { trigger } = latest.plan;

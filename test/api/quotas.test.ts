@@ -43,6 +43,10 @@ describe('per-merchant quotas', () => {
     const m = await h.merchant();
     const first = await m.call('POST', '/v1/flows', { name: 'Event 0', graph: eventGraph });
     expect((await m.call('POST', `/v1/flows/${first.body.id}/publish`)).status).toBe(201);
+    // A flow published and paused while there was room: resuming it later counts too.
+    const paused = await m.call('POST', '/v1/flows', { name: 'Paused', graph: eventGraph });
+    expect((await m.call('POST', `/v1/flows/${paused.body.id}/publish`)).status).toBe(201);
+    expect((await m.call('POST', `/v1/flows/${paused.body.id}/pause`)).status).toBe(200);
     const version = await h.db.selectFrom('flow_versions').select(['graph', 'plan']).where('flow_id', '=', first.body.id).executeTakeFirstOrThrow();
     for (let i = 1; i < MAX_ACTIVE_EVENT_FLOWS; i++) {
       const { id } = await h.db
@@ -56,6 +60,11 @@ describe('per-merchant quotas', () => {
     const res = await m.call('POST', `/v1/flows/${extra.body.id}/publish`);
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/active flows started by events/);
+    const resumed = await m.call('POST', `/v1/flows/${paused.body.id}/resume`);
+    expect(resumed.status).toBe(409);
+    expect(resumed.body.error.message).toMatch(/active flows started by events/);
+    const still = await h.db.selectFrom('flows').select('status').where('id', '=', paused.body.id).executeTakeFirstOrThrow();
+    expect(still.status).toBe('paused');
   });
 
   it('refuses an every-minute schedule with a diagnostic on the trigger', async () => {
