@@ -103,7 +103,7 @@ interface RunCounts {
 }
 
 /** The customers with a goal event in one run's window (duplicates left in: only joined to). */
-function goalCustomersSql(merchantId: string, run: MeasuredRun): RawBuilder<unknown> {
+export function goalCustomersSql(merchantId: string, run: MeasuredRun): RawBuilder<unknown> {
   const from = run.enteredAt;
   const to = run.windowEndsAt;
   if (run.goal.event === 'voucher_redeemed')

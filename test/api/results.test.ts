@@ -244,3 +244,39 @@ describe('hold-out assignment', () => {
     expect(ids.filter((id) => holdoutBucket(other, id) < 25).sort()).not.toEqual(expected);
   });
 });
+
+describe('per message step (the canvas of a published flow)', () => {
+  it('counts who got each message and how many of them came back in their run window', async () => {
+    const flowId = await flow({ event: 'visit', withinDays: 7 }, 0);
+    const entered = new Date(Date.now() - 10 * DAY);
+    const [a, b, c, d, e] = (await customers(5)) as [string, string, string, string, string];
+    const runId = await run(flowId, entered, [a, b, c, d, e]);
+    const delivered = (customerId: string, seq: number, status: string, nodeId = 'p') =>
+      h.db
+        .insertInto('deliveries')
+        .values({ run_id: runId, node_id: nodeId, customer_id: customerId, channel: 'push', status: status as 'sent', seq, attempts: 1, updated_at: new Date() })
+        .execute();
+    await delivered(a, 1, 'sent');
+    await delivered(b, 2, 'sent');
+    await delivered(c, 3, 'delivered');
+    await delivered(d, 4, 'failed'); // never reached them: not "got it"
+    await delivered(a, 1, 'sent', 'q');
+    await event(a, 'visit', new Date(entered.getTime() + DAY)); // came back
+    await event(a, 'visit', new Date(entered.getTime() + 2 * DAY)); // still once
+    await event(b, 'visit', new Date(entered.getTime() - DAY)); // before the run: not back
+    await event(c, 'visit', new Date(entered.getTime() + 8 * DAY)); // after the window
+    await event(d, 'visit', new Date(entered.getTime() + DAY)); // came back, but never got it
+
+    const res = await m.call('GET', `/v1/flows/${flowId}/results/steps`);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { nodeId: 'p', got: 3, cameBack: 1 },
+      { nodeId: 'q', got: 1, cameBack: 1 },
+    ]);
+    // Runs entered before the range are left out.
+    const old = await m.call('GET', `/v1/flows/${flowId}/results/steps?since=${new Date(Date.now() - 5 * DAY).toISOString()}`);
+    expect(old.body.items).toEqual([]);
+    const bad = await m.call('GET', `/v1/flows/${flowId}/results/steps?since=2030-01-01&until=2029-01-01`);
+    expect(bad.status).toBe(400);
+  });
+});
