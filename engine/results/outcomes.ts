@@ -11,16 +11,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import type { GoalEvent } from '../compiler/goal-schema';
+import { GOAL_EVENT_TYPES } from './came-back';
 import { HOLDOUT_REASON } from './holdout';
 import type { MeasuredRun } from './measured-runs';
 import type { GroupCounts } from './verdict';
 
 /** The event types that meet a goal: a visit is also made by a stamp at the counter. */
-const GOAL_TYPES: Record<Exclude<GoalEvent, 'voucher_redeemed'>, readonly string[]> = {
-  visit: ['visit', 'stamp'],
-  stamp: ['stamp'],
-  reward_redeemed: ['reward_redeemed'],
-};
+const GOAL_TYPES = GOAL_EVENT_TYPES;
 
 /**
  * The CTEs `r` (the started runs: `run_id`, `node_id`, `entered_at`, `ends_at`, the goal's

@@ -280,3 +280,31 @@ describe('per message step (the canvas of a published flow)', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('the customer timeline', () => {
+  it('says "Came back 2 days after “We miss you”", and for a held-out member that nothing was sent', async () => {
+    const flowId = await flow({ event: 'visit', withinDays: 7 }, 10);
+    const entered = new Date(Date.now() - 10 * DAY);
+    const [treated, held, late] = (await customers(3)) as [string, string, string];
+    const runId = await run(flowId, entered, [treated, late], [held]);
+    const sentAt = new Date(entered.getTime() + 60_000);
+    await h.db
+      .insertInto('deliveries')
+      .values([treated, late].map((customer_id, i) => ({ run_id: runId, node_id: 'p', customer_id, channel: 'push' as const, status: 'sent' as const, seq: i + 1, attempts: 1, updated_at: sentAt })))
+      .execute();
+    await event(treated, 'visit', new Date(sentAt.getTime() + 2 * DAY + 3_600_000));
+    await event(held, 'visit', new Date(entered.getTime() + 3 * DAY + 3_600_000));
+    await event(late, 'visit', new Date(entered.getTime() + 8 * DAY)); // after the 7-day window
+
+    const cameBack = async (customerId: string) => {
+      const res = await m.call('GET', `/v1/customers/${customerId}/timeline`);
+      expect(res.status).toBe(200);
+      return (res.body.items as { runId: string; kind: string; title: string }[]).filter((i) => i.runId === runId && i.kind === 'came_back').map((i) => i.title);
+    };
+    expect(await cameBack(treated)).toEqual(['Came back 2 days after “We miss you”']);
+    expect(await cameBack(held)).toEqual([
+      'Came back 3 days after entering, without any message: kept back, they show how many come back anyway',
+    ]);
+    expect(await cameBack(late)).toEqual([]);
+  });
+});
