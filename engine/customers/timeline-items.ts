@@ -144,10 +144,10 @@ function cameBackItem({ run, facts, deliveries, cameBackAt }: RunRecord): Timeli
   };
 }
 
-/** "2 days after", "1 day after", "the same day, after". */
+/** "2 days after", "1 day after", "less than a day after". */
 function daysAfter(ms: number): string {
   const days = Math.floor(ms / 86_400_000);
-  return days === 0 ? 'within a day after' : `${days} day${days === 1 ? '' : 's'} after`;
+  return days === 0 ? 'less than a day after' : `${days} day${days === 1 ? '' : 's'} after`;
 }
 
 function journeyItems(
