@@ -3,7 +3,9 @@
  * for one run of 100,000 members (10% kept back by the stable hash, `keepBack`), entered 30
  * days ago with a 7-day visit goal, while its merchant has 1,000,000 visit events spread over
  * the past year across those customers (about 2% of them in the run's window), vacuumed. Figures:
- * p50/p95 ms (target p95 ≤ 100 ms) and the members, events and conversions measured.
+ * p50/p95 ms (target p95 ≤ 100 ms) and the members, events and conversions measured. The
+ * counts are one statement per run (`countOutcomes`): the window's goal customers hashed from
+ * `events_merchant_type_at` alone, each member and held-out row probed once.
  *
  * Baseline (full scan): the same call on a dedicated connection, with the events indexes
  * (`events_merchant_type_at`, `events_customer`) dropped inside each sample's transaction and

@@ -1,7 +1,8 @@
 /**
  * The demo merchant `npm start` creates on an empty database, so the product can be tried
  * at once: "Demo Café" with a coffee card and 25 customers of every kind a flow can tell
- * apart (with and without email or consent, birthdays soon, regulars, lapsed visitors).
+ * apart (with and without email or consent, birthdays soon, regulars, lapsed visitors), and
+ * a past win-back run over 300 lapsed regulars with a hold-out (`seed-results.ts`).
  *
  * The API key and the demo owner's password are stored only as hashes; to print them on every
  * start they are also kept in plaintext in `<dataDir>/demo-api-key` and `<dataDir>/demo-login`
@@ -15,6 +16,7 @@ import { hashPassword, verifyPassword } from '../engine/auth/password';
 import { importCustomers } from '../engine/customers/import';
 import type { Db } from '../engine/db/database';
 import { createMerchant } from '../engine/merchants/create-merchant';
+import { seedResultsHistory } from './seed-results';
 
 export interface SeedOptions {
   /** Where `demo-api-key` and `demo-login` are written and read. */
@@ -152,6 +154,8 @@ export async function seedDemo(db: Db, options: SeedOptions): Promise<DemoMercha
       .executeTakeFirstOrThrow();
     const imported = await importCustomers(trx, created.merchantId, demoCustomers(card.id));
     if (imported.errors.length > 0) throw new Error(`demo customers invalid: ${JSON.stringify(imported.errors)}`);
+    // A past win-back with a hold-out and the visits after it: results to see on day one.
+    await seedResultsHistory(trx, created.merchantId, card.id);
     return created;
   });
 

@@ -6,13 +6,14 @@
  */
 import type { DeliveryChannel, DeliveryStatus, RunSource, RunStatus } from '../db/schema';
 import type { Plan, StepKind } from '../compiler/plan';
+import { DEFAULT_GOAL, type GoalEvent } from '../compiler/goal-schema';
 import { title, until, type ExplainContext } from './explain';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { hasStopped } from '../runs/run-live';
 import { HOLDOUT_REASON, HOLDOUT_SENTENCE } from '../results/holdout';
 
-export type TimelineItemKind = 'entered' | 'step' | 'delivery' | 'left' | 'waiting';
+export type TimelineItemKind = 'entered' | 'step' | 'delivery' | 'left' | 'waiting' | 'came_back';
 
 export interface TimelineItem {
   readonly at: Date;
@@ -65,6 +66,8 @@ export interface RunRecord {
   readonly vouchers: readonly { node_id: string | null; code: string; title: string; created_at: Date }[];
   /** When the open waits holding the run's groups began, by node. */
   readonly waitsStartedAt: ReadonlyMap<string, Date>;
+  /** When they first met the run's goal inside its window; null or absent: not (yet). */
+  readonly cameBackAt?: Date | null;
 }
 
 const OUTCOME_WORDS: Record<string, string> = {
@@ -95,7 +98,59 @@ export function timelineItems(records: readonly RunRecord[], ctx: ExplainContext
   return all.sort((a, b) => b.item.at.getTime() - a.item.at.getTime() || b.order - a.order).map((x) => x.item);
 }
 
-function runItems(
+function runItems(record: RunRecord, ctx: ExplainContext): TimelineItem[] {
+  const items = journeyItems(record, ctx);
+  const back = cameBackItem(record);
+  return back ? [...items, back] : items;
+}
+
+/** The deeds of the goals, as the timeline starts a line with them. */
+const GOAL_DEEDS: Record<GoalEvent, string> = {
+  visit: 'Came back',
+  stamp: 'Collected a stamp',
+  reward_redeemed: 'Redeemed a reward',
+  voucher_redeemed: 'Redeemed a voucher',
+};
+/** Deliveries that reached the customer. */
+const GOT = new Set<DeliveryStatus>(['sent', 'delivered', 'complained']);
+
+/**
+ * "Came back 2 days after “We miss you”": the member's conversion, after the last message
+ * that reached them before it (or after entering, for one who got nothing, or was kept back).
+ */
+function cameBackItem({ run, facts, deliveries, cameBackAt }: RunRecord): TimelineItem | undefined {
+  if (!cameBackAt) return undefined;
+  const { plan } = run;
+  const goal = plan.trigger.goal ?? DEFAULT_GOAL;
+  const entered = run.startedAt ?? run.createdAt;
+  const got = deliveries
+    .filter((d) => GOT.has(d.status) && d.updated_at.getTime() <= cameBackAt.getTime())
+    .sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime())[0];
+  const held = facts.exit?.reason === HOLDOUT_REASON;
+  const step = got ? plan.steps[got.node_id] : undefined;
+  const what = step?.kind === 'push' ? step.text : step?.kind === 'email' ? step.subject : undefined;
+  const since = got && what !== undefined ? got.updated_at : entered;
+  const after = `${daysAfter(cameBackAt.getTime() - since.getTime())} ${what !== undefined ? `“${what}”` : 'entering'}`;
+  const words = held
+    ? `${GOAL_DEEDS[goal.event]} ${after}, without any message: kept back, they show how many come back anyway`
+    : `${GOAL_DEEDS[goal.event]} ${after}`;
+  return {
+    runId: run.id,
+    flowId: run.flowId,
+    flowName: run.flowName,
+    at: cameBackAt,
+    kind: 'came_back',
+    title: words,
+  };
+}
+
+/** "2 days after", "1 day after", "less than a day after". */
+function daysAfter(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  return days === 0 ? 'less than a day after' : `${days} day${days === 1 ? '' : 's'} after`;
+}
+
+function journeyItems(
   { run, facts, deliveries, vouchers, waitsStartedAt }: RunRecord,
   ctx: ExplainContext,
 ): TimelineItem[] {

@@ -13,6 +13,8 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunSource, RunStatus } from '../db/schema';
 import type { Plan } from '../compiler/plan';
+import { DEFAULT_GOAL } from '../compiler/goal-schema';
+import { firstConversion, type GoalLikeEvent } from '../results/came-back';
 import { loadMessagingRules } from '../merchants/messaging-rules';
 import { explainRun, type CustomerDelivery, type ExplainContext, type ExplainedCustomer, type Outcome } from './explain';
 import { loadRunFacts, type RunFacts } from './journey-facts';
@@ -65,7 +67,7 @@ export async function customerTimeline(db: Db, merchantId: string, customerId: s
   const [runs, rules] = await Promise.all([candidateRuns(db, merchantId, customer.id, customer.card_id), loadMessagingRules(db, merchantId)]);
   const memberRuns = runs.filter((r) => r.seq !== null);
   const runIds = memberRuns.map((r) => r.id);
-  const [facts, deliveries, vouchers, waits] = await Promise.all([
+  const [facts, deliveries, vouchers, waits, goalEvents] = await Promise.all([
     loadRunFacts(db, customer.id, memberRuns.map((r) => ({ runId: r.id, seq: r.seq ?? 0 }))),
     runIds.length === 0
       ? []
@@ -92,6 +94,7 @@ export async function customerTimeline(db: Db, merchantId: string, customerId: s
           .where('finished_at', 'is', null)
           .groupBy(['run_id', 'node_id'])
           .execute(),
+    customerGoalEvents(db, merchantId, customer.id, memberRuns),
   ]);
 
   const who: ExplainedCustomer = {
@@ -136,6 +139,7 @@ export async function customerTimeline(db: Db, merchantId: string, customerId: s
           deliveries: deliveries.filter((d) => d.run_id === run.id),
           vouchers: vouchers.filter((v) => v.run_id === run.id),
           waitsStartedAt: new Map(waits.filter((w) => w.run_id === run.id).map((w) => [w.node_id, w.started_at as Date])),
+          cameBackAt: run.startedAt ? firstConversion(run.plan.trigger.goal ?? DEFAULT_GOAL, run.startedAt, goalEvents) : null,
         })),
         ctx,
       ),
@@ -148,6 +152,37 @@ export async function customerTimeline(db: Db, merchantId: string, customerId: s
       })),
     },
   };
+}
+
+/**
+ * The customer's goal events (visits, stamps, redeemed rewards and vouchers) from their
+ * earliest run entry on, for "came back 2 days after …" (read by `events_customer`).
+ */
+async function customerGoalEvents(db: Db, merchantId: string, customerId: string, runs: readonly CandidateRun[]): Promise<GoalLikeEvent[]> {
+  const entries = runs.flatMap((r) => (r.startedAt ? [r.startedAt.getTime()] : []));
+  if (entries.length === 0) return [];
+  const since = new Date(Math.min(...entries));
+  const [events, vouchers] = await Promise.all([
+    db
+      .selectFrom('events')
+      .select(['type', 'at'])
+      .where('customer_id', '=', customerId)
+      .where('merchant_id', '=', merchantId)
+      .where('type', 'in', ['visit', 'stamp', 'reward_redeemed'])
+      .where('at', '>', since)
+      .execute(),
+    db
+      .selectFrom('vouchers')
+      .select('redeemed_at')
+      .where('customer_id', '=', customerId)
+      .where('merchant_id', '=', merchantId)
+      .where('redeemed_at', '>', since)
+      .execute(),
+  ]);
+  return [
+    ...events,
+    ...vouchers.flatMap((v) => (v.redeemed_at ? [{ type: 'voucher_redeemed', at: v.redeemed_at }] : [])),
+  ];
 }
 
 /** The merchant's runs of the last 90 days the customer was in or could have been in, newest first. */

@@ -3,21 +3,21 @@
  * first met the run's goal inside their window, if they did. Goal events are read once for
  * the whole window from the merchant's index (`events_merchant_type_at`, and
  * `vouchers_merchant_redeemed` for redeemed vouchers) and joined to the members by customer,
- * so a 100,000-member run costs one pass over its members, not 100,000 look-ups.
+ * so a 100,000-member run costs one pass over its members, not 100,000 look-ups. The counts
+ * (`countOutcomes`, what `GET /v1/runs/:id/results` reads) go one run at a time, so every
+ * condition is a constant and Postgres hashes the window's goal customers and probes each
+ * member once (EXPLAIN at 100,000 members and 1,000,000 events: about 1,600 buffers).
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import type { GoalEvent } from '../compiler/goal-schema';
+import { GOAL_EVENT_TYPES } from './came-back';
 import { HOLDOUT_REASON } from './holdout';
 import type { MeasuredRun } from './measured-runs';
 import type { GroupCounts } from './verdict';
 
 /** The event types that meet a goal: a visit is also made by a stamp at the counter. */
-const GOAL_TYPES: Record<Exclude<GoalEvent, 'voucher_redeemed'>, readonly string[]> = {
-  visit: ['visit', 'stamp'],
-  stamp: ['stamp'],
-  reward_redeemed: ['reward_redeemed'],
-};
+const GOAL_TYPES = GOAL_EVENT_TYPES;
 
 /**
  * The CTEs `r` (the started runs: `run_id`, `node_id`, `entered_at`, `ends_at`, the goal's
@@ -77,29 +77,58 @@ export async function countOutcomes(
   merchantId: string,
   runs: readonly MeasuredRun[],
 ): Promise<{ treated: GroupCounts; holdout: GroupCounts }> {
-  const none = { customers: 0, converted: 0 };
-  if (!runs.some((r) => r.started)) return { treated: none, holdout: none };
-  // Counts without a row per member: the groups' sizes from the runs' rows and their hold-out
-  // rows, and the converted members by a hash semi-join of the members to the window's goal
-  // events (few, read from the index alone).
-  const { rows } = await sql<{ held: number; converted: number; held_converted: number }>`
-    with ${windowSql(merchantId, runs)}, c as (
-      select m.run_id, m.customer_id from r join run_step_members m on m.run_id = r.run_id and m.node_id = r.node_id
-      where exists (select 1 from g where g.customer_id = m.customer_id
-        and g.type = any(r.types) and g.at > r.entered_at and g.at <= r.ends_at)
-    )
-    select
-      (select count(*) from r join run_exits x on x.run_id = r.run_id and x.node_id = r.node_id
-        where x.reason = ${HOLDOUT_REASON})::int as held,
-      (select count(*) from c)::int as converted,
-      (select count(*) from c join run_exits x on x.run_id = c.run_id and x.customer_id = c.customer_id
-        where x.reason = ${HOLDOUT_REASON})::int as held_converted`.execute(db);
-  const row = rows[0] ?? { held: 0, converted: 0, held_converted: 0 };
-  const customers = runs.reduce((sum, r) => sum + (r.started ? r.memberCount : 0), 0);
+  const started = runs.filter((r) => r.started);
+  // One small statement per run (a flow's runs in parallel), each planned with the run's own
+  // window as constants: cost grows with the run's members and its window's goal events,
+  // never with the merchant's history.
+  const counts = await Promise.all(started.map((r) => countRun(db, merchantId, r)));
+  const sum = (f: (c: RunCounts) => number) => counts.reduce((n, c) => n + f(c), 0);
+  const members = started.reduce((n, r) => n + r.memberCount, 0);
+  const held = sum((c) => c.held);
+  const converted = sum((c) => c.converted);
+  const heldConverted = sum((c) => c.held_converted);
   return {
-    treated: { customers: customers - row.held, converted: row.converted - row.held_converted },
-    holdout: { customers: row.held, converted: row.held_converted },
+    treated: { customers: members - held, converted: converted - heldConverted },
+    holdout: { customers: held, converted: heldConverted },
   };
+}
+
+interface RunCounts {
+  readonly held: number;
+  readonly converted: number;
+  readonly held_converted: number;
+}
+
+/** The customers with a goal event in one run's window (duplicates left in: only joined to). */
+export function goalCustomersSql(merchantId: string, run: MeasuredRun): RawBuilder<unknown> {
+  const from = run.enteredAt;
+  const to = run.windowEndsAt;
+  if (run.goal.event === 'voucher_redeemed')
+    return sql`select v.customer_id from vouchers v
+      where v.merchant_id = ${merchantId} and v.redeemed_at > ${from} and v.redeemed_at <= ${to}`;
+  return sql`select e.customer_id from events e
+    where e.merchant_id = ${merchantId} and e.type = any(${GOAL_TYPES[run.goal.event]}::text[]) and e.at > ${from} and e.at <= ${to}`;
+}
+
+/**
+ * One run's counts, set-based: the window's goal events are read from the index alone
+ * (`events_merchant_type_at`) into a hash, and the run's members (their primary-key range)
+ * and its held-out rows are each probed against it once. Every member entered the run at
+ * once, so the window is the same for all of them and no per-member condition is left.
+ */
+async function countRun(db: Db, merchantId: string, run: MeasuredRun): Promise<RunCounts> {
+  const g = goalCustomersSql(merchantId, run);
+  const { rows } = await sql<RunCounts>`
+    select
+      (select count(*) from run_exits x
+        where x.run_id = ${run.id} and x.node_id = ${run.triggerNodeId} and x.reason = ${HOLDOUT_REASON})::int as held,
+      (select count(*) from run_step_members m
+        where m.run_id = ${run.id} and m.node_id = ${run.triggerNodeId}
+        and m.customer_id in (${g}))::int as converted,
+      (select count(*) from run_exits x
+        where x.run_id = ${run.id} and x.node_id = ${run.triggerNodeId} and x.reason = ${HOLDOUT_REASON}
+        and x.customer_id in (${g}))::int as held_converted`.execute(db);
+  return rows[0] ?? { held: 0, converted: 0, held_converted: 0 };
 }
 
 /** Conversions on each day after entering (day 0: within the first 24 hours), per group. */

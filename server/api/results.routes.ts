@@ -10,6 +10,7 @@ import { runMembers } from '../../engine/results/members';
 import { conversionsByDay } from '../../engine/results/outcomes';
 import { loadMeasuredRuns } from '../../engine/results/measured-runs';
 import { flowResults, runResults, type Results } from '../../engine/results/results';
+import { stepResults } from '../../engine/results/steps';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
@@ -81,16 +82,30 @@ export function runResultsRoutes(deps: AppDeps) {
     });
 }
 
-/** Mounted at `/v1/flows`: a flow's result over its runs entered in a range. */
+/** A `since`/`until` query as a range: until now and 30 days back by default. */
+function rangeOf(q: { since?: string | undefined; until?: string | undefined }): { since: Date; until: Date } {
+  const until = q.until ? new Date(q.until) : new Date();
+  const since = q.since ? new Date(q.since) : new Date(until.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
+  if (since.getTime() >= until.getTime()) throw new ApiError('bad_request', 'since must be before until');
+  return { since, until };
+}
+
+/**
+ * Mounted at `/v1/flows`: a flow's result over its runs entered in a range, and per message
+ * step how many got it and how many of them came back (the canvas of a published flow).
+ */
 export function flowResultsRoutes(deps: AppDeps) {
   const { db } = deps;
-  return new Hono<MerchantEnv>().get('/:id/results', merchantAuth(db), query(rangeQuery), async (c) => {
-    const q = c.req.valid('query');
-    const until = q.until ? new Date(q.until) : new Date();
-    const since = q.since ? new Date(q.since) : new Date(until.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
-    if (since.getTime() >= until.getTime()) throw new ApiError('bad_request', 'since must be before until');
-    const results = await flowResults(db, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), { since, until });
-    if (!results) throw notFound('Flow');
-    return c.json({ ...resultsJson(results), runs: results.runs });
-  });
+  return new Hono<MerchantEnv>()
+    .get('/:id/results', merchantAuth(db), query(rangeQuery), async (c) => {
+      const results = await flowResults(db, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), rangeOf(c.req.valid('query')));
+      if (!results) throw notFound('Flow');
+      return c.json({ ...resultsJson(results), runs: results.runs });
+    })
+    .get('/:id/results/steps', merchantAuth(db), query(rangeQuery), async (c) => {
+      const range = rangeOf(c.req.valid('query'));
+      const items = await stepResults(db, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), range);
+      if (!items) throw notFound('Flow');
+      return c.json({ since: iso(range.since), until: iso(range.until), items });
+    });
 }

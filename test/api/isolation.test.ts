@@ -350,6 +350,11 @@ const CASES: Record<string, Case> = {
     path: (a) => `/v1/flows/${a.flowId}/results?since=2020-01-01`,
     expect: NOT_FOUND,
   },
+  'GET /v1/flows/:id/results/steps': {
+    scope: 'merchant',
+    path: (a) => `/v1/flows/${a.flowId}/results/steps?since=2020-01-01`,
+    expect: NOT_FOUND,
+  },
 
   'GET /v1/outbox': { scope: 'merchant', path: () => '/v1/outbox', expect: 'no A data' },
 

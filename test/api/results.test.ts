@@ -244,3 +244,67 @@ describe('hold-out assignment', () => {
     expect(ids.filter((id) => holdoutBucket(other, id) < 25).sort()).not.toEqual(expected);
   });
 });
+
+describe('per message step (the canvas of a published flow)', () => {
+  it('counts who got each message and how many of them came back in their run window', async () => {
+    const flowId = await flow({ event: 'visit', withinDays: 7 }, 0);
+    const entered = new Date(Date.now() - 10 * DAY);
+    const [a, b, c, d, e] = (await customers(5)) as [string, string, string, string, string];
+    const runId = await run(flowId, entered, [a, b, c, d, e]);
+    const delivered = (customerId: string, seq: number, status: string, nodeId = 'p') =>
+      h.db
+        .insertInto('deliveries')
+        .values({ run_id: runId, node_id: nodeId, customer_id: customerId, channel: 'push', status: status as 'sent', seq, attempts: 1, updated_at: new Date() })
+        .execute();
+    await delivered(a, 1, 'sent');
+    await delivered(b, 2, 'sent');
+    await delivered(c, 3, 'delivered');
+    await delivered(d, 4, 'failed'); // never reached them: not "got it"
+    await delivered(a, 1, 'sent', 'q');
+    await event(a, 'visit', new Date(entered.getTime() + DAY)); // came back
+    await event(a, 'visit', new Date(entered.getTime() + 2 * DAY)); // still once
+    await event(b, 'visit', new Date(entered.getTime() - DAY)); // before the run: not back
+    await event(c, 'visit', new Date(entered.getTime() + 8 * DAY)); // after the window
+    await event(d, 'visit', new Date(entered.getTime() + DAY)); // came back, but never got it
+
+    const res = await m.call('GET', `/v1/flows/${flowId}/results/steps`);
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      { nodeId: 'p', got: 3, cameBack: 1 },
+      { nodeId: 'q', got: 1, cameBack: 1 },
+    ]);
+    // Runs entered before the range are left out.
+    const old = await m.call('GET', `/v1/flows/${flowId}/results/steps?since=${new Date(Date.now() - 5 * DAY).toISOString()}`);
+    expect(old.body.items).toEqual([]);
+    const bad = await m.call('GET', `/v1/flows/${flowId}/results/steps?since=2030-01-01&until=2029-01-01`);
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('the customer timeline', () => {
+  it('says "Came back 2 days after “We miss you”", and for a held-out member that nothing was sent', async () => {
+    const flowId = await flow({ event: 'visit', withinDays: 7 }, 10);
+    const entered = new Date(Date.now() - 10 * DAY);
+    const [treated, held, late] = (await customers(3)) as [string, string, string];
+    const runId = await run(flowId, entered, [treated, late], [held]);
+    const sentAt = new Date(entered.getTime() + 60_000);
+    await h.db
+      .insertInto('deliveries')
+      .values([treated, late].map((customer_id, i) => ({ run_id: runId, node_id: 'p', customer_id, channel: 'push' as const, status: 'sent' as const, seq: i + 1, attempts: 1, updated_at: sentAt })))
+      .execute();
+    await event(treated, 'visit', new Date(sentAt.getTime() + 2 * DAY + 3_600_000));
+    await event(held, 'visit', new Date(entered.getTime() + 3 * DAY + 3_600_000));
+    await event(late, 'visit', new Date(entered.getTime() + 8 * DAY)); // after the 7-day window
+
+    const cameBack = async (customerId: string) => {
+      const res = await m.call('GET', `/v1/customers/${customerId}/timeline`);
+      expect(res.status).toBe(200);
+      return (res.body.items as { runId: string; kind: string; title: string }[]).filter((i) => i.runId === runId && i.kind === 'came_back').map((i) => i.title);
+    };
+    expect(await cameBack(treated)).toEqual(['Came back 2 days after “We miss you”']);
+    expect(await cameBack(held)).toEqual([
+      'Came back 3 days after entering, without any message: kept back, they show how many come back anyway',
+    ]);
+    expect(await cameBack(late)).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import { PLACEHOLDERS } from '../../../engine/compiler';
 import { displayTimeZone, fromLocalInput, toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
 import { PushExtras } from './PushExtras';
+import { CampaignGoal } from './CampaignGoal';
 import { ErrorNote } from '../shell/Layout';
 import {
   checkDraft,
@@ -282,6 +283,8 @@ export function CampaignForm({
             </span>
           </fieldset>
         )}
+
+        <CampaignGoal draft={draft} update={update} />
 
         <fieldset className="section-box when">
           <legend>When</legend>

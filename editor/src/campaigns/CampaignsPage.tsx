@@ -8,6 +8,7 @@ import { isLive } from '../runs/words';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { CampaignName } from './CampaignName';
 import './campaigns.css';
+import { RunCameBackCell } from '../results/CameBackCell';
 import { LoadMore } from '../shell/LoadMore';
 
 const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
@@ -67,6 +68,9 @@ export function CampaignsPage() {
                 <th scope="col" className="num">
                   Skipped
                 </th>
+                <th scope="col" className="num">
+                  Came back
+                </th>
                 <th scope="col">When</th>
                 <th scope="col">
                   <span className="visually-hidden">Details</span>
@@ -76,7 +80,7 @@ export function CampaignsPage() {
             <tbody>
               {!items && (
                 <tr>
-                  <td colSpan={10} className="hint">
+                  <td colSpan={11} className="hint">
                     Loading campaigns…
                   </td>
                 </tr>
@@ -106,6 +110,7 @@ export function CampaignsPage() {
                   <td className="num">{c.counts.sent}</td>
                   <td className="num">{c.counts.failed}</td>
                   <td className="num">{c.counts.skipped}</td>
+                  <RunCameBackCell runId={c.runId} />
                   <td className="nowrap">
                     {c.sendAt && c.status === 'scheduled' ? (
                       <>

@@ -38,6 +38,10 @@ export interface CampaignDraft {
   when: 'now' | 'at';
   /** `datetime-local` value, local time. */
   sendAt: string;
+  /** What counts as "came back" (unset: a visit within 7 days). */
+  goal?: { event: string; withinDays: number } | undefined;
+  /** Share kept back to measure it (unset: none). */
+  holdoutPercent?: number | undefined;
 }
 
 export { PUSH_MAX_GRAPHEMES };
@@ -142,6 +146,8 @@ export function campaignBody(draft: CampaignDraft) {
       : {}),
     ...(draft.email ? { email: { subject: draft.email.subject, body: draft.email.body } } : {}),
     ...(draft.when === 'at' ? { sendAt: fromLocalInput(draft.sendAt)?.toISOString() } : {}),
+    ...(draft.goal ? { goal: draft.goal } : {}),
+    ...(draft.holdoutPercent !== undefined ? { holdoutPercent: draft.holdoutPercent } : {}),
   };
 }
 

@@ -20,7 +20,7 @@ export interface TimelineItem {
   readonly attempts?: number | null;
 }
 
-const KIND_ICONS: Record<string, string> = { entered: '→', step: '•', delivery: '✉', left: '←', waiting: '⏳' };
+const KIND_ICONS: Record<string, string> = { entered: '→', step: '•', delivery: '✉', left: '←', waiting: '⏳', came_back: '★' };
 
 function kindLabel(item: TimelineItem): string {
   switch (item.kind) {
@@ -30,6 +30,8 @@ function kindLabel(item: TimelineItem): string {
       return 'Left';
     case 'waiting':
       return 'Waiting';
+    case 'came_back':
+      return 'Result';
     case 'delivery':
       return item.channel ? channelLabel(item.channel) : 'Message';
     default:

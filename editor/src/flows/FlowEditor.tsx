@@ -22,6 +22,7 @@ import { useShortcuts } from './use-shortcuts';
 import { VersionsList } from './VersionsList';
 import { SendConfirm } from '../sending/SendConfirm';
 import { unpublishedWords } from './unpublished-words';
+import { useStepResults } from '../results/step-results';
 import { NotStartingNote } from './NotStartingNote';
 import './flows.css';
 
@@ -94,9 +95,10 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
   const trigger = document.doc.nodes.find((n) => n.type === 'trigger');
   const cardId = typeof trigger?.data['cardId'] === 'string' ? trigger.data['cardId'] : undefined;
   const cardNames = useMemo(() => new Map(cards.map((c) => [c.id, c.name])), [cards]);
+  const stepResults = useStepResults(flow.id, flow.latestVersion !== null);
   const meta = useMemo<FlowMeta>(
-    () => ({ cardNames, cardId, liveCounts: true, flowId: flow.id }),
-    [cardNames, cardId, flow.id],
+    () => ({ cardNames, cardId, liveCounts: true, flowId: flow.id, ...(flow.latestVersion !== null ? { stepResults } : {}) }),
+    [cardNames, cardId, flow.id, flow.latestVersion, stepResults],
   );
 
   const onPick = useCallback(

@@ -9,6 +9,7 @@ import { FlowMetaContext, useNodeDecoration, type NodeOverlay } from './decorati
 import { isNodeKind, KIND_ICONS, KIND_LABELS, outputsOf, type NodeKind } from './node-meta';
 import { summaryLines } from './node-summary';
 import { useSegmentCount } from './use-segment-count';
+import { stepResultText } from '../results/step-results';
 
 export type EditorNode = Node<Record<string, unknown>>;
 
@@ -86,6 +87,17 @@ export function overlayText(overlay: NodeOverlay): string {
   return parts.join(' · ');
 }
 
+/** A published flow's message step: "312 got it · 41 came back" over the last 30 days. */
+function StepResultLine({ id }: { id: string }) {
+  const { stepResults } = useContext(FlowMetaContext);
+  if (!stepResults) return null;
+  return (
+    <div className="flow-node-result" data-testid={`step-result-${id}`} title="Over the last 30 days">
+      {stepResultText(stepResults.get(id))}
+    </div>
+  );
+}
+
 function FlowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
   const { problems, overlay } = useNodeDecoration(id);
   const kind: NodeKind | undefined = isNodeKind(type) ? type : undefined;
@@ -111,6 +123,7 @@ function FlowNodeView({ id, type, data, selected }: NodeProps<EditorNode>) {
         {kind === 'trigger' && <CardLine data={data} />}
         {kind === 'segment' && <SegmentCountLine data={data} />}
       </div>
+      {(kind === 'push' || kind === 'email' || kind === 'voucher') && <StepResultLine id={id} />}
       {overlay && <div className="flow-node-overlay">{overlayText(overlay) || 'No one yet'}</div>}
       {invalid && (
         <ul className="flow-node-problems">

@@ -6,6 +6,7 @@ import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { dateTime, relativeTime } from './format';
 import './flows.css';
+import { FlowCameBackCell } from '../results/CameBackCell';
 
 type FlowPage = Ok<Awaited<ReturnType<typeof api.v1.flows.$get>>>;
 type FlowItem = FlowPage['items'][number];
@@ -39,6 +40,7 @@ function FlowRow({ flow }: { flow: FlowItem }) {
         )}
       </td>
       <td className="num">{typeof flow.sent30d === 'number' ? flow.sent30d.toLocaleString() : dash}</td>
+      <FlowCameBackCell flowId={flow.id} />
       <td>
         <Link href={`/flows/${flow.id}/runs`}>Runs</Link>
       </td>
@@ -104,6 +106,7 @@ export function FlowsPage() {
               <th className="num">Published</th>
               <th>Last run</th>
               <th className="num">Sent (30 days)</th>
+              <th className="num">Came back (30 days)</th>
               <th>
                 <span className="sr-only">Runs</span>
               </th>
@@ -117,7 +120,7 @@ export function FlowsPage() {
               !first.error &&
               [0, 1, 2].map((i) => (
                 <tr key={i} className="skeleton-row" aria-hidden="true">
-                  <td colSpan={7}>&nbsp;</td>
+                  <td colSpan={8}>&nbsp;</td>
                 </tr>
               ))}
           </tbody>

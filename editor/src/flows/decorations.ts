@@ -90,6 +90,8 @@ export interface FlowMeta {
   readonly liveCounts: boolean;
   /** The flow being edited (test sends); unset in run views. */
   readonly flowId?: string | undefined;
+  /** A published flow's message steps: who got each and who came back (last 30 days); unset: not shown. */
+  readonly stepResults?: ReadonlyMap<string, { readonly got: number; readonly cameBack: number }> | undefined;
 }
 
 export const FlowMetaContext = createContext<FlowMeta>({ cardNames: new Map(), liveCounts: false });

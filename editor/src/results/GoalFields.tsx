@@ -23,6 +23,7 @@ export function GoalFields({
   defaultHoldout,
   audience,
   messages,
+  subject = 'flow',
 }: {
   data: Data;
   set: (patch: Data) => void;
@@ -31,6 +32,8 @@ export function GoalFields({
   /** How many a run reaches, when known: warns when the hold-out would stay under 30. */
   audience?: number | undefined;
   messages: readonly string[];
+  /** What is measured, in the sentences: a flow (over its runs) or a one-off campaign. */
+  subject?: 'flow' | 'campaign';
 }) {
   const id = useId();
   const goal = obj(data, 'goal');
@@ -69,13 +72,12 @@ export function GoalFields({
       </label>
       <span className="field-hint" id={`${id}-hint`}>
         {percent > 0
-          ? `Customers kept back get nothing from this flow, so you can see how many would have come back anyway. It takes about ${needed} customers in a run to tell.`
-          : 'Nobody is kept back: you will see who came back, but not whether the flow made the difference.'}
+          ? `Customers kept back get nothing from this ${subject}, so you can see how many would have come back anyway. It takes about ${needed} customers ${subject === 'flow' ? 'in a run ' : ''}to tell.`
+          : `Nobody is kept back: you will see who came back, but not whether the ${subject} made the difference.`}
       </span>
       {tooSmall && (
         <span className="field-warning" role="status">
-          Only about {audience} customers would get this: too few for {percent}% kept back to ever show a difference. Keep more back, or
-          count on the flow's results over several runs.
+          Only about {audience} customers would get this: too few for {percent}% kept back to ever show a difference. Keep more back{subject === 'flow' ? ", or count on the flow's results over several runs" : ''}.
         </span>
       )}
       {messages.map((m) => (
