@@ -63,6 +63,7 @@ function campaignJson(c: Campaign) {
     createdAt: iso(c.createdAt),
     runId: c.runId,
     counts: c.counts,
+    reached: c.reached,
   };
 }
 
