@@ -73,7 +73,7 @@ export function CampaignPage({ id }: { id: string }) {
 
           <section className="content-box" aria-label="What it said">
             <h2>Wallet push</h2>
-            <p>{content.push ?? '…'}</p>
+            <p>{content.push ?? (flow.data ? '' : 'Loading…')}</p>
             {content.nearby && <p className="hint">Near your shop: {content.nearby}</p>}
             {content.longText && <p className="email-body">{content.longText}</p>}
           </section>

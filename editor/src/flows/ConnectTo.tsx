@@ -107,7 +107,7 @@ export function ConnectTo({
           }}
         >
           <p id={titleId} className="connect-to-title">
-            Connect “{name(selected)}” to:
+            Connect {name(selected)} to:
           </p>
           {outputs.length > 1 && (
             <div role="radiogroup" aria-label="Which way" className="connect-to-outputs">
