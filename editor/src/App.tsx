@@ -1,5 +1,6 @@
 /** The editor's pages. Signed out, every path shows the sign-in page (and comes back after). */
 import { Redirect, Route, Switch } from 'wouter';
+import { CampaignPage } from './campaigns/CampaignPage';
 import { CampaignsPage } from './campaigns/CampaignsPage';
 import { NewCampaignPage } from './campaigns/NewCampaignPage';
 import { CardsPage } from './cards/CardsPage';
@@ -47,6 +48,7 @@ export function App() {
         <Route path="/runs/:id">{(p) => <RunPage key={p.id} id={p.id} />}</Route>
         <Route path="/campaigns" component={CampaignsPage} />
         <Route path="/campaigns/new" component={NewCampaignPage} />
+        <Route path="/campaigns/:id">{(p) => <CampaignPage key={p.id} id={p.id} />}</Route>
         <Route path="/customers" component={CustomersPage} />
         <Route path="/customers/:id">{(p) => <CustomerPage key={p.id} id={p.id} />}</Route>
         <Route path="/cards" component={CardsPage} />

@@ -7,7 +7,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
 import type { Plan } from '../compiler/plan';
-import { tallyOf } from '../deliveries/status';
+import { SENT_STATUSES, tallyOf } from '../deliveries/status';
 
 export interface CampaignCounts {
   readonly members: number;
@@ -15,6 +15,13 @@ export interface CampaignCounts {
   readonly failed: number;
   readonly skipped: number;
   readonly suppressed: number;
+}
+
+/** Who was reached, per person: customers sent anything, and customers sent each channel. */
+export interface CampaignReach {
+  readonly customers: number;
+  readonly push: number;
+  readonly email: number;
 }
 
 export interface Campaign {
@@ -31,6 +38,8 @@ export interface Campaign {
   readonly createdAt: Date;
   readonly runId: string | null;
   readonly counts: CampaignCounts;
+  /** Distinct customers reached ("25 customers: 25 pushes, 17 emails"); `counts` are messages. */
+  readonly reached: CampaignReach;
   /** The keyset sort key: `created_at` as Postgres text. */
   readonly createdAtKey: string;
 }
@@ -88,10 +97,8 @@ async function campaigns(db: Db, merchantId: string, rest: RawBuilder<unknown>):
       order by created_at desc, id desc limit 1) r on true
     left join cards k on k.id::text = v.plan->'trigger'->>'cardId' and k.merchant_id = f.merchant_id
     where f.merchant_id = ${merchantId} and f.kind = 'campaign' ${rest}`.execute(db);
-  const counts = await deliveryCounts(
-    db,
-    rows.flatMap((r) => (r.run_id ? [r.run_id] : [])),
-  );
+  const runIds = rows.flatMap((r) => (r.run_id ? [r.run_id] : []));
+  const [counts, reach] = await Promise.all([deliveryCounts(db, runIds), reachCounts(db, runIds)]);
   return rows.map((r) => {
     const steps = Object.values(r.plan?.steps ?? {});
     const trigger = r.plan?.trigger;
@@ -109,6 +116,7 @@ async function campaigns(db: Db, merchantId: string, rest: RawBuilder<unknown>):
       createdAt: r.created_at,
       runId: r.run_id,
       counts: { members: r.member_count ?? 0, ...(counts.get(r.run_id ?? '') ?? zero()) },
+      reached: reach.get(r.run_id ?? '') ?? { customers: 0, push: 0, email: 0 },
       createdAtKey: r.created_at_key,
     };
   });
@@ -132,6 +140,28 @@ async function deliveryCounts(db: Db, runIds: readonly string[]) {
     const tally = tallyOf(row.status);
     if (tally) counts[tally] += Number(row.n);
     byRun.set(row.run_id, counts);
+  }
+  return byRun;
+}
+
+/** Distinct customers each run sent something to, overall and per channel. */
+async function reachCounts(db: Db, runIds: readonly string[]): Promise<Map<string, CampaignReach>> {
+  const byRun = new Map<string, CampaignReach>();
+  if (runIds.length === 0) return byRun;
+  const rows = await db
+    .selectFrom('deliveries')
+    .select((eb) => [
+      'run_id',
+      eb.fn.count<string>('customer_id').distinct().as('customers'),
+      sql<string>`count(distinct customer_id) filter (where channel = 'push')`.as('push'),
+      sql<string>`count(distinct customer_id) filter (where channel = 'email')`.as('email'),
+    ])
+    .where('run_id', 'in', runIds)
+    .where('status', 'in', SENT_STATUSES)
+    .groupBy('run_id')
+    .execute();
+  for (const row of rows) {
+    byRun.set(row.run_id, { customers: Number(row.customers), push: Number(row.push), email: Number(row.email) });
   }
   return byRun;
 }

@@ -11,6 +11,7 @@ import { flowGraphSchema } from './graph-schema';
 import { NODE_OUTPUTS } from './node-schemas';
 import { walkGraph } from './graph-walk';
 import { sizeDiagnostic } from './size-budget';
+import { voucherPlaceholderDiagnostics } from './voucher-placeholders';
 import { PLAN_VERSION, type Plan, type Step } from './plan';
 
 export type { Diagnostic, DiagnosticCode } from './diagnostics';
@@ -46,6 +47,7 @@ export function compileFlow(graph: unknown): CompileResult {
     if (node !== undefined) nodes.set(id, node);
   }
   diagnostics.push(...outputDiagnostics(index, nodes));
+  diagnostics.push(...voucherPlaceholderDiagnostics(index, nodes));
   const reachable = walkGraph(index, diagnostics);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const plan = buildPlan(index, nodes, reachable);

@@ -25,6 +25,10 @@ export type DiagnosticCode =
   /** A node setting is missing or out of range (`field` names it). */
   | 'invalid_value'
   | 'unknown_placeholder'
+  /** A `{{` that never closes or a `}}` that never opened: it would be sent as written. */
+  | 'broken_placeholder'
+  /** `{{voucher.code}}` or `{{voucher.expiresOn}}` in a step that no voucher step comes before. */
+  | 'voucher_placeholder_without_voucher'
   /** The graph or its plan is over the size budget (see `size-budget.ts`). */
   | 'too_large';
 
@@ -55,7 +59,8 @@ export function fieldPath(path: readonly PropertyKey[]): string | undefined {
  */
 export function issueToDiagnostic(nodeId: string, issue: IssueLike): Diagnostic {
   const requested = issue.params?.['code'];
-  const code: DiagnosticCode = requested === 'unknown_placeholder' ? requested : 'invalid_value';
+  const code: DiagnosticCode =
+    requested === 'unknown_placeholder' || requested === 'broken_placeholder' ? requested : 'invalid_value';
   const field = fieldPath(issue.path);
   return field === undefined
     ? { nodeId, code, message: issue.message }

@@ -21,7 +21,8 @@ export {
 } from './node-schemas';
 export { WEEKDAYS } from './schema-helpers';
 export { BOOLEAN_FIELDS, MAX_CONDITIONS, NUMERIC_FIELDS, SEGMENT_FIELDS, segmentDataSchema } from './segment-schema';
-export { countGraphemes, PLACEHOLDERS } from './text';
+export { countGraphemes, PLACEHOLDERS, usesVoucherPlaceholder } from './text';
+export { VOUCHER_PLACEHOLDER_WITHOUT_VOUCHER } from './voucher-placeholders';
 export { DEFAULT_DAILY_AT, DEFAULT_VOUCHER_EXPIRING_DAYS, EXIT_RULES, TRIGGER_EVENTS, triggerDataSchema, type TriggerKind } from './trigger-schema';
 export { waitDataSchema } from './wait-schema';
 export { DEFAULT_GOAL, GOAL_EVENTS, MAX_HOLDOUT_PERCENT, type GoalEvent } from './goal-schema';

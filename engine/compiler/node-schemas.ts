@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { StepKind } from './plan';
 import { isNonBlank, text, wholeNumber } from './schema-helpers';
 import { segmentDataSchema } from './segment-schema';
-import { countGraphemes, unknownPlaceholders } from './text';
+import { countGraphemes, findBrokenPlaceholders, unknownPlaceholders } from './text';
 import { triggerDataSchema } from './trigger-schema';
 import { waitDataSchema } from './wait-schema';
 
@@ -88,8 +88,19 @@ export const pushDataSchema = z
     }
   });
 
-/** Reports each unknown `{{placeholder}}` once, with code `unknown_placeholder`. */
+/**
+ * Reports each unknown `{{placeholder}}` once, with code `unknown_placeholder`, and each
+ * unclosed `{{` or unopened `}}` with code `broken_placeholder`: either would go out as written.
+ */
 function knownPlaceholdersOnly(value: string, ctx: z.RefinementCtx<string>): void {
+  for (const broken of findBrokenPlaceholders(value)) {
+    const fix = broken.meant ? `; write {{${broken.meant}}}` : '; a placeholder is written {{customer.name}}';
+    ctx.addIssue({
+      code: 'custom',
+      params: { code: 'broken_placeholder', at: broken.start },
+      message: `“${broken.written}” is not a complete placeholder and would be sent as written${fix}.`,
+    });
+  }
   for (const name of unknownPlaceholders(value)) {
     ctx.addIssue({
       code: 'custom',

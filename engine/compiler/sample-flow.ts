@@ -23,7 +23,7 @@ function dataFor(kind: StepKind, i: number): Record<string, unknown> {
     case 'email':
       return {
         subject: ' Hi {{customer.name}} ',
-        body: '{{ stampsLeft }} stamps to your next {{card.name}} reward. Code: {{voucher.code}}',
+        body: '{{ stampsLeft }} stamps to your next {{card.name}} reward. See you soon!',
       };
     case 'wait':
       return { for: { hours: 1 + (i % 24), minutes: 30 } };

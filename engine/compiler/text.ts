@@ -93,3 +93,58 @@ export function countGraphemes(text: string): number {
   for (const _ of segmenter.segment(text)) count++;
   return count;
 }
+
+/** A `{{` that never closes, or a `}}` that never opened, in a template. */
+export interface BrokenPlaceholder {
+  /** Offset of the stray braces in the text. */
+  readonly start: number;
+  /** The text as written around the braces, for the message (at most ~30 characters). */
+  readonly written: string;
+  /** The placeholder the merchant most likely meant, when the name is one we know. */
+  readonly meant?: Placeholder | undefined;
+}
+
+const NAME_CHAR = /[A-Za-z0-9_.]/;
+
+/**
+ * Every `{{` that does not start a complete `{{ name }}` and every `}}` that does not end one:
+ * text the renderer would send as written. Linear in the text, like {@link findPlaceholders}.
+ *
+ * @example
+ * findBrokenPlaceholders('Hi {{customer.name, see you') // [{start: 3, written: '{{customer.name,', meant: 'customer.name'}]
+ * findBrokenPlaceholders('Hi customer.name}}')          // [{start: 16, written: 'customer.name}}', meant: 'customer.name'}]
+ */
+export function findBrokenPlaceholders(text: string): BrokenPlaceholder[] {
+  const matches = findPlaceholders(text);
+  const covered = (at: number) => matches.some((m) => at >= m.start && at < m.end);
+  const broken: BrokenPlaceholder[] = [];
+  for (let i = text.indexOf('{{'); i !== -1; i = text.indexOf('{{', i + 2)) {
+    if (covered(i)) continue;
+    let j = i + 2;
+    while (j < text.length && text[j] === ' ') j++;
+    const nameStart = j;
+    while (j < text.length && NAME_CHAR.test(text[j] ?? '')) j++;
+    const name = text.slice(nameStart, j);
+    broken.push({ start: i, written: clip(text.slice(i, j + 1).trimEnd()), meant: isPlaceholder(name) ? name : undefined });
+    // Skip `{{{`: one report per run of braces.
+    while (text[i + 2] === '{') i++;
+  }
+  for (let i = text.indexOf('}}'); i !== -1; i = text.indexOf('}}', i + 2)) {
+    if (covered(i) || covered(i + 1)) continue;
+    let j = i;
+    while (j > 0 && NAME_CHAR.test(text[j - 1] ?? '')) j--;
+    const name = text.slice(j, i);
+    broken.push({ start: i, written: clip(text.slice(j, i + 2)), meant: isPlaceholder(name) ? name : undefined });
+    while (text[i + 2] === '}') i++;
+  }
+  return broken.sort((a, b) => a.start - b.start);
+}
+
+function clip(written: string): string {
+  return written.length > 30 ? `${written.slice(0, 29)}…` : written;
+}
+
+/** True when `text` uses `{{voucher.code}}` or `{{voucher.expiresOn}}`: it needs a voucher step before it. */
+export function usesVoucherPlaceholder(text: string): boolean {
+  return findPlaceholders(text).some((m) => m.name === 'voucher.code' || m.name === 'voucher.expiresOn');
+}

@@ -20,12 +20,49 @@ export interface TestSendInput {
   readonly customerId?: string | undefined;
 }
 
+/** A template sent as a test: a saved flow step's, or a campaign form's before it is sent. */
+export interface TestEmailInput {
+  readonly subject: string;
+  readonly body: string;
+  readonly to: string;
+  readonly customerId?: string | undefined;
+  /** Says where the test came from, in the message's metadata (`flowId`, `nodeId`, `campaign`). */
+  readonly metadata: Record<string, string>;
+}
+
+/** Sends a flow's saved email step as a test to a staff member. */
 export async function testSend(
   db: Db,
   sender: EmailSender,
   from: string,
   merchantId: string,
   input: TestSendInput,
+): Promise<TestSendResult> {
+  const step = await findEmailStep(db, merchantId, input.flowId, input.nodeId);
+  if (!step.ok) return { ok: false, code: 'not_found', message: step.message };
+  return sendTestEmail(db, sender, from, merchantId, {
+    subject: step.subject,
+    body: step.body,
+    to: input.to,
+    customerId: input.customerId,
+    metadata: { flowId: input.flowId, nodeId: input.nodeId },
+  });
+}
+
+/**
+ * Renders `subject` and `body` for a customer (or a sample) and sends them, marked [Test],
+ * to a staff member of the shop: test emails never go to anyone else.
+ *
+ * @example
+ * await sendTestEmail(db, sender, from, merchantId, { subject: 'Hi {{customer.name}}', body: '…', to: 'ada@cafe.example', metadata: { campaign: 'draft' } });
+ * // { ok: true, to: 'ada@cafe.example', messageId: '…' }
+ */
+export async function sendTestEmail(
+  db: Db,
+  sender: EmailSender,
+  from: string,
+  merchantId: string,
+  input: TestEmailInput,
 ): Promise<TestSendResult> {
   const staff = await db
     .selectFrom('staff')
@@ -39,11 +76,9 @@ export async function testSend(
       code: 'not_staff',
       message: `${input.to} is not a staff member of this shop: test emails go to staff only`,
     };
-  const step = await findEmailStep(db, merchantId, input.flowId, input.nodeId);
-  if (!step.ok) return { ok: false, code: 'not_found', message: step.message };
   const preview = await previewEmail(db, merchantId, {
-    subject: step.subject,
-    body: step.body,
+    subject: input.subject,
+    body: input.body,
     customerId: input.customerId,
   });
   if (!preview.ok) return { ok: false, code: 'not_found', message: preview.message };
@@ -60,7 +95,7 @@ export async function testSend(
       htmlBody: preview.html,
       textBody: preview.text,
       messageStream: 'outbound',
-      metadata: { test: 'true', flowId: input.flowId, nodeId: input.nodeId },
+      metadata: { test: 'true', ...input.metadata },
       tag: 'test',
     },
   ]);

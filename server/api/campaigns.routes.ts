@@ -9,6 +9,10 @@ import { createCampaign } from '../../engine/campaigns/create';
 import { previewCampaign } from '../../engine/campaigns/preview';
 import { sendPreviewJson } from './send-preview-json';
 import { getCampaign, listCampaigns, renameCampaign, type Campaign } from '../../engine/campaigns/list';
+import { createOutboxSender } from '../../engine/channels/email/outbox-sender';
+import { emailDataSchema } from '../../engine/compiler/node-schemas';
+import { issueToDiagnostic } from '../../engine/compiler/diagnostics';
+import { sendTestEmail } from '../../engine/flows/test-send';
 import { actorLabel } from './actor';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
@@ -39,6 +43,13 @@ const campaignBody = z.object({
   holdoutPercent: z.number().optional(),
 });
 
+/** A test of the form's email before the campaign exists: to a staff member, for a chosen customer. */
+const testSendBody = z.strictObject({
+  email: z.object({ subject: z.string().max(1_000), body: z.string().max(50_000) }),
+  to: z.email('must be an email address'),
+  customerId: uuid().optional(),
+});
+
 function campaignJson(c: Campaign) {
   return {
     id: c.id,
@@ -52,6 +63,7 @@ function campaignJson(c: Campaign) {
     createdAt: iso(c.createdAt),
     runId: c.runId,
     counts: c.counts,
+    reached: c.reached,
   };
 }
 
@@ -83,6 +95,30 @@ export function campaignsRoutes(deps: AppDeps) {
         throw new ApiError(preview.code, preview.message, 'diagnostics' in preview ? { diagnostics: preview.diagnostics } : undefined);
       }
       return c.json(sendPreviewJson(preview.preview));
+    })
+    .post('/test-send', jsonBody(testSendBody), async (c) => {
+      const { email, to, customerId } = c.req.valid('json');
+      // The compiler's own rules: a broken placeholder is not sent, even as a test.
+      const checked = emailDataSchema.safeParse(email);
+      if (!checked.success) {
+        const diagnostics = checked.error.issues.map((issue) => issueToDiagnostic('email', issue));
+        throw new ApiError('bad_request', diagnostics[0]?.message ?? 'The email is not valid', { diagnostics });
+      }
+      const merchantId = c.get('merchantId');
+      const sender = deps.emailSender ?? createOutboxSender(db, merchantId);
+      const from = deps.emailFrom ?? 'Stampflow <no-reply@stampflow.local>';
+      const result = await sendTestEmail(db, sender, from, merchantId, {
+        ...checked.data,
+        to,
+        customerId,
+        metadata: { campaign: 'draft' },
+      });
+      if (!result.ok) {
+        if (result.code === 'not_found') throw new ApiError('not_found', result.message);
+        if (result.code === 'not_staff') throw new ApiError('unprocessable', result.message, { field: 'to' });
+        throw new ApiError('unavailable', result.message);
+      }
+      return c.json({ to: result.to, test: true as const }, 202);
     })
     .get('/', query(pageQuery), async (c) => {
       const { limit, cursor } = c.req.valid('query');

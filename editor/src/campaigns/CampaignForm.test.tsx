@@ -9,8 +9,12 @@ vi.mock('../api', async () => {
     api: clientProxy(),
     call: () => Promise.resolve({ warnings: ['no_postal_address'] }),
     messageOf: (e: unknown) => String(e),
+    ApiFailure: class extends Error {},
   };
 });
+// The test send offers the signed-in owner's address; the reach is the API's (tested in the browser).
+vi.mock('../shell/session', () => ({ useSession: () => ({ session: { staff: { email: 'anna@brot.example' } } }) }));
+vi.mock('./CampaignReach', () => ({ CampaignReach: () => null }));
 
 const { CampaignForm } = await import('./CampaignForm');
 

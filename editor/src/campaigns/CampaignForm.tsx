@@ -2,8 +2,7 @@
  * The card-campaign form: card, name, push text with its live counter and lock-screen
  * preview, an optional voucher, an optional email, and when to send.
  */
-import { useId, useMemo, useState, type FormEvent } from 'react';
-import { PLACEHOLDERS } from '../../../engine/compiler';
+import { useCallback, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { displayTimeZone, fromLocalInput, toLocalInput } from '../shell/format';
 import { LockScreen } from '../shell/LockScreen';
 import { PushExtras } from './PushExtras';
@@ -20,6 +19,11 @@ import {
   type FieldErrors,
 } from './campaign-draft';
 import { PostalAddressWarning } from '../settings/PostalAddressWarning';
+import { EmailPreview } from '../flows/forms/EmailPreview';
+import { CampaignReach } from './CampaignReach';
+import { CampaignTestSend } from './CampaignTestSend';
+import { PlaceholderPicker } from './PlaceholderPicker';
+import { PreviewCustomer } from './PreviewCustomer';
 
 export interface CardChoice {
   readonly id: string;
@@ -63,6 +67,13 @@ export function CampaignForm({
   const [edited, setEdited] = useState<ReadonlySet<Field>>(new Set());
   const [touched, setTouched] = useState<ReadonlySet<Field>>(new Set());
   const id = useId();
+  /** The customer whose data fills the email preview and the test. */
+  const [previewCustomer, setPreviewCustomer] = useState<string>();
+  const choosePreviewCustomer = useCallback((customerId: string | undefined) => setPreviewCustomer(customerId), []);
+  const subjectRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  /** Where "Insert" puts a placeholder: the email field used last (the text by default). */
+  const placeholderTarget = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
 
   const problems = useMemo(() => checkDraft(draft), [draft]);
   const invalid = Object.keys(problems).length > 0;
@@ -250,6 +261,8 @@ export function CampaignForm({
             <div className="field">
               <label htmlFor={controlId('email.subject')}>Subject</label>
               <input
+                ref={subjectRef}
+                onFocus={() => (placeholderTarget.current = subjectRef.current)}
                 value={draft.email.subject}
                 maxLength={200}
                 onChange={(e) =>
@@ -262,6 +275,8 @@ export function CampaignForm({
             <div className="field">
               <label htmlFor={controlId('email.body')}>Text</label>
               <textarea
+                ref={bodyRef}
+                onFocus={() => (placeholderTarget.current = bodyRef.current)}
                 rows={8}
                 value={draft.email.body}
                 onChange={(e) =>
@@ -272,15 +287,31 @@ export function CampaignForm({
               {fieldError('email.body')}
             </div>
             <span className="field-hint" id={hintId('email.body')}>
-              Only customers who agreed to emails get it. You can use{' '}
-              {PLACEHOLDERS.map((p, i) => (
-                <span key={p}>
-                  {i > 0 && ' '}
-                  <code>{`{{${p}}}`}</code>
-                </span>
-              ))}
-              .
+              Only customers who agreed to emails get it. The buttons put a customer’s details where your cursor is.
             </span>
+            <PlaceholderPicker
+              label="Insert a customer’s details into the email"
+              target={() => placeholderTarget.current ?? bodyRef.current}
+              onInsert={(field, text) => {
+                if (!draft.email) return;
+                if (field === subjectRef.current) update(['email.subject'], { email: { ...draft.email, subject: text } });
+                else update(['email.body'], { email: { ...draft.email, body: text } });
+              }}
+            />
+            <PreviewCustomer
+              id={`${id}-preview-customer`}
+              cardId={draft.cardId}
+              value={previewCustomer}
+              onChange={choosePreviewCustomer}
+            />
+            <EmailPreview subject={draft.email.subject} body={draft.email.body} customerId={previewCustomer} />
+            <CampaignTestSend
+              email={draft.email}
+              customerId={previewCustomer}
+              disabled={
+                problems['email.subject'] ?? problems['email.body'] ? 'Fix the email above to send a test.' : undefined
+              }
+            />
           </fieldset>
         )}
 
@@ -327,6 +358,12 @@ export function CampaignForm({
           )}
           {fieldError('sendAt')}
         </fieldset>
+
+        <CampaignReach
+          cardId={draft.cardId}
+          email={draft.email !== undefined}
+          sendAt={draft.when === 'at' ? fromLocalInput(draft.sendAt)?.toISOString() : undefined}
+        />
 
         <div className="submit-row">
           <button type="submit" className="primary" disabled={invalid || busy}>

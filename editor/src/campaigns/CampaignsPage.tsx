@@ -2,11 +2,11 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../api';
-import { formatTime, shortId } from '../shell/format';
+import { formatTime } from '../shell/format';
 import { usePaged } from '../shell/use-paged';
 import { isLive } from '../runs/words';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
-import { CampaignName } from './CampaignName';
+import { campaignStatusText, reachedText } from './reach-words';
 import './campaigns.css';
 import { RunCameBackCell } from '../results/CameBackCell';
 import { LoadMore } from '../shell/LoadMore';
@@ -48,50 +48,34 @@ export function CampaignsPage() {
           </p>
         </EmptyState>
       ) : (
-        <div className="table-scroll" aria-busy={campaigns.loading}>
+        <div className="table-scroll campaigns-scroll" aria-busy={campaigns.loading}>
           <table className="list campaigns-table">
             <thead>
               <tr>
-                <th scope="col">ID</th>
                 <th scope="col">Name</th>
                 <th scope="col">Channels</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Customers
-                </th>
-                <th scope="col" className="num">
-                  Sent
-                </th>
-                <th scope="col" className="num">
-                  Failed
-                </th>
-                <th scope="col" className="num">
-                  Skipped
-                </th>
+                <th scope="col">Reached</th>
                 <th scope="col" className="num">
                   Came back
                 </th>
                 <th scope="col">When</th>
-                <th scope="col">
-                  <span className="visually-hidden">Details</span>
-                </th>
               </tr>
             </thead>
             <tbody>
               {!items && (
                 <tr>
-                  <td colSpan={11} className="hint">
+                  <td colSpan={6} className="hint">
                     Loading campaigns…
                   </td>
                 </tr>
               )}
               {items?.map((c) => (
                 <tr key={c.id}>
-                  <td>
-                    <code title={c.id}>{shortId(c.id)}</code>
-                  </td>
                   <td className="campaign-name-cell">
-                    <CampaignName id={c.id} name={c.name} />
+                    <Link href={`/campaigns/${c.id}`} className="campaign-link">
+                      {c.name}
+                    </Link>
                     <div className="hint">Card: {c.cardName}</div>
                   </td>
                   <td className="campaign-channels">
@@ -104,14 +88,17 @@ export function CampaignsPage() {
                   </td>
                   <td>
                     {/* No status only for the moment a failed launch is being undone. */}
-                    <span className={`status status-${c.status ?? 'pending'}`}>{c.status ?? 'starting'}</span>
+                    <span className={`status status-${c.status ?? 'pending'}`}>{campaignStatusText(c.status)}</span>
                   </td>
-                  <td className="num">{c.counts.members}</td>
-                  <td className="num">{c.counts.sent}</td>
-                  <td className="num">{c.counts.failed}</td>
-                  <td className="num">{c.counts.skipped}</td>
+                  <td className="campaign-reached">
+                    {reachedText(c.reached, c.channels)}
+                    <div className="hint">
+                      of {c.counts.members.toLocaleString('en')} card holders
+                      {c.counts.failed > 0 && ` · ${c.counts.failed.toLocaleString('en')} could not be sent`}
+                    </div>
+                  </td>
                   <RunCameBackCell runId={c.runId} />
-                  <td className="nowrap">
+                  <td>
                     {c.sendAt && c.status === 'scheduled' ? (
                       <>
                         Sends {formatTime(c.sendAt)}
@@ -119,13 +106,6 @@ export function CampaignsPage() {
                       </>
                     ) : (
                       formatTime(c.sendAt ?? c.createdAt)
-                    )}
-                  </td>
-                  <td className="nowrap">
-                    {c.runId ? (
-                      <Link href={`/runs/${c.runId}`}>Open run →</Link>
-                    ) : (
-                      <span className="hint">not started</span>
                     )}
                   </td>
                 </tr>

@@ -2,7 +2,15 @@
  * The card-campaign form's state and its checks. Push, voucher and email are checked with
  * the compiler's own node schemas, so the form and the server never disagree on a limit.
  */
-import { emailDataSchema, pushDataSchema, voucherDataSchema, countGraphemes, PUSH_MAX_GRAPHEMES } from '../../../engine/compiler';
+import {
+  countGraphemes,
+  emailDataSchema,
+  pushDataSchema,
+  PUSH_MAX_GRAPHEMES,
+  usesVoucherPlaceholder,
+  VOUCHER_PLACEHOLDER_WITHOUT_VOUCHER,
+  voucherDataSchema,
+} from '../../../engine/compiler';
 import { fromLocalInput, toLocalInput } from '../shell/format';
 
 export type Field =
@@ -115,6 +123,17 @@ export function checkDraft(draft: CampaignDraft, now: Date = new Date()): FieldE
     const body = firstIssue(email, 'body');
     if (subject) errors['email.subject'] = subject;
     if (body) errors['email.body'] = body;
+  }
+  if (!draft.voucher) {
+    // The compiler's rule for the campaign's graph, said on the field that breaks it.
+    const texts: [Field, string | undefined][] = [
+      ['email.subject', draft.email?.subject],
+      ['email.body', draft.email?.body],
+      ['messageText', draft.messageText],
+    ];
+    for (const [field, text] of texts) {
+      if (text && !errors[field] && usesVoucherPlaceholder(text)) errors[field] = VOUCHER_PLACEHOLDER_WITHOUT_VOUCHER;
+    }
   }
   if (draft.when === 'at') {
     const at = fromLocalInput(draft.sendAt);

@@ -11,6 +11,7 @@ import { EditorCanvas } from './EditorCanvas';
 import { FlowEditorHeader } from './FlowEditorHeader';
 import { NodePanel } from './NodePanel';
 import { Palette } from './Palette';
+import { ConnectTo } from './ConnectTo';
 import { ProblemsList } from './ProblemsList';
 import { useAutosave, type SavedFlow } from './use-autosave';
 import { useCards, type Card } from './use-cards';
@@ -148,6 +149,12 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
           <div className="flow-editor-main">
             <Palette onAdd={actions.addNode} hasTrigger={trigger !== undefined} />
             <div className="flow-editor-center">
+              <ConnectTo
+                selected={selected}
+                nodes={document.nodes}
+                edges={document.edges}
+                onConnect={actions.connect}
+              />
               <EditorCanvas
                 document={document}
                 actions={actions}
@@ -198,7 +205,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
                       step to the left of the next. Changes are saved as you go; publish when there are no problems.
                     </p>
                     <p className="hint">
-                      Shortcuts: Delete removes the selection, Ctrl/⌘+Z undoes, Ctrl/⌘+C and V copy and paste.
+                      Shortcuts: Delete removes the selection, C connects the selected step to another, Ctrl/⌘+Z undoes, Ctrl/⌘+C and V copy and paste.
                     </p>
                   </div>
                 )}

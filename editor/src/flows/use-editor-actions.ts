@@ -3,16 +3,34 @@
  * the flow: add, change and delete steps, copy and paste, lay out, and bring a step or a
  * connection into view. Every action is one undo step.
  */
-import { useReactFlow } from '@xyflow/react';
+import { addEdge, useReactFlow } from '@xyflow/react';
 import { useCallback, useMemo, useRef, type RefObject } from 'react';
 import { copySelection, pasteClip, type Clip } from './clipboard';
 import type { EditorNode } from './FlowNode';
+import { newEdgeId } from './graph-convert';
 import { layoutLeftToRight } from './layout';
 import { defaultData, newNodeId, type NodeKind } from './node-meta';
 import type { FlowDocument } from './use-flow-document';
 
 const NODE_SIZE = { width: 220, height: 90 };
 const PASTE_STEP = 40;
+/** Space between a step and the one added below it. */
+const BELOW_GAP = 40;
+/** Below this zoom a step's text is too small to read: Tidy up and new steps never go smaller. */
+export const READABLE_ZOOM = 0.7;
+
+/** Where a step added by click goes: below the selected step, else below the last one added. */
+export function spotBelow(nodes: readonly EditorNode[]): { x: number; y: number } | undefined {
+  const anchor = nodes.find((n) => n.selected) ?? nodes.at(-1);
+  if (!anchor) return undefined;
+  const height = anchor.measured?.height ?? NODE_SIZE.height;
+  return { x: anchor.position.x, y: anchor.position.y + height + BELOW_GAP };
+}
+
+/** True when two screen rectangles overlap. */
+function intersects(a: DOMRect, b: DOMRect): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
 
 /** The free place nearest to `wanted` (right of it first, then below), so a new step hides none. */
 export function freeSpot(wanted: { x: number; y: number }, nodes: readonly EditorNode[]): { x: number; y: number } {
@@ -66,6 +84,29 @@ export function useEditorActions(document: FlowDocument, canvas: RefObject<HTMLE
     [change],
   );
 
+  /**
+   * Moves the view so the step is in full view at a readable size and not under the overview
+   * map in the corner; leaves the view alone when it already is.
+   */
+  const revealNode = useCallback(
+    (id: string) => {
+      const el = canvas.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+      const pane = canvas.current?.getBoundingClientRect();
+      const node = flow.getInternalNode(id);
+      if (!el || !pane || !node) return;
+      const box = el.getBoundingClientRect();
+      const minimap = canvas.current?.querySelector('.react-flow__minimap')?.getBoundingClientRect();
+      const inView = box.left >= pane.left && box.right <= pane.right && box.top >= pane.top && box.bottom <= pane.bottom;
+      const hidden = minimap !== undefined && intersects(box, minimap);
+      if (inView && !hidden && flow.getZoom() >= READABLE_ZOOM) return;
+      const { x, y } = node.internals.positionAbsolute;
+      const w = node.measured.width ?? NODE_SIZE.width;
+      const h = node.measured.height ?? NODE_SIZE.height;
+      void flow.setCenter(x + w / 2, y + h / 2, { zoom: Math.max(flow.getZoom(), READABLE_ZOOM), duration: 200 });
+    },
+    [canvas, flow],
+  );
+
   /** Adds a step where it was dropped, or at the centre of the view, and selects it. */
   const addNode = useCallback(
     (kind: NodeKind, at?: { x: number; y: number }) => {
@@ -76,7 +117,8 @@ export function useEditorActions(document: FlowDocument, canvas: RefObject<HTMLE
         const centre = rect
           ? flow.screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 })
           : { x: 0, y: 0 };
-        position = freeSpot({ x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 }, nodes);
+        const wanted = spotBelow(nodes) ?? { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 };
+        position = freeSpot(wanted, nodes);
       }
       const id = newNodeId(kind, new Set(nodes.map((n) => n.id)));
       const node: EditorNode = {
@@ -93,9 +135,33 @@ export function useEditorActions(document: FlowDocument, canvas: RefObject<HTMLE
         },
         {},
       );
+      // Two frames: React renders the step, then React Flow measures it.
+      if (!at) window.requestAnimationFrame(() => window.requestAnimationFrame(() => revealNode(id)));
       return id;
     },
-    [change, current, flow, canvas],
+    [change, current, flow, canvas, revealNode],
+  );
+
+  /** Connects `source`'s output `handle` to `target`, as a drag between the handles would. */
+  const connect = useCallback(
+    (source: string, handle: string | null, target: string) =>
+      change(
+        {
+          edges: (es) =>
+            addEdge(
+              {
+                source,
+                sourceHandle: handle,
+                target,
+                targetHandle: null,
+                id: newEdgeId(source, handle, target, new Set(es.map((e) => e.id))),
+              },
+              es,
+            ),
+        },
+        {},
+      ),
+    [change],
   );
 
   const updateNodeData = useCallback(
@@ -140,12 +206,29 @@ export function useEditorActions(document: FlowDocument, canvas: RefObject<HTMLE
     return true;
   }, [change, current]);
 
+  /**
+   * Fits the tidied flow into view, but never below a readable zoom: a flow too wide for the
+   * screen is shown from its start (the trigger on the left), to be scrolled from there.
+   */
+  const tidyView = useCallback(async () => {
+    await flow.fitView({ padding: 0.15, maxZoom: 1, duration: 0 });
+    if (flow.getZoom() >= READABLE_ZOOM) return;
+    const bounds = flow.getNodesBounds(flow.getNodes());
+    const pane = canvas.current?.getBoundingClientRect();
+    const margin = 40;
+    const zoom = READABLE_ZOOM;
+    const centreY = pane ? pane.height / 2 - (bounds.y + bounds.height / 2) * zoom : margin;
+    const topY = margin - bounds.y * zoom;
+    const y = pane && bounds.height * zoom + 2 * margin <= pane.height ? centreY : topY;
+    await flow.setViewport({ x: margin - bounds.x * zoom, y, zoom }, { duration: 0 });
+  }, [canvas, flow]);
+
   const autoLayout = useCallback(() => {
     const { nodes, edges } = current();
     const positions = layoutLeftToRight(nodes, edges);
     change({ nodes: (ns) => ns.map((n) => ({ ...n, position: positions.get(n.id) ?? n.position })) }, {});
-    window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 300 }));
-  }, [change, current, flow]);
+    window.requestAnimationFrame(() => void tidyView());
+  }, [change, current, tidyView]);
 
   /** Selects a step and centres the view on it. */
   const focusNode = useCallback(
@@ -178,8 +261,8 @@ export function useEditorActions(document: FlowDocument, canvas: RefObject<HTMLE
   );
 
   return useMemo(
-    () => ({ addNode, updateNodeData, deleteNode, copy, paste, autoLayout, focusNode, focusEdge, select }),
-    [addNode, updateNodeData, deleteNode, copy, paste, autoLayout, focusNode, focusEdge, select],
+    () => ({ addNode, connect, updateNodeData, deleteNode, copy, paste, autoLayout, focusNode, focusEdge, select }),
+    [addNode, connect, updateNodeData, deleteNode, copy, paste, autoLayout, focusNode, focusEdge, select],
   );
 }
 

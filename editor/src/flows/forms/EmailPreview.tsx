@@ -9,7 +9,16 @@ const DEBOUNCE_MS = 600;
 
 type Preview = Ok<Awaited<ReturnType<(typeof api.v1.flows)['preview-email']['$post']>>>;
 
-export function EmailPreview({ subject, body }: { subject: string; body: string }) {
+export function EmailPreview({
+  subject,
+  body,
+  customerId,
+}: {
+  subject: string;
+  body: string;
+  /** The customer whose data fills the placeholders; default: the shop's first customer. */
+  customerId?: string | undefined;
+}) {
   const [preview, setPreview] = useState<Preview>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
@@ -19,7 +28,7 @@ export function EmailPreview({ subject, body }: { subject: string; body: string 
     let live = true;
     const timer = window.setTimeout(() => {
       setLoading(true);
-      call(api.v1.flows['preview-email'].$post({ json: { subject, body } }))
+      call(api.v1.flows['preview-email'].$post({ json: { subject, body, ...(customerId ? { customerId } : {}) } }))
         .then((answer) => {
           if (!live) return;
           setPreview(answer);
@@ -32,7 +41,7 @@ export function EmailPreview({ subject, body }: { subject: string; body: string 
       live = false;
       window.clearTimeout(timer);
     };
-  }, [subject, body]);
+  }, [subject, body, customerId]);
 
   const who = preview?.customer.name ?? 'a sample customer';
   return (
