@@ -1,4 +1,9 @@
-/** `GET /v1/outbox`: messages captured because a channel has no credentials, newest first. */
+/**
+ * `GET /v1/outbox`: messages captured because a channel has no credentials, newest first.
+ * Each names its customer (from the message's own record of whom it was for) and the
+ * voucher code it carried; `q` finds messages by the customer's name or email, or by the
+ * address, subject or text of the message.
+ */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -9,23 +14,57 @@ import { createdAfter, page, pageQuery } from './pagination';
 import { query } from './validate';
 import { iso } from './iso';
 
-const outboxQuery = pageQuery.extend({ channel: z.enum(['push', 'email']).optional() });
+const outboxQuery = pageQuery.extend({
+  channel: z.enum(['push', 'email']).optional(),
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+});
+
+const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** A payload field (pushes keep it at the top, emails in `metadata`) as a uuid, or null. */
+const payloadId = (key: string) =>
+  sql<string | null>`(select case when v ~ ${UUID_RE} then v::uuid end
+    from coalesce(o.payload->>${key}, o.payload->'metadata'->>${key}) as v)`;
+
+/** `%`, `_` and `\` taken literally in an ILIKE pattern. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
 
 /** Mounted at `/v1/outbox`. */
 export function outboxRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>().use(merchantAuth(db)).get('/', query(outboxQuery), async (c) => {
-    const { limit, cursor, channel } = c.req.valid('query');
+    const { limit, cursor, channel, q: search } = c.req.valid('query');
+    const merchantId = c.get('merchantId');
     let q = db
-      .selectFrom('outbox')
-      .selectAll()
-      .select(sql<string>`created_at::text`.as('created_at_key'))
-      .where('merchant_id', '=', c.get('merchantId'));
-    if (channel) q = q.where('channel', '=', channel);
-    if (cursor) q = q.where(createdAfter(cursor, 'desc'));
+      .selectFrom('outbox as o')
+      // The customer must be this merchant's: a payload naming another's id finds nobody.
+      .leftJoin('customers as c', (j) =>
+        j.on(sql<boolean>`c.id = ${payloadId('customerId')}`).on('c.merchant_id', '=', merchantId),
+      )
+      .selectAll('o')
+      .select(['c.id as customer_id', 'c.name as customer_name', 'c.email as customer_email'])
+      .select(sql<string>`o.created_at::text`.as('created_at_key'))
+      .select(
+        sql<string | null>`coalesce(nullif(o.payload->>'voucherCode', ''), (
+          select v.code from vouchers v
+          where v.merchant_id = o.merchant_id and v.customer_id = c.id and v.run_id = ${payloadId('runId')}
+          order by v.created_at desc limit 1))`.as('voucher_code'),
+      )
+      .where('o.merchant_id', '=', merchantId);
+    if (channel) q = q.where('o.channel', '=', channel);
+    if (search) {
+      const like = likePattern(search);
+      q = q.where(
+        sql<boolean>`(c.name ilike ${like} or c.email ilike ${like} or o.recipient ilike ${like}
+          or o.subject ilike ${like} or o.body ilike ${like})`,
+      );
+    }
+    if (cursor) q = q.where(createdAfter(cursor, 'desc', 'o'));
     const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
       .limit(limit + 1)
       .execute();
     return c.json(
@@ -40,6 +79,8 @@ export function outboxRoutes(deps: AppDeps) {
           body: m.body,
           payload: m.payload,
           createdAt: iso(m.created_at),
+          customer: m.customer_id ? { id: m.customer_id, name: m.customer_name, email: m.customer_email } : null,
+          voucherCode: m.voucher_code,
         }),
         (m) => [m.created_at_key, m.id],
       ),
