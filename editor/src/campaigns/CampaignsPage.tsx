@@ -9,6 +9,7 @@ import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { CampaignName } from './CampaignName';
 import './campaigns.css';
 import { LoadMore } from '../shell/LoadMore';
+import { HeldBackList } from '../sending/HeldBackList';
 
 const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
 
@@ -34,6 +35,7 @@ export function CampaignsPage() {
         </Link>
       </PageHeader>
       <ErrorNote error={campaigns.error} />
+      <HeldBackList items={items} href={(id) => { const runId = items?.find((c) => c.id === id)?.runId; return runId ? `/runs/${runId}` : undefined; }} />
       {items && items.length === 0 ? (
         <EmptyState title="No campaigns yet">
           <p>
