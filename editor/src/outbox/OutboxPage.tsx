@@ -183,7 +183,7 @@ export function OutboxPage() {
           <label htmlFor={searchId} className="filter-label">
             Find
           </label>
-          <input id={searchId} type="search" value={text} placeholder="Customer name or email" onChange={(e) => setText(e.target.value)} />
+          <input id={searchId} type="search" value={text} placeholder="Name or email" onChange={(e) => setText(e.target.value)} />
         </div>
         <div className="filter-field">
           <label htmlFor={filterId} className="filter-label">

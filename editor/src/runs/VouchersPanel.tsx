@@ -26,7 +26,10 @@ export function VouchersPanel({ runId, graph, live }: { runId: string; graph: Fl
   );
   const items = vouchers.items;
   // No voucher step and nothing issued: nothing to show.
-  const hasVoucherStep = graph?.nodes.some((n) => n.type === 'voucher') ?? false;
+  const voucherSteps = graph?.nodes.filter((n) => n.type === 'voucher').length ?? 0;
+  const hasVoucherStep = voucherSteps > 0;
+  // With one voucher step, a Step column would say the same on every line.
+  const showStep = voucherSteps > 1;
   if (!hasVoucherStep && !q && items?.length === 0) return null;
 
   return (
@@ -48,7 +51,7 @@ export function VouchersPanel({ runId, graph, live }: { runId: string; graph: Fl
             <thead>
               <tr>
                 <th scope="col">Customer</th>
-                <th scope="col">Step</th>
+                {showStep && <th scope="col">Step</th>}
                 <th scope="col">Code</th>
                 <th scope="col">Valid until</th>
                 <th scope="col">Used</th>
@@ -61,9 +64,10 @@ export function VouchersPanel({ runId, graph, live }: { runId: string; graph: Fl
                     <Link href={`/customers/${v.customerId}`}>{v.customerName ?? v.customerEmail ?? shortId(v.customerId)}</Link>
                     {v.customerName && v.customerEmail && <div className="hint">{v.customerEmail}</div>}
                   </td>
-                  <td>{v.nodeId ? stepLabel(graph, v.nodeId) : v.title}</td>
+                  {showStep && <td>{v.nodeId ? stepLabel(graph, v.nodeId) : v.title}</td>}
                   <td>
                     <code className="voucher-code">{v.code}</code>
+                    {!showStep && <div className="hint">{v.title}</div>}
                   </td>
                   <td className="nowrap">{formatTime(v.expiresAt)}</td>
                   <td>{v.redeemedAt ? formatTime(v.redeemedAt) : <span className="hint">not yet</span>}</td>
