@@ -86,10 +86,11 @@ beforeAll(async () => {
     .returning(['id', 'channel'])
     .execute();
   const outboxEmail = outbox.find((o) => o.channel === 'email')?.id ?? '';
-  await h.db
-    .insertInto('vouchers')
-    .values(
-      ['ada', 'dee'].map((key) => ({
+  // One at a time: the run issues them in order, and the list keeps that order.
+  for (const key of ['ada', 'dee']) {
+    await h.db
+      .insertInto('vouchers')
+      .values({
         merchant_id: m.id,
         customer_id: id(key),
         run_id: runId,
@@ -97,9 +98,9 @@ beforeAll(async () => {
         code: `MUF-${key.toUpperCase()}1`,
         title: 'Free muffin',
         expires_at: new Date(Date.now() + 14 * 86_400_000),
-      })),
-    )
-    .execute();
+      })
+      .execute();
+  }
   const delivery = (key: string, nodeId: string, channel: 'push' | 'email', status: string, extra = {}) => ({
     run_id: runId,
     node_id: nodeId,
@@ -241,5 +242,28 @@ describe('GET /v1/held-back', () => {
     const other = await h.merchant('Third café');
     expect((await other.call('GET', `/v1/held-back?flowId=${flowId}`)).status).toBe(404);
     expect((await other.call('GET', '/v1/held-back')).body.flows).toEqual([]);
+  });
+});
+
+describe('GET /v1/flows/:id/send-preview?draft=true', () => {
+  it('counts the saved draft before it is published; a draft with problems is a 422 naming them', async () => {
+    const graph = broadcastGraph({ cardId: m.cardId, push: 'Hi' });
+    const id = (await m.call('POST', '/v1/flows', { name: 'Draft only', graph })).body.id as string;
+    expect((await m.call('GET', `/v1/flows/${id}/send-preview`)).status).toBe(409);
+    const draft = await m.call('GET', `/v1/flows/${id}/send-preview?draft=true`);
+    expect(draft.status).toBe(200);
+    // The six customers above hold the card; none has a pass in a wallet.
+    expect(draft.body).toMatchObject({ version: null, members: 6, steps: [{ nodeId: 'push', channel: 'push', reach: 0, unreachable: 6 }] });
+    expect((await m.call('GET', `/v1/flows/${id}/send-preview?draft=yes`)).status).toBe(400);
+    // A start with no step after it: a draft the compiler refuses.
+    expect((await m.call('PUT', `/v1/flows/${id}`, { graph: broadcastGraph({ cardId: m.cardId }) })).status).toBe(200);
+    const broken = await m.call('GET', `/v1/flows/${id}/send-preview?draft=true`);
+    expect(broken.status).toBe(422);
+    expect(broken.body.error.details.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', message: expect.any(String) })]);
+    // Nothing was published or started by asking.
+    const flow = await m.call('GET', `/v1/flows/${id}`);
+    expect([flow.body.versions, flow.body.status]).toEqual([[], 'draft']);
+    const other = await h.merchant('Fourth café');
+    expect((await other.call('GET', `/v1/flows/${id}/send-preview?draft=true`)).status).toBe(404);
   });
 });
