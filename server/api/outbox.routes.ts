@@ -22,9 +22,10 @@ const outboxQuery = pageQuery.extend({
 const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** A payload field (pushes keep it at the top, emails in `metadata`) as a uuid, or null. */
-const payloadId = (key: string) =>
-  sql<string | null>`(select case when v ~ ${UUID_RE} then v::uuid end
-    from coalesce(o.payload->>${key}, o.payload->'metadata'->>${key}) as v)`;
+const payloadId = (key: string) => {
+  const text = sql<string | null>`coalesce(o.payload->>${key}, o.payload->'metadata'->>${key})`;
+  return sql<string | null>`(case when ${text} ~ ${UUID_RE} then (${text})::uuid end)`;
+};
 
 /** `%`, `_` and `\` taken literally in an ILIKE pattern. */
 export function likePattern(text: string): string {
@@ -37,35 +38,51 @@ export function outboxRoutes(deps: AppDeps) {
   return new Hono<MerchantEnv>().use(merchantAuth(db)).get('/', query(outboxQuery), async (c) => {
     const { limit, cursor, channel, q: search } = c.req.valid('query');
     const merchantId = c.get('merchantId');
-    let q = db
+    // The page first (newest first, by the merchant's index), then its customers and vouchers:
+    // a page's 50 rows are looked up, not every captured message.
+    let inner = db
       .selectFrom('outbox as o')
+      .selectAll('o')
+      .select(sql<string>`o.created_at::text`.as('created_at_key'))
+      .where('o.merchant_id', '=', merchantId);
+    if (channel) inner = inner.where('o.channel', '=', channel);
+    if (search) {
+      const like = likePattern(search);
+      inner = inner.where(
+        // The matching customers are found once (a hashed set), not once per message.
+        sql<boolean>`(o.recipient ilike ${like} or o.subject ilike ${like} or o.body ilike ${like} or ${payloadId('customerId')} in (
+          select s.id from customers s where s.merchant_id = ${merchantId} and (s.name ilike ${like} or s.email ilike ${like})))`,
+      );
+    }
+    if (cursor) inner = inner.where(createdAfter(cursor, 'desc', 'o'));
+    const pageRows = inner
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
+      .limit(limit + 1)
+      .as('o');
+    const rows = await db
+      .selectFrom(pageRows)
       // The customer must be this merchant's: a payload naming another's id finds nobody.
-      .leftJoin('customers as c', (j) =>
-        j.on(sql<boolean>`c.id = ${payloadId('customerId')}`).on('c.merchant_id', '=', merchantId),
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('customers')
+            .select(['customers.id', 'customers.name', 'customers.email'])
+            .where(sql<boolean>`customers.id = ${payloadId('customerId')}`)
+            .where('customers.merchant_id', '=', merchantId)
+            .as('c'),
+        (j) => j.onTrue(),
       )
       .selectAll('o')
       .select(['c.id as customer_id', 'c.name as customer_name', 'c.email as customer_email'])
-      .select(sql<string>`o.created_at::text`.as('created_at_key'))
       .select(
         sql<string | null>`coalesce(nullif(o.payload->>'voucherCode', ''), (
           select v.code from vouchers v
           where v.merchant_id = o.merchant_id and v.customer_id = c.id and v.run_id = ${payloadId('runId')}
           order by v.created_at desc limit 1))`.as('voucher_code'),
       )
-      .where('o.merchant_id', '=', merchantId);
-    if (channel) q = q.where('o.channel', '=', channel);
-    if (search) {
-      const like = likePattern(search);
-      q = q.where(
-        sql<boolean>`(c.name ilike ${like} or c.email ilike ${like} or o.recipient ilike ${like}
-          or o.subject ilike ${like} or o.body ilike ${like})`,
-      );
-    }
-    if (cursor) q = q.where(createdAfter(cursor, 'desc', 'o'));
-    const rows = await q
       .orderBy('o.created_at', 'desc')
       .orderBy('o.id', 'desc')
-      .limit(limit + 1)
       .execute();
     return c.json(
       page(
