@@ -23,6 +23,7 @@ import { flowsRoutes } from './flows.routes';
 import { merchantSettingsRoutes } from './merchant-settings.routes';
 import { merchantsRoutes } from './merchants.routes';
 import { outboxRoutes } from './outbox.routes';
+import { heldBackRoutes } from './held-back.routes';
 import { runsRoutes } from './runs.routes';
 import { flowResultsRoutes, runResultsRoutes } from './results.routes';
 import { segmentsRoutes } from './segments.routes';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/flows', flowEmailsRoutes(deps))
     .route('/v1/runs', runsRoutes(deps))
     .route('/v1/outbox', outboxRoutes(deps))
+    .route('/v1/held-back', heldBackRoutes(deps))
     .route('/v1/campaigns', campaignsRoutes(deps))
     .route('/v1/runs', runResultsRoutes(deps))
     .route('/v1/flows', flowResultsRoutes(deps))

@@ -36,6 +36,7 @@ const updateFlow = z.object({ name: name.optional(), graph: flowGraphSchema.opti
 const listQuery = pageQuery.extend({
   kind: z.enum(['journey', 'campaign', 'all'], 'must be journey, campaign or all').optional(),
 });
+const sendPreviewQuery = z.object({ draft: z.enum(['true', 'false'], 'must be true or false').optional() });
 const emailPreview = z.object({
   subject: z.string().max(1_000),
   body: z.string().max(50_000),
@@ -207,10 +208,20 @@ export function flowsRoutes(deps: AppDeps) {
       if (!changed.ok) throw new ApiError(changed.code, changed.message);
       return c.json(await flowJson(c.get('merchantId'), changed.flowId));
     })
-    .get('/:id/send-preview', async (c) => {
+    // `draft=true`: who the saved draft would reach, asked before publishing a flow that sends by itself.
+    .get('/:id/send-preview', query(sendPreviewQuery), async (c) => {
       const id = pathId(c.req.param('id'), 'Flow');
-      const flow = await db.selectFrom('flows').select('id').where('id', '=', id).where('merchant_id', '=', c.get('merchantId')).executeTakeFirst();
+      const merchantId = c.get('merchantId');
+      const flow = await db.selectFrom('flows').select(['id', 'graph']).where('id', '=', id).where('merchant_id', '=', merchantId).executeTakeFirst();
       if (!flow) throw notFound('Flow');
+      if (c.req.valid('query').draft === 'true') {
+        const checked = await checkFlow(db, merchantId, flow.graph);
+        if (!checked.ok || !checked.plan) {
+          throw new ApiError('unprocessable', 'The draft has problems; fix them to see who it would reach', { diagnostics: checked.diagnostics });
+        }
+        const preview = await previewSend(db, { merchantId, plan: checked.plan, flowId: id });
+        return c.json({ version: null, ...sendPreviewJson(preview) });
+      }
       const latest = await latestVersion(db, id);
       if (!latest) throw new ApiError('conflict', 'This flow has no published version: publish the flow first');
       const preview = await previewSend(db, { merchantId: c.get('merchantId'), plan: latest.plan, flowId: id });

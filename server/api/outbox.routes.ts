@@ -1,4 +1,9 @@
-/** `GET /v1/outbox`: messages captured because a channel has no credentials, newest first. */
+/**
+ * `GET /v1/outbox`: messages captured because a channel has no credentials, newest first.
+ * Each names its customer (from the message's own record of whom it was for) and the
+ * voucher code it carried; `q` finds messages by the customer's name or email, or by the
+ * address, subject or text of the message.
+ */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -9,24 +14,75 @@ import { createdAfter, page, pageQuery } from './pagination';
 import { query } from './validate';
 import { iso } from './iso';
 
-const outboxQuery = pageQuery.extend({ channel: z.enum(['push', 'email']).optional() });
+const outboxQuery = pageQuery.extend({
+  channel: z.enum(['push', 'email']).optional(),
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+});
+
+const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** A payload field (pushes keep it at the top, emails in `metadata`) as a uuid, or null. */
+const payloadId = (key: string) => {
+  const text = sql<string | null>`coalesce(o.payload->>${key}, o.payload->'metadata'->>${key})`;
+  return sql<string | null>`(case when ${text} ~ ${UUID_RE} then (${text})::uuid end)`;
+};
+
+/** `%`, `_` and `\` taken literally in an ILIKE pattern. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
 
 /** Mounted at `/v1/outbox`. */
 export function outboxRoutes(deps: AppDeps) {
   const { db } = deps;
   return new Hono<MerchantEnv>().use(merchantAuth(db)).get('/', query(outboxQuery), async (c) => {
-    const { limit, cursor, channel } = c.req.valid('query');
-    let q = db
-      .selectFrom('outbox')
-      .selectAll()
-      .select(sql<string>`created_at::text`.as('created_at_key'))
-      .where('merchant_id', '=', c.get('merchantId'));
-    if (channel) q = q.where('channel', '=', channel);
-    if (cursor) q = q.where(createdAfter(cursor, 'desc'));
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
+    const { limit, cursor, channel, q: search } = c.req.valid('query');
+    const merchantId = c.get('merchantId');
+    // The page first (newest first, by the merchant's index), then its customers and vouchers:
+    // a page's 50 rows are looked up, not every captured message.
+    let inner = db
+      .selectFrom('outbox as o')
+      .selectAll('o')
+      .select(sql<string>`o.created_at::text`.as('created_at_key'))
+      .where('o.merchant_id', '=', merchantId);
+    if (channel) inner = inner.where('o.channel', '=', channel);
+    if (search) {
+      const like = likePattern(search);
+      inner = inner.where(
+        // The matching customers are found once (a hashed set), not once per message.
+        sql<boolean>`(o.recipient ilike ${like} or o.subject ilike ${like} or o.body ilike ${like} or ${payloadId('customerId')} in (
+          select s.id from customers s where s.merchant_id = ${merchantId} and (s.name ilike ${like} or s.email ilike ${like})))`,
+      );
+    }
+    if (cursor) inner = inner.where(createdAfter(cursor, 'desc', 'o'));
+    const pageRows = inner
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
       .limit(limit + 1)
+      .as('o');
+    const rows = await db
+      .selectFrom(pageRows)
+      // The customer must be this merchant's: a payload naming another's id finds nobody.
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('customers')
+            .select(['customers.id', 'customers.name', 'customers.email'])
+            .where(sql<boolean>`customers.id = ${payloadId('customerId')}`)
+            .where('customers.merchant_id', '=', merchantId)
+            .as('c'),
+        (j) => j.onTrue(),
+      )
+      .selectAll('o')
+      .select(['c.id as customer_id', 'c.name as customer_name', 'c.email as customer_email'])
+      .select(
+        sql<string | null>`coalesce(nullif(o.payload->>'voucherCode', ''), (
+          select v.code from vouchers v
+          where v.merchant_id = o.merchant_id and v.customer_id = c.id and v.run_id = ${payloadId('runId')}
+          order by v.created_at desc limit 1))`.as('voucher_code'),
+      )
+      .orderBy('o.created_at', 'desc')
+      .orderBy('o.id', 'desc')
       .execute();
     return c.json(
       page(
@@ -40,6 +96,8 @@ export function outboxRoutes(deps: AppDeps) {
           body: m.body,
           payload: m.payload,
           createdAt: iso(m.created_at),
+          customer: m.customer_id ? { id: m.customer_id, name: m.customer_name, email: m.customer_email } : null,
+          voucherCode: m.voucher_code,
         }),
         (m) => [m.created_at_key, m.id],
       ),

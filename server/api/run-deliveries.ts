@@ -9,6 +9,11 @@ import type { Db } from '../../engine/db/database';
 import { decodeCursor, page, pageQuery } from './pagination';
 import { uuid } from './validate';
 import { iso } from './iso';
+import { likePattern } from './outbox.routes';
+
+/** The outbox message a delivery was captured as (`outbox:<id>`), when it was. */
+const OUTBOX_ID = sql<string | null>`case when d.provider_message_id ~ '^outbox:[0-9a-f-]{36}$'
+  then substr(d.provider_message_id, 8)::uuid end`;
 
 export const DELIVERY_STATUSES = [
   'sending',
@@ -26,6 +31,8 @@ export const deliveriesQuery = pageQuery.extend({
   status: z.enum(DELIVERY_STATUSES).optional(),
   channel: z.enum(['push', 'email']).optional(),
   nodeId: z.string().min(1).max(100).optional(),
+  /** Part of the customer's name or email. */
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
 });
 
 export type DeliveriesQuery = z.output<typeof deliveriesQuery>;
@@ -34,7 +41,10 @@ export type DeliveriesQuery = z.output<typeof deliveriesQuery>;
 export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQuery) {
   let q = db
     .selectFrom('deliveries as d')
+    .innerJoin('runs as r', 'r.id', 'd.run_id')
     .leftJoin('customers as c', 'c.id', 'd.customer_id')
+    // The subject as sent, for emails the outbox captured (Postmark keeps its own copy).
+    .leftJoin('outbox as o', (j) => j.on(sql<boolean>`o.id = ${OUTBOX_ID}`).onRef('o.merchant_id', '=', 'r.merchant_id'))
     .select([
       'd.customer_id',
       'd.node_id',
@@ -52,12 +62,18 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       'd.seq',
       'c.name as customer_name',
       'c.email as customer_email',
+      'o.subject as subject',
     ])
+
     .where('d.run_id', '=', runId);
   if (filter.customerId) q = q.where('d.customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('d.status', '=', filter.status);
   if (filter.channel) q = q.where('d.channel', '=', filter.channel);
   if (filter.nodeId) q = q.where('d.node_id', '=', filter.nodeId);
+  if (filter.q) {
+    const like = likePattern(filter.q);
+    q = q.where(sql<boolean>`(c.name ilike ${like} or c.email ilike ${like})`);
+  }
   if (filter.cursor) {
     const [seq, nodeId, channel] = decodeCursor(filter.cursor, ['int', 'text', 'text']);
     q = q.where(sql<boolean>`(d.seq, d.node_id, d.channel) > (${seq}::int, ${nodeId}::text, ${channel}::text)`);
@@ -77,6 +93,7 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       customerEmail: d.customer_email,
       nodeId: d.node_id,
       channel: d.channel,
+      ...(d.subject !== null ? { subject: d.subject } : {}),
       status: d.status,
       ...(d.reason !== null ? { reason: d.reason } : {}),
       ...(d.provider_message_id !== null ? { providerMessageId: d.provider_message_id } : {}),

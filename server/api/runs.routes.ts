@@ -8,6 +8,8 @@ import type { MerchantEnv } from './env';
 import { ApiError, notFound } from './errors';
 import { createdAfter, page, pageQuery } from './pagination';
 import { deliveriesQuery, listDeliveries } from './run-deliveries';
+import { listRunVouchers, runVouchersQuery } from './run-vouchers';
+import { whyNothingSent } from '../../engine/runs/why-nothing';
 import { addCount, runCounts, runJson, temporalUrl, zeroCounts, type DeliveryCounts } from './run-report';
 import { runHistory } from '../temporal/read-run-history';
 import { pathId, query, uuid } from './validate';
@@ -105,6 +107,22 @@ export function runsRoutes(deps: AppDeps) {
     .get('/:id/deliveries', query(deliveriesQuery), async (c) => {
       const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
       return c.json(await listDeliveries(db, run.id, c.req.valid('query')));
+    })
+    .get('/:id/vouchers', query(runVouchersQuery), async (c) => {
+      const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
+      return c.json(await listRunVouchers(db, c.get('merchantId'), run.id, c.req.valid('query')));
+    })
+    // Members who got nothing, grouped by the first thing that stopped them.
+    .get('/:id/nothing-sent', async (c) => {
+      const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
+      const version = await db
+        .selectFrom('flow_versions')
+        .select('plan')
+        .where('flow_id', '=', run.flow_id)
+        .where('version', '=', run.version)
+        .executeTakeFirst();
+      const groups = version ? await whyNothingSent(db, run.id, version.plan) : [];
+      return c.json({ groups, total: groups.reduce((sum, g) => sum + g.count, 0) });
     })
     .get('/:id/history', async (c) => {
       const run = await findRun(db, c.get('merchantId'), c.req.param('id'));

@@ -333,6 +333,17 @@ const CASES: Record<string, Case> = {
     path: (a) => `/v1/runs/${a.runId}/deliveries`,
     expect: NOT_FOUND,
   },
+  'GET /v1/runs/:id/vouchers': {
+    scope: 'merchant',
+    path: (a) => `/v1/runs/${a.runId}/vouchers?q=${encodeURIComponent(a.customerName)}`,
+    expect: NOT_FOUND,
+  },
+  'GET /v1/runs/:id/nothing-sent': {
+    scope: 'merchant',
+    path: (a) => `/v1/runs/${a.runId}/nothing-sent`,
+    expect: NOT_FOUND,
+  },
+  'GET /v1/held-back': { scope: 'merchant', path: (a) => `/v1/held-back?flowId=${a.flowId}`, expect: NOT_FOUND },
   'GET /v1/runs/:id/history': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/history`, expect: NOT_FOUND },
   'GET /v1/runs/:id/results': { scope: 'merchant', path: (a) => `/v1/runs/${a.runId}/results`, expect: NOT_FOUND },
   'GET /v1/runs/:id/results/days': {
@@ -356,7 +367,12 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
 
-  'GET /v1/outbox': { scope: 'merchant', path: () => '/v1/outbox', expect: 'no A data' },
+  // Searching by A's customer's email finds nothing of A's.
+  'GET /v1/outbox': {
+    scope: 'merchant',
+    path: (a) => `/v1/outbox?q=${encodeURIComponent(a.customerEmail)}`,
+    expect: 'no A data',
+  },
 
   'POST /v1/campaigns': {
     scope: 'merchant',

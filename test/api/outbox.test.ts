@@ -52,6 +52,8 @@ describe('GET /v1/outbox', () => {
       body: 'Hey',
       payload: { to: 'b@example.com' },
       createdAt: '2025-01-03T00:00:00.000Z',
+      customer: null,
+      voucherCode: null,
     });
     const emails = await m.call('GET', '/v1/outbox?channel=email&limit=1');
     expect(emails.body.items.map((i: { recipient: string }) => i.recipient)).toEqual(['b@example.com']);

@@ -113,6 +113,8 @@ describe('a 1,000-customer broadcast by push and email', () => {
                 channel: 'email',
                 status: 'sent',
                 providerMessageId: expect.stringMatching(/^outbox:/),
+                // The subject as sent, from the outbox that captured it.
+                subject: `Hi ${row.name}`,
               },
           { ...base, nodeId: 'push', channel: 'push', status: 'sent', providerMessageId: expect.any(String) },
         ],

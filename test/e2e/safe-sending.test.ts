@@ -12,14 +12,11 @@ import { localDate } from '../../engine/time/zoned';
 import { broadcastGraph } from '../support/graphs';
 import { browserForFile, screenshot, signIn, type BrowserMerchant } from './browser';
 import { ADMIN_TOKEN, allPages, api, ok, type Customer } from './http';
+import { DEVELOPER_WORDS } from './developer-words';
 
 const file = browserForFile();
 const today = localDate(new Date(), 'Europe/Berlin');
 const birthday = `${String(today.month).padStart(2, '0')}-${String(today.day).padStart(2, '0')}`;
-
-/** Words a café owner would have to look up: environment variables, engine terms, raw codes, node ids. */
-const DEVELOPER_WORDS =
-  /\b(?:POSTMARK_\w+|APPLE_\w+|GOOGLE_\w+|STAMPFLOW_\w+|TEMPORAL_\w+|Temporal|workflow|cohort|not_in_\w+|no_consent|no_email|no_pass|frequency_cap|quiet_hours|Attempts|outbox:\S+|Cron expression|All runs of this flow|(?:trigger|push|email|wait|segment|voucher)-[a-z0-9]{4,})\b/;
 
 let merchant: BrowserMerchant;
 let customers: Customer[];

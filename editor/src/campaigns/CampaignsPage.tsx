@@ -10,6 +10,7 @@ import { campaignStatusText, reachedText } from './reach-words';
 import './campaigns.css';
 import { RunCameBackCell } from '../results/CameBackCell';
 import { LoadMore } from '../shell/LoadMore';
+import { HeldBackList } from '../sending/HeldBackList';
 
 const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
 
@@ -35,6 +36,7 @@ export function CampaignsPage() {
         </Link>
       </PageHeader>
       <ErrorNote error={campaigns.error} />
+      <HeldBackList items={items} href={(id) => { const runId = items?.find((c) => c.id === id)?.runId; return runId ? `/runs/${runId}` : undefined; }} />
       {items && items.length === 0 ? (
         <EmptyState title="No campaigns yet">
           <p>

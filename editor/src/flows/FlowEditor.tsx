@@ -25,6 +25,7 @@ import { SendConfirm } from '../sending/SendConfirm';
 import { unpublishedWords } from './unpublished-words';
 import { useStepResults } from '../results/step-results';
 import { NotStartingNote } from './NotStartingNote';
+import { HeldBackNote } from '../sending/HeldBackNote';
 import './flows.css';
 
 type Tab = 'step' | 'versions';
@@ -76,7 +77,13 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
     (d: Diagnostic[]) => takeServerDiagnostics(d, document.doc),
     [takeServerDiagnostics, document.doc],
   );
-  const lifecycle = useFlowLifecycle(loaded.id, { flush: autosave.flush, onFlow, onRefused });
+  // Read at the moment Publish is pressed: the trigger and status as they are then.
+  const sendsNow = useRef({ trigger: undefined as Record<string, unknown> | undefined, status: loaded.status });
+  const sendsByItself = useCallback(
+    () => sendsOnItsOwn(sendsNow.current.trigger) && sendsNow.current.status !== 'paused',
+    [],
+  );
+  const lifecycle = useFlowLifecycle(loaded.id, { flush: autosave.flush, onFlow, onRefused, sendsByItself });
 
   const { flush: flushSave } = autosave;
   const onRetrySave = useCallback(() => void flushSave().catch(() => undefined), [flushSave]);
@@ -94,6 +101,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
   }, [selectedId]);
 
   const trigger = document.doc.nodes.find((n) => n.type === 'trigger');
+  sendsNow.current = { trigger: trigger?.data, status: flow.status };
   const cardId = typeof trigger?.data['cardId'] === 'string' ? trigger.data['cardId'] : undefined;
   const cardNames = useMemo(() => new Map(cards.map((c) => [c.id, c.name])), [cards]);
   const stepResults = useStepResults(flow.id, flow.latestVersion !== null);
@@ -134,6 +142,21 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
             changes={unpublishedWords(flow.unpublishedChanges, document.doc.nodes, flow.latestVersion)}
           />
           <NotStartingNote problem={flow.notStarting} />
+          {flow.latestVersion !== null && <HeldBackNote flowId={flow.id} />}
+          {lifecycle.publishPreview && (
+            <SendConfirm
+              title={`Publish “${name}”?`}
+              note={`Once published, this flow sends by itself ${whenItSends(trigger?.data)}, with no further click. If it ran now:`}
+              preview={lifecycle.publishPreview}
+              who="customer"
+              allowNobody
+              confirmLabel="Publish"
+              busy={lifecycle.busy === 'confirm-publish'}
+              error={lifecycle.error}
+              onConfirm={() => void lifecycle.run('confirm-publish')}
+              onCancel={lifecycle.dismiss}
+            />
+          )}
           {lifecycle.runPreview && (
             <SendConfirm
               title={`Run “${name}” now?`}
@@ -227,4 +250,22 @@ function canRunByHand(data: Record<string, unknown> | undefined): boolean {
   const kind = data?.['trigger'];
   if (kind === 'broadcast' || kind === 'schedule' || kind === 'birthday' || kind === 'inactive') return true;
   return kind === 'event' && data?.['event'] === 'voucher_expiring';
+}
+
+/**
+ * Flows that send by themselves once published: the scheduled triggers (a daily birthday or
+ * win-back cohort, expiring vouchers, a recurring send). A broadcast waits for "Run now";
+ * event flows send one customer at a time as events happen.
+ */
+function sendsOnItsOwn(data: Record<string, unknown> | undefined): boolean {
+  const kind = data?.['trigger'];
+  if (kind === 'schedule' || kind === 'birthday' || kind === 'inactive') return true;
+  return kind === 'event' && data?.['event'] === 'voucher_expiring';
+}
+
+/** "every day at 10:00", "on its schedule". */
+function whenItSends(data: Record<string, unknown> | undefined): string {
+  if (data?.['trigger'] === 'schedule') return 'on its schedule';
+  const at = typeof data?.['at'] === 'string' ? data['at'] : '10:00';
+  return `every day at ${at}`;
 }

@@ -7,6 +7,7 @@ import { useApi } from '../shell/use-api';
 import { dateTime, relativeTime } from './format';
 import './flows.css';
 import { FlowCameBackCell } from '../results/CameBackCell';
+import { HeldBackList } from '../sending/HeldBackList';
 
 type FlowPage = Ok<Awaited<ReturnType<typeof api.v1.flows.$get>>>;
 type FlowItem = FlowPage['items'][number];
@@ -85,6 +86,7 @@ export function FlowsPage() {
         </Link>
       </PageHeader>
       <ErrorNote error={first.error} />
+      <HeldBackList items={first.data ? items : undefined} href={(id) => `/flows/${id}`} />
       {first.data && items.length === 0 ? (
         <EmptyState title="No flows yet">
           <p>

@@ -10,8 +10,12 @@ import { api, ApiFailure, call, messageOf, type Ok } from '../api';
 import type { SendPreviewAnswer } from '../sending/send-summary';
 
 export type LoadedFlow = Ok<Awaited<ReturnType<(typeof api.v1.flows)[':id']['$get']>>>;
-/** `check-run` asks the server who a run would reach; `run` starts it once the owner confirmed. */
-export type FlowAction = 'publish' | 'pause' | 'resume' | 'archive' | 'check-run' | 'run';
+/**
+ * `check-run` asks the server who a run would reach; `run` starts it once the owner confirmed.
+ * `publish` of a flow that sends by itself first asks who its draft would reach (the same
+ * confirmation); `confirm-publish` publishes once the owner confirmed.
+ */
+export type FlowAction = 'publish' | 'confirm-publish' | 'pause' | 'resume' | 'archive' | 'check-run' | 'run';
 
 export interface Lifecycle {
   readonly busy: FlowAction | undefined;
@@ -20,6 +24,8 @@ export interface Lifecycle {
   readonly notice: string | undefined;
   /** Who a run would reach, while the owner is asked to confirm it. */
   readonly runPreview: SendPreviewAnswer | undefined;
+  /** Who the draft would reach, while the owner is asked to confirm publishing it. */
+  readonly publishPreview: SendPreviewAnswer | undefined;
   run(action: FlowAction): Promise<void>;
   /** Closes the confirmation without starting anything. */
   dismiss(): void;
@@ -51,6 +57,8 @@ export function useFlowLifecycle(
     /** The server's flow after an action (status, versions). */
     onFlow(flow: LoadedFlow): void;
     onRefused(diagnostics: Diagnostic[]): void;
+    /** True when publishing would let the flow send by itself (a scheduled trigger, not paused). */
+    sendsByItself(): boolean;
   },
 ): Lifecycle {
   const [, navigate] = useLocation();
@@ -58,7 +66,8 @@ export function useFlowLifecycle(
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [runPreview, setRunPreview] = useState<SendPreviewAnswer>();
-  const { flush, onFlow, onRefused } = ports;
+  const [publishPreview, setPublishPreview] = useState<SendPreviewAnswer>();
+  const { flush, onFlow, onRefused, sendsByItself } = ports;
 
   const run = useCallback(
     async (action: FlowAction) => {
@@ -68,10 +77,16 @@ export function useFlowLifecycle(
       const param = { id: flowId };
       try {
         switch (action) {
-          case 'publish': {
+          case 'publish':
+          case 'confirm-publish': {
             await flush();
+            if (action === 'publish' && sendsByItself()) {
+              setPublishPreview(await call(api.v1.flows[':id']['send-preview'].$get({ param, query: { draft: 'true' } })));
+              break;
+            }
             const published = await call(api.v1.flows[':id'].publish.$post({ param }));
             const flow = await call(api.v1.flows[':id'].$get({ param }));
+            setPublishPreview(undefined);
             setNotice(publishNotice(published, flow));
             onFlow(flow);
             break;
@@ -88,7 +103,7 @@ export function useFlowLifecycle(
           }
           case 'check-run': {
             await flush();
-            setRunPreview(await call(api.v1.flows[':id']['send-preview'].$get({ param })));
+            setRunPreview(await call(api.v1.flows[':id']['send-preview'].$get({ param, query: {} })));
             break;
           }
           case 'run': {
@@ -112,13 +127,17 @@ export function useFlowLifecycle(
         setBusy(undefined);
       }
     },
-    [flowId, flush, onFlow, onRefused, navigate],
+    [flowId, flush, onFlow, onRefused, sendsByItself, navigate],
   );
 
   // One object while nothing changes, so the memoised header skips the canvas's drag frames.
-  const dismiss = useCallback(() => setRunPreview(undefined), []);
+  const dismiss = useCallback(() => {
+    setRunPreview(undefined);
+    setPublishPreview(undefined);
+    setError(undefined);
+  }, []);
   return useMemo(
-    () => ({ busy, error, notice, runPreview, run, dismiss }),
-    [busy, error, notice, runPreview, run, dismiss],
+    () => ({ busy, error, notice, runPreview, publishPreview, run, dismiss }),
+    [busy, error, notice, runPreview, publishPreview, run, dismiss],
   );
 }

@@ -2,7 +2,7 @@
  * Messages the app captured instead of sending (no Postmark token, no wallet certificates):
  * emails as they would look, pushes on a lock screen.
  */
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../api';
 import { formatTime } from '../shell/format';
@@ -31,6 +31,10 @@ function payloadText(payload: unknown, key: string): string | undefined {
 
 interface Captured {
   readonly id: string;
+  /** Whom it was for, when the message says and the customer is still on file. */
+  readonly customer: { readonly id: string; readonly name: string | null; readonly email: string | null } | null;
+  /** The voucher code the message carried. */
+  readonly voucherCode: string | null;
   readonly channel: string;
   readonly recipient: string;
   readonly subject: string | null;
@@ -39,16 +43,45 @@ interface Captured {
   readonly createdAt: string;
 }
 
+/** The customer's name as the list and the message say it; the address or "a card holder" without one. */
+function whoOf(message: Captured): string {
+  return message.customer?.name ?? message.customer?.email ?? (message.channel === 'email' ? message.recipient : 'A card holder');
+}
+
+/** The customer, linked to their page, and the voucher the message carried. */
+function CustomerRows({ message }: { message: Captured }) {
+  return (
+    <>
+      <div>
+        <dt>Customer</dt>
+        <dd>
+          {message.customer ? <Link href={`/customers/${message.customer.id}`}>{whoOf(message)}</Link> : whoOf(message)}
+          {message.customer?.name && message.customer.email && <span className="hint"> · {message.customer.email}</span>}
+        </dd>
+      </div>
+      {message.voucherCode && (
+        <div>
+          <dt>Voucher</dt>
+          <dd>
+            <code data-testid="outbox-voucher">{message.voucherCode}</code>
+          </dd>
+        </div>
+      )}
+    </>
+  );
+}
+
 function EmailMessage({ message }: { message: Captured }) {
   const html = payloadText(message.payload, 'htmlBody');
   const [showText, setShowText] = useState(!html);
   return (
-    <article className="outbox-item outbox-email card" aria-label={`Email to ${message.recipient}`}>
+    <article className="outbox-item outbox-email card" aria-label={`Email to ${whoOf(message)}`}>
       <header className="outbox-head">
         <span className="tag tag-email">Email</span>
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, true)}</time>
       </header>
       <dl className="email-meta">
+        <CustomerRows message={message} />
         <div>
           <dt>To</dt>
           <dd>{message.recipient}</dd>
@@ -84,35 +117,22 @@ function EmailMessage({ message }: { message: Captured }) {
 }
 
 function PushMessage({ message, merchantName }: { message: Captured; merchantName: string }) {
-  const customerId = payloadText(message.payload, 'customerId');
-  const voucher = payloadText(message.payload, 'voucherCode');
   return (
-    <article className="outbox-item outbox-push card" aria-label={`Wallet push to ${message.recipient}`}>
+    <article className="outbox-item outbox-push card" aria-label={`Wallet push to ${whoOf(message)}`}>
       <header className="outbox-head">
         <span className="tag tag-push">Wallet push</span>
         <time dateTime={message.createdAt}>{formatTime(message.createdAt, true)}</time>
       </header>
       <LockScreen title={merchantName} message={message.body} at={new Date(message.createdAt)} />
       <dl className="email-meta">
-        <div>
-          <dt>Customer</dt>
-          <dd>{customerId ? <Link href={`/customers/${customerId}`}>Open their page</Link> : 'a card holder'}</dd>
-        </div>
-        <div>
-          <dt>Pass</dt>
-          <dd>
-            <code>{message.recipient || '—'}</code>
-          </dd>
-        </div>
-        {voucher && (
-          <div>
-            <dt>Voucher</dt>
-            <dd>
-              <code>{voucher}</code>
-            </dd>
-          </div>
-        )}
+        <CustomerRows message={message} />
       </dl>
+      <details className="technical">
+        <summary>Technical details</summary>
+        <p>
+          Card <code>{message.recipient || '—'}</code>
+        </p>
+      </details>
     </article>
   );
 }
@@ -125,7 +145,7 @@ function MessageRow({ message, selected, onSelect }: { message: Captured; select
       <button type="button" className="outbox-row" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
         <span className="outbox-row-head">
           <span className={`tag tag-${email ? 'email' : 'push'}`}>{email ? 'Email' : 'Push'}</span>
-          <span className="outbox-row-to">{email ? message.recipient : `Pass ${message.recipient.slice(0, 8)}`}</span>
+          <span className="outbox-row-to">{whoOf(message)}</span>
           <time dateTime={message.createdAt} className="hint">
             {formatTime(message.createdAt)}
           </time>
@@ -141,8 +161,16 @@ export function OutboxPage() {
   const [channel, setChannel] = useState<Channel>();
   const [selectedId, setSelectedId] = useState<string>();
   const filterId = useId();
+  const searchId = useId();
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  // One search per pause in typing, not per key.
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [text]);
   // No polling: new messages arrive at the top and would push what is being read down.
-  const outbox = usePaged((cursor, limit) => call(api.v1.outbox.$get({ query: { channel, limit: String(limit), cursor } })), [channel], {
+  const outbox = usePaged((cursor, limit) => call(api.v1.outbox.$get({ query: { channel, q: q || undefined, limit: String(limit), cursor } })), [channel, q], {
     pageSize: 50,
   });
   const items = outbox.items;
@@ -151,6 +179,12 @@ export function OutboxPage() {
   return (
     <div className="outbox">
       <PageHeader title="Outbox">
+        <div className="filter-field">
+          <label htmlFor={searchId} className="filter-label">
+            Find
+          </label>
+          <input id={searchId} type="search" value={text} placeholder="Name or email" onChange={(e) => setText(e.target.value)} />
+        </div>
         <div className="filter-field">
           <label htmlFor={filterId} className="filter-label">
             Show
@@ -172,7 +206,11 @@ export function OutboxPage() {
       <ErrorNote error={outbox.error} />
       {!items && !outbox.error && <p className="hint">Loading the outbox…</p>}
       {items && items.length === 0 && (
-        <EmptyState title={channel ? `No captured ${channel === 'email' ? 'emails' : 'pushes'}` : 'The outbox is empty'}>
+        <EmptyState title={q ? `Nothing for “${q}”` : channel ? `No captured ${channel === 'email' ? 'emails' : 'pushes'}` : 'The outbox is empty'}>
+          {q ? (
+            <p>No message to a customer whose name or email has “{q}”. Try part of the name, or clear the search.</p>
+          ) : (
+            <>
           <p>
             While email sending and Apple Wallet are not connected, messages land here instead of going out. Send a campaign or run a
             flow, and its messages appear here.
@@ -180,6 +218,8 @@ export function OutboxPage() {
           <p>
             <Link href="/campaigns/new">Create a card campaign</Link>
           </p>
+            </>
+          )}
         </EmptyState>
       )}
       {items && items.length > 0 && (

@@ -157,7 +157,7 @@ export function DeliveriesPanel({
               ? 'Try another status, channel, step or customer.'
               : live
                 ? 'Deliveries appear here as the run reaches its message steps.'
-                : 'Nobody reached a message step. The customer page explains why a customer got nothing.'}
+                : 'Nobody got a message. “Who got nothing, and why” above counts the reasons; the customer page explains each customer.'}
           </p>
         </EmptyState>
       ) : (
@@ -204,6 +204,11 @@ export function DeliveriesPanel({
                     >
                       {stepLabel(graph, d.nodeId)}
                     </button>
+                    {d.subject && (
+                      <div className="hint delivery-subject" title="The subject as sent">
+                        “{d.subject}”
+                      </div>
+                    )}
                   </td>
                   <td>{channelLabel(d.channel)}</td>
                   <td>

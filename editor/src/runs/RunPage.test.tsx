@@ -61,18 +61,44 @@ const report = (status: string) => ({
   },
 });
 
+/** The answers every test starts from; a test's own `answer` falls back to it. */
+const baseAnswer = (r: Request): unknown => {
+  if (r.path === 'v1/runs/:id/$get') return report('completed');
+  if (r.path === 'v1/flows/:id/versions/:version/$get') return { version: 2, graph: { nodes: [], edges: [] } };
+  if (r.path === 'v1/runs/:id/deliveries/$get') return { items: [] };
+  if (r.path === 'v1/runs/:id/vouchers/$get') return { items: [] };
+  if (r.path === 'v1/held-back/$get') return { since: '2025-02-01T00:00:00Z', days: 30, flows: [] };
+  if (r.path === 'v1/runs/:id/nothing-sent/$get') {
+    return {
+      total: 3,
+      groups: [
+        { reason: 'no_email', count: 2 },
+        { reason: 'frequency_cap', count: 1 },
+      ],
+    };
+  }
+  return {};
+};
+
 beforeEach(() => {
   calls.length = 0;
-  answer = (r) => {
-    if (r.path === 'v1/runs/:id/$get') return report('completed');
-    if (r.path === 'v1/flows/:id/versions/:version/$get') return { version: 2, graph: { nodes: [], edges: [] } };
-    if (r.path === 'v1/runs/:id/deliveries/$get') return { items: [] };
-    return {};
-  };
+  answer = baseAnswer;
 });
 afterEach(cleanup);
 
 describe('RunPage', () => {
+  it('lists why members got nothing, grouped with counts, in words; the codes only under Technical details', async () => {
+    render(<RunPage id="r1" />);
+    const panel = await screen.findByTestId('nothing-sent');
+    await waitFor(() => expect(panel.textContent).toContain('2 have no email address on file'));
+    expect(panel.textContent).toContain('1 reached their weekly limit of messages');
+    expect(panel.textContent).toContain('3 of 12 customers got no message from this run');
+    const technical = panel.querySelector('details');
+    expect(technical?.textContent).toContain('frequency_cap');
+    technical?.remove();
+    expect(panel.textContent).not.toMatch(/no_email|frequency_cap/);
+  });
+
   it('shows the run’s status and totals, with the waiting members summed over the steps', async () => {
     render(<RunPage id="r1" />);
     expect((await screen.findByTestId('run-status')).textContent).toBe('completed');
@@ -123,7 +149,7 @@ describe('RunPage', () => {
           ],
         };
       }
-      return {};
+      return baseAnswer(r);
     };
     render(<RunPage id="r1" />);
     const devices = await screen.findByRole('list', { name: 'Devices' });

@@ -10,6 +10,9 @@ import { ResultPanel } from '../results/ResultPanel';
 import { ErrorNote } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { DeliveriesPanel, type DeliveryFilter } from './DeliveriesPanel';
+import { NothingSentPanel } from './NothingSentPanel';
+import { VouchersPanel } from './VouchersPanel';
+import { HeldBackNote } from '../sending/HeldBackNote';
 import { RunHistory } from './RunHistory';
 import { RunSummary } from './RunSummary';
 import { orderedSteps } from './step-labels';
@@ -78,6 +81,8 @@ export function RunPage({ id }: { id: string }) {
     <div className="run-page">
       <RunSummary run={report} onChanged={run.reload} />
       {run.error && <ErrorNote error={`Could not refresh: ${run.error}`} />}
+      <HeldBackNote flowId={report.flowId} />
+      <NothingSentPanel runId={id} live={live} members={report.counts.members} />
       <ResultPanel runId={id} flowName={report.flowName} live={live} />
 
       <section className="card run-graph" aria-label="The flow with counts per step">
@@ -98,6 +103,8 @@ export function RunPage({ id }: { id: string }) {
           <StepTable graph={graph} steps={report.steps} stepIds={stepIds} selectedNodeId={filter.nodeId} onSelect={selectNode} />
         </details>
       </section>
+
+      <VouchersPanel runId={id} graph={graph} live={live} />
 
       <div className="tabs" role="tablist" aria-label="Run details" onKeyDown={onTabKey}>
         {TABS.map((t) => (

@@ -93,3 +93,40 @@ export function reasonText(reason: string | null | undefined): string {
   if (head.startsWith('exit_rule')) return `Left by the exit rule${detail ? ` "${detail}"` : ''}`;
   return reason.replaceAll('_', ' ');
 }
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Why members got nothing, one group at a time: the count leads, then what stopped them. */
+const GROUPS: Record<string, [one: string, many: string]> = {
+  no_pass: ['has not added the card to a phone wallet, so no push could reach them', 'have not added the card to a phone wallet, so no push could reach them'],
+  no_email: ['has no email address on file', 'have no email address on file'],
+  no_consent: ['did not agree to emails', 'did not agree to emails'],
+  unsubscribed: ['unsubscribed from your emails', 'unsubscribed from your emails'],
+  frequency_cap: ['reached their weekly limit of messages', 'reached their weekly limit of messages'],
+  suppressed: ['is on the do-not-mail list (an earlier email bounced or was marked as spam)', 'are on the do-not-mail list (an earlier email bounced or was marked as spam)'],
+  failed: ['could not be sent to: the message failed', 'could not be sent to: the messages failed'],
+  sending: ['is being sent to right now', 'are being sent to right now'],
+  holdout: ['kept back to measure this flow (on purpose)', 'kept back to measure this flow (on purpose)'],
+  exit_rule: ['left the flow early by its exit rule (a visit or a redeemed reward)', 'left the flow early by its exit rule (a visit or a redeemed reward)'],
+  no_wallet_device: ['has the card in no phone wallet yet', 'have the card in no phone wallet yet'],
+  inactive_recipient: ['has an address that bounced or marked mail as spam before', 'have an address that bounced or marked mail as spam before'],
+  invalid_email: ['has an email address that is not valid', 'have an email address that is not valid'],
+};
+
+/**
+ * A group of members who got nothing, as a sentence that leads with the count.
+ *
+ * @example
+ * nothingSentText('no_email', 12, false) // "12 have no email address on file"
+ */
+export function nothingSentText(reason: string, count: number, live: boolean): string {
+  if (reason === 'no_message') {
+    return live
+      ? `${count} ${count === 1 ? 'has' : 'have'} not reached a message step yet`
+      : `${plural(count, 'customer', 'customers')} did not reach a message: a check or a wait in the flow sent them another way`;
+  }
+  const words = GROUPS[reason];
+  if (words) return `${count} ${count === 1 ? words[0] : words[1]}`;
+  // A reason without its own sentence: the delivery's sentence, after the count.
+  return `${plural(count, 'customer', 'customers')}: ${reasonText(reason) || 'not sent'}`;
+}

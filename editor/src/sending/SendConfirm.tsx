@@ -12,6 +12,8 @@ export function SendConfirm({
   title,
   preview,
   who,
+  note,
+  allowNobody = false,
   confirmLabel,
   busy,
   error,
@@ -22,6 +24,10 @@ export function SendConfirm({
   preview: SendPreviewAnswer;
   /** What the members are called: "card holder", "customer". */
   who?: string;
+  /** Said before the counts, e.g. that a flow sends by itself once published. */
+  note?: string | undefined;
+  /** Confirming is allowed when nobody would get anything now (publishing, not sending). */
+  allowNobody?: boolean;
   confirmLabel: string;
   busy: boolean;
   error?: string | undefined;
@@ -59,6 +65,7 @@ export function SendConfirm({
     >
       <h2 id={ids.title}>{title}</h2>
       <div id={ids.body} className="stack">
+        {note && <p className="send-note">{note}</p>}
         <p className="send-headline" data-testid="send-headline">
           {summary.headline}
         </p>
@@ -79,8 +86,8 @@ export function SendConfirm({
         <button ref={cancel} type="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className="primary" onClick={onConfirm} disabled={busy || preview.members === 0}>
-          {busy ? 'Sending…' : confirmLabel}
+        <button type="button" className="primary" onClick={onConfirm} disabled={busy || (!allowNobody && preview.members === 0)}>
+          {busy ? (allowNobody ? 'Working…' : 'Sending…') : confirmLabel}
         </button>
       </div>
     </dialog>

@@ -1,0 +1,41 @@
+/**
+ * What the messaging rules held back, in a café owner's words, from `GET /v1/held-back`:
+ * "Messaging rules held back 6 messages in the last 30 days: 4 emails and 2 pushes over the
+ * weekly limit".
+ */
+
+export interface HeldBackCount {
+  readonly rule: string;
+  readonly channel: 'push' | 'email';
+  readonly count: number;
+}
+
+export interface FlowHeldBack {
+  readonly flowId: string;
+  readonly total: number;
+  readonly byRule: readonly HeldBackCount[];
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const NOUN = { push: ['push', 'pushes'], email: ['email', 'emails'] } as const;
+const RULE: Record<string, string> = { frequency_cap: 'over the weekly limit' };
+
+/**
+ * One sentence, or undefined when nothing was held back.
+ *
+ * @example
+ * heldBackSentence({ flowId, total: 6, byRule: [{ rule: 'frequency_cap', channel: 'email', count: 4 }, …] }, 30)
+ * // "Messaging rules held back 6 messages in the last 30 days: 4 emails and 2 pushes over the weekly limit"
+ */
+export function heldBackSentence(held: FlowHeldBack | undefined, days: number): string | undefined {
+  if (!held || held.total === 0) return undefined;
+  const byRule = new Map<string, string[]>();
+  for (const c of held.byRule) {
+    const [one, many] = NOUN[c.channel];
+    const parts = byRule.get(c.rule) ?? [];
+    parts.push(plural(c.count, one, many));
+    byRule.set(c.rule, parts);
+  }
+  const reasons = [...byRule].map(([rule, parts]) => `${parts.join(' and ')} ${RULE[rule] ?? 'by a messaging rule'}`);
+  return `Messaging rules held back ${plural(held.total, 'message')} in the last ${days} days: ${reasons.join('; ')}`;
+}
