@@ -114,6 +114,16 @@ export interface CardsTable {
   created_at: CreatedAt;
 }
 
+/** A card's uploaded logo, fitted to the pass's logo slot at @3x (PNG). */
+export interface CardLogosTable {
+  card_id: string;
+  merchant_id: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface CustomersTable {
   id: Generated<string>;
   merchant_id: string;
@@ -452,6 +462,7 @@ export interface Database {
   staff_invites: StaffInvitesTable;
   sign_in_attempts: SignInAttemptsTable;
   cards: CardsTable;
+  card_logos: CardLogosTable;
   customers: CustomersTable;
   passes: PassesTable;
   consent_events: ConsentEventsTable;

@@ -37,6 +37,7 @@ function cardBody({ pass, home, token, qr, googleWallet }: CardPageView) {
   return html`
     <main>
       <section class="card" style="${colors}">
+        ${content.logo ? html`<img class="logo" src="/p/${token}/logo.png" alt="${content.organizationName}" />` : ''}
         <p class="shop">${content.organizationName}</p>
         <h1>${content.cardName}</h1>
         <p class="stamps" role="img" aria-label="${content.stamps} of ${content.stampsRequired} stamps">
@@ -98,6 +99,7 @@ h2 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 .card { border-radius: 16px; padding: 1.1rem 1.3rem; }
 .card h1 { margin: .1rem 0 .8rem; font-size: 1.5rem; }
 .shop { margin: 0; opacity: .85; }
+.logo { display: block; max-width: 10rem; max-height: 3.2rem; margin-bottom: .4rem; }
 .stamps { margin: 0 0 .8rem; }
 .stamps svg { display: block; width: 100%; height: auto; }
 .reward { margin: 0; }
