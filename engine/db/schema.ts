@@ -185,7 +185,9 @@ export type ConsentSource =
   | 'provider_complaint'
   | 'provider_subscription_change'
   /** The customer ticked (or left unticked) the box on the card's public join page. */
-  | 'join_page';
+  | 'join_page'
+  /** A staff member changed it on the customer's screen (`PATCH /v1/customers/:id` with a session). */
+  | 'staff_edit';
 
 /** One change of a customer's email consent. */
 export interface ConsentEventsTable {

@@ -210,6 +210,25 @@ const CASES: Record<string, Case> = {
   // A search that matches A's customers by name, email and externalId must still find none.
   'GET /v1/customers': { scope: 'merchant', path: () => `/v1/customers?q=${TAG}`, expect: 'no A data' },
   'GET /v1/customers/:id': { scope: 'merchant', path: (a) => `/v1/customers/${a.customerId}`, expect: NOT_FOUND },
+  'PATCH /v1/customers/:id': {
+    scope: 'merchant',
+    path: (a) => `/v1/customers/${a.customerId}`,
+    body: () => ({ email: 'mallory@b.example', emailConsent: true }),
+    expect: NOT_FOUND,
+  },
+  // A CSV row naming A's card and A's externalId: refused (the card is not B's), nothing written.
+  'POST /v1/customers/import': {
+    scope: 'merchant',
+    path: () => '/v1/customers/import?mode=confirm',
+    body: (a) => `name,externalId,cardId\nMallory,${a.externalId},${a.cardId}\n`,
+    expect: {
+      status: 200,
+      check: (res) => {
+        expect(res.body).toMatchObject({ created: 0, updated: 0 });
+        expect(res.body.errors).toEqual([{ line: 2, message: expect.stringMatching(/^cardId: no card .* belongs to this merchant$/) }]);
+      },
+    },
+  },
   'GET /v1/customers/:id/journeys': {
     scope: 'merchant',
     path: (a) => `/v1/customers/${a.customerId}/journeys`,
