@@ -36,6 +36,8 @@ export function customerImportRoutes(deps: AppDeps) {
     if (!parsed.ok) throw new ApiError('bad_request', parsed.message, { problem: 'unreadable_csv', line: parsed.line ?? null });
     const rows = parsed.rows.map((r) => (cardId && r.customer['cardId'] === undefined ? { ...r.customer, cardId } : r.customer));
     const lineOf = (index: number) => parsed.rows[index]?.line ?? 0;
+    // The rules speak of rows by index; a file's reader counts lines.
+    const inLines = (message: string) => message.replace(/at index (\d+)/g, (_, i: string) => `on line ${lineOf(Number(i))}`);
     const merchantId = c.get('merchantId');
 
     if (mode === 'preview') {
@@ -44,7 +46,7 @@ export function customerImportRoutes(deps: AppDeps) {
         line: lineOf(index),
         name: text_(rows[index]?.['name']),
         email: text_(rows[index]?.['email']),
-        ...row,
+        ...(row.action === 'error' ? { action: row.action, message: inLines(row.message) } : row),
       }));
       const count = (action: string) => items.filter((i) => i.action === action).length;
       return c.json({
@@ -60,7 +62,7 @@ export function customerImportRoutes(deps: AppDeps) {
       mode,
       created: result.created,
       updated: result.updated,
-      errors: result.errors.map((e) => ({ line: lineOf(e.index), message: e.message })),
+      errors: result.errors.map((e) => ({ line: lineOf(e.index), message: inLines(e.message) })),
     });
   });
 }

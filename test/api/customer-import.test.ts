@@ -4,7 +4,7 @@
  * edited (email, birthday, consent with its history), and the list's filters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { startHarness, type Answer, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -20,7 +20,7 @@ async function importCsv(csv: string, mode: 'preview' | 'confirm', cardId = m.ca
     headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'text/csv' },
     body: csv,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
 const count = async () =>
@@ -49,7 +49,7 @@ describe('POST /v1/customers/import', () => {
       { line: 4, name: 'Cleo, the regular', email: 'cleo@example.com', action: 'create' },
       { line: 5, name: null, email: 'nobody@example.com', action: 'error', message: expect.stringMatching(/^name: /) },
       { line: 6, name: 'Dan', email: 'dan@example.com', action: 'error', message: expect.stringMatching(/^birthday: must be a real date.*; emailConsent: /) },
-      { line: 7, name: 'Eve', email: 'eve@example.com', action: 'error', message: 'externalId: "pos-1" already appears at index 0' },
+      { line: 7, name: 'Eve', email: 'eve@example.com', action: 'error', message: 'externalId: "pos-1" already appears on line 2' },
     ]);
     expect(await count()).toBe(before);
   });
