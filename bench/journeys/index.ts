@@ -1,8 +1,8 @@
 /**
  * journeys: 10,000 `stamp` events posted to the HTTP API by 20 concurrent clients in batches
  * of 100 (`{events: [...]}`), each leaving a card one stamp from its reward, with a
- * reward-ready push journey published; then, as a second figure, 2,000 more events posted one
- * per request (`journeys.single_entries_per_s`).
+ * one-stamp-to-go push journey published; then, as a second figure, 2,000 more events posted
+ * one per request (`journeys.single_entries_per_s`).
  *
  * The real stack: the production API process (`server/main.ts`, STAMPFLOW_ROLE=api: Hono
  * on @hono/node-server with the cohort batcher) on a local port, the production worker
@@ -135,7 +135,7 @@ export async function run(): Promise<Figure[]> {
         body: body === undefined ? null : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
-    const graph = journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: PUSH_TEXT })]);
+    const graph = journey({ trigger: 'event', event: 'one_stamp_to_go' }, [node('nudge', 'push', { text: PUSH_TEXT })]);
     const created = await call('/v1/flows', { name: 'Reward ready', graph });
     if (created.status !== 201) throw new Error(`create flow: HTTP ${created.status} ${await created.text()}`);
     const flowId = ((await created.json()) as { id: string }).id;

@@ -17,6 +17,8 @@ export interface PosterCard {
   readonly backgroundColor: string;
   readonly foregroundColor: string;
   readonly joinUrl: string;
+  /** The card's logo (PNG), drawn above the shop's name. */
+  readonly logo?: Buffer | null | undefined;
 }
 
 /**
@@ -40,8 +42,16 @@ export function posterPdf(card: PosterCard, size: PosterSize): Promise<Buffer> {
 
   const bandHeight = 230 * unit;
   doc.rect(0, 0, width, bandHeight).fill(card.backgroundColor);
+  let shopTop = 48 * unit;
+  if (card.logo) {
+    // The logo slot's shape (160×50), centred at the top of the band; the text moves down.
+    const logoWidth = 160 * unit;
+    const logoHeight = 50 * unit;
+    doc.image(card.logo, (width - logoWidth) / 2, 20 * unit, { fit: [logoWidth, logoHeight], align: 'center', valign: 'center' });
+    shopTop = 78 * unit;
+  }
   doc.fillColor(card.foregroundColor).font('Helvetica').fontSize(22 * unit);
-  doc.text(card.shopName, margin, 48 * unit, { width: textWidth, align: 'center' });
+  doc.text(card.shopName, margin, shopTop, { width: textWidth, align: 'center' });
   doc.font('Helvetica-Bold').fontSize(40 * unit).text(card.cardName, { width: textWidth, align: 'center' });
   doc.moveDown(0.3).font('Helvetica').fontSize(22 * unit);
   doc.text(`Collect ${card.stampsRequired} stamps, get ${card.reward}`, { width: textWidth, align: 'center' });

@@ -58,7 +58,7 @@ export interface InactiveTrigger extends TriggerBase {
   readonly at: string;
 }
 
-export type TriggerEvent = 'joined' | 'stamp_added' | 'reward_ready' | 'voucher_expiring';
+export type TriggerEvent = 'joined' | 'stamp_added' | 'one_stamp_to_go' | 'reward_ready' | 'voucher_expiring';
 
 /**
  * The customer enters when the event happens. `voucher_expiring` is found by a daily check

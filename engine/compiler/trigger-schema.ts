@@ -8,7 +8,7 @@ import { cronProblem } from './cron';
 import { measureSettings } from './goal-schema';
 import { always, timeOfDay, weekday, wholeNumber } from './schema-helpers';
 
-export const TRIGGER_EVENTS = ['joined', 'stamp_added', 'reward_ready', 'voucher_expiring'] as const;
+export const TRIGGER_EVENTS = ['joined', 'stamp_added', 'one_stamp_to_go', 'reward_ready', 'voucher_expiring'] as const;
 export const EXIT_RULES = ['visit', 'reward_redeemed'] as const;
 /** When daily cohorts (birthday, win-back, expiring vouchers) are taken, merchant time. */
 export const DEFAULT_DAILY_AT = '10:00';

@@ -26,7 +26,8 @@ const WEEKDAY_NAMES: Record<string, string> = {
 const EVENT_NAMES: Record<string, string> = {
   joined: 'When a customer joins',
   stamp_added: 'When a stamp is added',
-  reward_ready: 'When a reward is one stamp away',
+  one_stamp_to_go: 'When a card is one stamp from its reward',
+  reward_ready: 'When a card is full and its reward is ready',
 };
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

@@ -1,7 +1,8 @@
 /**
  * Recording what happens at the counter — a visit, a stamp, a redeemed reward — with its
  * consequences: the customer's stamps and last visit, and the entries of event-triggered
- * flows (`stamp_added`, and `reward_ready` when a stamp leaves exactly one to the reward).
+ * flows (`stamp_added`; `one_stamp_to_go` when a stamp leaves exactly one to the reward;
+ * `reward_ready` when the stamp fills the card).
  * An event id given by the client makes a repeat one event.
  *
  * It is one SQL statement (one round trip, one implicit transaction): events arrive by the
@@ -50,8 +51,9 @@ export async function recordEvent(db: Db, merchantId: string, input: EventInput)
   const who = 'id' in input.customer ? sql`cu.id = ${input.customer.id}::uuid` : sql`cu.external_id = ${input.customer.externalId}`;
   const clientId = input.clientId ?? null;
   const stamp = input.type === 'stamp';
-  // Which trigger events this event is: a stamp is `stamp_added`, and `reward_ready` when it
-  // leaves exactly one stamp to the reward (decided on the locked row, below).
+  // Which trigger events this event is: a stamp is `stamp_added`, `one_stamp_to_go` when it
+  // leaves exactly one stamp to the reward, and `reward_ready` when it is the stamp that
+  // fills the card (decided on the locked row, below; later stamps past full fire nothing).
   const { rows } = await sql<Row>`
     with c as (
       select cu.id, cu.card_id, cu.stamps, k.stamps_required
@@ -85,7 +87,9 @@ export async function recordEvent(db: Db, merchantId: string, input: EventInput)
     ), happened as (
       select 'stamp_added' as event from c where ${stamp}
       union all
-      select 'reward_ready' from c where ${stamp} and c.stamps + 1 = c.stamps_required - 1
+      select 'one_stamp_to_go' from c where ${stamp} and c.stamps + 1 = c.stamps_required - 1
+      union all
+      select 'reward_ready' from c where ${stamp} and c.stamps + 1 = c.stamps_required
     ), latest as (${latestActiveVersions(merchantId)}
     ), entries as (
       insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version)

@@ -160,7 +160,7 @@ function pathEnd(plan: Plan, reason: string, nodeId: string, who: ExplainedCusto
   }
 }
 
-const EVENT_WORDS = { joined: 'joining', stamp_added: 'a stamp', reward_ready: 'a reward ready', voucher_expiring: 'a voucher running out' } as const;
+const EVENT_WORDS = { joined: 'joining', stamp_added: 'a stamp', one_stamp_to_go: 'one stamp to go', reward_ready: 'a reward ready', voucher_expiring: 'a voucher running out' } as const;
 
 /** Why the customer was not in a run's audience. */
 function explainLeftOut(run: ExplainedRun, who: ExplainedCustomer, ctx: ExplainContext): Outcome {

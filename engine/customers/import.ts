@@ -137,6 +137,43 @@ async function writeChunk(trx: Transaction<Database>, merchantId: string, rows: 
   return { created: createdIds.length, updated: written.length - createdIds.length, entered };
 }
 
+/** What an import of `rows` would do to each, without writing anything. */
+export interface ImportPreview {
+  /** Per row, by index: `create`, `update` (its externalId is known), or why it is refused. */
+  readonly rows: readonly ({ readonly action: 'create' | 'update' } | { readonly action: 'error'; readonly message: string })[];
+}
+
+/**
+ * Checks `rows` with the import's own rules and looks up which externalIds exist: the
+ * preview of {@link importCustomers}, read-only.
+ */
+export async function previewCustomers(db: Db, merchantId: string, rows: readonly unknown[]): Promise<ImportPreview> {
+  const cards = await db.selectFrom('cards').select('id').where('merchant_id', '=', merchantId).execute();
+  const { valid, errors } = check(rows, new Set(cards.map((card) => card.id)));
+  const externalIds = valid.flatMap((row) => (row.externalId ? [row.externalId] : []));
+  const known = new Set(
+    externalIds.length === 0
+      ? []
+      : (
+          await db
+            .selectFrom('customers')
+            .select('external_id')
+            .where('merchant_id', '=', merchantId)
+            .where('external_id', 'in', externalIds)
+            .execute()
+        ).map((r) => r.external_id),
+  );
+  const refused = new Map(errors.map((e) => [e.index, e.message]));
+  return {
+    rows: rows.map((value, index) => {
+      const message = refused.get(index);
+      if (message !== undefined) return { action: 'error' as const, message };
+      const externalId = (value as { externalId?: unknown }).externalId;
+      return { action: typeof externalId === 'string' && known.has(externalId.trim()) ? ('update' as const) : ('create' as const) };
+    }),
+  };
+}
+
 /**
  * Validates and writes customers for a merchant, in a transaction of its own or in the
  * caller's when `db` is one.

@@ -114,6 +114,16 @@ export interface CardsTable {
   created_at: CreatedAt;
 }
 
+/** A card's uploaded logo, fitted to the pass's logo slot at @3x (PNG). */
+export interface CardLogosTable {
+  card_id: string;
+  merchant_id: string;
+  png: Buffer;
+  width: number;
+  height: number;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface CustomersTable {
   id: Generated<string>;
   merchant_id: string;
@@ -175,7 +185,9 @@ export type ConsentSource =
   | 'provider_complaint'
   | 'provider_subscription_change'
   /** The customer ticked (or left unticked) the box on the card's public join page. */
-  | 'join_page';
+  | 'join_page'
+  /** A staff member changed it on the customer's screen (`PATCH /v1/customers/:id` with a session). */
+  | 'staff_edit';
 
 /** One change of a customer's email consent. */
 export interface ConsentEventsTable {
@@ -452,6 +464,7 @@ export interface Database {
   staff_invites: StaffInvitesTable;
   sign_in_attempts: SignInAttemptsTable;
   cards: CardsTable;
+  card_logos: CardLogosTable;
   customers: CustomersTable;
   passes: PassesTable;
   consent_events: ConsentEventsTable;

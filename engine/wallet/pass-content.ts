@@ -29,6 +29,7 @@ export async function loadPass(db: Db, key: PassKey, publicUrl: string): Promise
     .innerJoin('cards as k', 'k.id', 'c.card_id')
     .innerJoin('merchants as m', 'm.id', 'c.merchant_id')
     .leftJoin('vouchers as v', 'v.code', 'p.voucher_code')
+    .leftJoin('card_logos as kl', 'kl.card_id', 'k.id')
     .select([
       'p.serial_number',
       'p.authentication_token',
@@ -59,6 +60,7 @@ export async function loadPass(db: Db, key: PassKey, publicUrl: string): Promise
       'v.title as voucher_title',
       'v.expires_at as voucher_expires_at',
       'v.redeemed_at as voucher_redeemed_at',
+      'kl.png as logo',
     ]);
   q =
     'serialNumber' in key
@@ -92,6 +94,7 @@ export async function loadPass(db: Db, key: PassKey, publicUrl: string): Promise
       updatedAt: row.updated_at,
       pageUrl: walletPageUrl(publicUrl, row.wallet_token),
       messageHasMore: row.message_has_more,
+      logo: row.logo,
       nearby: passNearby(
         {
           locations: row.locations,

@@ -11,6 +11,7 @@ import { campaignsRoutes } from './campaigns.routes';
 import { cardsRoutes } from './cards.routes';
 import { customerJourneysRoutes } from './customer-journeys.routes';
 import { customersRoutes } from './customers.routes';
+import { customerImportRoutes } from './customer-import.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { bodyLimits } from './body-limits';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
     .route('/v1/api-keys', apiKeysRoutes(deps))
     .route('/v1/merchant', merchantSettingsRoutes(deps))
     .route('/v1/cards', cardsRoutes(deps))
+    .route('/v1/customers', customerImportRoutes(deps))
     .route('/v1/customers', customersRoutes(deps))
     .route('/v1/customers', customerJourneysRoutes(deps))
     .route('/v1/customers', customerConsentRoutes(deps))

@@ -6,6 +6,7 @@
  */
 import { html, raw } from 'hono/html';
 import QRCode from 'qrcode';
+import { stampRowSvg } from '../../engine/channels/wallet/pass-images';
 import type { CardHome } from '../../engine/customers/card-home';
 import type { StoredPass } from '../../engine/wallet/pass-content';
 import { htmlPage } from './html-page';
@@ -36,10 +37,11 @@ function cardBody({ pass, home, token, qr, googleWallet }: CardPageView) {
   return html`
     <main>
       <section class="card" style="${colors}">
+        ${content.logo ? html`<img class="logo" src="/p/${token}/logo.png" alt="${content.organizationName}" />` : ''}
         <p class="shop">${content.organizationName}</p>
         <h1>${content.cardName}</h1>
         <p class="stamps" role="img" aria-label="${content.stamps} of ${content.stampsRequired} stamps">
-          ${stampRow(content.stamps, content.stampsRequired)}
+          ${raw(stampRow(content))}
         </p>
         <p class="reward">
           ${left === 0 ? html`Your reward is ready: <b>${content.reward}</b>` : html`${left} more for <b>${content.reward}</b>`}
@@ -79,12 +81,16 @@ function cardBody({ pass, home, token, qr, googleWallet }: CardPageView) {
   `;
 }
 
-/** One circle per stamp: filled up to `stamps`; capped at 30 so a strange card stays a row. */
-function stampRow(stamps: number, required: number) {
-  const total = Math.min(Math.max(required, 1), 30);
-  return Array.from({ length: total }, (_, i) =>
-    i < stamps ? html`<span class="stamp full"></span>` : html`<span class="stamp"></span>`,
-  );
+/** The pass's own stamp row (the strip's SVG, drawn on the card's colours). */
+function stampRow(content: StoredPass['content']): string {
+  return stampRowSvg({
+    stamps: content.stamps,
+    stampsRequired: content.stampsRequired,
+    ink: safeColor(content.colors.foreground),
+    paper: safeColor(content.colors.background),
+    width: 375,
+    height: 123,
+  });
 }
 
 const STYLE = `
@@ -93,9 +99,9 @@ h2 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 .card { border-radius: 16px; padding: 1.1rem 1.3rem; }
 .card h1 { margin: .1rem 0 .8rem; font-size: 1.5rem; }
 .shop { margin: 0; opacity: .85; }
-.stamps { display: flex; flex-wrap: wrap; gap: .4rem; margin: 0 0 .8rem; }
-.stamp { width: 1.6rem; height: 1.6rem; border-radius: 50%; border: 2px solid currentColor; opacity: .55; box-sizing: border-box; }
-.stamp.full { background: currentColor; opacity: 1; }
+.logo { display: block; max-width: 10rem; max-height: 3.2rem; margin-bottom: .4rem; }
+.stamps { margin: 0 0 .8rem; }
+.stamps svg { display: block; width: 100%; height: auto; }
 .reward { margin: 0; }
 .qr { background: #fff; border-radius: 16px; margin-top: 1rem; padding: 1rem; text-align: center; }
 .qr svg { width: 12rem; height: 12rem; }

@@ -1,6 +1,14 @@
 /**
- * `POST /v1/customers` (one or a batch, upsert on externalId), `GET /v1/customers[/:id]`;
- * the list takes `q` to search name, email and externalId.
+ * `POST /v1/customers` (one or a batch, upsert on externalId), `GET /v1/customers[/:id]`,
+ * `PATCH /v1/customers/:id` (`email`, `birthday`, `emailConsent`; a consent change is
+ * recorded in the consent history, source `staff_edit` from a session, `api` from a key).
+ *
+ * The list takes, all optional and combined with AND:
+ * - `q`: a case-insensitive substring of the name, email or externalId;
+ * - `cardId`: holders of that card;
+ * - `consent`: `granted`, `withdrawn` (never agreed or withdrawn by the shop) or `unsubscribed`;
+ * - `notSeenForDays`: last visit more than that many days ago, or never;
+ * - `birthdayMonth`: 1–12.
  */
 import { Hono } from 'hono';
 import { sql } from 'kysely';
@@ -16,7 +24,9 @@ import { BODY_LIMITS, limitBody } from './body-limits';
 import { ApiError, notFound } from './errors';
 import { idempotent } from './idempotency';
 import { createdAfter, page, pageQuery } from './pagination';
-import { jsonBody, pathId, query } from './validate';
+import { changeConsent } from '../../engine/customers/consent';
+import { birthday, emailAddress } from '../../engine/fields';
+import { jsonBody, pathId, query, uuid } from './validate';
 
 type ImportBody = CustomerInput | CustomerInput[] | { customers: CustomerInput[] };
 /** The rows to import, and whether the body was one customer object. */
@@ -51,6 +61,14 @@ const importBody = z.unknown().transform((body, ctx): ImportRows => {
 
 const PASS_COLUMNS = ['serial_number', 'message', 'voucher_code', 'update_tag', 'updated_at', 'wallet_token'] as const;
 
+/** The list's filters (see the file's comment). */
+const filters = {
+  cardId: uuid().optional(),
+  consent: z.enum(['granted', 'withdrawn', 'unsubscribed'], 'must be "granted", "withdrawn" or "unsubscribed"').optional(),
+  notSeenForDays: z.coerce.number('must be a whole number of days').int('must be a whole number of days').min(1).max(3650).optional(),
+  birthdayMonth: z.coerce.number('must be a month, 1–12').int('must be a month, 1–12').min(1).max(12).optional(),
+};
+
 /** `q`: a case-insensitive substring of the name, email or externalId; blank means no search. */
 const listQuery = pageQuery.extend({
   q: z
@@ -59,7 +77,17 @@ const listQuery = pageQuery.extend({
     .max(200, 'must be at most 200 characters')
     .optional()
     .transform((v) => v || undefined),
+  ...filters,
 });
+
+/** `PATCH /v1/customers/:id`: what staff may change on screen; null clears email or birthday. */
+const editBody = z
+  .strictObject({
+    email: emailAddress().nullable().optional(),
+    birthday: birthday().nullable().optional(),
+    emailConsent: z.boolean('must be true or false').optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'give at least one field to change' });
 
 /** `q` as an ILIKE pattern that matches it literally anywhere (`%`, `_` and `\` escaped). */
 const containing = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
@@ -87,7 +115,7 @@ export function customersRoutes(deps: AppDeps) {
       return c.json(result, result.errors.length > 0 ? 200 : 201);
     })
     .get('/', query(listQuery), async (c) => {
-      const { limit, cursor, q: search } = c.req.valid('query');
+      const { limit, cursor, q: search, cardId, consent, notSeenForDays, birthdayMonth } = c.req.valid('query');
       let q = db
         .selectFrom('customers')
         .leftJoin('passes', 'passes.customer_id', 'customers.id')
@@ -106,6 +134,15 @@ export function customersRoutes(deps: AppDeps) {
           ]),
         );
       }
+      if (cardId) q = q.where('customers.card_id', '=', cardId);
+      if (consent === 'granted') q = q.where('customers.email_consent', '=', true);
+      if (consent === 'withdrawn') q = q.where('customers.email_consent', '=', false).where('customers.unsubscribed_at', 'is', null);
+      if (consent === 'unsubscribed') q = q.where('customers.email_consent', '=', false).where('customers.unsubscribed_at', 'is not', null);
+      if (notSeenForDays !== undefined) {
+        const since = new Date(Date.now() - notSeenForDays * 86_400_000);
+        q = q.where((eb) => eb.or([eb('customers.last_visit_at', 'is', null), eb('customers.last_visit_at', '<', since)]));
+      }
+      if (birthdayMonth !== undefined) q = q.where('customers.birthday_month', '=', birthdayMonth);
       const rows = await q
         .orderBy('customers.created_at')
         .orderBy('customers.id')
@@ -120,17 +157,49 @@ export function customersRoutes(deps: AppDeps) {
         ),
       );
     })
+    .patch('/:id', jsonBody(editBody), async (c) => {
+      const id = pathId(c.req.param('id'), 'Customer');
+      const merchantId = c.get('merchantId');
+      const edit = c.req.valid('json');
+      const source = c.get('actor').kind === 'staff' ? 'staff_edit' : 'api';
+      const found = await db.transaction().execute(async (trx) => {
+        const columns = {
+          ...(edit.email !== undefined ? { email: edit.email } : {}),
+          ...(edit.birthday !== undefined
+            ? { birthday_month: edit.birthday?.month ?? null, birthday_day: edit.birthday?.day ?? null, birthday_year: edit.birthday?.year ?? null }
+            : {}),
+        };
+        const updated = await trx
+          .updateTable('customers')
+          .set({ ...columns, updated_at: new Date() })
+          .where('id', '=', id)
+          .where('merchant_id', '=', merchantId)
+          .returning('id')
+          .executeTakeFirst();
+        if (!updated) return false;
+        if (edit.emailConsent !== undefined) {
+          await changeConsent(trx, merchantId, [id], { state: edit.emailConsent ? 'granted' : 'withdrawn', source });
+        }
+        return true;
+      });
+      if (!found) throw notFound('Customer');
+      return c.json(await customerById(id, merchantId));
+    })
     .get('/:id', async (c) => {
       const id = pathId(c.req.param('id'), 'Customer');
-      const row = await db
+      return c.json(await customerById(id, c.get('merchantId')));
+    });
+
+  async function customerById(id: string, merchantId: string) {
+    const row = await db
         .selectFrom('customers')
         .leftJoin('passes', 'passes.customer_id', 'customers.id')
         .selectAll('customers')
         .select(PASS_COLUMNS.map((col) => `passes.${col}` as const))
         .where('customers.id', '=', id)
-        .where('customers.merchant_id', '=', c.get('merchantId'))
+        .where('customers.merchant_id', '=', merchantId)
         .executeTakeFirst();
-      if (!row) throw notFound('Customer');
-      return c.json(customerJson(row, row.serial_number === null ? undefined : (row as never), publicUrl));
-    });
+    if (!row) throw notFound('Customer');
+    return customerJson(row, row.serial_number === null ? undefined : (row as never), publicUrl);
+  }
 }

@@ -35,6 +35,11 @@ export function walletPagesRoutes(db: Db, wallet: Wallet) {
       const [home, qr] = await Promise.all([loadCardHome(db, pass.customerId), qrSvg(pass.content.barcode)]);
       return c.html(cardPage({ pass, home, token, qr, googleWallet: wallet.google !== undefined }));
     })
+    .get('/:token/logo.png', async (c) => {
+      const pass = await find(c.req.param('token'));
+      if (!pass.content.logo) throw new ApiError('not_found', 'This card has no logo');
+      return c.body(new Uint8Array(pass.content.logo), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'public, max-age=300' });
+    })
     .get('/:token/pass.pkpass', async (c) => {
       const pass = await find(c.req.param('token'));
       const body = await buildApplePass(pass.content, wallet.signer);

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
 import { startHarness, type Answer, type Harness, type StaffSession, type TestMerchant } from './harness';
@@ -175,6 +176,14 @@ const CASES: Record<string, Case> = {
   'POST /v1/events/:id/undo': { scope: 'merchant', path: (a) => `/v1/events/${a.stampId}/undo`, expect: NOT_FOUND },
   'GET /v1/cards/:id': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}`, expect: NOT_FOUND },
   'GET /v1/cards/:id/poster.pdf': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}/poster.pdf`, expect: NOT_FOUND },
+  'GET /v1/cards/:id/logo': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}/logo`, expect: NOT_FOUND },
+  'PUT /v1/cards/:id/logo': {
+    scope: 'merchant',
+    path: (a) => `/v1/cards/${a.cardId}/logo`,
+    body: () => 'B’s logo bytes',
+    expect: NOT_FOUND,
+  },
+  'DELETE /v1/cards/:id/logo': { scope: 'merchant', path: (a) => `/v1/cards/${a.cardId}/logo`, expect: NOT_FOUND },
   'PATCH /v1/cards/:id': {
     scope: 'merchant',
     path: (a) => `/v1/cards/${a.cardId}`,
@@ -201,6 +210,25 @@ const CASES: Record<string, Case> = {
   // A search that matches A's customers by name, email and externalId must still find none.
   'GET /v1/customers': { scope: 'merchant', path: () => `/v1/customers?q=${TAG}`, expect: 'no A data' },
   'GET /v1/customers/:id': { scope: 'merchant', path: (a) => `/v1/customers/${a.customerId}`, expect: NOT_FOUND },
+  'PATCH /v1/customers/:id': {
+    scope: 'merchant',
+    path: (a) => `/v1/customers/${a.customerId}`,
+    body: () => ({ email: 'mallory@b.example', emailConsent: true }),
+    expect: NOT_FOUND,
+  },
+  // A CSV row naming A's card and A's externalId: refused (the card is not B's), nothing written.
+  'POST /v1/customers/import': {
+    scope: 'merchant',
+    path: () => '/v1/customers/import?mode=confirm',
+    body: (a) => `name,externalId,cardId\nMallory,${a.externalId},${a.cardId}\n`,
+    expect: {
+      status: 200,
+      check: (res) => {
+        expect(res.body).toMatchObject({ created: 0, updated: 0 });
+        expect(res.body.errors).toEqual([{ line: 2, message: expect.stringMatching(/^cardId: no card .* belongs to this merchant$/) }]);
+      },
+    },
+  },
   'GET /v1/customers/:id/journeys': {
     scope: 'merchant',
     path: (a) => `/v1/customers/${a.customerId}/journeys`,
@@ -427,6 +455,7 @@ const CASES: Record<string, Case> = {
     scope: 'none',
     why: "the customer's unguessable wallet token is the key to that one card",
   },
+  'GET /p/:token/logo.png': { scope: 'none', why: "the card's logo, shown on that customer's card page; the wallet token is the key" },
   'GET /p/:token/google': { scope: 'none', why: "the customer's unguessable wallet token is the key to that one card" },
   'GET /v1/campaigns/:id': { scope: 'merchant', path: (a) => `/v1/campaigns/${a.campaignId}`, expect: NOT_FOUND },
   'PATCH /v1/campaigns/:id': {
@@ -468,6 +497,7 @@ async function rowsOfA(): Promise<Record<string, string[]>> {
   const id = ctx.a.merchantId;
   const owned = [
     'cards',
+    'card_logos',
     'customers',
     'events',
     'flows',
@@ -534,6 +564,15 @@ beforeAll(async () => {
     .values({ merchant_id: aM.id, email: otherCustomerEmail, reason: 'hard_bounce', description: `bounced ${TAG}` })
     .execute();
   ok(await aM.call('POST', `/v1/customers/${customerId}/consent`, { state: 'withdrawn' }), 200, 'consent');
+
+  // A's card logo (a raw PNG body, as the card form uploads it).
+  const logo = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#123456' } }).png().toBuffer();
+  const uploaded = await h.app.request(`/v1/cards/${aM.cardId}/logo`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${aM.apiKey}`, 'Content-Type': 'image/png' },
+    body: new Uint8Array(logo),
+  });
+  if (uploaded.status !== 200) throw new Error(`setup logo: ${uploaded.status} ${await uploaded.text()}`);
 
   ok(
     await aM.call('PUT', '/v1/merchant/settings', {

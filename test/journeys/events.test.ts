@@ -1,6 +1,6 @@
 /**
  * Event journeys through the HTTP API only, on real Postgres and the real Temporal dev
- * server: a reward-ready nudge within seconds of the stamp, an event id sent twice, a
+ * server: a reward-ready push within seconds of the stamp that fills the card, an event id sent twice, a
  * welcome series for new customers, cohorts that gather many events into few runs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,22 +43,24 @@ describe('event journeys', () => {
     m = await createMerchant(file.app, 'Event Café');
   });
 
-  it('nudges a customer within 2 s of the stamp that leaves one to the reward, and only then', async () => {
+  it('delivers the reward-ready push within 2 s of the stamp that fills the card, and only then', async () => {
     const flowId = await publishedFlow(
       m,
-      journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: 'One more stamp!' })]),
+      journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: 'Reward ready!' })]),
     );
     const byExt = await importCustomers(m, [
       { externalId: 'r-1', name: 'Ada', cardId: m.cardId, stamps: 8 },
       { externalId: 'r-2', name: 'Ben', cardId: m.cardId, stamps: 3 },
     ]);
     const ada = byExt.get('r-1')!;
+    const nine = ok(await m.api.post<{ entered: number }>('/v1/events', { customerId: ada.id, type: 'stamp' }), 202);
+    expect(nine.entered).toBe(0); // 9 of 10: not full yet
     const posted = Date.now();
     const stamp = ok(
       await m.api.post<{ id: string; entered: number }>('/v1/events', { customerId: ada.id, type: 'stamp' }),
       202,
     );
-    expect(stamp.entered).toBe(1); // 9 of 10: one to go
+    expect(stamp.entered).toBe(1); // 10 of 10: the card is full
     ok(await m.api.post('/v1/events', { customerId: byExt.get('r-2')!.id, type: 'stamp' }), 202); // 4 of 10: not yet
 
     const sent = await eventually(async () => {
@@ -73,10 +75,19 @@ describe('event journeys', () => {
     expect(sent.run.source).toBe('event');
     const report = await waitForStatus(file.app, m.key, sent.run.id, ['completed']);
     expect(report.counts).toMatchObject({ members: 1, sent: 1 });
-    // Ben's stamp entered nobody; nor does Ada's next stamp (10 of 10 is not one to go).
+    // Ben's stamp entered nobody; nor does a stamp past full (11 of 10).
     ok(await m.api.post('/v1/events', { customerId: ada.id, type: 'stamp' }), 202);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect((await runsOf(m, flowId)).map((r) => r.counts.members)).toEqual([1]);
+  });
+
+  it('enters the one-stamp-to-go journey on the stamp that leaves one to the reward, not on the one that fills it', async () => {
+    await publishedFlow(m, journey({ trigger: 'event', event: 'one_stamp_to_go' }, [node('nudge', 'push', { text: 'One more stamp!' })]));
+    const cy = (await importCustomers(m, [{ externalId: 'o-1', name: 'Cy', cardId: m.cardId, stamps: 8 }])).get('o-1')!;
+    const toGo = ok(await m.api.post<{ entered: number }>('/v1/events', { customerId: cy.id, type: 'stamp' }), 202);
+    const full = ok(await m.api.post<{ entered: number }>('/v1/events', { customerId: cy.id, type: 'stamp' }), 202);
+    // 9 of 10 enters the one-to-go journey; 10 of 10 enters the reward-ready one of the test above.
+    expect([toGo.entered, full.entered]).toEqual([1, 1]);
   });
 
   it('counts an event id sent twice as one event that enters nobody twice', async () => {

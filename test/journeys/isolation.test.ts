@@ -52,7 +52,7 @@ describe('a flow whose runs cannot start', () => {
     });
     expect(refused.message).toMatch(/^Temporal refused to start the run \(.+\): the flow is too large to run/);
 
-    const nudge = await publishedFlow(b, journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: 'One more stamp!' })]));
+    const nudge = await publishedFlow(b, journey({ trigger: 'event', event: 'one_stamp_to_go' }, [node('nudge', 'push', { text: 'One more stamp!' })]));
     const ada = (await importCustomers(b, [{ externalId: 'b-1', name: 'Ada', cardId: b.cardId, stamps: 8 }])).get('b-1')!;
     const posted = Date.now();
     ok(await b.api.post('/v1/events', { customerId: ada.id, type: 'stamp' }), 202);

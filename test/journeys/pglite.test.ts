@@ -83,7 +83,7 @@ async function eventually<T>(find: () => Promise<T | undefined>, timeoutMs = 20_
 describe('on PGlite, the embedded default', { timeout: 60_000 }, () => {
   it('nudges each customer one stamp from the reward once, from stamps posted all at once, through event cohort runs', async () => {
     const m = await createMerchant(app, 'Embedded Café');
-    const flowId = await publishedFlow(m, journey({ trigger: 'event', event: 'reward_ready' }, [node('nudge', 'push', { text: 'One more stamp!' })]), 'reward ready');
+    const flowId = await publishedFlow(m, journey({ trigger: 'event', event: 'one_stamp_to_go' }, [node('nudge', 'push', { text: 'One more stamp!' })]), 'reward ready');
     const rows = Array.from({ length: 30 }, (_, i) => ({ externalId: `r-${i}`, name: `R ${i}`, cardId: m.cardId, stamps: 8 }));
     rows.push({ externalId: 'early', name: 'Early', cardId: m.cardId, stamps: 3 });
     const byExt = await importCustomers(m, rows);

@@ -7,6 +7,7 @@ import { api, call } from '../api';
 import { EmptyState, ErrorNote, PageHeader } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { CardForm, NEW_CARD, type CardFields } from './CardForm';
+import { CardLogo } from './CardLogo';
 import './cards.css';
 
 /** The settings the form edits, out of a card as the API answers it. */
@@ -51,10 +52,14 @@ export function CardsPage() {
         {cards.data?.items.map((card) => (
           <li key={card.id} className="card" aria-label={card.name}>
             {editing === card.id ? (
-              <CardForm initial={fieldsOf(card)} submitLabel="Save card" onSubmit={(f) => save(card.id, f)} onCancel={() => setEditing(undefined)} />
+              <>
+                <CardForm initial={fieldsOf(card)} submitLabel="Save card" onSubmit={(f) => save(card.id, f)} onCancel={() => setEditing(undefined)} />
+                <CardLogo cardId={card.id} hasLogo={card.hasLogo} onChanged={cards.reload} />
+              </>
             ) : (
               <>
                 <div className="card-banner" style={{ background: card.backgroundColor, color: card.foregroundColor }}>
+                  {card.hasLogo && <img className="card-banner-logo" src={`/v1/cards/${card.id}/logo`} alt="" />}
                   <strong>{card.name}</strong>
                   <span>
                     Collect {card.stampsRequired} stamps, get {card.reward}

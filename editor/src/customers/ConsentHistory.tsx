@@ -12,6 +12,7 @@ const SOURCES: Record<string, string> = {
   provider_complaint: 'marked an email as spam',
   provider_subscription_change: 'unsubscribed through the email service',
   join_page: 'the join page (QR at the counter)',
+  staff_edit: 'edited by staff',
 };
 
 const STATES: Record<string, string> = {

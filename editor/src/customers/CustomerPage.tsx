@@ -1,4 +1,5 @@
 /** One customer: their facts, why each recent run did or did not reach them, and their timeline. */
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, call } from '../api';
 import { formatTime, shortId } from '../shell/format';
@@ -6,7 +7,9 @@ import { ErrorNote, PageHeader } from '../shell/Layout';
 import { useApi } from '../shell/use-api';
 import { ConsentHistory } from './ConsentHistory';
 import { CustomerTimeline } from './CustomerTimeline';
+import { EditCustomer } from './EditCustomer';
 import { OutcomeList } from './OutcomeList';
+import { formatBirthday } from './birthday';
 import './customers.css';
 
 export function CustomerPage({ id }: { id: string }) {
@@ -15,6 +18,9 @@ export function CustomerPage({ id }: { id: string }) {
   // The customer's own record carries the link to their wallet page.
   const record = useApi(() => call(api.v1.customers[':id'].$get({ param: { id } })), [id]);
   const walletUrl = record.data?.walletUrl;
+  const [editing, setEditing] = useState(false);
+  /** Bumped after an edit, so the consent history reads the new entry. */
+  const [saved, setSaved] = useState(0);
   const data = timeline.data;
   const customer = data?.customer;
   const card = cards.data?.items.find((c) => c.id === customer?.cardId);
@@ -25,18 +31,39 @@ export function CustomerPage({ id }: { id: string }) {
         <Link href="/customers" className="button">
           All customers
         </Link>
+        {record.data && !editing && (
+          <button type="button" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
         <button type="button" onClick={timeline.reload} disabled={timeline.loading}>
           {timeline.loading && data ? 'Refreshing…' : 'Refresh'}
         </button>
       </PageHeader>
       <ErrorNote error={timeline.error} />
       {!data && !timeline.error && <p className="hint">Loading the customer…</p>}
+      {editing && record.data && (
+        <EditCustomer
+          customer={record.data}
+          onCancel={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            setSaved((n) => n + 1);
+            record.reload();
+            timeline.reload();
+          }}
+        />
+      )}
       {customer && data && (
         <>
           <dl className="customer-facts card">
             <div>
               <dt>Email</dt>
               <dd>{customer.email ?? <span className="hint">none on file</span>}</dd>
+            </div>
+            <div>
+              <dt>Birthday</dt>
+              <dd>{record.data?.birthday ? formatBirthday(record.data.birthday) : <span className="hint">not known</span>}</dd>
             </div>
             <div>
               <dt>Email consent</dt>
@@ -76,7 +103,7 @@ export function CustomerPage({ id }: { id: string }) {
             </div>
           </dl>
 
-          <ConsentHistory customerId={id} />
+          <ConsentHistory key={saved} customerId={id} />
 
           <section aria-labelledby="why-title" className="why">
             <div className="section-title">

@@ -26,6 +26,7 @@ export const WEEKDAY_LABELS = {
 export const EVENT_LABELS = {
   joined: 'A customer joins',
   stamp_added: 'A stamp is added',
+  one_stamp_to_go: 'One stamp to go',
   reward_ready: 'A reward is ready',
   voucher_expiring: 'A voucher is about to expire',
 } as const;

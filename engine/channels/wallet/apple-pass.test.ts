@@ -106,7 +106,7 @@ interface Field {
   changeMessage?: string;
 }
 interface PassJson {
-  storeCard: Record<'primaryFields' | 'secondaryFields' | 'auxiliaryFields' | 'backFields', Field[]>;
+  storeCard: Record<'headerFields' | 'primaryFields' | 'secondaryFields' | 'auxiliaryFields' | 'backFields', Field[]>;
   [key: string]: unknown;
 }
 const passJson = (dir: string): PassJson => JSON.parse(readFileSync(join(dir, 'pass.json'), 'utf8')) as PassJson;
@@ -117,7 +117,7 @@ describe('buildApplePass', () => {
     const dir = unpack(await buildApplePass(content, signer), 'signed');
     const names = readdirSync(dir).sort();
     expect(names).toEqual(
-      expect.arrayContaining(['icon.png', 'icon@2x.png', 'logo.png', 'manifest.json', 'pass.json', 'signature']),
+      expect.arrayContaining(['icon.png', 'icon@2x.png', 'icon@3x.png', 'logo.png', 'logo@2x.png', 'strip.png', 'strip@2x.png', 'strip@3x.png', 'manifest.json', 'pass.json', 'signature']),
     );
     expect(manifestMismatches(dir)).toEqual([]);
     expect(verifySignature(dir, certs.caPath)).toBe(0);
@@ -160,7 +160,7 @@ describe('buildApplePass', () => {
     });
     expect((json.authenticationToken as string).length).toBeGreaterThanOrEqual(16);
     const card = json.storeCard;
-    expect(field(card.primaryFields, 'stamps')?.value).toBe('4 of 10');
+    expect(field(card.headerFields, 'stamps')?.value).toBe('4 of 10');
     expect(field(card.secondaryFields, 'reward')?.value).toBe('a free flat white');
     expect(card.secondaryFields.map((f) => f.value)).toContain('Ada Lovelace');
     expect(field(card.backFields, 'stamps-info')?.value).toBe('6 more stamps until a free flat white.');

@@ -1,7 +1,7 @@
 /**
  * Builds a customer's signed Apple Wallet pass (`.pkpass`) from its `PassContent`.
  *
- * The model is made in memory (images drawn in `pass-images.ts`, everything else passed
+ * The model is made in memory (images rendered by sharp in `pass-images.ts`, everything else passed
  * as props) so the API and the worker need no model folder on disk and every pass of a
  * card is built the same way. The one field that matters for flows is the `message`
  * back field: Wallet shows a lock-screen notification only when a field that has a
@@ -26,7 +26,7 @@ export const MESSAGE_CHANGE_MORE = '%@ · more on the back of your card';
  */
 export async function buildApplePass(content: PassContent, signer: AppleSigner): Promise<Buffer> {
   const pass = new PKPass(
-    passImages(content.colors),
+    await passImages(content),
     {
       wwdr: signer.wwdrPem,
       signerCert: signer.certPem,
@@ -49,7 +49,9 @@ export async function buildApplePass(content: PassContent, signer: AppleSigner):
     },
   );
   const card = new PassType('storeCard');
-  card.primaryFields.push({ key: 'stamps', label: 'Stamps', value: `${content.stamps} of ${content.stampsRequired}` });
+  // The strip shows the stamps as a row of stamps; a primary field would be drawn over it,
+  // so the count sits in the header, beside the logo.
+  card.headerFields.push({ key: 'stamps', label: 'Stamps', value: `${content.stamps} of ${content.stampsRequired}` });
   card.secondaryFields.push(
     { key: 'reward', label: 'Reward', value: content.reward },
     { key: 'customer', label: 'Member', value: content.customerName },

@@ -43,6 +43,8 @@ export interface PassContent {
   /** The last message has a long text on the card page: the lock screen says so. */
   readonly messageHasMore: boolean;
   readonly nearby: PassNearby;
+  /** The card's uploaded logo (PNG, fitted to the pass's logo slot at @3x); a drawn stamp when absent. */
+  readonly logo?: Buffer | null | undefined;
 }
 
 /** Where and when the pass comes up on the lock screen by itself. */
