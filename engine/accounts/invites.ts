@@ -8,9 +8,12 @@ import { hashPassword } from '../auth/password';
 import { hashToken, newToken } from '../auth/token';
 import type { Db } from '../db/database';
 import type { StaffRole } from '../db/schema';
+import { fail, type Failure } from '../result';
 import { openSession, type NewSession } from './sessions';
 
 export const INVITE_TTL_MS = 7 * 86_400_000;
+
+const INVALID_INVITE = 'This invite is unknown, expired or already used';
 
 export interface Invite {
   readonly id: string;
@@ -27,7 +30,7 @@ export interface InviteResult {
 
 export type AcceptInviteResult =
   | { readonly ok: true; readonly session: NewSession }
-  | { readonly ok: false; readonly reason: 'invalid_invite' | 'already_staff' };
+  | Failure<'invalid_invite' | 'already_staff'>;
 
 /**
  * Invites `email` (lower-cased) to the merchant's staff. A new invite replaces the address's
@@ -107,7 +110,7 @@ export async function acceptInvite(db: Db, token: string, password: string): Pro
       .where('accepted_at', 'is', null)
       .where('expires_at', '>', sql<Date>`now()`);
   // Checked first so that a wrong token costs no scrypt; checked again when claiming it.
-  if (!(await usable(db).executeTakeFirst())) return { ok: false, reason: 'invalid_invite' };
+  if (!(await usable(db).executeTakeFirst())) return fail('invalid_invite', INVALID_INVITE);
   const passwordHash = await hashPassword(password);
   try {
     const staffId = await db.transaction().execute(async (trx) => {
@@ -132,10 +135,10 @@ export async function acceptInvite(db: Db, token: string, password: string): Pro
       if (!staff) throw new AddressTaken(); // rolls the acceptance back
       return staff.id;
     });
-    if (staffId === undefined) return { ok: false, reason: 'invalid_invite' };
+    if (staffId === undefined) return fail('invalid_invite', INVALID_INVITE);
     return { ok: true, session: await openSession(db, staffId) };
   } catch (err) {
-    if (err instanceof AddressTaken) return { ok: false, reason: 'already_staff' };
+    if (err instanceof AddressTaken) return fail('already_staff', 'This email address already belongs to a staff member');
     throw err;
   }
 }

@@ -1,13 +1,14 @@
 /** Signing in with email and password, throttled per address and client (see `sign-in-attempts.ts`). */
 import { hashPassword, needsRehash, UNMATCHABLE_HASH, verifyPassword } from '../auth/password';
 import type { Db } from '../db/database';
+import { fail, type Failure } from '../result';
 import { openSession, type NewSession } from './sessions';
 import { beginSignInAttempt, clearSignInAttempts, pruneSignInAttempts } from './sign-in-attempts';
 
 export type SignInResult =
   | { readonly ok: true; readonly session: NewSession }
-  | { readonly ok: false; readonly reason: 'invalid_credentials' }
-  | { readonly ok: false; readonly reason: 'rate_limited'; readonly retryAfterSeconds: number };
+  | Failure<'invalid_credentials'>
+  | Failure<'rate_limited', { readonly retryAfterSeconds: number }>;
 
 /**
  * Checks the rate limit, then the password, and opens a session on success.
@@ -19,7 +20,10 @@ export type SignInResult =
 export async function signIn(db: Db, email: string, password: string, client: string): Promise<SignInResult> {
   const address = email.trim().toLowerCase();
   const attempt = await beginSignInAttempt(db, address, client);
-  if (!attempt.allowed) return { ok: false, reason: 'rate_limited', retryAfterSeconds: attempt.retryAfterSeconds };
+  if (!attempt.allowed) {
+    const { retryAfterSeconds } = attempt;
+    return fail('rate_limited', `Too many failed sign-ins: try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
+  }
   const staff = await db
     .selectFrom('staff')
     .select(['id', 'password_hash'])
@@ -28,7 +32,7 @@ export async function signIn(db: Db, email: string, password: string, client: st
   const valid = await verifyPassword(password, staff?.password_hash ?? UNMATCHABLE_HASH);
   if (!staff || !valid) {
     await pruneSignInAttempts(db);
-    return { ok: false, reason: 'invalid_credentials' };
+    return fail('invalid_credentials', 'Wrong email or password');
   }
   await clearSignInAttempts(db, address, client);
   // A hash made with an older, cheaper cost is upgraded while the password is at hand.

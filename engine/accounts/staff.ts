@@ -1,6 +1,7 @@
 /** A merchant's staff members: listing and removal (never of the last owner). */
 import type { Db } from '../db/database';
 import type { StaffRole } from '../db/schema';
+import { fail, type Result } from '../result';
 
 export interface StaffMember {
   readonly id: string;
@@ -9,8 +10,7 @@ export interface StaffMember {
   readonly createdAt: Date;
 }
 
-export type RemoveStaffResult =
-  { readonly ok: true } | { readonly ok: false; readonly reason: 'not_found' | 'last_owner' };
+export type RemoveStaffResult = Result<object, 'not_found' | 'last_owner'>;
 
 /** The merchant's staff, oldest first. */
 export async function listStaff(db: Db, merchantId: string): Promise<StaffMember[]> {
@@ -43,8 +43,8 @@ export async function removeStaff(db: Db, merchantId: string, staffId: string): 
       .where('id', '=', staffId)
       .where('merchant_id', '=', merchantId)
       .executeTakeFirst();
-    if (!target) return { ok: false, reason: 'not_found' };
-    if (target.role === 'owner' && owners.length <= 1) return { ok: false, reason: 'last_owner' };
+    if (!target) return fail('not_found', 'Staff member not found');
+    if (target.role === 'owner' && owners.length <= 1) return fail('last_owner', 'The last owner cannot be removed: make someone else an owner first');
     await trx.deleteFrom('sessions').where('staff_id', '=', staffId).execute();
     await trx.deleteFrom('staff').where('id', '=', staffId).execute();
     return { ok: true };

@@ -10,6 +10,7 @@ import type { RunStatus } from '../db/schema';
 import type { Diagnostic } from '../compiler/compiler';
 import { publishFlow } from '../flows/publish';
 import { log } from '../log';
+import { fail, type Failure } from '../result';
 import { flowQuotaProblem } from '../flows/quotas';
 import { startRun } from '../runs/start-run';
 import type { RunLauncher } from '../runs/launcher';
@@ -24,13 +25,8 @@ export interface CampaignInput extends CampaignSpec {
 
 export type CreateCampaignResult =
   | { readonly ok: true; readonly id: string; readonly name: string; readonly runId: string; readonly status: RunStatus }
-  | {
-      readonly ok: false;
-      readonly code: 'bad_request';
-      readonly message: string;
-      readonly diagnostics: Diagnostic[];
-    }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable' | 'unprocessable'; readonly message: string };
+  | Failure<'bad_request', { readonly diagnostics: Diagnostic[] }>
+  | Failure<'not_found' | 'conflict' | 'unavailable' | 'unprocessable'>;
 
 /**
  * Creates, publishes and starts a campaign.
@@ -51,7 +47,7 @@ export async function createCampaign(
   const { graph } = checked;
 
   const quota = await flowQuotaProblem(db, merchantId);
-  if (quota) return { ok: false, code: 'conflict', message: quota };
+  if (quota) return fail('conflict', quota);
   const sendAt = input.sendAt ? new Date(input.sendAt) : new Date();
   const name = input.name ?? defaultCampaignName(checked.cardName, sendAt, checked.timezone);
   const flow = await db
@@ -70,15 +66,15 @@ export async function createCampaign(
   });
   if (!published.ok) {
     await undo(published.message);
-    return { ok: false, code: published.code, message: published.message };
+    return fail(published.code, published.message);
   }
   const started = await startRun(ports, merchantId, flow.id).catch(async (err: unknown) => {
     await undo('start threw');
     throw err;
   });
   if (!started.ok) {
-    await undo(started.error.message);
-    return { ok: false, code: started.error.code, message: started.error.message };
+    await undo(started.message);
+    return fail(started.code, started.message);
   }
   return { ok: true, id: flow.id, name, runId: started.run.runId, status: started.run.status };
 }

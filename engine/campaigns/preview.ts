@@ -9,10 +9,11 @@ import type { Plan } from '../compiler/plan';
 import { checkFlow } from '../flows/check';
 import { previewSend, type SendPreview } from '../runs/send-preview';
 import { campaignGraph, type CampaignSpec } from './graph';
+import { fail, type Failure } from '../result';
 
 export type CampaignProblem =
-  | { readonly ok: false; readonly code: 'bad_request'; readonly message: string; readonly diagnostics: Diagnostic[] }
-  | { readonly ok: false; readonly code: 'not_found'; readonly message: string };
+  | Failure<'bad_request', { readonly diagnostics: Diagnostic[] }>
+  | Failure<'not_found'>;
 
 export type CheckedCampaign =
   | { readonly ok: true; readonly graph: FlowGraph; readonly plan: Plan; readonly timezone: string; readonly cardName: string }
@@ -27,14 +28,14 @@ export async function checkCampaign(db: Db, merchantId: string, spec: CampaignSp
     .where('cards.id', '=', spec.cardId)
     .where('cards.merchant_id', '=', merchantId)
     .executeTakeFirst();
-  if (!card) return { ok: false, code: 'not_found', message: 'Card not found' };
+  if (!card) return fail('not_found', 'Card not found');
   const graph = campaignGraph(spec);
   const checked = await checkFlow(db, merchantId, graph);
   if (!checked.ok || !checked.plan) {
     const count = checked.diagnostics.length;
     const first = checked.diagnostics[0]?.message ?? '';
     const message = `The campaign has ${count} problem${count === 1 ? '' : 's'}: ${first}`;
-    return { ok: false, code: 'bad_request', message, diagnostics: checked.diagnostics };
+    return fail('bad_request', message, { diagnostics: checked.diagnostics });
   }
   return { ok: true, graph, plan: checked.plan, timezone: card.timezone, cardName: card.name };
 }

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { shortCode } from './pass-code';
 import { UNDO_WINDOW_MINUTES } from './undo-stamp';
+import { fail, type Failure } from '../result';
 
 export interface CounterCard {
   readonly id: string;
@@ -25,7 +26,7 @@ export interface CounterCard {
 
 export type CounterLookup =
   | { readonly ok: true; readonly card: CounterCard }
-  | { readonly ok: false; readonly code: 'not_found' | 'bad_request' | 'conflict'; readonly message: string };
+  | Failure<'not_found' | 'bad_request' | 'conflict'>;
 
 const FULL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SHORT = /^[0-9a-f]{8}$/;
@@ -40,7 +41,7 @@ export async function counterCard(db: Db, merchantId: string, rawCode: string): 
   const code = rawCode.trim().toLowerCase();
   const short = code.replace(/[\s-]/g, '');
   if (!FULL.test(code) && !SHORT.test(short)) {
-    return { ok: false, code: 'bad_request', message: 'A pass code is the 8 letters and digits under the QR code' };
+    return fail('bad_request', 'A pass code is the 8 letters and digits under the QR code');
   }
   let q = db
     .selectFrom('customers as c')
@@ -52,8 +53,8 @@ export async function counterCard(db: Db, merchantId: string, rawCode: string): 
     : q.where(sql`c.id::text`, '>=', `${short}-`).where(sql`c.id::text`, '<', `${short}.`);
   const found = await q.limit(2).execute();
   const row = found[0];
-  if (!row) return { ok: false, code: 'not_found', message: 'No customer has this pass code' };
-  if (found.length > 1) return { ok: false, code: 'conflict', message: 'Two customers share this short code: scan the QR instead' };
+  if (!row) return fail('not_found', 'No customer has this pass code');
+  if (found.length > 1) return fail('conflict', 'Two customers share this short code: scan the QR instead');
   const [vouchers, stamp] = await Promise.all([
     db
       .selectFrom('vouchers')

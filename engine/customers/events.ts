@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { passChanged } from '../wallet/pass-changes';
 import { latestActiveVersions, triggeredBy } from '../runs/event-entries';
+import { fail, type Failure } from '../result';
 
 export const EVENT_TYPES = ['visit', 'stamp', 'reward_redeemed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -36,7 +37,7 @@ export type RecordEventResult =
       /** Runs in which the customer waits for a visit (to be told of this one). */
       readonly waitingRuns: readonly string[];
     }
-  | { readonly ok: false; readonly code: 'not_found'; readonly message: string };
+  | Failure<'not_found'>;
 
 interface Row {
   customer_id: string | null;
@@ -112,7 +113,7 @@ export async function recordEvent(db: Db, merchantId: string, input: EventInput)
       (select array_agg(workflow_id) from waiting) as waiting_runs,
       (select count(*) from upd) as updated`.execute(db);
   const row = rows[0];
-  if (!row?.customer_id) return { ok: false, code: 'not_found', message: 'Customer not found' };
+  if (!row?.customer_id) return fail('not_found', 'Customer not found');
   if (row.event_id === null) {
     // A repeat of an earlier event id (found before the insert, or by its unique index when
     // the same id arrived at the same moment).

@@ -7,13 +7,14 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
 import { passChanged } from '../wallet/pass-changes';
+import { fail, type Failure } from '../result';
 
 /** How long after a stamp staff may undo it. */
 export const UNDO_WINDOW_MINUTES = 10;
 
 export type UndoResult =
   | { readonly ok: true; readonly customerId: string; readonly stamps: number }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict'; readonly message: string };
+  | Failure<'not_found' | 'conflict'>;
 
 interface Row {
   customer_id: string;
@@ -56,9 +57,9 @@ export async function undoStamp(db: Db, merchantId: string, eventId: string): Pr
       (select count(*) from pass) + (select count(*) from dropped) as touched
     from target t`.execute(db);
   const row = rows[0];
-  if (!row) return { ok: false, code: 'not_found', message: 'Event not found' };
+  if (!row) return fail('not_found', 'Event not found');
   if (row.stamps !== null) return { ok: true, customerId: row.customer_id, stamps: row.stamps };
-  if (row.type !== 'stamp') return { ok: false, code: 'conflict', message: `Only a stamp can be undone, this is a ${row.type}` };
-  if (row.undone_at !== null) return { ok: false, code: 'conflict', message: 'This stamp was already undone' };
-  return { ok: false, code: 'conflict', message: `A stamp can be undone for ${UNDO_WINDOW_MINUTES} minutes only` };
+  if (row.type !== 'stamp') return fail('conflict', `Only a stamp can be undone, this is a ${row.type}`);
+  if (row.undone_at !== null) return fail('conflict', 'This stamp was already undone');
+  return fail('conflict', `A stamp can be undone for ${UNDO_WINDOW_MINUTES} minutes only`);
 }

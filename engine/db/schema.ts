@@ -318,7 +318,11 @@ export interface FlowsTable {
   /** The draft as the editor saved it: a graph container, its nodes not necessarily valid. */
   graph: Json<FlowGraph>;
   status: ColumnType<FlowStatus, FlowStatus | undefined, FlowStatus>;
-  /** A journey drawn in the editor, or a one-off campaign (`POST /v1/campaigns`). */
+  /**
+   * Where the flow was made: `journey` is drawn in the editor, whatever its trigger (a
+   * broadcast drawn on the canvas too); `campaign` comes from the campaign form
+   * (`POST /v1/campaigns`). When it runs is the trigger's, in the graph.
+   */
   kind: ColumnType<FlowKind, FlowKind | undefined, FlowKind>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

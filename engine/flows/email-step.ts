@@ -3,10 +3,11 @@
  * preview of a step for a chosen customer and for test sends to staff.
  */
 import type { Db } from '../db/database';
+import { fail, type Failure } from '../result';
 
 export type EmailStepLookup =
   | { readonly ok: true; readonly subject: string; readonly body: string }
-  | { readonly ok: false; readonly code: 'flow_not_found' | 'step_not_found'; readonly message: string };
+  | Failure<'flow_not_found' | 'step_not_found'>;
 
 export async function findEmailStep(
   db: Db,
@@ -20,13 +21,13 @@ export async function findEmailStep(
     .where('id', '=', flowId)
     .where('merchant_id', '=', merchantId)
     .executeTakeFirst();
-  if (!flow) return { ok: false, code: 'flow_not_found', message: 'Flow not found' };
+  if (!flow) return fail('flow_not_found', 'Flow not found');
   const graph = (typeof flow.graph === 'string' ? JSON.parse(flow.graph) : flow.graph) as {
     nodes?: { id?: unknown; type?: unknown; data?: Record<string, unknown> }[];
   };
   const node = graph.nodes?.find((n) => n.id === nodeId);
   if (!node || node.type !== 'email') {
-    return { ok: false, code: 'step_not_found', message: `The flow has no email step "${nodeId}"` };
+    return fail('step_not_found', `The flow has no email step "${nodeId}"`);
   }
   const subject = typeof node.data?.subject === 'string' ? node.data.subject : '';
   const body = typeof node.data?.body === 'string' ? node.data.body : '';

@@ -8,6 +8,7 @@ import { renderEmail } from '../channels/email/render';
 import type { Db } from '../db/database';
 import { loadMerchantProfile } from '../merchants/profile';
 import { formatPlainDate, localDate } from '../time/zoned';
+import { fail, type Failure } from '../result';
 
 export interface EmailPreviewInput {
   readonly subject: string;
@@ -25,7 +26,7 @@ export type EmailPreviewResult =
       /** `id` is null for the sample customer of a merchant without customers. */
       readonly customer: { readonly id: string | null; readonly name: string };
     }
-  | { readonly ok: false; readonly code: 'not_found'; readonly message: string };
+  | Failure<'not_found'>;
 
 export const SAMPLE_CUSTOMER_NAME = 'Alex Sample';
 /** Shown for `{{voucher.code}}` when the customer holds no voucher (a voucher step would issue one). */
@@ -66,7 +67,7 @@ export async function previewEmail(db: Db, merchantId: string, input: EmailPrevi
     .where('c.merchant_id', '=', merchantId);
   q = input.customerId ? q.where('c.id', '=', input.customerId) : q.orderBy('c.created_at').orderBy('c.id').limit(1);
   const customer = await q.executeTakeFirst();
-  if (!customer && input.customerId) return { ok: false, code: 'not_found', message: 'Customer not found' };
+  if (!customer && input.customerId) return fail('not_found', 'Customer not found');
 
   const vars = customer
     ? {

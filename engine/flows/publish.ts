@@ -14,17 +14,13 @@ import type { FlowGraph } from '../compiler/graph-schema';
 import { draftChanges } from './draft-changes';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
+import { fail, type Failure } from '../result';
 
 export type PublishResult =
   /** `unchanged`: the draft was the live version already, so no version was made. */
   | { readonly ok: true; readonly version: number; readonly plan: Plan; readonly unchanged: boolean }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string }
-  | {
-      readonly ok: false;
-      readonly code: 'unprocessable';
-      readonly message: string;
-      readonly diagnostics: Diagnostic[];
-    };
+  | Failure<'not_found' | 'conflict' | 'unavailable'>
+  | Failure<'unprocessable', { readonly diagnostics: Diagnostic[] }>;
 
 /**
  * Publishes the flow's current draft; a draft with diagnostics publishes nothing and says why,
@@ -41,19 +37,19 @@ export async function publishFlow(
     .transaction()
     .execute(async (trx): Promise<PublishResult> => {
       const flow = await lockFlow(trx, merchantId, flowId);
-      if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
+      if (!flow) return fail('not_found', 'Flow not found');
       if (flow.status === 'archived')
-        return { ok: false, code: 'conflict', message: 'This flow is archived; it cannot be published again' };
+        return fail('conflict', 'This flow is archived; it cannot be published again');
       const graph = flow.graph;
       const result = await checkFlow(trx, merchantId, graph);
       if (!result.ok || !result.plan) {
         const count = result.diagnostics.length;
         const message = `The flow has ${count} problem${count === 1 ? '' : 's'}; fix them to publish`;
-        return { ok: false, code: 'unprocessable', message, diagnostics: result.diagnostics };
+        return fail('unprocessable', message, { diagnostics: result.diagnostics });
       }
       if (isEventTrigger(result.plan.trigger) && flow.status !== 'paused') {
         const quota = await eventFlowQuotaProblem(trx, merchantId, flowId);
-        if (quota) return { ok: false, code: 'conflict', message: quota };
+        if (quota) return fail('conflict', quota);
       }
       const latest = await trx
         .selectFrom('flow_versions')

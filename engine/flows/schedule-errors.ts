@@ -1,3 +1,5 @@
+import { fail, type Failure } from '../result';
+
 /**
  * Temporal could not take a flow's Schedule change: thrown inside the publish or status
  * transaction so it rolls back (nothing is half-written), then answered as `unavailable`.
@@ -20,7 +22,7 @@ export async function changeSchedule(change: () => Promise<void>): Promise<void>
 }
 
 /** Maps a `ScheduleUnavailable` out of a transaction to a result; rethrows anything else. */
-export function unavailable(err: unknown): { readonly ok: false; readonly code: 'unavailable'; readonly message: string } {
-  if (err instanceof ScheduleUnavailable) return { ok: false, code: 'unavailable', message: err.message };
+export function unavailable(err: unknown): Failure<'unavailable'> {
+  if (err instanceof ScheduleUnavailable) return fail('unavailable', err.message);
   throw err;
 }

@@ -11,12 +11,13 @@ import type { RunLauncher } from '../runs/launcher';
 import { lockFlow } from './locked-flow';
 import { changeSchedule, unavailable } from './schedule-errors';
 import { latestVersion } from '../runs/run-row';
+import { fail, type Failure } from '../result';
 
 export type StatusAction = 'pause' | 'resume' | 'archive';
 
 export type StatusResult =
   | { readonly ok: true; readonly flowId: string; readonly status: FlowStatus }
-  | { readonly ok: false; readonly code: 'not_found' | 'conflict' | 'unavailable'; readonly message: string };
+  | Failure<'not_found' | 'conflict' | 'unavailable'>;
 
 const TARGET = { pause: 'paused', resume: 'active', archive: 'archived' } as const satisfies Record<
   StatusAction,
@@ -33,11 +34,11 @@ export async function setFlowStatus(
     .transaction()
     .execute(async (trx): Promise<StatusResult> => {
       const flow = await lockFlow(trx, merchantId, flowId);
-      if (!flow) return { ok: false, code: 'not_found', message: 'Flow not found' };
+      if (!flow) return fail('not_found', 'Flow not found');
       if (flow.status === 'archived')
-        return { ok: false, code: 'conflict', message: 'This flow is archived; it stays archived' };
+        return fail('conflict', 'This flow is archived; it stays archived');
       if (flow.status === 'draft' && action !== 'archive') {
-        return { ok: false, code: 'conflict', message: `Publish the flow before you ${action} it` };
+        return fail('conflict', `Publish the flow before you ${action} it`);
       }
       const status = TARGET[action];
       const latest = await latestVersion(trx, flowId);

@@ -11,6 +11,7 @@ import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
 import { isEventTrigger } from '../compiler/plan';
 import { log } from '../log';
+import { fail, type Result } from '../result';
 import type { RunLauncher } from './launcher';
 import { insertRun, latestVersion } from './run-row';
 import { RunStartRefused, startFailureMessage } from './start-refused';
@@ -21,12 +22,7 @@ export interface StartedRun {
   readonly status: RunStatus;
 }
 
-export type StartRunError =
-  | { readonly code: 'not_found'; readonly message: string }
-  | { readonly code: 'conflict'; readonly message: string }
-  | { readonly code: 'unavailable' | 'unprocessable'; readonly message: string };
-
-export type StartRunResult = { readonly ok: true; readonly run: StartedRun } | { readonly ok: false; readonly error: StartRunError };
+export type StartRunResult = Result<{ readonly run: StartedRun }, 'not_found' | 'conflict' | 'unavailable' | 'unprocessable'>;
 
 /** Starts a run of the flow's latest published version. */
 export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchantId: string, flowId: string): Promise<StartRunResult> {
@@ -37,14 +33,14 @@ export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchan
     .where('id', '=', flowId)
     .where('merchant_id', '=', merchantId)
     .executeTakeFirst();
-  if (!flow) return { ok: false, error: { code: 'not_found', message: 'Flow not found' } };
-  if (flow.status === 'archived') return { ok: false, error: { code: 'conflict', message: 'This flow is archived; it cannot run again' } };
+  if (!flow) return fail('not_found', 'Flow not found');
+  if (flow.status === 'archived') return fail('conflict', 'This flow is archived; it cannot run again');
   const latest = await latestVersion(db, flowId);
-  if (!latest) return { ok: false, error: { code: 'conflict', message: 'This flow has no published version: publish the flow first' } };
+  if (!latest) return fail('conflict', 'This flow has no published version: publish the flow first');
   const { trigger } = latest.plan;
   if (isEventTrigger(trigger)) {
     const message = `A flow triggered by the ${trigger.event} event starts when that event happens, not by hand`;
-    return { ok: false, error: { code: 'conflict', message } };
+    return fail('conflict', message);
   }
   const runId = randomUUID();
   const workflowId = launcher.workflowIdFor(runId);
@@ -55,7 +51,7 @@ export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchan
     await db.deleteFrom('runs').where('id', '=', run.runId).execute();
     log.warn('run start failed', { runId: run.runId, flowId, err });
     const code = err instanceof RunStartRefused ? 'unprocessable' : 'unavailable';
-    return { ok: false, error: { code, message: startFailureMessage(err) } };
+    return fail(code, startFailureMessage(err));
   }
   return { ok: true, run };
 }

@@ -85,14 +85,14 @@ export function campaignsRoutes(deps: AppDeps) {
       };
       const made = await createCampaign(deps, c.get('merchantId'), input, actorLabel(c));
       if (!made.ok) {
-        throw new ApiError(made.code, made.message, 'diagnostics' in made ? { diagnostics: made.diagnostics } : undefined);
+        throw new ApiError(made.code, made.message, 'details' in made ? made.details : undefined);
       }
       return c.json({ id: made.id, name: made.name, runId: made.runId, status: made.status }, 201);
     })
     .post('/preview', jsonBody(campaignBody), async (c) => {
       const preview = await previewCampaign(db, c.get('merchantId'), c.req.valid('json'));
       if (!preview.ok) {
-        throw new ApiError(preview.code, preview.message, 'diagnostics' in preview ? { diagnostics: preview.diagnostics } : undefined);
+        throw new ApiError(preview.code, preview.message, 'details' in preview ? preview.details : undefined);
       }
       return c.json(sendPreviewJson(preview.preview));
     })

@@ -197,7 +197,7 @@ export function flowsRoutes(deps: AppDeps) {
     .post('/:id/publish', async (c) => {
       const published = await publishFlow(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'), actorLabel(c));
       if (!published.ok) {
-        throw new ApiError(published.code, published.message, 'diagnostics' in published ? { diagnostics: published.diagnostics } : undefined);
+        throw new ApiError(published.code, published.message, 'details' in published ? published.details : undefined);
       }
       if (published.unchanged) return c.json({ version: published.version, plan: published.plan, unchanged: true }, 200);
       return c.json({ version: published.version, plan: published.plan, unchanged: false }, 201);
@@ -229,7 +229,7 @@ export function flowsRoutes(deps: AppDeps) {
     })
     .post('/:id/runs', idempotent(db), async (c) => {
       const started = await startRun(deps, c.get('merchantId'), pathId(c.req.param('id'), 'Flow'));
-      if (!started.ok) throw new ApiError(started.error.code, started.error.message);
+      if (!started.ok) throw new ApiError(started.code, started.message);
       return c.json(started.run, 202);
     });
 }

@@ -47,22 +47,17 @@ export function sessionRoutes(deps: AppDeps) {
     .post('/sign-in', sameOriginOnly, jsonBody(signInBody), async (c) => {
       const { email, password } = c.req.valid('json');
       const result = await signIn(db, email, password, c.get('client'));
-      if (!result.ok && result.reason === 'rate_limited') {
-        const retryAfter = String(result.retryAfterSeconds);
-        throw new ApiError('rate_limited', `Too many failed sign-ins: try again in ${retryAfter} s`, undefined, {
-          'Retry-After': retryAfter,
-        });
+      if (!result.ok && result.code === 'rate_limited') {
+        const retryAfter = String(result.details.retryAfterSeconds);
+        throw new ApiError('rate_limited', result.message, undefined, { 'Retry-After': retryAfter });
       }
-      if (!result.ok) throw new ApiError('invalid_credentials', 'Wrong email or password');
+      if (!result.ok) throw new ApiError(result.code, result.message);
       return c.json(started(c, result.session), 200);
     })
     .post('/accept-invite', sameOriginOnly, jsonBody(acceptInviteBody), async (c) => {
       const { token, password } = c.req.valid('json');
       const result = await acceptInvite(db, token, password);
-      if (!result.ok && result.reason === 'already_staff') {
-        throw new ApiError('conflict', 'This email address already belongs to a staff member');
-      }
-      if (!result.ok) throw new ApiError('invalid_invite', 'This invite is unknown, expired or already used');
+      if (!result.ok) throw new ApiError(result.code === 'already_staff' ? 'conflict' : result.code, result.message);
       return c.json(started(c, result.session), 200);
     })
     .get('/session', sessionAuth(db), (c) => c.json(signedInJson(c.get('session')), 200))

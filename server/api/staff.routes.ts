@@ -52,9 +52,7 @@ export function staffRoutes(deps: AppDeps) {
     .delete('/:id', requireOwner, async (c) => {
       const id = pathId(c.req.param('id'), 'Staff member');
       const result = await removeStaff(db, c.get('merchantId'), id);
-      if (!result.ok && result.reason === 'last_owner') {
-        throw new ApiError('conflict', 'The last owner cannot be removed: make someone else an owner first');
-      }
+      if (!result.ok && result.code === 'last_owner') throw new ApiError('conflict', result.message);
       if (!result.ok) throw notFound('Staff member');
       return c.body(null, 204);
     });

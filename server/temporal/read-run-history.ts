@@ -6,6 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { log } from '../../engine/log';
 import { MAX_HISTORY_EVENTS, type RunLauncher } from '../../engine/runs/launcher';
 import { historyEntries, type HistoryEntry } from './history-entries';
+import { fail, type Failure } from '../../engine/result';
 
 export type RunHistoryResult =
   | {
@@ -15,7 +16,7 @@ export type RunHistoryResult =
       readonly runs: number;
       readonly truncated: boolean;
     }
-  | { readonly ok: false; readonly code: 'not_found' | 'unavailable'; readonly message: string };
+  | Failure<'not_found' | 'unavailable'>;
 
 /**
  * The history of a run's workflow, at most {@link MAX_HISTORY_EVENTS} events.
@@ -31,10 +32,10 @@ export async function runHistory(launcher: RunLauncher, workflowId: string): Pro
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) {
       const message = 'Temporal no longer has this run’s workflow (its history is kept for the namespace’s retention period)';
-      return { ok: false, code: 'not_found', message };
+      return fail('not_found', message);
     }
     log.warn('run history read failed', { workflowId, err });
     const reason = err instanceof Error ? err.message : String(err);
-    return { ok: false, code: 'unavailable', message: `Temporal is not reachable: ${reason}` };
+    return fail('unavailable', `Temporal is not reachable: ${reason}`);
   }
 }

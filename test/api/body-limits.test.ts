@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMITS } from '../../server/api/body-limits';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -83,7 +83,7 @@ describe('authenticated routes', () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => ({ name: `Customer ${i} ${'x'.repeat(100)}`, externalId: `ext-${i}` }));
     const body = JSON.stringify({ customers: rows });
     expect(body.length).toBeGreaterThan(BODY_LIMITS.json);
-    const imported = await m.call('POST', '/v1/customers', { customers: rows });
+    const imported = await read(m.api.v1.customers.$post({ json: { customers: rows } }));
     expect(imported.status).toBe(201);
     expect(imported.body.created).toBe(10_000);
   });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunStatus } from '../../engine/db/schema';
 import type { Plan, Step } from '../../engine/compiler/plan';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, readError, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -147,9 +147,9 @@ async function run(spec: RunSpec): Promise<string> {
 }
 
 async function journeys(customerId: string) {
-  const res = await m.call('GET', `/v1/customers/${customerId}/journeys`);
+  const res = await read(m.api.v1.customers[':id'].journeys.$get({ param: { id: customerId } }));
   expect(res.status).toBe(200);
-  return res.body.items as Record<string, unknown>[];
+  return res.body.items;
 }
 
 async function onlyJourney(spec: Omit<RunSpec, 'customerId'>) {
@@ -347,17 +347,17 @@ describe('GET /v1/customers/:id/journeys', () => {
   it('answers 404 for another merchant’s customer and for an id that is not a UUID', async () => {
     const other = await h.merchant('Other');
     const theirs = await customer(other);
-    expect((await m.call('GET', `/v1/customers/${theirs}/journeys`)).body.error).toMatchObject({
+    expect((await readError(m.api.v1.customers[':id'].journeys.$get({ param: { id: theirs } }))).body.error).toMatchObject({
       code: 'not_found',
       message: 'Customer not found',
     });
-    expect((await m.call('GET', '/v1/customers/not-a-uuid/journeys')).status).toBe(404);
-    expect((await other.call('GET', `/v1/customers/${theirs}/journeys`)).body).toEqual({ items: [] });
+    expect((await m.api.v1.customers[':id'].journeys.$get({ param: { id: 'not-a-uuid' } })).status).toBe(404);
+    expect((await read(other.api.v1.customers[':id'].journeys.$get({ param: { id: theirs } }))).body).toEqual({ items: [] });
   });
 
   it('leaves GET /v1/customers/:id working beside it', async () => {
     const id = await customer();
-    expect(await m.call('GET', `/v1/customers/${id}`)).toMatchObject({ status: 200, body: { id, name: 'Ada' } });
-    expect((await h.call('GET', `/v1/customers/${id}/journeys`)).status).toBe(401);
+    expect(await read(m.api.v1.customers[':id'].$get({ param: { id } }))).toMatchObject({ status: 200, body: { id, name: 'Ada' } });
+    expect((await h.client().v1.customers[':id'].journeys.$get({ param: { id } })).status).toBe(401);
   });
 });

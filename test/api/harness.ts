@@ -1,5 +1,11 @@
 /**
- * The API on a fresh Postgres database, called in-process with `app.request` (no network).
+ * The API on a fresh Postgres database, called in-process with `app.request` (no network),
+ * through Hono's typed test client: `m.api.v1.vouchers[':code'].$get({ param: { code } })`
+ * checks the path, the parameters and the body against the routes (`AppType`), and
+ * {@link read} answers the JSON typed as the route declares it ({@link readError} for an
+ * error answer). `sendRaw` is the one untyped way in, for tests that send malformed bodies
+ * or headers on purpose. (`call` is the older untyped helper, kept until every file uses
+ * the typed client.)
  * The default launcher talks to the suite's real Temporal dev server on a task queue no
  * worker listens on, so started runs stay pending and nothing else picks them up.
  */
@@ -7,13 +13,80 @@ import { testSigner } from '../support/certs';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
-import { createApp } from '../../server/api/app';
+import type { ClientResponse } from 'hono/client';
+import { testClient } from 'hono/testing';
+import { createApp, type AppType } from '../../server/api/app';
 import type { Db } from '../../engine/db/database';
 import { createRunLauncher, type RunLauncher } from '../../server/temporal/run-launcher';
 import { createTestDatabase } from '../support/database';
 import { WITHOUT_RULES } from '../support/messaging-rules';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+/** The API's typed client (`hono/testing`), with fixed headers such as a merchant's key. */
+export type ApiClient = ReturnType<typeof testClient<AppType>>;
+
+/** An answer read once: its status, its body and its headers. */
+export interface Read<T> {
+  readonly status: number;
+  readonly body: T;
+  readonly headers: Headers;
+}
+
+/** The JSON a route declares for its answers (every status it answers with `c.json`). */
+export type JsonOf<R> = R extends ClientResponse<infer T, number, 'json'> ? T : never;
+
+/** What every error answers (see server/api/errors.ts); `Details` as the test expects them. */
+export interface ErrorBody<Details = Record<string, unknown>> {
+  readonly error: { readonly code: string; readonly message: string; readonly details?: Details };
+}
+
+/** The details of a 400 for a body or query the schema refuses: one entry per problem. */
+export type Issues = readonly { readonly path: string; readonly message: string }[];
+
+async function readAs<T>(res: { status: number; headers: Headers; text(): Promise<string> }): Promise<Read<T>> {
+  const text = await res.text();
+  const json = res.headers.get('Content-Type')?.includes('json') ?? false;
+  return { status: res.status, body: (text && json ? JSON.parse(text) : text || undefined) as T, headers: res.headers };
+}
+
+/**
+ * Reads a typed client's answer, its body typed as the route's JSON.
+ *
+ * @example
+ * const res = await read(m.api.v1.vouchers[':code'].$get({ param: { code: 'SF-7K2M-9QXA' } }));
+ * expect(res.body.redeemedAt).toBeNull();
+ */
+export async function read<R extends ClientResponse<unknown, number, 'json'>>(answer: Promise<R> | R): Promise<Read<JsonOf<R>>> {
+  return readAs<JsonOf<R>>(await answer);
+}
+
+/**
+ * Reads `POST /v1/events`' answer to one event: the route also answers batches
+ * (`{results: [...]}`), so the body is narrowed to the single event's answer.
+ */
+export async function readEvent<R extends ClientResponse<unknown, number, 'json'>>(
+  answer: Promise<R> | R,
+): Promise<Read<Exclude<JsonOf<R>, { results: unknown }>>> {
+  const res = await read(answer);
+  if (typeof res.body === 'object' && res.body !== null && 'results' in res.body) {
+    throw new Error('expected the answer to one event, got the answer to a batch');
+  }
+  return res as Read<Exclude<JsonOf<R>, { results: unknown }>>;
+}
+
+/** Reads an answer expected to be an error: `{error: {code, message, details?}}`. */
+export async function readError<Details = Record<string, unknown>>(
+  answer: Promise<{ status: number; headers: Headers; text(): Promise<string> }>,
+): Promise<Read<ErrorBody<Details>>> {
+  return readAs<ErrorBody<Details>>(await answer);
+}
+
+/** A raw request's body (sent as JSON unless a string, sent as is) and headers. */
+export interface RawOptions {
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
 
 export interface Answer {
   status: number;
@@ -25,7 +98,13 @@ export interface TestMerchant {
   readonly id: string;
   readonly apiKey: string;
   readonly cardId: string;
-  /** Calls the API with this merchant's key. */
+  /** The typed client with this merchant's key. */
+  readonly api: ApiClient;
+  /** The typed client with this merchant's key and the given extra headers (Idempotency-Key …). */
+  with(headers: Record<string, string>): ApiClient;
+  /** The untyped way in with this merchant's key, for deliberately malformed requests (see `Harness.sendRaw`). */
+  sendRaw<T = ErrorBody<Issues>>(method: string, path: string, options?: RawOptions): Promise<Read<T>>;
+  /** Calls the API with this merchant's key (untyped; use `api`). */
   call(method: string, path: string, body?: unknown): Promise<Answer>;
 }
 
@@ -36,6 +115,10 @@ export interface StaffSession {
   readonly csrfToken: string;
   /** The sign-in answer: `{staff, merchant, csrfToken}`. */
   readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  /** The typed client with the cookie and `X-CSRF-Token`. */
+  readonly api: ApiClient;
+  /** The typed client with the cookie only (no CSRF token). */
+  readonly withoutCsrf: ApiClient;
   /** Calls the API with the cookie and, unless `csrf` is false, `X-CSRF-Token`. */
   call(method: string, path: string, body?: unknown, options?: { csrf?: boolean }): Promise<Answer>;
 }
@@ -43,6 +126,13 @@ export interface StaffSession {
 export interface Harness {
   readonly db: Db;
   readonly app: ReturnType<typeof createApp>;
+  /** The typed client without credentials (or with `headers`, e.g. the admin token). */
+  client(headers?: Record<string, string>): ApiClient;
+  /**
+   * The untyped way in, for tests that send what no typed call can: malformed JSON, a body
+   * the schema refuses, odd headers. `body` is sent as JSON unless it is a string (sent raw).
+   */
+  sendRaw<T = ErrorBody<Issues>>(method: string, path: string, options?: RawOptions): Promise<Read<T>>;
   /** Calls the API; `body` is sent as JSON unless it is a string (sent raw). */
   call(method: string, path: string, body?: unknown, token?: string): Promise<Answer>;
   /** Calls the API with any headers (cookies, Origin, X-CSRF-Token …). */
@@ -89,6 +179,8 @@ export async function startHarness(
     return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : undefined, headers: res.headers };
   };
 
+  const client: Harness['client'] = (headers = {}) => testClient(app, undefined, undefined, { headers });
+
   const call: Harness['call'] = async (method, path, body, token) =>
     send(method, path, { body, headers: token !== undefined ? { Authorization: `Bearer ${token}` } : {} });
 
@@ -102,6 +194,8 @@ export async function startHarness(
       cookie,
       csrfToken,
       body: answer.body,
+      api: client({ Cookie: cookie, 'X-CSRF-Token': csrfToken }),
+      withoutCsrf: client({ Cookie: cookie }),
       call: (method, path, body, { csrf = true } = {}) =>
         send(method, path, { body, headers: { Cookie: cookie, ...(csrf ? { 'X-CSRF-Token': csrfToken } : {}) } }),
     };
@@ -110,6 +204,8 @@ export async function startHarness(
   return {
     db: database.db,
     app,
+    client,
+    sendRaw: send,
     call,
     send,
     sessionOf,
@@ -124,7 +220,16 @@ export async function startHarness(
       const { id, apiKey } = created.body as { id: string; apiKey: string };
       const m = (method: string, path: string, body?: unknown) => call(method, path, body, apiKey);
       const card = await m('POST', '/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' });
-      return { id, apiKey, cardId: card.body.id as string, call: m };
+      const auth = { Authorization: `Bearer ${apiKey}` };
+      return {
+        id,
+        apiKey,
+        cardId: card.body.id as string,
+        api: client(auth),
+        with: (headers) => client({ ...auth, ...headers }),
+        sendRaw: (method, path, { body, headers } = {}) => send(method, path, { body, headers: { ...auth, ...headers } }),
+        call: m,
+      };
     },
     async customer(owner) {
       const row = await database.db

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, readError, startHarness, type ApiClient, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -15,8 +15,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const post = (who: TestMerchant, path: string, body: unknown, key: string) =>
-  h.send('POST', path, { body, headers: { Authorization: `Bearer ${who.apiKey}`, 'Idempotency-Key': key } });
+/** The merchant's typed client sending `Idempotency-Key: key`. */
+const keyed = (who: TestMerchant, key: string): ApiClient => who.with({ 'Idempotency-Key': key });
 
 const count = async (table: 'customers' | 'runs' | 'events', merchantId: string) =>
   (await h.db.selectFrom(table).select('id').where('merchant_id', '=', merchantId).execute()).length;
@@ -24,8 +24,8 @@ const count = async (table: 'customers' | 'runs' | 'events', merchantId: string)
 describe('Idempotency-Key', () => {
   it('answers a retried import of customers without externalId with the first answer, creating them once', async () => {
     const body = { customers: [{ name: 'Ada', cardId: m.cardId }, { name: 'Ben', cardId: m.cardId }] };
-    const first = await post(m, '/v1/customers', body, 'import-1');
-    const retry = await post(m, '/v1/customers', body, 'import-1');
+    const first = await read(keyed(m, 'import-1').v1.customers.$post({ json: body }));
+    const retry = await read(keyed(m, 'import-1').v1.customers.$post({ json: body }));
     expect(first.status).toBe(201);
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
@@ -34,8 +34,8 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses the same key with a different body (422) and creates nothing', async () => {
-    await post(m, '/v1/customers', { customers: [{ name: 'Cy', cardId: m.cardId }] }, 'import-2');
-    const other = await post(m, '/v1/customers', { customers: [{ name: 'Dee', cardId: m.cardId }] }, 'import-2');
+    await keyed(m, 'import-2').v1.customers.$post({ json: { customers: [{ name: 'Cy', cardId: m.cardId }] } });
+    const other = await readError(keyed(m, 'import-2').v1.customers.$post({ json: { customers: [{ name: 'Dee', cardId: m.cardId }] } }));
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('unprocessable');
     expect(await count('customers', m.id)).toBe(3);
@@ -43,22 +43,22 @@ describe('Idempotency-Key', () => {
 
   it('adds the stamp of a retried event without id once', async () => {
     const customerId = await h.customer(m);
-    const body = { customerId, type: 'stamp' };
-    expect((await post(m, '/v1/events', body, 'stamp-1')).status).toBe(202);
-    expect((await post(m, '/v1/events', body, 'stamp-1')).status).toBe(202);
+    const body = { customerId, type: 'stamp' as const };
+    expect((await keyed(m, 'stamp-1').v1.events.$post({ json: body })).status).toBe(202);
+    expect((await keyed(m, 'stamp-1').v1.events.$post({ json: body })).status).toBe(202);
     const row = await h.db.selectFrom('customers').select('stamps').where('id', '=', customerId).executeTakeFirstOrThrow();
     expect(row.stamps).toBe(1);
   });
 
   it('starts a campaign and a run once per key', async () => {
     const campaign = { name: 'Once', cardId: m.cardId, push: { text: 'Hi' } };
-    const a = await post(m, '/v1/campaigns', campaign, 'campaign-1');
-    const b = await post(m, '/v1/campaigns', campaign, 'campaign-1');
+    const a = await read(keyed(m, 'campaign-1').v1.campaigns.$post({ json: campaign }));
+    const b = await read(keyed(m, 'campaign-1').v1.campaigns.$post({ json: campaign }));
     expect(a.status).toBe(201);
     expect(b.body.runId).toBe(a.body.runId);
-    const flow = await m.call('POST', '/v1/flows', { name: 'Run once', graph: broadcastGraph({ push: 'Hello' }) });
-    await m.call('POST', `/v1/flows/${flow.body.id}/publish`);
-    const runs = await Promise.all([1, 2].map(() => post(m, `/v1/flows/${flow.body.id}/runs`, undefined, 'run-1')));
+    const flow = await read(m.api.v1.flows.$post({ json: { name: 'Run once', graph: broadcastGraph({ push: 'Hello' }) } }));
+    await m.api.v1.flows[':id'].publish.$post({ param: { id: flow.body.id } });
+    const runs = await Promise.all([1, 2].map(() => keyed(m, 'run-1').v1.flows[':id'].runs.$post({ param: { id: flow.body.id } })));
     const started = runs.filter((r) => r.status === 202);
     expect(started.length).toBeGreaterThanOrEqual(1);
     // A retry racing the first is told to wait, never started twice.
@@ -69,7 +69,7 @@ describe('Idempotency-Key', () => {
 
   it('keeps keys per merchant', async () => {
     const other = await h.merchant('Other Café');
-    const res = await post(other, '/v1/customers', { customers: [{ name: 'Eve', cardId: other.cardId }] }, 'import-1');
+    const res = await keyed(other, 'import-1').v1.customers.$post({ json: { customers: [{ name: 'Eve', cardId: other.cardId }] } });
     expect(res.status).toBe(201);
     expect(await count('customers', other.id)).toBe(1);
   });

@@ -12,7 +12,7 @@ import { sql, type RawBuilder } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
-import { startHarness, type Answer, type Harness, type StaffSession, type TestMerchant } from './harness';
+import { read, startHarness, type Answer, type Harness, type StaffSession, type TestMerchant } from './harness';
 
 const PASSWORD = 'correct horse battery';
 const TAG = randomUUID().slice(0, 8);
@@ -545,14 +545,14 @@ beforeAll(async () => {
   const otherCustomerEmail = `bob-${TAG}@a.example`;
   const externalId = `ext-${TAG}`;
   ok(
-    await aM.call('POST', '/v1/customers', [
+    await read(aM.api.v1.customers.$post({ json: [
       { name: customerName, email: customerEmail, externalId, cardId: aM.cardId, emailConsent: true },
       { name: `Bob ${TAG}`, email: otherCustomerEmail, cardId: aM.cardId, stamps: 3 },
-    ]),
+    ] })),
     201,
     'customers',
   );
-  const customers = ok(await aM.call('GET', '/v1/customers'), 200, 'customer list').items as {
+  const customers = ok(await read(aM.api.v1.customers.$get({ query: {} })), 200, 'customer list').items as {
     id: string;
     name: string;
   }[];
@@ -563,7 +563,7 @@ beforeAll(async () => {
     .insertInto('suppressions')
     .values({ merchant_id: aM.id, email: otherCustomerEmail, reason: 'hard_bounce', description: `bounced ${TAG}` })
     .execute();
-  ok(await aM.call('POST', `/v1/customers/${customerId}/consent`, { state: 'withdrawn' }), 200, 'consent');
+  ok(await read(aM.api.v1.customers[':id'].consent.$post({ param: { id: customerId }, json: { state: 'withdrawn' } })), 200, 'consent');
 
   // A's card logo (a raw PNG body, as the card form uploads it).
   const logo = await sharp({ create: { width: 64, height: 32, channels: 3, background: '#123456' } }).png().toBuffer();
@@ -575,10 +575,10 @@ beforeAll(async () => {
   if (uploaded.status !== 200) throw new Error(`setup logo: ${uploaded.status} ${await uploaded.text()}`);
 
   ok(
-    await aM.call('PUT', '/v1/merchant/settings', {
+    await read(aM.api.v1.merchant.settings.$put({ json: {
       frequencyCap: { push: 7, email: 3 },
       quietHours: { start: '21:13', end: '07:47' },
-    }),
+    } })),
     200,
     'settings',
   );
@@ -589,17 +589,17 @@ beforeAll(async () => {
     push: 'Hi',
     email: { subject: 'Hi', body: 'Hello {{customer.name}}' },
   });
-  const flowId = ok(await aM.call('POST', '/v1/flows', { name: flowName, graph }), 201, 'flow').id as string;
-  ok(await aM.call('POST', `/v1/flows/${flowId}/publish`), 201, 'publish');
+  const flowId = ok(await read(aM.api.v1.flows.$post({ json: { name: flowName, graph } })), 201, 'flow').id as string;
+  ok(await read(aM.api.v1.flows[':id'].publish.$post({ param: { id: flowId } })), 201, 'publish');
   // No worker listens on the harness's task queue: the run stays pending.
-  const run = ok(await aM.call('POST', `/v1/flows/${flowId}/runs`), 202, 'run') as {
+  const run = ok(await read(aM.api.v1.flows[':id'].runs.$post({ param: { id: flowId } })), 202, 'run') as {
     runId: string;
     workflowId: string;
   };
 
   const campaignName = `Campaign ${TAG}`;
   const campaign = ok(
-    await aM.call('POST', '/v1/campaigns', { name: campaignName, cardId: aM.cardId, push: { text: 'Hi' } }),
+    await read(aM.api.v1.campaigns.$post({ json: { name: campaignName, cardId: aM.cardId, push: { text: 'Hi' } } })),
     201,
     'campaign',
   ) as { id: string; runId: string };
@@ -651,16 +651,16 @@ beforeAll(async () => {
 
   const memberEmail = `member-${TAG}@a.example`;
   const memberInvite = ok(
-    await aSession.call('POST', '/v1/staff/invites', { email: memberEmail }),
+    await read(aSession.api.v1.staff.invites.$post({ json: { email: memberEmail } })),
     201,
     'member invite',
   );
   const token = (memberInvite.inviteUrl as string).slice('/invite/'.length);
   const member = h.sessionOf(await h.send('POST', '/v1/auth/accept-invite', { body: { token, password: PASSWORD } }));
   const inviteEmail = `invitee-${TAG}@a.example`;
-  const invite = ok(await aSession.call('POST', '/v1/staff/invites', { email: inviteEmail }), 201, 'invite');
+  const invite = ok(await read(aSession.api.v1.staff.invites.$post({ json: { email: inviteEmail } })), 201, 'invite');
   const apiKeyName = `Till ${TAG}`;
-  const key = ok(await aSession.call('POST', '/v1/api-keys', { name: apiKeyName }), 201, 'API key');
+  const key = ok(await read(aSession.api.v1['api-keys'].$post({ json: { name: apiKeyName } })), 201, 'API key');
 
   const a: MerchantA = {
     merchantId: aM.id,
@@ -807,7 +807,7 @@ describe('after every call of merchant B', () => {
     expect((await h.call('GET', '/v1/cards', undefined, a.extraKey)).status).toBe(200);
 
     const owner = await h.signIn(a.ownerEmail, PASSWORD);
-    const staff = await owner.call('GET', '/v1/staff');
+    const staff = await read(owner.api.v1.staff.$get({ query: {} }));
     expect(staff.body.items.map((s: { id: string }) => s.id).sort()).toEqual([a.ownerId, a.memberId].sort());
     expect(staff.body.invites).toEqual([expect.objectContaining({ id: a.inviteId, email: a.inviteEmail })]);
   });

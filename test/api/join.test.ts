@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinRoutes, JOIN_BODY_BYTES, JOINS_PER_WINDOW } from '../../server/api/join.routes';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -31,9 +31,9 @@ const customerCount = async () =>
 
 describe('joinUrl', () => {
   it('is on every card of GET /v1/cards and on the card itself', async () => {
-    const list = await m.call('GET', '/v1/cards');
-    expect(list.body.items[0].joinUrl).toBe(`http://localhost:3000/join/${m.cardId}`);
-    const one = await m.call('GET', `/v1/cards/${m.cardId}`);
+    const list = await read(m.api.v1.cards.$get({ query: {} }));
+    expect(list.body.items[0]?.joinUrl).toBe(`http://localhost:3000/join/${m.cardId}`);
+    const one = await read(m.api.v1.cards[':id'].$get({ param: { id: m.cardId } }));
     expect(one).toMatchObject({ status: 200, body: { id: m.cardId, joinUrl: `http://localhost:3000/join/${m.cardId}` } });
   });
 });
@@ -62,12 +62,12 @@ describe('POST /join/:cardId', () => {
     const res = await join({ name: 'Mia', email: 'Mia@Example.com', birthDay: '14', birthMonth: '3', emailConsent: 'yes', website: '' });
     expect(res.status).toBe(303);
     expect(res.location).toMatch(/^\/p\/[0-9a-f]{64}$/);
-    const found = await m.call('GET', '/v1/customers?q=mia@example.com');
+    const found = await read(m.api.v1.customers.$get({ query: { q: 'mia@example.com' } }));
     expect(found.body.items).toHaveLength(1);
     const mia = found.body.items[0];
     expect(mia).toMatchObject({ name: 'Mia', email: 'mia@example.com', birthday: '03-14', emailConsent: true, cardId: m.cardId, stamps: 0 });
-    expect(mia.walletUrl).toBe(`http://localhost:3000${res.location}`);
-    const consent = await m.call('GET', `/v1/customers/${mia.id}/consent`);
+    expect(mia?.walletUrl).toBe(`http://localhost:3000${res.location}`);
+    const consent = await read(m.api.v1.customers[':id'].consent.$get({ param: { id: mia?.id ?? '' } }));
     expect(consent.body.items).toEqual([expect.objectContaining({ state: 'granted', source: 'join_page' })]);
     const card = await h.app.request(res.location ?? '');
     expect(card.status).toBe(200);
@@ -76,21 +76,21 @@ describe('POST /join/:cardId', () => {
     // The same address again (another case, box unticked): the same customer and card page.
     const again = await join({ name: 'Mia M.', email: 'MIA@example.com' });
     expect(again).toMatchObject({ status: 303, location: res.location });
-    expect((await m.call('GET', '/v1/customers?q=mia@example.com')).body.items).toHaveLength(1);
-    expect((await m.call('GET', `/v1/customers/${mia.id}/consent`)).body.items).toHaveLength(1);
+    expect((await read(m.api.v1.customers.$get({ query: { q: 'mia@example.com' } }))).body.items).toHaveLength(1);
+    expect((await read(m.api.v1.customers[':id'].consent.$get({ param: { id: mia?.id ?? '' } }))).body.items).toHaveLength(1);
   });
 
   it('joins without email or consent, recording that the join page gave none', async () => {
     const res = await join({ name: 'Noah', birthDay: '29', birthMonth: '2', birthYear: '2000' });
     expect(res.status).toBe(303);
-    const noah = (await m.call('GET', '/v1/customers?q=Noah')).body.items[0];
+    const noah = (await read(m.api.v1.customers.$get({ query: { q: 'Noah' } }))).body.items[0];
     expect(noah).toMatchObject({ email: null, emailConsent: false, birthday: '2000-02-29' });
-    const consent = await m.call('GET', `/v1/customers/${noah.id}/consent`);
+    const consent = await read(m.api.v1.customers[':id'].consent.$get({ param: { id: noah?.id ?? '' } }));
     expect(consent.body.items).toEqual([expect.objectContaining({ state: 'withdrawn', source: 'join_page' })]);
   });
 
   it('enters the shop’s welcome journeys once per customer', async () => {
-    const flow = await m.call('POST', '/v1/flows', {
+    const flow = await read(m.api.v1.flows.$post({ json: {
       name: 'Welcome',
       graph: {
         nodes: [
@@ -99,8 +99,8 @@ describe('POST /join/:cardId', () => {
         ],
         edges: [{ id: 'e1', source: 't', target: 'p' }],
       },
-    });
-    expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
+    } }));
+    expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: flow.body.id } })).status).toBe(201);
     await join({ name: 'Olga', email: 'olga@example.com' });
     await join({ name: 'Olga', email: 'olga@example.com' });
     const entries = await h.db.selectFrom('flow_entries').select(['customer_id', 'entry_key']).where('flow_id', '=', flow.body.id).execute();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -38,8 +38,8 @@ describe('GET /v1/outbox', () => {
       .insertInto('outbox')
       .values(rows.map((r) => ({ ...r, merchant_id: m.id, payload: JSON.stringify({ to: r.recipient }) })))
       .execute();
-    const all = await m.call('GET', '/v1/outbox');
-    expect(all.body.items.map((i: { recipient: string }) => i.recipient)).toEqual([
+    const all = await read(m.api.v1.outbox.$get({ query: {} }));
+    expect(all.body.items.map((i) => i.recipient)).toEqual([
       'b@example.com',
       'serial-1',
       'a@example.com',
@@ -55,11 +55,11 @@ describe('GET /v1/outbox', () => {
       customer: null,
       voucherCode: null,
     });
-    const emails = await m.call('GET', '/v1/outbox?channel=email&limit=1');
-    expect(emails.body.items.map((i: { recipient: string }) => i.recipient)).toEqual(['b@example.com']);
+    const emails = await read(m.api.v1.outbox.$get({ query: { channel: 'email', limit: '1' } }));
+    expect(emails.body.items.map((i) => i.recipient)).toEqual(['b@example.com']);
     expect(emails.body.nextCursor).toEqual(expect.any(String));
-    expect((await m.call('GET', '/v1/outbox?channel=sms')).status).toBe(400);
+    expect((await m.sendRaw('GET', '/v1/outbox?channel=sms')).status).toBe(400);
     const other = await h.merchant('Other');
-    expect((await other.call('GET', '/v1/outbox')).body.items).toEqual([]);
+    expect((await read(other.api.v1.outbox.$get({ query: {} }))).body.items).toEqual([]);
   });
 });

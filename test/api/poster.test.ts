@@ -18,7 +18,8 @@ let m: TestMerchant;
 beforeAll(async () => {
   h = await startHarness();
   m = await h.merchant('Corner Café');
-  await m.call('PATCH', `/v1/cards/${m.cardId}`, { backgroundColor: '#1d4e89', foregroundColor: '#ffffff', reward: 'a free flat white' });
+  const look = { backgroundColor: '#1d4e89', foregroundColor: '#ffffff', reward: 'a free flat white' };
+  await m.api.v1.cards[':id'].$patch({ param: { id: m.cardId }, json: look });
 });
 afterAll(async () => h?.close());
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_ACTIVE_EVENT_FLOWS, MAX_FLOWS } from '../../engine/flows/quotas';
 import { broadcastGraph } from '../support/graphs';
-import { startHarness, type Harness } from './harness';
+import { read, readError, startHarness, type Harness } from './harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -29,24 +29,25 @@ describe('per-merchant quotas', () => {
       .insertInto('flows')
       .values(Array.from({ length: MAX_FLOWS }, (_, i) => ({ merchant_id: m.id, name: `F${i}`, graph: JSON.stringify(broadcastGraph({ push: 'Hi' })) })))
       .execute();
-    const res = await m.call('POST', '/v1/flows', { name: 'One more', graph: broadcastGraph({ push: 'Hi' }) });
+    const res = await readError(m.api.v1.flows.$post({ json: { name: 'One more', graph: broadcastGraph({ push: 'Hi' }) } }));
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/the most one shop can have; archive flows/);
-    const campaign = await m.call('POST', '/v1/campaigns', { cardId: m.cardId, push: { text: 'Hi' } });
+    const campaign = await m.api.v1.campaigns.$post({ json: { cardId: m.cardId, push: { text: 'Hi' } } });
     expect(campaign.status).toBe(409);
     // Another merchant is not affected.
     const other = await h.merchant('Other');
-    expect((await other.call('POST', '/v1/flows', { name: 'Mine', graph: broadcastGraph({ push: 'Hi' }) })).status).toBe(201);
+    const mine = { name: 'Mine', graph: broadcastGraph({ push: 'Hi' }) };
+    expect((await other.api.v1.flows.$post({ json: mine })).status).toBe(201);
   });
 
   it(`refuses to publish active event flow number ${MAX_ACTIVE_EVENT_FLOWS + 1}`, async () => {
     const m = await h.merchant();
-    const first = await m.call('POST', '/v1/flows', { name: 'Event 0', graph: eventGraph });
-    expect((await m.call('POST', `/v1/flows/${first.body.id}/publish`)).status).toBe(201);
+    const first = await read(m.api.v1.flows.$post({ json: { name: 'Event 0', graph: eventGraph } }));
+    expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: first.body.id } })).status).toBe(201);
     // A flow published and paused while there was room: resuming it later counts too.
-    const paused = await m.call('POST', '/v1/flows', { name: 'Paused', graph: eventGraph });
-    expect((await m.call('POST', `/v1/flows/${paused.body.id}/publish`)).status).toBe(201);
-    expect((await m.call('POST', `/v1/flows/${paused.body.id}/pause`)).status).toBe(200);
+    const paused = await read(m.api.v1.flows.$post({ json: { name: 'Paused', graph: eventGraph } }));
+    expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: paused.body.id } })).status).toBe(201);
+    expect((await m.api.v1.flows[':id'][':action{pause|resume|archive}'].$post({ param: { id: paused.body.id, action: 'pause' } })).status).toBe(200);
     const version = await h.db.selectFrom('flow_versions').select(['graph', 'plan']).where('flow_id', '=', first.body.id).executeTakeFirstOrThrow();
     for (let i = 1; i < MAX_ACTIVE_EVENT_FLOWS; i++) {
       const { id } = await h.db
@@ -56,11 +57,11 @@ describe('per-merchant quotas', () => {
         .executeTakeFirstOrThrow();
       await h.db.insertInto('flow_versions').values({ flow_id: id, version: 1, graph: JSON.stringify(version.graph), plan: JSON.stringify(version.plan) }).execute();
     }
-    const extra = await m.call('POST', '/v1/flows', { name: 'Event extra', graph: eventGraph });
-    const res = await m.call('POST', `/v1/flows/${extra.body.id}/publish`);
+    const extra = await read(m.api.v1.flows.$post({ json: { name: 'Event extra', graph: eventGraph } }));
+    const res = await readError(m.api.v1.flows[':id'].publish.$post({ param: { id: extra.body.id } }));
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/active flows started by events/);
-    const resumed = await m.call('POST', `/v1/flows/${paused.body.id}/resume`);
+    const resumed = await readError(m.api.v1.flows[':id'][':action{pause|resume|archive}'].$post({ param: { id: paused.body.id, action: 'resume' } }));
     expect(resumed.status).toBe(409);
     expect(resumed.body.error.message).toMatch(/active flows started by events/);
     const still = await h.db.selectFrom('flows').select('status').where('id', '=', paused.body.id).executeTakeFirstOrThrow();
@@ -76,7 +77,7 @@ describe('per-merchant quotas', () => {
       ],
       edges: [{ id: 'e', source: 't', target: 'p' }],
     };
-    const res = await m.call('POST', '/v1/flows/validate', { graph });
+    const res = await read(m.api.v1.flows.validate.$post({ json: { graph } }));
     expect(res.body.ok).toBe(false);
     expect(res.body.diagnostics).toEqual([expect.objectContaining({ nodeId: 't', message: expect.stringMatching(/at most once an hour/) })]);
   });

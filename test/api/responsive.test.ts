@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -30,8 +30,8 @@ describe('placeholder scanning stays linear', () => {
     const graph = broadcastGraph({ email: { subject: 'Hi', body } });
     const started = performance.now();
     const [validated, health] = await Promise.all([
-      timed(m.call('POST', '/v1/flows/validate', { graph }), started),
-      timed(h.call('GET', '/healthz'), started),
+      timed(read(m.api.v1.flows.validate.$post({ json: { graph } })), started),
+      timed(h.client().healthz.$get(), started),
     ]);
     expect(validated.value.status).toBe(200);
     expect(validated.value.body.ok).toBe(true);
@@ -42,12 +42,12 @@ describe('placeholder scanning stays linear', () => {
 
   it('opens a saved draft with such a body promptly (GET recompiles it)', async () => {
     const graph = broadcastGraph({ email: { subject: 'Hi', body } });
-    const created = await m.call('POST', '/v1/flows', { name: 'Spaces', graph });
+    const created = await read(m.api.v1.flows.$post({ json: { name: 'Spaces', graph } }));
     expect(created.status).toBe(201);
     const started = performance.now();
     const [opened, health] = await Promise.all([
-      timed(m.call('GET', `/v1/flows/${created.body.id}`), started),
-      timed(h.call('GET', '/healthz'), started),
+      timed(m.api.v1.flows[':id'].$get({ param: { id: created.body.id } }), started),
+      timed(h.client().healthz.$get(), started),
     ]);
     expect(opened.value.status).toBe(200);
     expect(opened.ms).toBeLessThan(PROMPT_MS);
@@ -57,8 +57,8 @@ describe('placeholder scanning stays linear', () => {
   it('accepts a campaign whose email body is the same pattern, promptly', async () => {
     const started = performance.now();
     const [created, health] = await Promise.all([
-      timed(m.call('POST', '/v1/campaigns', { name: 'Spaces', cardId: m.cardId, push: { text: 'Hi' }, email: { subject: 'Hi', body } }), started),
-      timed(h.call('GET', '/healthz'), started),
+      timed(m.api.v1.campaigns.$post({ json: { name: 'Spaces', cardId: m.cardId, push: { text: 'Hi' }, email: { subject: 'Hi', body } } }), started),
+      timed(h.client().healthz.$get(), started),
     ]);
     expect(created.value.status).toBe(201);
     expect(created.ms).toBeLessThan(PROMPT_MS);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OWNER_EMAIL, seedDemo } from '../../server/seed';
-import { startHarness, type Harness } from './harness';
+import { read, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let dataDir: string;
@@ -23,20 +23,14 @@ describe('seedDemo', () => {
     expect(demo).not.toBeNull();
     expect((await readFile(join(dataDir, 'demo-api-key'), 'utf8')).trim()).toBe(demo?.apiKey);
 
-    const cards = await h.call('GET', '/v1/cards', undefined, demo?.apiKey);
+    const api = h.client({ Authorization: `Bearer ${demo?.apiKey}` });
+    const cards = await read(api.v1.cards.$get({ query: {} }));
     expect(cards.body.items).toEqual([
       expect.objectContaining({ name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' }),
     ]);
-    const customers = await h.call('GET', '/v1/customers?limit=1000', undefined, demo?.apiKey);
-    const all = customers.body.items as {
-      email: string | null;
-      emailConsent: boolean;
-      birthday: string | null;
-      lastVisitAt: string | null;
-      pass: unknown;
-    }[];
+    const customers = await read(api.v1.customers.$get({ query: { limit: '1000' } }));
     // The 25 of every kind (the 300 lapsed regulars of the past win-back are `demo-regular-…`).
-    const items = all.filter((c) => !(c as { externalId?: string }).externalId?.startsWith('demo-regular-'));
+    const items = customers.body.items.filter((c) => !c.externalId?.startsWith('demo-regular-'));
     expect(items).toHaveLength(25);
     expect(items.some((c) => c.email === null)).toBe(true);
     expect(items.some((c) => c.email !== null && !c.emailConsent)).toBe(true);

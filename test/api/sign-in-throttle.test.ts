@@ -25,7 +25,7 @@ async function owner(): Promise<string> {
 }
 
 const signIn = (email: string, password: string, client: string) =>
-  h.send('POST', '/v1/auth/sign-in', { body: { email, password }, headers: { 'X-Forwarded-For': client } });
+  h.client({ 'X-Forwarded-For': client }).v1.auth['sign-in'].$post({ json: { email, password } });
 
 describe('sign-in throttling', () => {
   it('keeps the owner signing in from their own client while a stranger guesses their address', async () => {

@@ -364,7 +364,7 @@ describe('the editor in Chromium', () => {
     await page.goto('/settings');
     const footer = page.getByRole('form', { name: 'Email footer' });
     await footer.getByLabel('Postal address').fill('Browser Café\nKastanienallee 12\n10435 Berlin');
-    await footer.getByRole('button', { name: 'Save' }).click();
+    await footer.getByRole('button', { name: 'Save email footer' }).click();
     await expect
       .poll(
         async () =>

@@ -1,21 +1,22 @@
 /** Flow graphs as the editor saves them, built for tests. */
 
-interface GraphNode {
+// Type aliases, not interfaces: the API's typed client takes them where its schema allows more keys.
+type GraphNode = {
   id: string;
   type: string;
   position: { x: number; y: number };
   data: Record<string, unknown>;
-}
-interface GraphEdge {
+};
+type GraphEdge = {
   id: string;
   source: string;
   target: string;
   sourceHandle?: string;
-}
-export interface Graph {
+};
+export type Graph = {
   nodes: GraphNode[];
   edges: GraphEdge[];
-}
+};
 
 export interface BroadcastSpec {
   readonly cardId?: string;

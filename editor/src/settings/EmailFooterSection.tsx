@@ -7,6 +7,7 @@ import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useAction } from '../shell/use-action';
 import { useApi } from '../shell/use-api';
+import { SaveRow } from './SaveRow';
 
 /** As the server counts it: characters after trimming. */
 export const POSTAL_ADDRESS_MAX = 500;
@@ -102,16 +103,7 @@ export function EmailFooterSection() {
             )}
           </div>
         </div>
-        <div className="row">
-          <button type="submit" className="primary" disabled={saving.busy || !dirty}>
-            {saving.busy ? 'Saving…' : 'Save'}
-          </button>
-          {done && !dirty && (
-            <span className="hint" role="status">
-              Saved.
-            </span>
-          )}
-        </div>
+        <SaveRow label="Save email footer" busy={saving.busy} disabled={!dirty} saved={done && !dirty} />
         <ErrorNote error={saving.error} />
       </form>
     </section>

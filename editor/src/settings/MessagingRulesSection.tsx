@@ -8,6 +8,7 @@ import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useAction } from '../shell/use-action';
 import { useApi } from '../shell/use-api';
+import { SaveRow } from './SaveRow';
 
 interface Rules {
   readonly push: number | null;
@@ -134,16 +135,7 @@ export function MessagingRulesSection() {
         </div>
         {quietInvalid && <span className="field-error">Quiet hours need a different start and end.</span>}
         <p className="hint">Times are your shop’s local time ({settings.data?.timezone ?? '…'}).</p>
-        <div className="row">
-          <button type="submit" className="primary" disabled={saving.busy || !dirty || quietInvalid}>
-            {saving.busy ? 'Saving…' : 'Save rules'}
-          </button>
-          {done && !dirty && (
-            <span className="hint" role="status">
-              Saved.
-            </span>
-          )}
-        </div>
+        <SaveRow label="Save rules" busy={saving.busy} disabled={!dirty || quietInvalid} saved={done && !dirty} />
         <ErrorNote error={saving.error} />
       </form>
     </section>

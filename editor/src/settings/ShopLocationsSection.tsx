@@ -7,6 +7,7 @@ import { api, call } from '../api';
 import { ErrorNote } from '../shell/Layout';
 import { useAction } from '../shell/use-action';
 import { useApi } from '../shell/use-api';
+import { SaveRow } from './SaveRow';
 
 /** Apple Wallet shows a pass near at most 10 places. */
 const MAX_SHOPS = 10;
@@ -105,19 +106,17 @@ export function ShopLocationsSection() {
               </button>
             </fieldset>
           ))}
-          <div className="row">
+          <SaveRow
+            label="Save shops"
+            busy={saving.busy}
+            disabled={false}
+            saved={done}
+            savedText="Saved. Cards pick up the change with their next update."
+          >
             <button type="button" disabled={rows.length >= MAX_SHOPS} onClick={() => setRows([...rows, emptyRow()])}>
               Add a shop
             </button>
-            <button type="submit" className="primary" disabled={saving.busy}>
-              {saving.busy ? 'Saving…' : 'Save shops'}
-            </button>
-            {done && (
-              <span className="hint" role="status">
-                Saved. Cards pick up the change with their next update.
-              </span>
-            )}
-          </div>
+          </SaveRow>
           {problem && (
             <p className="field-error" role="alert">
               {problem}

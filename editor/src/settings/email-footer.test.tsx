@@ -38,7 +38,7 @@ describe('EmailFooterSection', () => {
     render(<EmailFooterSection />);
     const address = await screen.findByLabelText<HTMLTextAreaElement>('Postal address');
     await waitFor(() => expect(address.disabled).toBe(false));
-    const save = screen.getByRole<HTMLButtonElement>('button', { name: 'Save' });
+    const save = screen.getByRole<HTMLButtonElement>('button', { name: 'Save email footer' });
     expect(save.disabled).toBe(true);
 
     fireEvent.change(address, { target: { value: '  Café Nord\nHafenstraße 1 \n' } });
@@ -60,7 +60,7 @@ describe('EmailFooterSection', () => {
     await waitFor(() => expect(address.value).toBe('Main St 1'));
     fireEvent.change(address, { target: { value: '   ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Use the default' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save email footer' }));
     await screen.findByText('Saved.');
     expect(calls.at(-1)?.args.json).toEqual({ postalAddress: null, brandColor: null });
   });

@@ -23,7 +23,8 @@
  */
 import { auth as googleAuth, walletobjects, type walletobjects_v1 } from '@googleapis/walletobjects';
 import { createTokenSource, signJwt, type ServiceAccount, type TokenSource } from './google-auth';
-import { classifyFailure, describeFailure, failureReason, type GoogleFailure } from './google-errors';
+import { classifyFailure, describeFailure, failureReason, type FailureKind, type GoogleFailure } from './google-errors';
+import { fail, type Result } from '../../result';
 import type { GoogleMessage, GoogleWalletClient, PassContent } from './types';
 import { shortCode } from '../../customers/pass-code';
 
@@ -47,9 +48,8 @@ export interface GoogleWalletOptions {
 }
 
 type MessageType = 'TEXT' | 'TEXT_AND_NOTIFY';
-type Attempted<T> =
-  | { ok: true; value: T; attempts: number }
-  | { ok: false; failure: GoogleFailure; kind: ReturnType<typeof classifyFailure>; attempts: number };
+/** A call's answer after its retries; a failure's `code` says what kind it was. */
+type Attempted<T> = Result<{ readonly value: T }, FailureKind, { readonly failure: GoogleFailure }> & { readonly attempts: number };
 
 export function createGoogleWalletClient(options: GoogleWalletOptions): GoogleWalletClient {
   const { issuerId, account } = options;
@@ -88,7 +88,7 @@ export function createGoogleWalletClient(options: GoogleWalletOptions): GoogleWa
           oauth.setCredentials({});
         }
         const retryable = kind === 'transient' || kind === 'unauthorized';
-        if (!retryable || attempts >= maxAttempts) return { ok: false, failure, kind, attempts };
+        if (!retryable || attempts >= maxAttempts) return { ...fail(kind, failureReason(failure), { failure }), attempts };
         await sleep(backoffMs * 2 ** (attempts - 1) * (0.5 + Math.random() / 2));
       }
     }
@@ -103,10 +103,10 @@ export function createGoogleWalletClient(options: GoogleWalletOptions): GoogleWa
   ) {
     const found = await attempt(get);
     if (found.ok) return id;
-    if (found.failure.status !== 404) throw new Error(`${what} ${id}: ${failureReason(found.failure)}`);
+    if (found.details.failure.status !== 404) throw new Error(`${what} ${id}: ${found.message}`);
     const made = await attempt(insert);
-    if (made.ok || made.kind === 'duplicate') return id;
-    throw new Error(`${what} ${id}: ${failureReason(made.failure)}`);
+    if (made.ok || made.code === 'duplicate') return id;
+    throw new Error(`${what} ${id}: ${made.message}`);
   }
 
   function send(message: GoogleMessage, messageType: MessageType) {
@@ -155,14 +155,14 @@ export function createGoogleWalletClient(options: GoogleWalletOptions): GoogleWa
       let type: MessageType = message.notify ? 'TEXT_AND_NOTIFY' : 'TEXT';
       let result = await send(message, type);
       let attempts = result.attempts;
-      if (!result.ok && result.kind === 'quota' && type === 'TEXT_AND_NOTIFY') {
+      if (!result.ok && result.code === 'quota' && type === 'TEXT_AND_NOTIFY') {
         // The pass's notification budget is spent: the message still belongs on the pass.
         type = 'TEXT';
         result = await send(message, type);
         attempts += result.attempts;
       }
       if (result.ok) return { status: 'sent', notified: type === 'TEXT_AND_NOTIFY', attempts };
-      switch (result.kind) {
+      switch (result.code) {
         case 'duplicate': {
           // A replay: Google has this message already. Say what it was, if Google tells us.
           const notified = (await storedAsNotifying(message.objectId, message.messageId)) ?? type === 'TEXT_AND_NOTIFY';
@@ -170,10 +170,10 @@ export function createGoogleWalletClient(options: GoogleWalletOptions): GoogleWa
         }
         case 'transient':
         case 'unauthorized':
-          return { status: 'retry', reason: failureReason(result.failure), attempts };
+          return { status: 'retry', reason: result.message, attempts };
         case 'quota':
         case 'final':
-          return { status: 'failed', reason: failureReason(result.failure), attempts };
+          return { status: 'failed', reason: result.message, attempts };
       }
     },
 
