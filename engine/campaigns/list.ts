@@ -22,7 +22,7 @@ export interface Campaign {
   readonly name: string;
   readonly cardId: string | null;
   readonly cardName: string | null;
-  readonly channels: ('push' | 'email')[];
+  readonly channels: ('push' | 'email' | 'telegram')[];
   readonly voucher: boolean;
   /** The run's status; null only while a launch is being undone. */
   readonly status: RunStatus | null;
@@ -96,7 +96,7 @@ async function campaigns(db: Db, merchantId: string, rest: RawBuilder<unknown>):
     const steps = Object.values(r.plan?.steps ?? {});
     const trigger = r.plan?.trigger;
     const sendAt = trigger?.kind === 'broadcast' && trigger.sendAt ? new Date(trigger.sendAt) : null;
-    const channels = (['push', 'email'] as const).filter((kind) => steps.some((s) => s.kind === kind));
+    const channels = (['push', 'email', 'telegram'] as const).filter((kind) => steps.some((s) => s.kind === kind));
     return {
       id: r.id,
       name: r.name,

@@ -10,6 +10,7 @@ import * as counter from './migrations/010-counter';
 import * as results from './migrations/008-results';
 import * as nearby from './migrations/011-nearby';
 import * as tenantLimits from './migrations/007-tenant-limits';
+import * as telegram from './migrations/014-telegram';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008-results': results,
   '011-nearby': nearby,
   '007-tenant-limits': tenantLimits,
+  '014-telegram': telegram,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

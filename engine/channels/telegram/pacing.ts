@@ -1,0 +1,51 @@
+/**
+ * Telegram's sending limits, kept per worker process: about 30 messages a second per bot
+ * and one a second per chat. A 429 answer still comes first (its `retry_after` is obeyed by
+ * the caller); pacing only keeps us from asking for one. Several worker processes each
+ * keep their own pace, so a deployment with N workers may reach N × 30 per bot, which
+ * Telegram answers with 429s that are then obeyed.
+ */
+
+/** Messages per second per bot. */
+export const BOT_RATE_PER_S = 30;
+/** The least time between two messages to one chat. */
+export const CHAT_GAP_MS = 1_000;
+
+export interface Pacer {
+  /** Waits until a message to `chatId` may go, and books it. */
+  take(chatId: string): Promise<void>;
+  /** Holds every message of the bot for `ms` (a 429's `retry_after`). */
+  pause(ms: number): void;
+}
+
+const pacers = new Map<string, Pacer>();
+
+/** The process's pacer for one bot (by its id), shared by every activity sending through it. */
+export function pacerFor(botId: string): Pacer {
+  let pacer = pacers.get(botId);
+  if (!pacer) {
+    pacer = createPacer();
+    pacers.set(botId, pacer);
+  }
+  return pacer;
+}
+
+/** A pacer: booked slots of the bot `1000 / rate` ms apart, and of each chat `chatGapMs` apart. */
+export function createPacer({ ratePerS = BOT_RATE_PER_S, chatGapMs = CHAT_GAP_MS } = {}): Pacer {
+  const gap = 1000 / ratePerS;
+  let nextBotSlot = 0;
+  const nextChatSlot = new Map<string, number>();
+  return {
+    async take(chatId) {
+      const now = Date.now();
+      const at = Math.max(now, nextBotSlot, nextChatSlot.get(chatId) ?? 0);
+      nextBotSlot = at + gap;
+      nextChatSlot.set(chatId, at + chatGapMs);
+      if (nextChatSlot.size > 10_000) for (const [id, t] of nextChatSlot) if (t < now) nextChatSlot.delete(id);
+      if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    },
+    pause(ms) {
+      nextBotSlot = Math.max(nextBotSlot, Date.now() + ms);
+    },
+  };
+}
