@@ -29,6 +29,12 @@ export interface TelegramServerOptions {
   readonly latencyMs?: number;
 }
 
+/** The webhook's answer (asserted field by field). */
+export interface WebhookAnswer {
+  readonly status: number;
+  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+}
+
 export interface TelegramServer {
   readonly url: string;
   readonly bot: User;
@@ -49,9 +55,9 @@ export interface TelegramServer {
   held(): number;
   release(): void;
   /** Posts `/start <token>`, `/stop` or any text from the user of `chatId` to the webhook. */
-  sendText(chatId: number, text: string, opts?: { secret?: string | null }): Promise<{ status: number; body: unknown }>;
+  sendText(chatId: number, text: string, opts?: { secret?: string | null }): Promise<WebhookAnswer>;
   /** Posts any update to the webhook (the secret unless `secret` overrides it; null sends none). */
-  postUpdate(update: Update, opts?: { secret?: string | null }): Promise<{ status: number; body: unknown }>;
+  postUpdate(update: Update, opts?: { secret?: string | null }): Promise<WebhookAnswer>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -137,7 +143,7 @@ export async function startTelegramServer(options: TelegramServerOptions): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const postUpdate = async (update: Update, opts: { secret?: string | null } = {}) => {
+  const postUpdate = async (update: Update, opts: { secret?: string | null } = {}): Promise<WebhookAnswer> => {
     if (!hook) throw new Error('no webhook set: call setWebhook first');
     const secret = opts.secret === undefined ? hook.secret : opts.secret;
     const response = await fetch(hook.url, {

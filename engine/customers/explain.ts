@@ -383,3 +383,18 @@ export function failureWords(reason: string | null): string {
     return 'the worker stopped while Telegram was being asked; not sent again, so it cannot arrive twice';
   return reason ?? 'no reason recorded';
 }
+
+/** A delivery's recorded reason as a timeline says it: Telegram's codes in words, others as written. */
+export function deliveryReasonWords(reason: string): string {
+  switch (reason) {
+    case TELEGRAM_NOT_LINKED:
+      return 'has not linked Telegram';
+    case TELEGRAM_NO_BOT:
+      return 'no Telegram bot is connected in Settings';
+    case TELEGRAM_BLOCKED:
+    case TELEGRAM_UNCONFIRMED:
+      return failureWords(reason);
+    default:
+      return reason.replace(/_/g, ' ');
+  }
+}

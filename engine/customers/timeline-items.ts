@@ -6,7 +6,7 @@
  */
 import type { DeliveryChannel, DeliveryStatus, RunSource, RunStatus } from '../db/schema';
 import type { Plan, StepKind } from '../compiler/plan';
-import { title, until, type ExplainContext } from './explain';
+import { deliveryReasonWords, title, until, type ExplainContext } from './explain';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { hasStopped } from '../runs/run-live';
@@ -138,7 +138,7 @@ function runItems(
     });
   }
   for (const d of [...deliveries].sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime())) {
-    const why = d.reason ? `: ${d.reason.replace(/_/g, ' ')}` : '';
+    const why = d.reason ? `: ${deliveryReasonWords(d.reason)}` : '';
     items.push({
       ...base,
       at: d.updated_at,

@@ -30,22 +30,29 @@ export function pacerFor(botId: string): Pacer {
   return pacer;
 }
 
-/** A pacer: booked slots of the bot `1000 / rate` ms apart, and of each chat `chatGapMs` apart. */
+/** A pacer: messages of the bot at least `1000 / rate` ms apart, and of each chat `chatGapMs` apart. */
 export function createPacer({ ratePerS = BOT_RATE_PER_S, chatGapMs = CHAT_GAP_MS } = {}): Pacer {
   const gap = 1000 / ratePerS;
   let nextBotSlot = 0;
+  let pausedUntil = 0;
   const nextChatSlot = new Map<string, number>();
   return {
     async take(chatId) {
-      const now = Date.now();
-      const at = Math.max(now, nextBotSlot, nextChatSlot.get(chatId) ?? 0);
-      nextBotSlot = at + gap;
-      nextChatSlot.set(chatId, at + chatGapMs);
-      if (nextChatSlot.size > 10_000) for (const [id, t] of nextChatSlot) if (t < now) nextChatSlot.delete(id);
-      if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+      // Booked only when due, so a pause that came while waiting holds this message too.
+      for (;;) {
+        const now = Date.now();
+        const at = Math.max(now, nextBotSlot, pausedUntil, nextChatSlot.get(chatId) ?? 0);
+        if (at <= now) {
+          nextBotSlot = now + gap;
+          nextChatSlot.set(chatId, now + chatGapMs);
+          if (nextChatSlot.size > 10_000) for (const [id, t] of nextChatSlot) if (t < now) nextChatSlot.delete(id);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, at - now));
+      }
     },
     pause(ms) {
-      nextBotSlot = Math.max(nextBotSlot, Date.now() + ms);
+      pausedUntil = Math.max(pausedUntil, Date.now() + ms);
     },
   };
 }
