@@ -70,6 +70,7 @@ export async function startTelegramServer(options: TelegramServerOptions): Promi
   let hook: { url: string; secret: string | undefined } | undefined;
   let tooMany = { left: 0, retryAfterS: 1 };
   let holdFrom = Infinity;
+  let passed = 0;
   let holding: (() => void)[] = [];
   let nextMessageId = 1;
   let nextUpdateId = 1;
@@ -106,8 +107,8 @@ export async function startTelegramServer(options: TelegramServerOptions): Promi
           return fail(429, `Too Many Requests: retry after ${tooMany.retryAfterS}`, { retry_after: tooMany.retryAfterS });
         }
         if (blocked.has(chatId)) return fail(403, 'Forbidden: bot was blocked by the user');
-        const acceptedSoFar = calls.filter((c) => c.method === 'sendMessage' && c.status === 200).length;
-        if (acceptedSoFar >= holdFrom) await new Promise<void>((resolve) => holding.push(resolve));
+        // Counted as they pass, so exactly `holdFrom` go through however many are in flight.
+        if (passed++ >= holdFrom) await new Promise<void>((resolve) => holding.push(resolve));
         if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
         const message: Message.TextMessage = {
           message_id: nextMessageId++,
@@ -169,7 +170,10 @@ export async function startTelegramServer(options: TelegramServerOptions): Promi
     webhook: () => hook,
     block: (chatId) => void blocked.add(String(chatId)),
     tooManyRequests: (n, retryAfterS) => void (tooMany = { left: n, retryAfterS }),
-    holdAfter: (n) => void (holdFrom = n),
+    holdAfter(n) {
+      holdFrom = n;
+      passed = 0;
+    },
     held: () => holding.length,
     release,
     postUpdate,

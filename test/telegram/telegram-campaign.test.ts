@@ -151,5 +151,5 @@ describe('a Telegram campaign', () => {
       .where('channel', '=', 'push')
       .executeTakeFirstOrThrow();
     expect(Number(pushes.n)).toBe(CUSTOMERS);
-  });
+  }, 300_000);
 });

@@ -10,7 +10,7 @@ import { CampaignName } from './CampaignName';
 import './campaigns.css';
 import { LoadMore } from '../shell/LoadMore';
 
-const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
+const CHANNEL_TAGS = { push: 'Push', email: 'Email', telegram: 'Telegram' } as const;
 
 export function CampaignsPage() {
   const [pollMs, setPollMs] = useState<number>();
