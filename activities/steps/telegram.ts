@@ -78,6 +78,7 @@ export async function telegramPage(
     for (let slowDowns = 0; ; slowDowns++) {
       await pacer.take(chatId);
       await markCalled(ctx.db, key, r.seq, true);
+      await pacer.ready(); // another message's 429 may have come while the mark was written
       answer = await sendText(api, chatId, text);
       if (answer.kind !== 'slow_down' || slowDowns >= MAX_SLOW_DOWNS) break;
       // Nothing was sent: clear the mark, hold the whole bot for Telegram's delay, try again.

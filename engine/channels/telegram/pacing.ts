@@ -16,6 +16,8 @@ export interface Pacer {
   take(chatId: string): Promise<void>;
   /** Holds every message of the bot for `ms` (a 429's `retry_after`). */
   pause(ms: number): void;
+  /** Waits out a pause that began after `take` (just before a call goes). */
+  ready(): Promise<void>;
 }
 
 const pacers = new Map<string, Pacer>();
@@ -53,6 +55,9 @@ export function createPacer({ ratePerS = BOT_RATE_PER_S, chatGapMs = CHAT_GAP_MS
     },
     pause(ms) {
       pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+    },
+    async ready() {
+      while (pausedUntil > Date.now()) await new Promise((resolve) => setTimeout(resolve, pausedUntil - Date.now()));
     },
   };
 }
