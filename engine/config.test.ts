@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       postmarkServerToken: undefined,
       postmarkApiUrl: 'https://api.postmarkapp.com',
       postmarkBroadcastStream: 'broadcast',
+      telegramApiUrl: 'https://api.telegram.org',
       postmarkTimeoutMs: 10_000,
       emailFrom: undefined,
       postmarkWebhookAuth: undefined,
@@ -264,3 +265,10 @@ describe('secrets', () => {
   });
 });
 
+
+describe('TELEGRAM_API_URL', () => {
+  it('points the Bot API at a stand-in, without its trailing slash, and refuses what is not a URL', () => {
+    expect(loadConfig({ TELEGRAM_API_URL: 'http://127.0.0.1:8081/' }).telegramApiUrl).toBe('http://127.0.0.1:8081');
+    expect(() => loadConfig({ TELEGRAM_API_URL: 'telegram' })).toThrow(/TELEGRAM_API_URL must be an http:\/\/ or https:\/\/ URL/);
+  });
+});

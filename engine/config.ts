@@ -44,6 +44,8 @@ export interface Config {
   readonly postmarkServerToken: string | undefined;
   readonly postmarkApiUrl: string;
   readonly postmarkBroadcastStream: string;
+  /** The Telegram Bot API's base URL (default https://api.telegram.org); tests point it at a stand-in. */
+  readonly telegramApiUrl: string;
   /** Per Postmark call (default 10 s): how long a hung call holds up its page. */
   readonly postmarkTimeoutMs: number;
   readonly emailFrom: string | undefined;
@@ -151,6 +153,7 @@ const variables = {
     .refine((v) => isUrl(v, ['http:', 'https:']), 'be an http:// or https:// URL')
     .default('https://api.postmarkapp.com'),
   POSTMARK_BROADCAST_STREAM: z.string().default('broadcast'),
+  TELEGRAM_API_URL: httpUrl().default('https://api.telegram.org'),
   POSTMARK_TIMEOUT_MS: z
     .string()
     .regex(/^\d+$/, 'be a whole number of milliseconds from 1000 to 60000')
@@ -245,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     postmarkServerToken: read(env, 'POSTMARK_SERVER_TOKEN'),
     postmarkApiUrl: read(env, 'POSTMARK_API_URL'),
     postmarkBroadcastStream: read(env, 'POSTMARK_BROADCAST_STREAM'),
+    telegramApiUrl: read(env, 'TELEGRAM_API_URL'),
     postmarkTimeoutMs: read(env, 'POSTMARK_TIMEOUT_MS'),
     emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
     postmarkWebhookAuth: basicAuth(read(env, 'POSTMARK_WEBHOOK_AUTH')),

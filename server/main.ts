@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       emailSender,
       emailFrom: config.emailFrom,
       trustProxy: config.trustProxy,
+      telegramApiUrl: config.telegramApiUrl,
       readiness: async () => (worker ? worker.getState() === 'RUNNING' : true) && (await temporalReachable(connection)),
     });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' });
@@ -139,6 +140,7 @@ async function startWorker(
       broadcastStream: config.postmarkBroadcastStream,
       wallet: wallet.channel,
       publicUrl: config.publicUrl,
+      telegramApiUrl: config.telegramApiUrl,
     },
   });
   rmSync(workflowBundle.codePath, { force: true }); // the worker has read it

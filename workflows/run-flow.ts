@@ -367,7 +367,7 @@ function isLinear(step: Step): boolean {
 }
 
 function isMessage(step: Step): boolean {
-  return step.kind === 'push' || step.kind === 'email';
+  return step.kind === 'push' || step.kind === 'email' || step.kind === 'telegram';
 }
 
 function stepOf(plan: Plan, id: string): Step {

@@ -19,6 +19,8 @@ export interface ChannelConfig {
   /** The Postmark message stream for broadcasts. */
   readonly broadcastStream: string;
   readonly wallet?: WalletChannel | undefined;
+  /** The Telegram Bot API (`TELEGRAM_API_URL`); default https://api.telegram.org. */
+  readonly telegramApiUrl?: string | undefined;
   /** Where customers reach us (`STAMPFLOW_PUBLIC_URL`): unsubscribe links; default `http://localhost:3000`. */
   readonly publicUrl?: string | undefined;
 }

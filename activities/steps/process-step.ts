@@ -26,6 +26,7 @@ import {
 import { pushOutboxPage, pushPage } from './push';
 import { decideSegment } from './segment';
 import { issueVouchers } from './voucher';
+import { telegramPage } from './telegram';
 
 export const PAGE_SIZE = 500;
 /** Well inside the workflow's heartbeat timeout, also while a provider call is pending. */
@@ -64,7 +65,7 @@ export async function processStepRange(
       // A cancelled (or failed) run closes its workflow at once, while this activity hears of
       // it only at its next heartbeat, seconds later: the run's row says so before every page.
       // (Message pages without exit rules read it with their recipients, before any write.)
-      const checkedInPage = !exits && (step.kind === 'push' || step.kind === 'email');
+      const checkedInPage = !exits && (step.kind === 'push' || step.kind === 'email' || step.kind === 'telegram');
       if (!checkedInPage && (await runHasStopped(ctx.db, page.runId))) throw runEnded();
       const ref: PageRef = {
         ...page,
@@ -149,6 +150,11 @@ async function processPage(
       if (recipients.length > 0 ? hasStopped(runStatus) : await runHasStopped(ctx.db, page.runId)) throw runEnded();
       const counted = await emailPage(ctx, step, recipients, page, { count: true, claimed });
       return { entered: recipients.length, outcomes: recipients.map(() => ({ outcome: null })), counted };
+    }
+    case 'telegram': {
+      const recipients = await messagePage(ctx, page);
+      await telegramPage(ctx, step, recipients, page);
+      return leaveByNext(recipients);
     }
     default: {
       const unknown: never = step;

@@ -1,16 +1,18 @@
 /**
- * A campaign as a flow graph: trigger (broadcast) → [voucher] → push → [email], laid out
+ * A campaign as a flow graph: trigger (broadcast) → [voucher] → push → [telegram] → [email], laid out
  * left to right as the editor would draw it, with each node's data in the shape of its
  * node schema (`engine/compiler/node-schemas.ts`), so the compiler checks it like any flow.
  */
 import type { FlowEdge, FlowGraph, FlowNode } from '../compiler/graph-schema';
-import type { EmailData, NodeKind, PushData, TriggerData, VoucherData } from '../compiler/node-schemas';
+import type { EmailData, NodeKind, PushData, TelegramData, TriggerData, VoucherData } from '../compiler/node-schemas';
 
 export interface CampaignSpec {
   readonly cardId: string;
   readonly push: PushData;
   readonly voucher?: VoucherData | undefined;
   readonly email?: EmailData | undefined;
+  /** The long text by Telegram too (to customers who linked the merchant's bot). */
+  readonly telegram?: TelegramData | undefined;
   /** ISO time; absent sends at once. */
   readonly sendAt?: string | undefined;
   /** What counts as success (a visit within 7 days when absent); checked by the compiler. */
@@ -35,6 +37,7 @@ export function campaignGraph(spec: CampaignSpec): FlowGraph {
     ['trigger', trigger],
     ...(spec.voucher ? [['voucher', { ...spec.voucher }] as [NodeKind, Record<string, unknown>]] : []),
     ['push', { ...spec.push }],
+    ...(spec.telegram ? [['telegram', { ...spec.telegram }] as [NodeKind, Record<string, unknown>]] : []),
     ...(spec.email ? [['email', { ...spec.email }] as [NodeKind, Record<string, unknown>]] : []),
   ];
   const nodes: FlowNode[] = chain.map(([kind, data], i) => ({ id: kind, type: kind, position: { x: i * STEP_X, y: 0 }, data }));

@@ -22,6 +22,7 @@ export interface CampaignReach {
   readonly customers: number;
   readonly push: number;
   readonly email: number;
+  readonly telegram: number;
 }
 
 export interface Campaign {
@@ -29,7 +30,7 @@ export interface Campaign {
   readonly name: string;
   readonly cardId: string | null;
   readonly cardName: string | null;
-  readonly channels: ('push' | 'email')[];
+  readonly channels: ('push' | 'email' | 'telegram')[];
   readonly voucher: boolean;
   /** The run's status; null only while a launch is being undone. */
   readonly status: RunStatus | null;
@@ -103,7 +104,7 @@ async function campaigns(db: Db, merchantId: string, rest: RawBuilder<unknown>):
     const steps = Object.values(r.plan?.steps ?? {});
     const trigger = r.plan?.trigger;
     const sendAt = trigger?.kind === 'broadcast' && trigger.sendAt ? new Date(trigger.sendAt) : null;
-    const channels = (['push', 'email'] as const).filter((kind) => steps.some((s) => s.kind === kind));
+    const channels = (['push', 'email', 'telegram'] as const).filter((kind) => steps.some((s) => s.kind === kind));
     return {
       id: r.id,
       name: r.name,
@@ -116,7 +117,7 @@ async function campaigns(db: Db, merchantId: string, rest: RawBuilder<unknown>):
       createdAt: r.created_at,
       runId: r.run_id,
       counts: { members: r.member_count ?? 0, ...(counts.get(r.run_id ?? '') ?? zero()) },
-      reached: reach.get(r.run_id ?? '') ?? { customers: 0, push: 0, email: 0 },
+      reached: reach.get(r.run_id ?? '') ?? { customers: 0, push: 0, email: 0, telegram: 0 },
       createdAtKey: r.created_at_key,
     };
   });
@@ -155,13 +156,19 @@ async function reachCounts(db: Db, runIds: readonly string[]): Promise<Map<strin
       eb.fn.count<string>('customer_id').distinct().as('customers'),
       sql<string>`count(distinct customer_id) filter (where channel = 'push')`.as('push'),
       sql<string>`count(distinct customer_id) filter (where channel = 'email')`.as('email'),
+      sql<string>`count(distinct customer_id) filter (where channel = 'telegram')`.as('telegram'),
     ])
     .where('run_id', 'in', runIds)
     .where('status', 'in', SENT_STATUSES)
     .groupBy('run_id')
     .execute();
   for (const row of rows) {
-    byRun.set(row.run_id, { customers: Number(row.customers), push: Number(row.push), email: Number(row.email) });
+    byRun.set(row.run_id, {
+      customers: Number(row.customers),
+      push: Number(row.push),
+      email: Number(row.email),
+      telegram: Number(row.telegram),
+    });
   }
   return byRun;
 }

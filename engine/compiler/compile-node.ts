@@ -146,6 +146,8 @@ export function toStep(node: ParsedStepNode, next: Outcomes): Step {
       };
     case 'email':
       return { kind: 'email', id, subject: node.data.subject, body: node.data.body, next: { next: next('next') } };
+    case 'telegram':
+      return { kind: 'telegram', id, text: node.data.text, next: { next: next('next') } };
     case 'voucher':
       return {
         kind: 'voucher',

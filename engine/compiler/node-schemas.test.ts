@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emailDataSchema, pushDataSchema, segmentDataSchema, triggerDataSchema, waitDataSchema } from './node-schemas';
+import { emailDataSchema, pushDataSchema, segmentDataSchema, telegramDataSchema, triggerDataSchema, waitDataSchema } from './node-schemas';
+import { compileFlow } from './compiler';
 
 describe('trigger data', () => {
   it('accepts a broadcast to one card at a set time', () => {
@@ -107,5 +108,26 @@ describe('wait data', () => {
   it('rejects a wait with two settings', () => {
     const result = waitDataSchema.safeParse({ for: { days: 1 }, until: { time: '10:00' } });
     expect(result.error?.issues[0]?.path).toEqual(['until']);
+  });
+});
+
+describe('telegram data', () => {
+  it('rejects an empty message, one over 4,096 characters and an unknown placeholder, each in words', () => {
+    const messages = (text: string) => telegramDataSchema.safeParse({ text }).error?.issues.map((i) => i.message) ?? [];
+    expect(messages('  ')).toEqual(['Telegram message is empty.']);
+    expect(messages('x'.repeat(4097))).toEqual(['Telegram message is 4,097 characters; the limit is 4,096.']);
+    expect(messages('Hi {{customer.nmae}}')[0]).toMatch(/^Unknown placeholder \{\{customer\.nmae\}\}/);
+    expect(messages(`Hi {{customer.name}} ${'x'.repeat(4000)}`)).toEqual([]);
+  });
+
+  it('compiles a telegram node to a telegram step of the same kind', () => {
+    const compiled = compileFlow({
+      nodes: [
+        { id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'broadcast' } },
+        { id: 'tg', type: 'telegram', position: { x: 1, y: 0 }, data: { text: 'Hi {{customer.name}}' } },
+      ],
+      edges: [{ id: 'e', source: 'trigger', target: 'tg', sourceHandle: null }],
+    });
+    expect(compiled.ok && compiled.plan.steps['tg']).toEqual({ kind: 'telegram', id: 'tg', text: 'Hi {{customer.name}}', next: { next: [] } });
   });
 });

@@ -15,7 +15,7 @@ export type { SegmentData } from './segment-schema';
 export type { TriggerData, TriggerKind } from './trigger-schema';
 export type { WaitData } from './wait-schema';
 
-export const NODE_KINDS = ['trigger', 'segment', 'wait', 'push', 'email', 'voucher'] as const;
+export const NODE_KINDS = ['trigger', 'segment', 'wait', 'push', 'email', 'voucher', 'telegram'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
 // Every plan step kind is a node kind, and every node kind but the trigger is a step kind.
 const _sameKinds: [Exclude<StepKind, NodeKind>, Exclude<NodeKind, StepKind | 'trigger'>] extends [never, never]
@@ -32,6 +32,7 @@ export const NODE_OUTPUTS = {
   push: ['next'],
   email: ['next'],
   voucher: ['next'],
+  telegram: ['next'],
 } as const satisfies Record<NodeKind, readonly string[]>;
 
 export const PUSH_MAX_GRAPHEMES = 20;
@@ -138,7 +139,16 @@ export const voucherDataSchema = z.object({
   validDays: wholeNumber('Voucher validity in days', 1, 3650),
 });
 
+/** A Telegram message: the long text, sent to customers who linked their card to the merchant's bot. */
+export const telegramDataSchema = z.object({
+  text: text('Telegram message')
+    .refine(isNonBlank, { error: 'Telegram message is empty.' })
+    .max(MESSAGE_TEXT_MAX, { error: tooLong('Telegram message', MESSAGE_TEXT_MAX) })
+    .superRefine(knownPlaceholdersOnly),
+});
+
 export type PushData = z.infer<typeof pushDataSchema>;
+export type TelegramData = z.infer<typeof telegramDataSchema>;
 export type EmailData = z.infer<typeof emailDataSchema>;
 export type VoucherData = z.infer<typeof voucherDataSchema>;
 
@@ -150,6 +160,7 @@ export const nodeDataSchemas = {
   push: pushDataSchema,
   email: emailDataSchema,
   voucher: voucherDataSchema,
+  telegram: telegramDataSchema,
 } as const satisfies Record<NodeKind, z.ZodType>;
 
 /** True when `type` names a node kind. */

@@ -153,6 +153,15 @@ export interface EmailStep {
   readonly next: { readonly next: readonly string[] };
 }
 
+/** The long text by Telegram, to customers who linked their card to the merchant's bot. */
+export interface TelegramStep {
+  readonly kind: 'telegram';
+  readonly id: string;
+  /** ≤ 4,096 characters (one Telegram message), with `{{placeholder}}`s. */
+  readonly text: string;
+  readonly next: { readonly next: readonly string[] };
+}
+
 export interface VoucherStep {
   readonly kind: 'voucher';
   readonly id: string;
@@ -195,7 +204,7 @@ export interface UntilVisitWaitStep {
 
 export type WaitStep = ForWaitStep | UntilWaitStep | UntilVisitWaitStep;
 
-export type Step = SegmentStep | PushStep | EmailStep | VoucherStep | WaitStep;
+export type Step = SegmentStep | PushStep | EmailStep | TelegramStep | VoucherStep | WaitStep;
 export type StepKind = Step['kind'];
 
 export interface Plan {

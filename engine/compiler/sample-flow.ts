@@ -29,6 +29,8 @@ function dataFor(kind: StepKind, i: number): Record<string, unknown> {
       return { for: { hours: 1 + (i % 24), minutes: 30 } };
     case 'voucher':
       return { title: 'Free coffee', validDays: 14 };
+    case 'telegram':
+      return { text: 'Hi {{customer.name}}, {{stampsLeft}} stamps to go.' };
     default: {
       const _exhaustive: never = kind;
       return _exhaustive;

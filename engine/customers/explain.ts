@@ -7,6 +7,7 @@
 import type { DeliveryChannel, DeliveryStatus, RunStatus } from '../db/schema';
 import type { Plan, PlanTrigger, Step, WaitStep } from '../compiler/plan';
 import { conditionWords } from './segment-reasons';
+import { TELEGRAM_BLOCKED, TELEGRAM_NO_BOT, TELEGRAM_NOT_LINKED, TELEGRAM_UNCONFIRMED } from '../channels/telegram/reasons';
 import { daysUntilBirthday, formatLocalDateTime, formatShortLocal, quietHoursEnd } from '../time/zoned';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
@@ -246,7 +247,7 @@ function deliveryCode(d: CustomerDelivery): OutcomeCode {
 
 function deliverySentence(plan: Plan, d: CustomerDelivery, who: ExplainedCustomer): string {
   const what = messageName(plan, d);
-  if (d.status === 'failed') return `${cap(what)} failed: ${d.reason ?? 'no reason recorded'}`;
+  if (d.status === 'failed') return `${cap(what)} failed: ${failureWords(d.reason)}`;
   if (d.status === 'suppressed')
     return `${cap(what)} was not sent: ${who.email ?? 'the address'} is on the suppression list (${(d.reason ?? '').replace(/^suppressed: /, '') || 'suppressed'})`;
   switch (d.reason ?? '') {
@@ -262,6 +263,10 @@ function deliverySentence(plan: Plan, d: CustomerDelivery, who: ExplainedCustome
       return `${cap(what)} was skipped: no wallet pass to update`;
     case 'frequency_cap':
       return `${cap(what)} was skipped: the frequency cap (messages per 7 days) was reached`;
+    case TELEGRAM_NOT_LINKED:
+      return `${cap(what)} was skipped: ${who.name} has not linked Telegram`;
+    case TELEGRAM_NO_BOT:
+      return `${cap(what)} was skipped: no Telegram bot is connected in Settings`;
     default:
       return `${cap(what)} was skipped: ${d.reason ?? 'no reason recorded'}`;
   }
@@ -272,6 +277,7 @@ function messageName(plan: Plan, d: { nodeId: string; channel: DeliveryChannel }
   const step = plan.steps[d.nodeId];
   if (step?.kind === 'push') return `the push “${step.text}”`;
   if (step?.kind === 'email') return `the email “${step.subject}”`;
+  if (step?.kind === 'telegram') return `the Telegram message “${preview(step.text)}”`;
   return `the ${d.channel} of ${d.nodeId}`;
 }
 
@@ -283,6 +289,8 @@ export function title(plan: Plan, nodeId: string): string {
       return `the push “${step.text}”`;
     case 'email':
       return `the email “${step.subject}”`;
+    case 'telegram':
+      return `the Telegram message “${preview(step.text)}”`;
     case 'voucher':
       return `the voucher “${step.title}”`;
     case 'segment':
@@ -360,4 +368,33 @@ const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 /** "The email …" → "the email …", for a sentence continued after a semicolon. */
 function uncap(sentence: string): string {
   return sentence.charAt(0).toLowerCase() + sentence.slice(1);
+}
+
+/** The start of a long text, for a sentence. */
+function preview(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+}
+
+/** Why a message failed, in plain words (Telegram's reason codes; other reasons as recorded). */
+export function failureWords(reason: string | null): string {
+  if (reason === TELEGRAM_BLOCKED) return 'they blocked the bot on Telegram; unlinked';
+  if (reason === TELEGRAM_UNCONFIRMED)
+    return 'the worker stopped while Telegram was being asked; not sent again, so it cannot arrive twice';
+  return reason ?? 'no reason recorded';
+}
+
+/** A delivery's recorded reason as a timeline says it: Telegram's codes in words, others as written. */
+export function deliveryReasonWords(reason: string): string {
+  switch (reason) {
+    case TELEGRAM_NOT_LINKED:
+      return 'has not linked Telegram';
+    case TELEGRAM_NO_BOT:
+      return 'no Telegram bot is connected in Settings';
+    case TELEGRAM_BLOCKED:
+    case TELEGRAM_UNCONFIRMED:
+      return failureWords(reason);
+    default:
+      return reason.replace(/_/g, ' ');
+  }
 }

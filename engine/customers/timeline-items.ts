@@ -7,7 +7,7 @@
 import type { DeliveryChannel, DeliveryStatus, RunSource, RunStatus } from '../db/schema';
 import type { Plan, StepKind } from '../compiler/plan';
 import { DEFAULT_GOAL, type GoalEvent } from '../compiler/goal-schema';
-import { title, until, type ExplainContext } from './explain';
+import { deliveryReasonWords, title, until, type ExplainContext } from './explain';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { hasStopped } from '../runs/run-live';
@@ -193,7 +193,7 @@ function journeyItems(
     });
   }
   for (const d of [...deliveries].sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime())) {
-    const why = d.reason ? `: ${d.reason.replace(/_/g, ' ')}` : '';
+    const why = d.reason ? `: ${deliveryReasonWords(d.reason)}` : '';
     items.push({
       ...base,
       at: d.updated_at,

@@ -11,6 +11,7 @@ import * as results from './migrations/008-results';
 import * as nearby from './migrations/011-nearby';
 import * as tenantLimits from './migrations/007-tenant-limits';
 import * as cardLogos from './migrations/013-card-logos';
+import * as telegram from './migrations/014-telegram';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '011-nearby': nearby,
   '007-tenant-limits': tenantLimits,
   '013-card-logos': cardLogos,
+  '014-telegram': telegram,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

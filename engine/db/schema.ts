@@ -392,7 +392,7 @@ export interface RunStepPagesTable {
   entered: number;
 }
 
-export type DeliveryChannel = 'push' | 'email';
+export type DeliveryChannel = 'push' | 'email' | 'telegram';
 /**
  * `delivered`, `bounced` and `complained` follow `sent` when the provider reports what
  * happened to an accepted email (webhooks); they count as sent in a run's totals.
@@ -420,6 +420,8 @@ export interface DeliveriesTable {
   clicked_at: Timestamp | null;
   /** Push deliveries: what each of the customer's wallet devices answered. */
   devices: ColumnType<DeviceOutcome[] | null, string | null | undefined, string | null>;
+  /** Telegram: when the provider was called for this row (a retry does not call it again). */
+  called_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -493,6 +495,34 @@ export interface Database {
   run_waits: RunWaitsTable;
   flow_start_failures: FlowStartFailuresTable;
   idempotency_keys: IdempotencyKeysTable;
+  telegram_bots: TelegramBotsTable;
+  telegram_links: TelegramLinksTable;
+  telegram_link_tokens: TelegramLinkTokensTable;
+}
+
+/** A merchant's Telegram bot; `bot_token` is a credential, never answered by the API. */
+export interface TelegramBotsTable {
+  merchant_id: string;
+  bot_token: string;
+  bot_id: ColumnType<string, string | number, string | number>;
+  bot_username: string;
+  webhook_secret: string;
+  connected_at: CreatedAt;
+}
+
+/** A customer who linked their card to the merchant's bot (`/start`); `/stop` or a block removes the row. */
+export interface TelegramLinksTable {
+  customer_id: string;
+  merchant_id: string;
+  chat_id: ColumnType<string, string | number, string | number>;
+  linked_at: CreatedAt;
+}
+
+/** The card page's one-time link token (single use, expiring). */
+export interface TelegramLinkTokensTable {
+  token: string;
+  customer_id: string;
+  expires_at: Timestamp;
 }
 
 /** Why a flow version's runs are not starting, and when the cohort batcher tries it again. */

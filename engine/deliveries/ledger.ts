@@ -190,6 +190,27 @@ export async function record(
   else await sql`with recorded as (${update}), also as (${also}) select 1`.execute(db);
 }
 
+/**
+ * For a provider that cannot be asked what it already has (Telegram): marks a claimed row
+ * as "the provider is being called" (`called`) or clears the mark after an answer that
+ * certainly sent nothing (`cleared`: a 429, a refused connection). A retry finding a
+ * `sending` row marked does not call again ({@link calledBefore}).
+ */
+export async function markCalled(db: Db, key: LedgerKey, seq: number, called: boolean): Promise<void> {
+  await sql`update deliveries set called_at = ${called ? sql`now()` : null}, updated_at = now()
+    where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel} and seq = ${seq}
+      and status = 'sending'`.execute(db);
+}
+
+/** Of `seqs` (rows still `sending`), those an earlier attempt called the provider for. */
+export async function calledBefore(db: Db, key: LedgerKey, seqs: readonly number[]): Promise<Set<number>> {
+  if (seqs.length === 0) return new Set();
+  const { rows } = await sql<{ seq: number }>`select seq from deliveries
+    where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
+      and seq = any(${[...seqs]}::int[]) and status = 'sending' and called_at is not null`.execute(db);
+  return new Set(rows.map((r) => r.seq));
+}
+
 /** The seq range of a page: an index range the planner uses even on stale statistics. */
 function bounds(seqs: readonly number[]): [number, number] {
   let lo = Infinity;

@@ -40,6 +40,7 @@ import { unsubscribeRoutes } from './unsubscribe.routes';
 import { walletPagesRoutes } from './wallet-pages.routes';
 import { joinRoutes } from './join.routes';
 import { counterRoutes } from './counter.routes';
+import { merchantTelegramRoutes, telegramWebhookRoutes } from './telegram.routes';
 
 export type { AppDeps } from './deps';
 
@@ -66,6 +67,8 @@ export function createApp(deps: AppDeps) {
     .route('/v1/staff', staffRoutes(deps))
     .route('/v1/api-keys', apiKeysRoutes(deps))
     .route('/v1/merchant', merchantSettingsRoutes(deps))
+    .route('/v1/merchant', merchantTelegramRoutes(deps))
+    .route('/v1/telegram', telegramWebhookRoutes(deps))
     .route('/v1/cards', cardsRoutes(deps))
     .route('/v1/customers', customerImportRoutes(deps))
     .route('/v1/customers', customersRoutes(deps))

@@ -19,6 +19,8 @@ export const BODY_LIMITS = {
   public: 8 * KiB,
   /** Postmark's webhooks: checked by their own Basic auth; a bounce can carry its message. */
   webhook: 256 * KiB,
+  /** Telegram's webhook (checked by its secret token): one update, a message of at most 4,096 characters. */
+  telegram: 64 * KiB,
   /** Authenticated JSON: a flow within its size budget, an event, a campaign. */
   json: 1 * MiB,
   /** `POST /v1/customers`, after authentication: up to 10,000 customers per call. */
@@ -47,6 +49,7 @@ function isImport(method: string, path: string): boolean {
 /** The limit for a path other than the import. */
 function limitFor(path: string): number {
   if (path.startsWith('/v1/auth/')) return BODY_LIMITS.public;
+  if (path.startsWith('/v1/telegram/')) return BODY_LIMITS.telegram;
   if (path.startsWith('/v1/')) return BODY_LIMITS.json;
   if (path.startsWith('/webhooks/')) return BODY_LIMITS.webhook;
   return BODY_LIMITS.public;

@@ -8,6 +8,7 @@ import { html, raw } from 'hono/html';
 import QRCode from 'qrcode';
 import { stampRowSvg } from '../../engine/channels/wallet/pass-images';
 import type { CardHome } from '../../engine/customers/card-home';
+import type { CardTelegram } from '../../engine/channels/telegram/links';
 import type { StoredPass } from '../../engine/wallet/pass-content';
 import { htmlPage } from './html-page';
 
@@ -22,6 +23,8 @@ export interface CardPageView {
   readonly token: string;
   readonly qr: string;
   readonly googleWallet: boolean;
+  /** The merchant's bot: the "Get messages on Telegram" link, or that the card is linked. */
+  readonly telegram?: CardTelegram | undefined;
 }
 
 /** The whole page. */
@@ -30,7 +33,7 @@ export function cardPage(view: CardPageView) {
   return htmlPage(`${content.cardName} · ${content.organizationName}`, cardBody(view), STYLE);
 }
 
-function cardBody({ pass, home, token, qr, googleWallet }: CardPageView) {
+function cardBody({ pass, home, token, qr, googleWallet, telegram }: CardPageView) {
   const { content } = pass;
   const left = Math.max(0, content.stampsRequired - content.stamps);
   const colors = `background:${safeColor(content.colors.background)};color:${safeColor(content.colors.foreground)}`;
@@ -76,9 +79,18 @@ function cardBody({ pass, home, token, qr, googleWallet }: CardPageView) {
       <section class="add">
         <a class="button apple" href="/p/${token}/pass.pkpass">Add to Apple Wallet</a>
         ${googleWallet ? html`<a class="button google" href="/p/${token}/google">Save to Google Wallet</a>` : ''}
+        ${telegramOffer(telegram)}
       </section>
     </main>
   `;
+}
+
+/** The Telegram link (opens the bot with a one-time token), or that messages already go there. */
+function telegramOffer(telegram: CardTelegram | undefined) {
+  if (!telegram) return '';
+  if (telegram.kind === 'linked')
+    return html`<p class="linked">Messages also come to you on Telegram from @${telegram.username}. To stop them, send /stop to the bot.</p>`;
+  return html`<a class="button telegram" href="${telegram.url}">Get messages on Telegram</a>`;
 }
 
 /** The pass's own stamp row (the strip's SVG, drawn on the card's colours). */
@@ -118,6 +130,8 @@ h2 { font-size: 1.05rem; margin: 1.4rem 0 .5rem; }
 .button { display: block; text-align: center; padding: .8rem; border-radius: 10px; text-decoration: none; font-weight: 600; }
 .apple { background: #000; color: #fff; }
 .google { background: #fff; color: #222; border: 1px solid #999; }
+.telegram { background: #2481cc; color: #fff; }
+.linked { margin: 0; font-size: .9rem; color: #555; text-align: center; }
 `;
 
 /** Colours come from the database, which only stores `#rrggbb`; anything else falls back. */

@@ -30,6 +30,8 @@ export interface AppDeps {
   readonly emailFrom?: string | undefined;
   /** `POSTMARK_WEBHOOK_AUTH`; unset: `/webhooks/postmark` answers 503. */
   readonly postmarkWebhookAuth?: { readonly user: string; readonly password: string } | undefined;
+  /** `TELEGRAM_API_URL`: the Bot API merchants' bots are called through; default https://api.telegram.org. */
+  readonly telegramApiUrl?: string | undefined;
   /** `STAMPFLOW_TRUST_PROXY`: believe X-Forwarded-For / X-Forwarded-Proto (set by our own proxy). */
   readonly trustProxy?: boolean | undefined;
 }

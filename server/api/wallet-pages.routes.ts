@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { cardPage, notFoundPage, qrSvg } from './card-page';
 import { loadCardHome } from '../../engine/customers/card-home';
+import { cardTelegram } from '../../engine/channels/telegram/links';
 import type { Db } from '../../engine/db/database';
 import { log } from '../../engine/log';
 import { loadPass, type StoredPass } from '../../engine/wallet/pass-content';
@@ -32,8 +33,12 @@ export function walletPagesRoutes(db: Db, wallet: Wallet) {
       const token = c.req.param('token');
       const pass = await lookup(token);
       if (!pass) return c.html(notFoundPage(), 404);
-      const [home, qr] = await Promise.all([loadCardHome(db, pass.customerId), qrSvg(pass.content.barcode)]);
-      return c.html(cardPage({ pass, home, token, qr, googleWallet: wallet.google !== undefined }));
+      const [home, qr, telegram] = await Promise.all([
+        loadCardHome(db, pass.customerId),
+        qrSvg(pass.content.barcode),
+        cardTelegram(db, pass.customerId),
+      ]);
+      return c.html(cardPage({ pass, home, token, qr, googleWallet: wallet.google !== undefined, telegram }));
     })
     .get('/:token/logo.png', async (c) => {
       const pass = await find(c.req.param('token'));

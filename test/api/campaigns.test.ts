@@ -37,7 +37,7 @@ interface Campaign {
   createdAt: string;
   runId: string;
   counts: { members: number; sent: number; failed: number; skipped: number; suppressed: number };
-  reached: { customers: number; push: number; email: number };
+  reached: { customers: number; push: number; email: number; telegram: number };
 }
 interface Created {
   id: string;
@@ -130,7 +130,7 @@ describe('launching a campaign', () => {
       runId: made.runId,
       counts: { members: HOLDERS, sent: HOLDERS + 9, failed: 0, skipped: 3, suppressed: 0 },
       // Per person: every holder got the push, the 9 who agreed to emails the email too.
-      reached: { customers: HOLDERS, push: HOLDERS, email: 9 },
+      reached: { customers: HOLDERS, push: HOLDERS, email: 9, telegram: 0 },
     });
   });
 
@@ -171,7 +171,7 @@ describe('launching a campaign', () => {
       status: 'scheduled',
       sendAt,
       counts: { members: 0, sent: 0, failed: 0, skipped: 0, suppressed: 0 },
-      reached: { customers: 0, push: 0, email: 0 },
+      reached: { customers: 0, push: 0, email: 0, telegram: 0 },
     });
     const first = ok(await m.api.get<Page<Campaign>>('/v1/campaigns?limit=1'), 200);
     const second = ok(await m.api.get<Page<Campaign>>(`/v1/campaigns?limit=1&cursor=${first.nextCursor}`), 200);

@@ -38,6 +38,7 @@ export function CampaignForm({
   serverError,
   onSubmit,
   now = new Date(),
+  telegramBot,
 }: {
   cards: readonly CardChoice[];
   merchantName: string;
@@ -47,6 +48,8 @@ export function CampaignForm({
   onSubmit: (draft: CampaignDraft) => void;
   /** When the form opened: the default name's time. */
   now?: Date;
+  /** The connected Telegram bot's @username; without one the Telegram choice is not offered. */
+  telegramBot?: string | undefined;
 }) {
   const [openedAt] = useState(now);
   const firstCard = cards[0]?.id ?? '';
@@ -244,6 +247,16 @@ export function CampaignForm({
           </div>
         )}
 
+        {telegramBot && (
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={draft.telegram === true}
+              onChange={(e) => update(['messageText'], { telegram: e.target.checked })}
+            />
+            Also send the longer message via Telegram (@{telegramBot}), to customers who linked Telegram
+          </label>
+        )}
         <label className="inline">
           <input
             type="checkbox"

@@ -12,7 +12,7 @@ import { RunCameBackCell } from '../results/CameBackCell';
 import { LoadMore } from '../shell/LoadMore';
 import { HeldBackList } from '../sending/HeldBackList';
 
-const CHANNEL_TAGS = { push: 'Push', email: 'Email' } as const;
+const CHANNEL_TAGS = { push: 'Push', email: 'Email', telegram: 'Telegram' } as const;
 
 export function CampaignsPage() {
   const [pollMs, setPollMs] = useState<number>();

@@ -15,6 +15,7 @@ export function NewCampaignPage() {
   const session = useSignedIn();
   const [, navigate] = useLocation();
   const cards = useApi(() => call(api.v1.cards.$get()), []);
+  const telegram = useApi(() => call(api.v1.merchant.telegram.$get()), []);
   const [busy, setBusy] = useState(false);
   const [serverFields, setServerFields] = useState<FieldErrors>({});
   const [serverError, setServerError] = useState<string>();
@@ -78,6 +79,7 @@ export function NewCampaignPage() {
         <CampaignForm
           cards={items}
           merchantName={session.merchant.name}
+          telegramBot={telegram.data?.connected ? (telegram.data.username ?? undefined) : undefined}
           busy={busy}
           serverFields={serverFields}
           serverError={serverError}

@@ -43,6 +43,8 @@ export interface CampaignDraft {
   voucher: { title: string; validDays: string } | undefined;
   /** Present while "Also send via Email" is ticked. */
   email: { subject: string; body: string } | undefined;
+  /** "Also send the longer message via Telegram" (shown only with a connected bot). */
+  telegram?: boolean;
   when: 'now' | 'at';
   /** `datetime-local` value, local time. */
   sendAt: string;
@@ -117,6 +119,9 @@ export function checkDraft(draft: CampaignDraft, now: Date = new Date()): FieldE
     if (title) errors['voucher.title'] = title;
     if (validDays) errors['voucher.validDays'] = validDays;
   }
+  if (draft.telegram && !draft.messageText.trim() && !errors.messageText) {
+    errors.messageText = 'Write the longer message: it is what Telegram sends.';
+  }
   if (draft.email) {
     const email = emailDataSchema.safeParse(draft.email);
     const subject = firstIssue(email, 'subject');
@@ -164,6 +169,7 @@ export function campaignBody(draft: CampaignDraft) {
       ? { voucher: { title: draft.voucher.title.trim(), validDays: Number(draft.voucher.validDays) } }
       : {}),
     ...(draft.email ? { email: { subject: draft.email.subject, body: draft.email.body } } : {}),
+    ...(draft.telegram ? { telegram: true } : {}),
     ...(draft.when === 'at' ? { sendAt: fromLocalInput(draft.sendAt)?.toISOString() } : {}),
     ...(draft.goal ? { goal: draft.goal } : {}),
     ...(draft.holdoutPercent !== undefined ? { holdoutPercent: draft.holdoutPercent } : {}),
@@ -196,7 +202,12 @@ const STEP_FIELDS: Record<string, Field> = {
 };
 
 /** Where a node id names its kind (`push`, `email-1`, `voucher`), the form's first field of it. */
-const STEP_OF_NODE: Record<string, Field> = { push: 'push.text', voucher: 'voucher.title', email: 'email.subject' };
+const STEP_OF_NODE: Record<string, Field> = {
+  push: 'push.text',
+  voucher: 'voucher.title',
+  email: 'email.subject',
+  telegram: 'messageText',
+};
 
 function fieldOf(detail: Record<string, unknown>): Field | undefined {
   const str = (key: string) => (typeof detail[key] === 'string' ? (detail[key] as string) : undefined);

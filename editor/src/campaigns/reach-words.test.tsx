@@ -10,6 +10,9 @@ describe('reachedText', () => {
   });
   it('says nobody before anything went out', () => {
     expect(reachedText({ customers: 0, push: 0, email: 0 }, ['push'])).toBe('Nobody yet');
+    expect(reachedText({ customers: 3, push: 3, email: 0, telegram: 2 }, ['push', 'telegram'])).toBe(
+      '3 customers: 3 pushes, 2 Telegram messages',
+    );
   });
   it('names statuses in the owner\u2019s words', () => {
     expect(campaignStatusText('completed')).toBe('Sent');

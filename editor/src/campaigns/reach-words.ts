@@ -4,6 +4,7 @@ export interface Reached {
   readonly customers: number;
   readonly push: number;
   readonly email: number;
+  readonly telegram?: number;
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -14,11 +15,12 @@ const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en
  * @example
  * reachedText({ customers: 25, push: 25, email: 17 }, ['push', 'email']) // "25 customers: 25 pushes, 17 emails"
  */
-export function reachedText(reached: Reached, channels: readonly ('push' | 'email')[]): string {
+export function reachedText(reached: Reached, channels: readonly ('push' | 'email' | 'telegram')[]): string {
   if (reached.customers === 0) return 'Nobody yet';
   const parts = [
     ...(channels.includes('push') ? [plural(reached.push, 'push', 'pushes')] : []),
     ...(channels.includes('email') ? [plural(reached.email, 'email', 'emails')] : []),
+    ...(channels.includes('telegram') ? [plural(reached.telegram ?? 0, 'Telegram message', 'Telegram messages')] : []),
   ];
   return `${plural(reached.customers, 'customer', 'customers')}: ${parts.join(', ')}`;
 }

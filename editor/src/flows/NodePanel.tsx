@@ -13,6 +13,7 @@ import { PushForm } from './forms/PushForm';
 import { SegmentForm } from './forms/SegmentForm';
 import { TriggerForm } from './forms/TriggerForm';
 import { VoucherForm } from './forms/VoucherForm';
+import { TelegramForm } from './forms/TelegramForm';
 import { WaitForm } from './forms/WaitForm';
 import { isNodeKind, KIND_HINTS, KIND_ICONS, KIND_LABELS } from './node-meta';
 import type { Card } from './use-cards';
@@ -76,6 +77,8 @@ function KindForm({ id, type, data, problems, cards, merchantName, onChange }: N
       );
     case 'voucher':
       return <VoucherForm {...props} />;
+    case 'telegram':
+      return <TelegramForm {...props} />;
     default: {
       const _exhaustive: never = type;
       return _exhaustive;

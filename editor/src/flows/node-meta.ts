@@ -13,6 +13,7 @@ export const KIND_LABELS = {
   push: 'Push',
   email: 'Email',
   voucher: 'Voucher',
+  telegram: 'Telegram',
 } as const satisfies Record<NodeKind, string>;
 
 export const KIND_ICONS = {
@@ -22,6 +23,7 @@ export const KIND_ICONS = {
   push: '🔔',
   email: '✉️',
   voucher: '🎟️',
+  telegram: '💬',
 } as const satisfies Record<NodeKind, string>;
 
 export const KIND_HINTS = {
@@ -31,6 +33,7 @@ export const KIND_HINTS = {
   push: 'A wallet notification (20 characters)',
   email: 'An email with placeholders',
   voucher: 'Give a voucher',
+  telegram: 'A Telegram message to linked customers',
 } as const satisfies Record<NodeKind, string>;
 
 /** The data a node of each kind starts with: valid where a sensible default exists. */
@@ -48,6 +51,8 @@ export function defaultData(kind: NodeKind): Record<string, unknown> {
       return { subject: '', body: '' };
     case 'voucher':
       return { title: 'Free coffee', validDays: 14 };
+    case 'telegram':
+      return { text: '' };
     default: {
       const _exhaustive: never = kind;
       return _exhaustive;

@@ -143,6 +143,10 @@ export function summaryLines(kind: string, data: Data): string[] {
       return [str(data['text'])?.trim() ? `“${str(data['text'])}”` : 'No text yet'];
     case 'email':
       return [str(data['subject'])?.trim() || 'No subject yet'];
+    case 'telegram': {
+      const text = str(data['text'])?.trim();
+      return [text ? `“${text.length > 40 ? `${text.slice(0, 39)}…` : text}”` : 'No message yet'];
+    }
     case 'voucher': {
       const days = num(data['validDays']);
       return [

@@ -25,6 +25,8 @@ export function stepLabel(graph: FlowGraph | undefined, nodeId: string): string 
       return `Email${quote(data['subject'])}`;
     case 'voucher':
       return `Voucher${quote(data['title'])}`;
+    case 'telegram':
+      return `Telegram${quote(data['text'])}`;
     default:
       return stepKindLabel(node.type);
   }

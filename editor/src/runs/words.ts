@@ -21,7 +21,7 @@ export function sourceLabel(source: string): string {
   return SOURCES[source] ?? source;
 }
 
-const CHANNELS: Record<string, string> = { push: 'Wallet push', email: 'Email' };
+const CHANNELS: Record<string, string> = { push: 'Wallet push', email: 'Email', telegram: 'Telegram' };
 
 /** A delivery channel by name. */
 export function channelLabel(channel: string): string {
@@ -35,6 +35,7 @@ const STEP_KINDS: Record<string, string> = {
   push: 'Push',
   email: 'Email',
   voucher: 'Voucher',
+  telegram: 'Telegram',
 };
 
 /** A node kind as a word (`push` → `Push`). */
@@ -56,6 +57,10 @@ const REASONS: Record<string, string> = {
   google_notification_budget: 'Shown without a sound on Google Wallet: Google allows 3 notifications per card a day',
   unregistered: 'The phone removed the card (Apple said the device is unregistered)',
   bad_device_token: 'Apple refused the device token; the device is forgotten',
+  telegram_not_linked: 'Has not linked Telegram: they never tapped “Get messages on Telegram” on their card page, or unlinked',
+  telegram_no_bot: 'No Telegram bot is connected in Settings',
+  telegram_blocked: 'They blocked the bot on Telegram; unlinked, and never sent to again',
+  telegram_unconfirmed: 'The sending stopped while Telegram was being asked; not sent again so it cannot arrive twice',
 };
 
 /** `unregistered (apple 3f2a…)` → the sentence for `unregistered`, naming the device. */

@@ -6,7 +6,7 @@
 
 export interface HeldBackCount {
   readonly rule: string;
-  readonly channel: 'push' | 'email';
+  readonly channel: 'push' | 'email' | 'telegram';
   readonly count: number;
 }
 
@@ -17,7 +17,11 @@ export interface FlowHeldBack {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const NOUN = { push: ['push', 'pushes'], email: ['email', 'emails'] } as const;
+const NOUN = {
+  push: ['push', 'pushes'],
+  email: ['email', 'emails'],
+  telegram: ['Telegram message', 'Telegram messages'],
+} as const;
 const RULE: Record<string, string> = { frequency_cap: 'over the weekly limit' };
 
 /**

@@ -3,6 +3,7 @@ import { PageHeader } from '../shell/Layout';
 import { ApiKeysSection } from './ApiKeysSection';
 import { EmailFooterSection } from './EmailFooterSection';
 import { ShopLocationsSection } from './ShopLocationsSection';
+import { TelegramSection } from './TelegramSection';
 import { TeamSection } from './TeamSection';
 import { MessagingRulesSection } from './MessagingRulesSection';
 import './settings.css';
@@ -16,6 +17,7 @@ export function SettingsPage() {
       <ApiKeysSection />
       <EmailFooterSection />
       <ShopLocationsSection />
+      <TelegramSection />
     </div>
   );
 }

@@ -1,0 +1,67 @@
+/**
+ * The Telegram tests' stack: the API served over HTTP (the stand-in posts updates to its
+ * webhook), its database and launcher, and the local Bot API stand-in the API and the
+ * worker call through grammY (`TELEGRAM_API_URL`).
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../../server/api/app';
+import { getFreePort } from '../../server/temporal/dev-server';
+import { testSigner } from '../support/certs';
+import { WITHOUT_RULES } from '../support/messaging-rules';
+import type { Stack } from '../support/stack';
+import { startTelegramServer, type TelegramServer } from '../telegram-server';
+
+export const ADMIN_TOKEN = 'telegram-test-admin-token-0123';
+/** A BotFather-shaped token the stand-in knows. */
+export const BOT_TOKEN = '7001234567:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
+
+export interface Served {
+  readonly url: string;
+  call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  close(): Promise<void>;
+}
+
+/** Serves the API of `stack` on a free port, with Telegram through `telegram`. */
+export async function serveApi(stack: Pick<Stack, 'db' | 'launcher'>, telegram: TelegramServer): Promise<Served> {
+  const port = await getFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = createApp({
+    db: stack.db,
+    launcher: stack.launcher,
+    adminToken: ADMIN_TOKEN,
+    readiness: async () => true,
+    wallet: { publicUrl: url, signer: testSigner() },
+    telegramApiUrl: telegram.url,
+  });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  void (server.address() as AddressInfo | null);
+  return {
+    url,
+    async call(method, path, body, token) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: res.headers.get('Content-Type')?.includes('json') ? JSON.parse(text) : text };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A merchant through the API (without messaging rules), with one card; answers its key. */
+export async function apiMerchant(api: Served, name = 'Corner Café'): Promise<{ id: string; apiKey: string; cardId: string }> {
+  const made = await api.call('POST', '/v1/merchants', { name, timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES }, ADMIN_TOKEN);
+  if (made.status !== 201) throw new Error(`merchant: ${JSON.stringify(made.body)}`);
+  const card = await api.call('POST', '/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' }, made.body.apiKey);
+  return { id: made.body.id, apiKey: made.body.apiKey, cardId: card.body.id };
+}
+
+export { startTelegramServer };
