@@ -206,6 +206,8 @@ describe('cards', () => {
       labelColor: '#f3c98b',
       // The card's public join page (the QR on the counter poster).
       joinUrl: expect.stringMatching(/\/join\/[0-9a-f-]{36}$/),
+      // No logo uploaded yet (`PUT /v1/cards/:id/logo`).
+      hasLogo: false,
       createdAt: expect.any(String),
     });
     const coloured = await m.call('POST', '/v1/cards', {

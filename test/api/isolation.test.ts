@@ -50,6 +50,8 @@ interface MerchantA {
   apiKeyId: string;
   apiKeyName: string;
   extraKey: string;
+  /** A's Telegram bot (written straight to the database: connecting asks Telegram itself). */
+  telegramBot: string;
 }
 
 interface Ctx {
@@ -157,6 +159,19 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
 
+  'GET /v1/merchant/telegram': { scope: 'merchant', path: () => '/v1/merchant/telegram', expect: 'no A data' },
+  'PUT /v1/merchant/telegram': {
+    scope: 'merchant',
+    path: () => '/v1/merchant/telegram',
+    // Refused by its shape before Telegram is asked: B's call can only ever connect B's own bot.
+    body: () => ({ token: 'not-a-bot-token' }),
+    expect: { status: 400 },
+  },
+  'DELETE /v1/merchant/telegram': { scope: 'merchant', path: () => '/v1/merchant/telegram', expect: 'no A data' },
+  'POST /v1/telegram/webhook/:merchantId': {
+    scope: 'none',
+    why: "Telegram's calls: the bot's own secret token is the key; a wrong one is a 401 (test/telegram/telegram.test.ts)",
+  },
   'GET /v1/merchant/settings': { scope: 'merchant', path: () => '/v1/merchant/settings', expect: 'no A data' },
   'PUT /v1/merchant/settings': {
     scope: 'merchant',
@@ -345,12 +360,9 @@ const CASES: Record<string, Case> = {
   'POST /v1/flows/:id/test-send': {
     scope: 'merchant',
     path: (a) => `/v1/flows/${a.flowId}/test-send`,
-    // To A's own owner: B may not send A's flow, nor to A's staff.
+    // To A's own owner: B may not send A's flow (not found before anything else), nor to A's staff.
     body: (a) => ({ nodeId: 'email', to: a.ownerEmail }),
-    expect: {
-      status: 422,
-      check: (res) => expect(res.body.error.message).toMatch(/is not a staff member of this shop/),
-    },
+    expect: NOT_FOUND,
   },
 
   'GET /v1/runs': { scope: 'merchant', path: (a) => `/v1/runs?flowId=${a.flowId}`, expect: 'no A data' },
@@ -409,6 +421,16 @@ const CASES: Record<string, Case> = {
     expect: NOT_FOUND,
   },
   'GET /v1/campaigns': { scope: 'merchant', path: () => '/v1/campaigns', expect: 'no A data' },
+  'POST /v1/campaigns/test-send': {
+    scope: 'merchant',
+    path: () => '/v1/campaigns/test-send',
+    // For A's customer, to A's owner: test emails go to the caller's own staff only.
+    body: (a) => ({ email: { subject: 'Hi', body: 'Hello {{customer.name}}' }, to: a.ownerEmail, customerId: a.customerId }),
+    expect: {
+      status: 422,
+      check: (res) => expect(res.body.error.message).toMatch(/is not a staff member of this shop/),
+    },
+  },
   'POST /v1/campaigns/preview': {
     scope: 'merchant',
     path: () => '/v1/campaigns/preview',
@@ -498,6 +520,8 @@ async function rowsOfA(): Promise<Record<string, string[]>> {
   const owned = [
     'cards',
     'card_logos',
+    'telegram_bots',
+    'telegram_links',
     'customers',
     'events',
     'flows',
@@ -573,6 +597,14 @@ beforeAll(async () => {
     body: new Uint8Array(logo),
   });
   if (uploaded.status !== 200) throw new Error(`setup logo: ${uploaded.status} ${await uploaded.text()}`);
+
+  // A's Telegram bot, with one linked customer.
+  const telegramBot = `a_bot_${TAG}`;
+  await h.db
+    .insertInto('telegram_bots')
+    .values({ merchant_id: aM.id, bot_token: `123456:${TAG}-token`, bot_id: 123456, bot_username: telegramBot, webhook_secret: `secret-${TAG}` })
+    .execute();
+  await h.db.insertInto('telegram_links').values({ customer_id: customerId, merchant_id: aM.id, chat_id: 987654 }).execute();
 
   ok(
     await read(aM.api.v1.merchant.settings.$put({ json: {
@@ -692,6 +724,7 @@ beforeAll(async () => {
     apiKeyId: key.id,
     apiKeyName,
     extraKey: key.key,
+    telegramBot,
   };
 
   // Merchant B: an owner signed in, and its API key.

@@ -34,7 +34,9 @@ describe('placeholder scanning stays linear', () => {
       timed(h.client().healthz.$get(), started),
     ]);
     expect(validated.value.status).toBe(200);
-    expect(validated.value.body.ok).toBe(true);
+    // An unclosed `{{` is a broken placeholder: found in one linear pass, answered as a diagnostic.
+    expect(validated.value.body.ok).toBe(false);
+    expect(validated.value.body.diagnostics).toEqual([expect.objectContaining({ code: 'broken_placeholder' })]);
     expect(health.value.status).toBe(200);
     expect(validated.ms).toBeLessThan(PROMPT_MS);
     expect(health.ms).toBeLessThan(PROMPT_MS);
@@ -54,13 +56,14 @@ describe('placeholder scanning stays linear', () => {
     expect(health.ms).toBeLessThan(PROMPT_MS);
   });
 
-  it('accepts a campaign whose email body is the same pattern, promptly', async () => {
+  it('refuses a campaign whose email body is the same pattern (a broken placeholder), promptly', async () => {
     const started = performance.now();
     const [created, health] = await Promise.all([
       timed(m.api.v1.campaigns.$post({ json: { name: 'Spaces', cardId: m.cardId, push: { text: 'Hi' }, email: { subject: 'Hi', body } } }), started),
       timed(h.client().healthz.$get(), started),
     ]);
-    expect(created.value.status).toBe(201);
+    expect(created.value.status).toBe(400);
+    expect(await created.value.text()).toContain('broken_placeholder');
     expect(created.ms).toBeLessThan(PROMPT_MS);
     expect(health.ms).toBeLessThan(PROMPT_MS);
   });

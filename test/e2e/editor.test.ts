@@ -103,7 +103,16 @@ async function publishAndRun(page: Page): Promise<string> {
   const publish = page.getByRole('button', { name: 'Publish', exact: true });
   await expect.poll(() => publish.isEnabled()).toBe(true);
   await publish.click();
-  await page.getByRole('button', { name: /Run now/ }).click();
+  // A flow that sends by itself once published (birthday, win-back…) asks first, with who it reaches.
+  const runNow = page.getByRole('button', { name: /Run now/ });
+  const asks = page.getByRole('dialog');
+  await Promise.race([runNow.waitFor(), asks.waitFor()]);
+  if (await asks.isVisible()) {
+    await asks.getByTestId('send-headline').waitFor();
+    await asks.getByRole('button', { name: 'Publish', exact: true }).click();
+    await asks.waitFor({ state: 'detached' });
+  }
+  await runNow.click();
   // Nothing runs before the owner has seen who it reaches and confirmed.
   const confirm = page.getByRole('dialog');
   await confirm.getByTestId('send-headline').waitFor();
