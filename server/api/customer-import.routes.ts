@@ -25,6 +25,19 @@ const importQuery = z.object({
   cardId: uuid().optional(),
 });
 
+/** The API's field names as a spreadsheet's columns are called (see `engine/customers/csv-rows.ts`). */
+const COLUMN_WORDS: Record<string, string> = {
+  name: 'Name',
+  email: 'Email',
+  birthday: 'Birthday',
+  emailConsent: 'Email consent',
+  externalId: 'Customer id',
+  stamps: 'Stamps',
+  cardId: 'Card',
+  lastVisitAt: 'Last visit',
+  joinedAt: 'Joined',
+};
+
 /** Mounted at `/v1/customers`. */
 export function customerImportRoutes(deps: AppDeps) {
   const { db } = deps;
@@ -36,8 +49,14 @@ export function customerImportRoutes(deps: AppDeps) {
     if (!parsed.ok) throw new ApiError('bad_request', parsed.message, { problem: 'unreadable_csv', line: parsed.line ?? null });
     const rows = parsed.rows.map((r) => (cardId && r.customer['cardId'] === undefined ? { ...r.customer, cardId } : r.customer));
     const lineOf = (index: number) => parsed.rows[index]?.line ?? 0;
-    // The rules speak of rows by index; a file's reader counts lines.
-    const inLines = (message: string) => message.replace(/at index (\d+)/g, (_, i: string) => `on line ${lineOf(Number(i))}`);
+    // The rules speak of rows by index and of fields by their API names; a file's reader
+    // counts lines and sees columns.
+    const inLines = (message: string) =>
+      message
+        .replace(/at index (\d+)/g, (_, i: string) => `on line ${lineOf(Number(i))}`)
+        .replace(/(^|; )(\w+):/g, (whole, before: string, field: string) =>
+          COLUMN_WORDS[field] ? `${before}${COLUMN_WORDS[field]}:` : whole,
+        );
     const merchantId = c.get('merchantId');
 
     if (mode === 'preview') {

@@ -45,11 +45,11 @@ describe('POST /v1/customers/import', () => {
     expect(res.body.ignoredColumns).toEqual(['Favourite drink']);
     expect(res.body.rows).toEqual([
       { line: 2, name: 'Ada Lovelace', email: 'ada@example.com', action: 'create' },
-      { line: 3, name: 'Ben', email: 'not-an-email', action: 'error', message: 'email: must be an email address' },
+      { line: 3, name: 'Ben', email: 'not-an-email', action: 'error', message: 'Email: must be an email address' },
       { line: 4, name: 'Cleo, the regular', email: 'cleo@example.com', action: 'create' },
-      { line: 5, name: null, email: 'nobody@example.com', action: 'error', message: expect.stringMatching(/^name: /) },
-      { line: 6, name: 'Dan', email: 'dan@example.com', action: 'error', message: expect.stringMatching(/^birthday: must be a real date.*; emailConsent: /) },
-      { line: 7, name: 'Eve', email: 'eve@example.com', action: 'error', message: 'externalId: "pos-1" already appears on line 2' },
+      { line: 5, name: null, email: 'nobody@example.com', action: 'error', message: expect.stringMatching(/^Name: /) },
+      { line: 6, name: 'Dan', email: 'dan@example.com', action: 'error', message: expect.stringMatching(/^Birthday: must be a real date.*; Email consent: /) },
+      { line: 7, name: 'Eve', email: 'eve@example.com', action: 'error', message: 'Customer id: "pos-1" already appears on line 2' },
     ]);
     expect(await count()).toBe(before);
   });
@@ -90,7 +90,7 @@ describe('POST /v1/customers/import', () => {
     const other = await h.merchant('Other Café');
     const before = await count();
     const foreign = await importCsv('name\nMallory\n', 'confirm', other.cardId);
-    expect(foreign.body).toMatchObject({ created: 0, errors: [{ line: 2, message: expect.stringMatching(/^cardId: no card/) }] });
+    expect(foreign.body).toMatchObject({ created: 0, errors: [{ line: 2, message: expect.stringMatching(/^Card: no card/) }] });
     expect(await count()).toBe(before);
   });
 

@@ -42,8 +42,8 @@ describe('customers on screen', () => {
     await choose();
     const preview = page.getByRole('table').filter({ hasText: 'What happens' });
     await expect.poll(() => preview.getByRole('row').count()).toBe(5);
-    await preview.getByRole('row', { name: /Ben Badmail.*email: must be an email address/ }).waitFor();
-    await preview.getByRole('row', { name: /Dan Baddate.*birthday: must be a real date/ }).waitFor();
+    await preview.getByRole('row', { name: /Ben Badmail.*Email: must be an email address/ }).waitFor();
+    await preview.getByRole('row', { name: /Dan Baddate.*Birthday: must be a real date/ }).waitFor();
     await screenshot(page, 'customers-import-preview-desktop');
     await page.getByRole('button', { name: 'Cancel' }).click();
     expect(await customers()).toEqual([]);
