@@ -16,6 +16,17 @@ import { pathId, query, uuid } from './validate';
 
 const listQuery = pageQuery.extend({ flowId: uuid().optional() });
 
+/** The plan of the version the run is pinned to. */
+async function runPlan(db: Db, run: { flow_id: string; version: number }) {
+  const row = await db
+    .selectFrom('flow_versions')
+    .select('plan')
+    .where('flow_id', '=', run.flow_id)
+    .where('version', '=', run.version)
+    .executeTakeFirst();
+  return row?.plan;
+}
+
 async function findRun(db: Db, merchantId: string, rawId: string | undefined) {
   const run = await db
     .selectFrom('runs')
@@ -77,13 +88,8 @@ export function runsRoutes(deps: AppDeps) {
     })
     .get('/:id', async (c) => {
       const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
-      const version = await db
-        .selectFrom('flow_versions')
-        .select('plan')
-        .where('flow_id', '=', run.flow_id)
-        .where('version', '=', run.version)
-        .executeTakeFirst();
-      const report = await runCounts(db, run, version?.plan);
+      const plan = await runPlan(db, run);
+      const report = await runCounts(db, run, plan);
       return c.json({
         ...runJson(run),
         flowName: run.flow_name,
@@ -115,13 +121,8 @@ export function runsRoutes(deps: AppDeps) {
     // Members who got nothing, grouped by the first thing that stopped them.
     .get('/:id/nothing-sent', async (c) => {
       const run = await findRun(db, c.get('merchantId'), c.req.param('id'));
-      const version = await db
-        .selectFrom('flow_versions')
-        .select('plan')
-        .where('flow_id', '=', run.flow_id)
-        .where('version', '=', run.version)
-        .executeTakeFirst();
-      const groups = version ? await whyNothingSent(db, run.id, version.plan) : [];
+      const plan = await runPlan(db, run);
+      const groups = plan ? await whyNothingSent(db, run.id, plan) : [];
       return c.json({ groups, total: groups.reduce((sum, g) => sum + g.count, 0) });
     })
     .get('/:id/history', async (c) => {
