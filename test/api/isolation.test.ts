@@ -240,7 +240,7 @@ const CASES: Record<string, Case> = {
       status: 200,
       check: (res) => {
         expect(res.body).toMatchObject({ created: 0, updated: 0 });
-        expect(res.body.errors).toEqual([{ line: 2, message: expect.stringMatching(/^cardId: no card .* belongs to this merchant$/) }]);
+        expect(res.body.errors).toEqual([{ line: 2, message: expect.stringMatching(/^Card: no card .* belongs to this merchant$/) }]);
       },
     },
   },
