@@ -15,6 +15,7 @@ import { customerImportRoutes } from './customer-import.routes';
 import type { AppDeps } from './deps';
 import type { BaseEnv } from './env';
 import { bodyLimits } from './body-limits';
+import { rateLimits } from './rate-limits';
 import { clientInfo } from './client-info';
 import { securityHeaders } from './security-headers';
 import { handleError, handleNotFound } from './errors';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
     .use(clientInfo({ trustProxy: deps.trustProxy, publicUrl: deps.wallet?.publicUrl }))
     .use(accessLog)
     .use(securityHeaders)
+    .use(rateLimits(deps.rateLimits))
     .use(bodyLimits())
     .get('/healthz', async (c) => {
       const ready = await deps.readiness().catch(() => false);

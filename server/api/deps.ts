@@ -4,6 +4,7 @@ import type { Db } from '../../engine/db/database';
 import type { CohortBatcher } from '../../engine/runs/cohort-batcher';
 import type { RunLauncher } from '../temporal/run-launcher';
 import type { Wallet } from '../../engine/wallet/wallet';
+import type { RateLimitOptions } from './rate-limits';
 
 export interface AppDeps {
   readonly db: Db;
@@ -34,4 +35,6 @@ export interface AppDeps {
   readonly telegramApiUrl?: string | undefined;
   /** `STAMPFLOW_TRUST_PROXY`: believe X-Forwarded-For / X-Forwarded-Proto (set by our own proxy). */
   readonly trustProxy?: boolean | undefined;
+  /** The app-wide call limits (`rate-limits.ts`); unset: `DEFAULT_RATE_LIMITS`. */
+  readonly rateLimits?: RateLimitOptions | undefined;
 }

@@ -16,6 +16,7 @@ import { inject } from 'vitest';
 import type { ClientResponse } from 'hono/client';
 import { testClient } from 'hono/testing';
 import { createApp, type AppType } from '../../server/api/app';
+import type { RateLimitOptions } from '../../server/api/rate-limits';
 import type { Db } from '../../engine/db/database';
 import { createRunLauncher, type RunLauncher } from '../../server/temporal/run-launcher';
 import { createTestDatabase } from '../support/database';
@@ -149,7 +150,13 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: { launcher?: RunLauncher; adminToken?: string; trustProxy?: boolean; publicUrl?: string } = {},
+  options: {
+    launcher?: RunLauncher;
+    adminToken?: string;
+    trustProxy?: boolean;
+    publicUrl?: string;
+    rateLimits?: RateLimitOptions;
+  } = {},
 ): Promise<Harness> {
   const database = await createTestDatabase();
   let connection: Connection | undefined;
@@ -165,6 +172,7 @@ export async function startHarness(
     readiness: async () => true,
     wallet: { publicUrl: options.publicUrl ?? 'http://localhost:3000', signer: testSigner() },
     trustProxy: options.trustProxy ?? false,
+    rateLimits: options.rateLimits,
   });
 
   const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {
