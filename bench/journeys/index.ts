@@ -32,6 +32,7 @@ import { PUSH_TEXT, waitForPushes } from './pushes';
 import { printRunHistories } from './run-histories';
 import { printStages } from './stages';
 import { WaitSampler } from './wait-sampler';
+import { WriteCounts } from './write-counts';
 
 const EVENTS = Number(process.env.BENCH_JOURNEYS_EVENTS ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_JOURNEYS_CLIENTS ?? 20);
@@ -39,6 +40,8 @@ const CLIENTS = Number(process.env.BENCH_JOURNEYS_CLIENTS ?? 20);
 const BATCH = Number(process.env.BENCH_JOURNEYS_BATCH ?? 100);
 /** Events posted one per request after the main phase (0 skips that phase). */
 const SINGLE_EVENTS = Number(process.env.BENCH_JOURNEYS_SINGLE_EVENTS ?? 2_000);
+/** 1: also print the rows and index entries written per event, per phase (adds 11 s per phase). */
+const WRITE_COUNTS = process.env.BENCH_JOURNEYS_WRITE_COUNTS === '1';
 
 type Call = (path: string, body?: unknown) => Promise<Response>;
 
@@ -156,6 +159,8 @@ export async function run(): Promise<Figure[]> {
     const meter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid);
     await meter.start();
     const waits = new WaitSampler(db);
+    const writes = WRITE_COUNTS ? new WriteCounts(db) : undefined;
+    await writes?.start();
     const posted = await post(call, ids, BATCH);
     const { sentAt, t0, tPosted, answered } = posted;
     const postSeconds = posted.seconds;
@@ -166,6 +171,7 @@ export async function run(): Promise<Figure[]> {
     const pushes = await waitForPushes(db, flowId, ids.length, tPosted);
     await meter.stop(ids.length);
     waits.stop();
+    await writes?.stop(ids.length);
     const latencies: number[] = [];
     for (const p of pushes) latencies.push(p.at - sentAt.get(p.customer_id)!);
     const lastPush = Math.max(...pushes.map((p) => p.at));
@@ -178,9 +184,18 @@ export async function run(): Promise<Figure[]> {
     if (SINGLE_EVENTS > 0) {
       const singles = all.slice(EVENTS);
       process.stderr.write(`bench: posting ${singles.length} stamp events from ${CLIENTS} clients, one per request…\n`);
+      const singleMeter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid);
+      await singleMeter.start();
+      const singleWaits = new WaitSampler(db);
+      const singleWrites = WRITE_COUNTS ? new WriteCounts(db) : undefined;
+      await singleWrites?.start();
       single = await post(call, singles, 1);
-      await waitForPushes(db, flowId, all.length, single.tPosted);
       process.stderr.write(`bench: ${singles.length} single events accepted in ${single.seconds.toFixed(2)} s\n`);
+      await waitForPushes(db, flowId, all.length, single.tPosted);
+      await singleMeter.stop(singles.length);
+      singleWaits.stop();
+      await singleWrites?.stop(singles.length);
+      await printStages(db, flowId, single.sentAt);
     }
 
     // Give the machine to the baseline.
