@@ -11,14 +11,25 @@
  * just before its POST to its push delivery row (`deliveries.updated_at`, Postgres's clock
  * on this machine; checked against ours); and the end-to-end delivery rate against the
  * same work done as one small workflow per event (the `naive` approach) in the same run.
+ *
+ * `BENCH_JOURNEYS_STACK=1` runs the same scenario on the production shape (`npm run stack`:
+ * the Temporal server on Postgres, one API and one worker process) and names the figures
+ * `journeys.stack.*`, to be recorded beside the dev server's (without the naive baseline).
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { issueApiKey } from '../../engine/accounts/api-keys';
 import type { Db } from '../../engine/db/database';
-import { ensureTemporalCli } from '../../server/temporal/cli-path';
+import { startStack } from '../../server/stack/stack';
+import { ensureTemporalCli, ensureTemporalServer } from '../../server/temporal/cli-path';
 import { startDevServer } from '../../server/temporal/dev-server';
+import { getFreePort } from '../../server/temporal/server-process';
+import { findFreeTemporalPort } from '../../server/temporal/temporal-server';
 import { journey, node } from '../../test/journeys/graphs';
-import { createTestDatabase } from '../../test/support/database';
+import { createTestDatabase, dropDatabase, type TestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
 import { startWorkerProcess } from '../../test/support/worker-process';
 import { WORKER_NODE_OPTIONS } from '../broadcast';
@@ -32,6 +43,7 @@ import { PUSH_TEXT, waitForPushes } from './pushes';
 import { printRunHistories } from './run-histories';
 import { printStages } from './stages';
 import { WaitSampler } from './wait-sampler';
+import { WriteCounts } from './write-counts';
 
 const EVENTS = Number(process.env.BENCH_JOURNEYS_EVENTS ?? 10_000);
 const CLIENTS = Number(process.env.BENCH_JOURNEYS_CLIENTS ?? 20);
@@ -39,6 +51,10 @@ const CLIENTS = Number(process.env.BENCH_JOURNEYS_CLIENTS ?? 20);
 const BATCH = Number(process.env.BENCH_JOURNEYS_BATCH ?? 100);
 /** Events posted one per request after the main phase (0 skips that phase). */
 const SINGLE_EVENTS = Number(process.env.BENCH_JOURNEYS_SINGLE_EVENTS ?? 2_000);
+/** 1: also print the rows and index entries written per event, per phase (adds 11 s per phase). */
+const WRITE_COUNTS = process.env.BENCH_JOURNEYS_WRITE_COUNTS === '1';
+/** 1: the same scenario on the production shape (`npm run stack`), figures `journeys.stack.*`, no naive baseline. */
+const STACK = process.env.BENCH_JOURNEYS_STACK === '1';
 
 type Call = (path: string, body?: unknown) => Promise<Response>;
 
@@ -116,16 +132,7 @@ export async function run(): Promise<Figure[]> {
     const { key: apiKey } = await issueApiKey(db, { merchantId: merchant.merchantId, name: 'Bench', createdBy: null });
     await sql`analyze`.execute(db);
 
-    const temporal = await startDevServer({ cliPath: await ensureTemporalCli(), uiPort: false });
-    stops.push(() => temporal.stop());
-    const worker = await startWorkerProcess({
-      DATABASE_URL: database.url,
-      TEMPORAL_ADDRESS: temporal.address,
-      NODE_OPTIONS: WORKER_NODE_OPTIONS,
-    });
-    stops.push(() => worker.kill());
-    const api = await startApiProcess({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address });
-    stops.push(() => api.kill());
+    const { temporal, worker, api, databases } = STACK ? await productionShape(database, stops) : await devServerShape(database, stops);
 
     // The journey, published through the API as a merchant would.
     const call = (path: string, body?: unknown) =>
@@ -153,9 +160,11 @@ export async function run(): Promise<Figure[]> {
     ).map((r) => r.id);
     const ids = all.slice(0, EVENTS);
     process.stderr.write(`bench: posting ${ids.length} stamp events from ${CLIENTS} clients, ${BATCH} per request…\n`);
-    const meter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid);
+    const meter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid, databases);
     await meter.start();
     const waits = new WaitSampler(db);
+    const writes = WRITE_COUNTS ? new WriteCounts(db) : undefined;
+    await writes?.start();
     const posted = await post(call, ids, BATCH);
     const { sentAt, t0, tPosted, answered } = posted;
     const postSeconds = posted.seconds;
@@ -166,6 +175,7 @@ export async function run(): Promise<Figure[]> {
     const pushes = await waitForPushes(db, flowId, ids.length, tPosted);
     await meter.stop(ids.length);
     waits.stop();
+    await writes?.stop(ids.length);
     const latencies: number[] = [];
     for (const p of pushes) latencies.push(p.at - sentAt.get(p.customer_id)!);
     const lastPush = Math.max(...pushes.map((p) => p.at));
@@ -178,17 +188,21 @@ export async function run(): Promise<Figure[]> {
     if (SINGLE_EVENTS > 0) {
       const singles = all.slice(EVENTS);
       process.stderr.write(`bench: posting ${singles.length} stamp events from ${CLIENTS} clients, one per request…\n`);
+      const singleMeter = new CpuMeter(db, { api: api.pid, worker: worker.pid, temporal: temporal.pid }, process.pid, databases);
+      await singleMeter.start();
+      const singleWaits = new WaitSampler(db);
+      const singleWrites = WRITE_COUNTS ? new WriteCounts(db) : undefined;
+      await singleWrites?.start();
       single = await post(call, singles, 1);
-      await waitForPushes(db, flowId, all.length, single.tPosted);
       process.stderr.write(`bench: ${singles.length} single events accepted in ${single.seconds.toFixed(2)} s\n`);
+      await waitForPushes(db, flowId, all.length, single.tPosted);
+      await singleMeter.stop(singles.length);
+      singleWaits.stop();
+      await singleWrites?.stop(singles.length);
+      await printStages(db, flowId, single.sentAt);
     }
 
-    // Give the machine to the baseline.
-    await api.kill();
-    await worker.kill();
-    const naive = await runNaive(db, temporal.address, temporal.pid, stampsRequired);
-
-    return [
+    const figures: Figure[] = [
       { name: 'journeys.events', value: ids.length, unit: 'events' },
       { name: 'journeys.post_seconds', value: postSeconds, unit: 's' },
       { name: 'journeys.batch_size', value: BATCH, unit: 'events' },
@@ -205,14 +219,84 @@ export async function run(): Promise<Figure[]> {
       { name: 'journeys.p99_ms', value: percentile(latencies, 99), unit: 'ms' },
       { name: 'journeys.max_ms', value: Math.max(...latencies), unit: 'ms' },
       { name: 'journeys.deliveries_per_s', value: engineRate, unit: 'deliveries/s' },
+      { name: 'journeys.clock_offset_ms', value: clockOffsetMs, unit: 'ms' },
+    ];
+    // On the production shape the figures are named `journeys.stack.*`, beside the dev server's.
+    if (STACK) return figures.map((f) => ({ ...f, name: f.name.replace(/^journeys\./, 'journeys.stack.') }));
+
+    // Give the machine to the baseline.
+    await api.kill();
+    await worker.kill();
+    const naive = await runNaive(db, temporal.address, temporal.pid, stampsRequired);
+    return [
+      ...figures,
       { name: 'journeys.naive_deliveries_per_s', value: naive.rate, unit: 'deliveries/s' },
       { name: 'journeys.naive_p50_ms', value: naive.p50, unit: 'ms' },
       { name: 'journeys.vs_naive', value: engineRate / naive.rate, unit: 'x' },
-      { name: 'journeys.clock_offset_ms', value: clockOffsetMs, unit: 'ms' },
     ];
   } finally {
     await stopAll();
   }
+}
+
+/** The processes under test: their pids (for the CPU meter), Temporal's address and how to stop them. */
+interface Shape {
+  readonly temporal: { readonly address: string; readonly pid: number };
+  readonly worker: { readonly pid: number; kill(): Promise<void> };
+  readonly api: { readonly url: string; readonly pid: number; kill(): Promise<void> };
+  /** More Postgres groups for the CPU meter (Temporal's own databases on the production shape). */
+  readonly databases?: Record<string, readonly string[]>;
+}
+
+/** A Temporal dev server, the production worker process and the production API process. */
+async function devServerShape(database: TestDatabase, stops: Array<() => Promise<void>>): Promise<Shape> {
+  const temporal = await startDevServer({ cliPath: await ensureTemporalCli(), uiPort: false });
+  stops.push(() => temporal.stop());
+  const worker = await startWorkerProcess({
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: temporal.address,
+    NODE_OPTIONS: WORKER_NODE_OPTIONS,
+  });
+  stops.push(() => worker.kill());
+  const api = await startApiProcess({ DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address });
+  stops.push(() => api.kill());
+  return { temporal, worker, api };
+}
+
+/**
+ * `npm run stack`'s shape (`BENCH_JOURNEYS_STACK=1`): the Temporal server on Postgres (two
+ * databases of its own), one API process and one worker process.
+ */
+async function productionShape(database: TestDatabase, stops: Array<() => Promise<void>>): Promise<Shape> {
+  const suffix = randomBytes(5).toString('hex');
+  const temporalDbs = { database: `temporal_bench_${suffix}`, visibilityDatabase: `temporal_bench_${suffix}_vis` };
+  const dataDir = mkdtempSync(join(tmpdir(), 'stampflow-bench-journeys-stack-'));
+  stops.push(async () => {
+    for (const name of Object.values(temporalDbs)) await dropDatabase(name);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const output: string[] = [];
+  const stack = await startStack({
+    binaries: await ensureTemporalServer(),
+    databaseUrl: database.url,
+    temporalDatabases: temporalDbs,
+    workers: 1,
+    apiPort: await getFreePort(),
+    temporalPort: await findFreeTemporalPort(),
+    env: { STAMPFLOW_DATA_DIR: dataDir, NODE_OPTIONS: WORKER_NODE_OPTIONS },
+    output: (line) => {
+      output.push(line);
+      if (output.length > 200) output.shift();
+    },
+  });
+  stops.push(() => stack.stop());
+  const worker = stack.workers()[0]!;
+  return {
+    temporal: { address: stack.temporalAddress, pid: stack.temporal().pid },
+    worker: { pid: worker.pid, kill: async () => void (await worker.kill()) },
+    api: { url: stack.apiUrl, pid: stack.api().pid, kill: async () => void (await stack.api().kill()) },
+    databases: { 'pg-temporal': [temporalDbs.database, temporalDbs.visibilityDatabase] },
+  };
 }
 
 async function cardStamps(db: Db, m: SeededMerchant): Promise<number> {

@@ -10,7 +10,7 @@ import { mean, percentile } from '../stats';
  */
 export async function printStages(db: Db, flowId: string, sentAt: ReadonlyMap<string, number>): Promise<void> {
   const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
-  const { rows } = await sql<{
+  const { rows: all } = await sql<{
     customer_id: string;
     event: number;
     entry: number;
@@ -26,6 +26,8 @@ export async function printStages(db: Db, flowId: string, sentAt: ReadonlyMap<st
     join runs r on r.id = fe.run_id
     join deliveries d on d.run_id = r.id and d.customer_id = fe.customer_id and d.channel = 'push'
     where fe.flow_id = ${flowId}`.execute(db);
+  // Only the customers of this phase (the single-event phase follows the batch phase).
+  const rows = all.filter((r) => sentAt.has(r.customer_id));
   const stage = (name: string, values: number[]) =>
     process.stderr.write(
       `  ${name.padEnd(44)} p50 ${percentile(values, 50).toFixed(1).padStart(7)} ms  p99 ${percentile(values, 99).toFixed(1).padStart(7)} ms  max ${Math.max(

@@ -3,13 +3,15 @@
  * changes (see `engine/customers/events.ts`), then hands new journey entries to the cohort
  * batcher and tells runs waiting for this customer's visit. The body is one event, or
  * `{events: [...]}` with up to 1,000 of them: each is validated and recorded on its own and
- * answered in order, in one transaction (see `engine/customers/record-events.ts`). `POST /v1/events/:id/undo` takes
+ * answered in order, in one transaction (see `engine/customers/record-events.ts`). Single
+ * events that arrive together are recorded together too (`engine/customers/event-intake.ts`). `POST /v1/events/:id/undo` takes
  * back a stamp given by mistake (within minutes, see `engine/customers/undo-stamp.ts`).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createMiddleware } from 'hono/factory';
-import { EVENT_TYPES, recordEvent, type EventInput, type RecordEventResult } from '../../engine/customers/events';
+import { createEventIntake } from '../../engine/customers/event-intake';
+import { EVENT_TYPES, type EventInput, type RecordEventResult } from '../../engine/customers/events';
 import { MAX_EVENTS_PER_BATCH, recordEvents } from '../../engine/customers/record-events';
 import { undoStamp } from '../../engine/customers/undo-stamp';
 import { signalVisit } from '../../engine/runs/visit-signals';
@@ -121,6 +123,8 @@ function eventInput(input: EventBody): EventInput {
 /** Mounted at `/v1/events`. */
 export function eventsRoutes(deps: AppDeps) {
   const { db } = deps;
+  /** Single events arriving together are recorded together (one commit). */
+  const intake = createEventIntake(db);
   /** New entries go to the cohort batcher; runs waiting for these customers' visits are told. */
   async function afterRecorded(results: readonly RecordEventResult[]): Promise<void> {
     let entered = 0;
@@ -139,7 +143,7 @@ export function eventsRoutes(deps: AppDeps) {
       const body = c.req.valid('json');
       const merchantId = c.get('merchantId');
       if (body.kind === 'one') {
-        const result = await recordEvent(db, merchantId, eventInput(body.event));
+        const result = await intake.record(merchantId, eventInput(body.event));
         if (!result.ok) throw notFound('Customer');
         await afterRecorded([result]);
         return c.json(

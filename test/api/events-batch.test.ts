@@ -114,6 +114,19 @@ describe('POST /v1/events with a batch', () => {
     expect(repeatSingle.body).toEqual({ id: first.body.results[1].id, duplicate: true, entered: 0 });
     expect(await stamps(d)).toBe(2);
     expect(await eventRows(d)).toBe(2);
+
+    // An id first sent for a customer this merchant does not have wrote nothing: its next use is new.
+    const unknownFirst = await m.call('POST', '/v1/events', {
+      events: [
+        { id: 'idem-3', externalId: 'nobody-has-this-either', type: 'stamp' },
+        { id: 'idem-3', customerId: d, type: 'stamp' },
+      ],
+    });
+    expect(unknownFirst.body.results).toEqual([
+      { index: 0, error: { code: 'not_found', message: 'Customer not found' } },
+      expect.objectContaining({ index: 1, duplicate: false }),
+    ]);
+    expect(await stamps(d)).toBe(3);
   });
 
   it('takes up to 1,000 events and refuses more, or none, naming the limit', async () => {
@@ -164,6 +177,65 @@ describe('POST /v1/events with a batch', () => {
     expect((res.body.results as { entered: number }[]).map((r) => r.entered)).toEqual([1, 0, 1]);
     const entries = await h.db.selectFrom('flow_entries').select('entry_key').where('customer_id', '=', f).execute();
     expect(entries).toHaveLength(2);
+  });
+
+  it('records one customer’s events as if posted one after the other: stamps add up, the reward fills once', async () => {
+    // Its own merchant, so that only these flows are active: one on the stamp that leaves one
+    // to go, one on the stamp that fills the card (10 stamps).
+    const r = await h.merchant('Reward café');
+    for (const event of ['one_stamp_to_go', 'reward_ready']) {
+      const flow = await r.call('POST', '/v1/flows', {
+        name: event,
+        graph: {
+          nodes: [
+            { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event } },
+            { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: event } },
+          ],
+          edges: [{ id: 'e', source: 't', target: 'p' }],
+        },
+      });
+      expect((await r.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
+    }
+    const customerOf = async (externalId: string) => {
+      const res = await r.call('POST', '/v1/customers', { externalId, name: externalId, cardId: r.cardId });
+      expect(res.status).toBe(201);
+      const row = await h.db
+        .selectFrom('customers')
+        .select('id')
+        .where('merchant_id', '=', r.id)
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow();
+      return row.id;
+    };
+    const batched = await customerOf('batched');
+    const oneByOne = await customerOf('one-by-one');
+    await h.db.updateTable('customers').set({ stamps: 7 }).where('id', 'in', [batched, oneByOne]).execute();
+    const events = (customerId: string) => [
+      { customerId, type: 'stamp', at: '2026-01-01T10:00:00Z' }, // 8
+      { customerId, type: 'stamp', at: '2026-01-01T10:01:00Z' }, // 9: one to go
+      { customerId, type: 'stamp', at: '2026-01-01T10:02:00Z' }, // 10: the reward is ready
+      { customerId, type: 'stamp', at: '2026-01-01T10:03:00Z' }, // 11: past full, nothing
+      { customerId, type: 'reward_redeemed', at: '2026-01-01T10:04:00Z' }, // 1
+      { customerId, type: 'visit', at: '2026-01-01T09:00:00Z' }, // an older visit: last visit stays
+      { customerId, type: 'stamp', at: '2026-01-01T10:05:00Z' }, // 2
+    ];
+    const passBefore = await h.db.selectFrom('passes').select('update_tag').where('customer_id', '=', batched).executeTakeFirstOrThrow();
+    const batch = await r.call('POST', '/v1/events', { events: events(batched) });
+    expect(batch.status).toBe(200);
+    const singles = [];
+    for (const event of events(oneByOne)) singles.push((await r.call('POST', '/v1/events', event)).body);
+    expect((batch.body.results as { entered: number }[]).map((x) => x.entered)).toEqual([0, 1, 1, 0, 0, 0, 0]);
+    expect(singles.map((x: { entered: number }) => x.entered)).toEqual([0, 1, 1, 0, 0, 0, 0]);
+    const state = async (id: string) => {
+      const customer = (await r.call('GET', `/v1/customers/${id}`)).body;
+      const entries = await h.db.selectFrom('flow_entries').select('flow_id').where('customer_id', '=', id).execute();
+      return { stamps: customer.stamps, lastVisitAt: customer.lastVisitAt, entries: entries.length };
+    };
+    expect(await state(batched)).toEqual({ stamps: 2, lastVisitAt: '2026-01-01T10:05:00.000Z', entries: 2 });
+    expect(await state(oneByOne)).toEqual(await state(batched));
+    // The pass shows the new stamps.
+    const passAfter = await h.db.selectFrom('passes').select('update_tag').where('customer_id', '=', batched).executeTakeFirstOrThrow();
+    expect(passAfter.update_tag).not.toBe(passBefore.update_tag);
   });
 
   it('records two concurrent batches over the same customers in opposite orders (no deadlock)', async () => {
