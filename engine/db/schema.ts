@@ -364,6 +364,22 @@ export interface RunsTable {
   finished_at: Timestamp | null;
 }
 
+/** What retention keeps of a run once its per-member rows are dropped (engine/retention). */
+export interface RunSummariesTable {
+  run_id: string;
+  merchant_id: string;
+  held: number;
+  converted: number;
+  held_converted: number;
+  steps: ColumnType<
+    { nodeId: string; got: number; cameBack: number }[],
+    string,
+    string
+  >;
+  deliveries: ColumnType<{ nodeId: string; channel: string; status: string; count: number }[], string, string>;
+  summarised_at: CreatedAt;
+}
+
 /**
  * The groups a run's steps work on: the audience snapshot (rows at the trigger node) and
  * each segment's decisions (rows at the segment node, with `outcome`). Steps between two
@@ -483,6 +499,7 @@ export interface Database {
   flows: FlowsTable;
   flow_versions: FlowVersionsTable;
   runs: RunsTable;
+  run_summaries: RunSummariesTable;
   run_step_members: RunStepMembersTable;
   run_step_pages: RunStepPagesTable;
   deliveries: DeliveriesTable;
