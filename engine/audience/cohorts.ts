@@ -87,27 +87,41 @@ function cohortSource(run: CohortScope, trigger: PlanTrigger, now: Date): Cohort
 }
 
 /**
- * Enters today's cohort of a scheduled trigger into `flow_entries` for this run (event
- * triggers' entries are there already). Returns nothing: the snapshot reads the entries.
+ * Enters today's cohort of a scheduled trigger into `flow_entries` for this run; with
+ * `members`, the entered customers also become the run's members at that node (seq by
+ * customer id), in the same statement. Answers how many entered; undefined for triggers
+ * whose entries are made elsewhere (events: the snapshot reads them by run).
  *
  * Nobody enters twice: the cohort is entered under a lock per flow (held to the end of the
  * transaction), so no other run of the flow enters at the same time, and only the members
  * without an entry under the same key are inserted. The primary key still refuses a second
  * entry; the lock only spares the `on conflict` check per row (a speculative insertion,
- * about as dear as the insert itself on a first cohort of 10,000).
+ * about as dear as the insert itself on a first cohort of 10,000). Cohort entries are
+ * marked `cohort`, which keeps them out of the by-run index that only event runs read.
  */
-export async function enterCohort(tx: Transaction<Database>, run: CohortRun, trigger: PlanTrigger, now: Date): Promise<void> {
+export async function enterCohort(
+  tx: Transaction<Database>,
+  run: CohortRun,
+  trigger: PlanTrigger,
+  now: Date,
+  members?: { readonly nodeId: string },
+): Promise<number | undefined> {
   const source = cohortSource(run, trigger, now);
-  if (!source) return;
+  if (!source) return undefined;
   await sql`select pg_advisory_xact_lock(hashtext(${`cohort:${run.flowId}`}))`.execute(tx);
-  await sql`
-    insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version, run_id)
-    select ${run.flowId}::uuid, s.customer_id, s.entry_key, ${run.merchantId}::uuid, ${run.version}::int, ${run.runId}::uuid
+  const enter = sql`
+    insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version, run_id, cohort)
+    select ${run.flowId}::uuid, s.customer_id, s.entry_key, ${run.merchantId}::uuid, ${run.version}::int, ${run.runId}::uuid, true
     from (${source.rows}) s
     where not exists (
-      select 1 from flow_entries e where e.flow_id = ${run.flowId}::uuid and e.customer_id = s.customer_id and e.entry_key = s.entry_key)`.execute(
-    tx,
-  );
+      select 1 from flow_entries e where e.flow_id = ${run.flowId}::uuid and e.customer_id = s.customer_id and e.entry_key = s.entry_key)`;
+  const result = await (members
+    ? sql`with entered as (${enter} returning customer_id)
+        insert into run_step_members (run_id, node_id, seq, customer_id)
+        select ${run.runId}, ${members.nodeId}, row_number() over (order by customer_id), customer_id from entered`
+    : enter
+  ).execute(tx);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /**

@@ -284,6 +284,8 @@ export interface FlowEntriesTable {
   version: number;
   run_id: string | null;
   created_at: CreatedAt;
+  /** Entered by a scheduled trigger's cohort (its run's snapshot), not by an event: not in `flow_entries_run`. */
+  cohort: Generated<boolean>;
 }
 
 /** A member who met an exit rule and left the run at `node_id`. */

@@ -15,7 +15,10 @@
  *    - run: a run row is deleted only when its start failed; the cohort batcher clears its
  *      entries' `run_id` first (as before), and a cohort is entered by the run's own
  *      snapshot, which locks the run row first (a run deleted before has no entries).
- * 2. `customers_merchant_last_visit` carries the columns a win-back cohort needs (`id`,
+ * 2. Cohort entries (marked `cohort`) leave the by-run index `flow_entries_run`: only event
+ *    runs read their entries by run (the batcher gives pending entries a run); a cohort is
+ *    handed to its run's members by the statement that enters it.
+ * 3. `customers_merchant_last_visit` carries the columns a win-back cohort needs (`id`,
  *    `joined_at`, `card_id`), so the cohort is read from the index alone instead of one heap
  *    page per customer (a merchant's customers are spread over the whole table).
  */
@@ -24,6 +27,9 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   for (const fk of ['flow_entries_customer_id_fkey', 'flow_entries_flow_id_fkey', 'flow_entries_run_id_fkey'])
     await sql`alter table flow_entries drop constraint if exists ${sql.id(fk)}`.execute(db);
+  await sql`alter table flow_entries add column cohort boolean not null default false`.execute(db);
+  await sql`drop index flow_entries_run`.execute(db);
+  await sql`create index flow_entries_run on flow_entries (run_id) where not cohort`.execute(db);
   await sql`create index customers_merchant_last_visit_cohort on customers (merchant_id, last_visit_at) include (id, joined_at, card_id)`.execute(
     db,
   );
@@ -32,6 +38,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index flow_entries_run`.execute(db);
+  await sql`alter table flow_entries drop column cohort`.execute(db);
+  await sql`create index flow_entries_run on flow_entries (run_id)`.execute(db);
   await sql`drop index customers_merchant_last_visit`.execute(db);
   await sql`create index customers_merchant_last_visit on customers (merchant_id, last_visit_at)`.execute(db);
   await sql`delete from flow_entries e where not exists (select 1 from customers c where c.id = e.customer_id)
