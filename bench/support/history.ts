@@ -112,7 +112,7 @@ async function measureAll(db: Db, paths: Record<string, Path>): Promise<Record<s
 }
 
 /** A finished run a day of the bench run's flow, each a slice of the merchant's customers with a sent push. */
-async function seedHistory(db: Db, s: HistoryTarget): Promise<void> {
+export async function seedHistory(db: Db, s: HistoryTarget): Promise<void> {
   await sql`insert into runs (id, merchant_id, flow_id, version, workflow_id, status, started_at, finished_at, member_count)
     select gen_random_uuid(), r.merchant_id, r.flow_id, r.version, 'history-' || d, 'completed',
       now() - make_interval(days => d), now() - make_interval(days => d) + interval '1 minute', 0
