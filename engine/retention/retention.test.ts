@@ -13,6 +13,7 @@ import { keepBack } from '../results/holdout';
 import { flowResults, runResults } from '../results/results';
 import { stepResults } from '../results/steps';
 import { applyRetention } from './retention';
+import { summarisedDeliveries } from './summaries';
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -117,8 +118,7 @@ describe('retention', () => {
     const report = await applyRetention(db, policy, now);
 
     expect(report.runsSummarised).toBe(1);
-    for (const table of ['deliveries', 'run_step_members', 'run_exits', 'run_step_pages'])
-      expect(await count(table, old), table).toBe(0);
+    for (const table of ['deliveries', 'run_step_members', 'run_exits']) expect(await count(table, old), table).toBe(0);
     expect(await count('run_step_members', recent)).toBe(100);
     expect(await count('deliveries', recent)).toBeGreaterThan(0);
     expect(await runResults(db, m.merchantId, old)).toEqual(before.old);
@@ -130,6 +130,9 @@ describe('retention', () => {
       .where('run_id', '=', old)
       .executeTakeFirstOrThrow();
     expect(summary.deliveries).toEqual([{ nodeId: 'push', channel: 'push', status: 'sent', count: sent }]);
+    expect(await summarisedDeliveries(db, [old, recent])).toEqual([
+      { run_id: old, node_id: 'push', channel: 'push', status: 'sent', n: sent },
+    ]);
 
     const again = await applyRetention(db, policy, now);
     expect(again.runsSummarised).toBe(0);

@@ -5,8 +5,9 @@
  * - A run that finished `runDays` ago (and whose results window has ended) is
  *   **summarised**: its result's counts, its steps' counts ("312 got it · 41 came back") and
  *   its delivery counts per step, channel and status are frozen into `run_summaries`, then
- *   its per-member rows go: `run_step_members`, `run_step_pages`, `run_exits`, `run_waits`
- *   and its ledger rows in `deliveries`. Its results (run, flow and step results) keep
+ *   its per-member rows go: `run_step_members`, `run_exits`, `run_waits` and its
+ *   ledger rows in `deliveries` (its step pages stay: a few rows that count who entered each
+ *   step). The run page and lists read the frozen delivery counts (`summaries.ts`). Its results (run, flow and step results) keep
  *   answering from the summary; what becomes unavailable is per customer: the list of its
  *   members, who got which message, a customer's timeline entries of that run, the
  *   inspector's per-customer view. `flow_entries` stay (they are what keeps anyone from
@@ -152,7 +153,7 @@ async function summariseOldRuns(db: Db, cutoff: Date, now: Date, limit: number):
 async function dropMemberRows(db: Db, runId: string) {
   let memberRowsDeleted = 0;
   let deliveriesDeleted = 0;
-  for (const table of ['deliveries', 'run_step_members', 'run_exits', 'run_waits', 'run_step_pages'] as const) {
+  for (const table of ['deliveries', 'run_step_members', 'run_exits', 'run_waits'] as const) {
     const result = await sql`delete from ${sql.table(table)} where run_id = ${runId}`.execute(db);
     const n = Number(result.numAffectedRows ?? 0n);
     if (table === 'deliveries') deliveriesDeleted += n;
