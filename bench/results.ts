@@ -7,6 +7,10 @@
  * counts are one statement per run (`countOutcomes`): the window's goal customers hashed from
  * `events_merchant_type_at` alone, each member and held-out row probed once.
  *
+ * History (bench/support/history.ts): the run's hot paths without history, beside a seeded
+ * year of the merchant's daily runs and their deliveries, and after the retention job ran
+ * (`BENCH_RESULTS_HISTORY_DAYS=0` leaves it out).
+ *
  * Baseline (full scan): the same call on a dedicated connection, with the events indexes
  * (`events_merchant_type_at`, `events_customer`) dropped inside each sample's transaction and
  * restored by its rollback outside the clock, so Postgres must scan the events table.
@@ -18,6 +22,7 @@ import { keepBack } from '../engine/results/holdout';
 import { runResults } from '../engine/results/results';
 import { createTestDatabase } from '../test/support/database';
 import type { Figure } from './figures';
+import { historyFigures } from './support/history';
 import { percentile } from './stats';
 
 const MEMBERS = Number(process.env.BENCH_RESULTS_MEMBERS ?? 100_000);
@@ -98,6 +103,7 @@ export async function run(): Promise<Figure[]> {
     const indexed = await sample(database.db, seeded, SAMPLES, false);
     const scanned = await sample(dedicated, seeded, BASELINE_SAMPLES, true);
     if (scanned.converted !== indexed.converted) throw new Error(`baseline counted ${scanned.converted}, results ${indexed.converted}`);
+    const history = await historyFigures(database.db, seeded);
     return [
       { name: 'results.members', value: MEMBERS, unit: 'members' },
       { name: 'results.events', value: EVENTS, unit: 'events' },
@@ -107,6 +113,7 @@ export async function run(): Promise<Figure[]> {
       { name: 'results.full_scan.p50_ms', value: percentile(scanned.times, 50), unit: 'ms' },
       { name: 'results.full_scan.p95_ms', value: percentile(scanned.times, 95), unit: 'ms' },
       { name: 'results.full_scan.x_p50', value: percentile(scanned.times, 50) / percentile(indexed.times, 50), unit: 'x' },
+      ...history,
     ];
   } finally {
     await dedicated.destroy();

@@ -24,9 +24,10 @@
  * pool of one), with every index and unique constraint on `customers` but its primary key
  * dropped inside each sample's transaction (and restored by its rollback, outside the
  * clock), so Postgres must scan the million customers to select a merchant's segment.
- * Why not `set enable_indexscan = off`: the cohort's foreign-key checks on `customers` are
- * planned under that setting too and then each scan the table (measured: ~0.6 ms per entry
- * at 50,000 customers, minutes per sample at a million), which is not the comparison meant.
+ * Why not `set enable_indexscan = off`: it also turns off the index the win-back cohort is
+ * read from alone and (before migration 017, when entries had foreign keys) made each
+ * entry's key check scan `customers` (~0.6 ms per entry at 50,000 customers), which is not
+ * the comparison meant.
  * The segment step reads its page by the run's member keys and customers by primary key,
  * so its baseline shows what it owes the segment indexes: nothing. Fewer samples: the
  * full-scan samples are slow.

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       emailFrom: undefined,
       postmarkWebhookAuth: undefined,
       role: 'all',
+      retention: { runDays: 180, eventDays: 400, everyHours: 6 },
       trustProxy: false,
       publicUrl: 'http://localhost:3000',
       apple: {
@@ -132,6 +133,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ POSTMARK_TIMEOUT_MS: '500' })).toThrow(
       new ConfigError('POSTMARK_TIMEOUT_MS must be from 1000 to 60000 ms (got "500")'),
     );
+  });
+
+  it('refuses to keep events for less than the runs they count plus the longest goal window', () => {
+    expect(() => loadConfig({ STAMPFLOW_RETENTION_RUN_DAYS: '365', STAMPFLOW_RETENTION_EVENT_DAYS: '400' })).toThrow(
+      /STAMPFLOW_RETENTION_EVENT_DAYS must be at least STAMPFLOW_RETENTION_RUN_DAYS \+ 90/,
+    );
+    expect(loadConfig({ STAMPFLOW_RETENTION_RUN_DAYS: '30', STAMPFLOW_RETENTION_EVENT_DAYS: '120', STAMPFLOW_RETENTION_EVERY_HOURS: '0' }).retention).toEqual({
+      runDays: 30,
+      eventDays: 120,
+      everyHours: 0,
+    });
   });
 
   it('names the variable and the rule when PORT is not a number', () => {

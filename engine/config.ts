@@ -52,6 +52,8 @@ export interface Config {
   /** `user:password` Postmark sends on webhooks (basic auth); unset: `/webhooks/postmark` answers 503. */
   readonly postmarkWebhookAuth: { readonly user: string; readonly password: string } | undefined;
   readonly role: Role;
+  /** History kept (engine/retention): runs summarised `runDays` after they finish, events kept `eventDays`; every `everyHours` (0: never). */
+  readonly retention: { readonly runDays: number; readonly eventDays: number; readonly everyHours: number };
   /** The base URL phones and customers reach (wallet pages, the PassKit web service); no trailing slash. */
   readonly publicUrl: string;
   /** `STAMPFLOW_TRUST_PROXY`: believe X-Forwarded-For / X-Forwarded-Proto from our own proxy. */
@@ -128,6 +130,9 @@ const variables = {
   TEMPORAL_TLS_SERVER_NAME: optional(z.string()),
   TEMPORAL_API_KEY: optional(z.string()),
   STAMPFLOW_WORKER_ACTIVITIES: wholeNumber(1, 1000).default(16),
+  STAMPFLOW_RETENTION_RUN_DAYS: wholeNumber(1, 36500).default(180),
+  STAMPFLOW_RETENTION_EVENT_DAYS: wholeNumber(1, 36500).default(400),
+  STAMPFLOW_RETENTION_EVERY_HOURS: wholeNumber(0, 168).default(6),
   TEMPORAL_CLI_PATH: optional(z.string()),
   STAMPFLOW_TEMPORAL_PORT: z
     .string()
@@ -253,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     emailFrom: read(env, 'STAMPFLOW_EMAIL_FROM'),
     postmarkWebhookAuth: basicAuth(read(env, 'POSTMARK_WEBHOOK_AUTH')),
     role: read(env, 'STAMPFLOW_ROLE'),
+    retention: retention(env),
     trustProxy: read(env, 'STAMPFLOW_TRUST_PROXY') === 'true',
     publicUrl: read(env, 'STAMPFLOW_PUBLIC_URL') ?? `http://localhost:${read(env, 'PORT')}`,
     apple: {
@@ -266,6 +272,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apnsUrl: read(env, 'APNS_URL'),
     google: googleWallet(env),
   };
+}
+
+/** Events must outlive the runs that count them: a run is summarised before its goal events go. */
+function retention(env: NodeJS.ProcessEnv): Config['retention'] {
+  const runDays = read(env, 'STAMPFLOW_RETENTION_RUN_DAYS');
+  const eventDays = read(env, 'STAMPFLOW_RETENTION_EVENT_DAYS');
+  if (eventDays < runDays + 90)
+    throw new ConfigError(
+      `STAMPFLOW_RETENTION_EVENT_DAYS must be at least STAMPFLOW_RETENTION_RUN_DAYS + 90 (the longest goal window), so a run's results are summarised before its events go (got ${eventDays} and ${runDays})`,
+    );
+  return { runDays, eventDays, everyHours: read(env, 'STAMPFLOW_RETENTION_EVERY_HOURS') };
 }
 
 function basicAuth(value: string | undefined): Config['postmarkWebhookAuth'] {

@@ -20,6 +20,7 @@ import { seedDemo } from './seed';
 import { ensureTemporalCli } from './temporal/cli-path';
 import { startDevServer } from './temporal/dev-server';
 import { createCohortBatcher } from '../engine/runs/cohort-batcher';
+import { startRetentionTimer } from './retention-timer';
 import { openWallet, type OpenWallet } from './wallet-setup';
 import { joinPageUrl } from '../engine/wallet/wallet';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from './temporal/connection';
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
   const temporal = temporalConnectionOptions(config, await temporalAddress(config, stops));
   const worker =
     config.role === 'api' ? undefined : await startWorker(config, db, temporal, { wallet, emailSender }, stops);
+  // History retention runs beside the worker (background work, like the activities).
+  if (config.role !== 'api') stops.unshift(startRetentionTimer(db, config.retention));
 
   if (config.role !== 'worker') {
     const connection = await Connection.connect(temporal);

@@ -22,12 +22,10 @@ export interface CohortRun extends CohortScope {
   readonly version: number;
 }
 
-/** Who a scheduled trigger takes now: its SQL source and each member's entry key. */
+/** Who a scheduled trigger takes now, as SQL. */
 interface CohortSource {
-  /** The entry key per row of `from` (a customer `c`). */
-  readonly key: RawBuilder<unknown>;
-  /** `from … where …` over customers `c` (and vouchers `v`), ordered by `c.id` first. */
-  readonly from: RawBuilder<unknown>;
+  /** `select customer_id, entry_key …`: one row per customer, each with its entry key. */
+  readonly rows: RawBuilder<unknown>;
 }
 
 /**
@@ -42,19 +40,25 @@ function cohortSource(run: CohortScope, trigger: PlanTrigger, now: Date): Cohort
       const { year, days } = birthdayTargets(localDate(now, run.timeZone), trigger.daysBefore);
       const pairs = sql.join(days.map((d) => sql`(${sql.lit(d.month)}, ${sql.lit(d.day)})`));
       return {
-        key: sql`${`birthday:${year}`}`,
-        from: sql`from customers c where c.merchant_id = ${run.merchantId} ${card} and (c.birthday_month, c.birthday_day) in (${pairs})`,
+        rows: sql`select c.id as customer_id, ${`birthday:${year}`}::text as entry_key
+          from customers c where c.merchant_id = ${run.merchantId} ${card} and (c.birthday_month, c.birthday_day) in (${pairs})`,
       };
     }
     case 'inactive': {
-      // Never visited counts from joining, as in segments. Spelled out per column so each
-      // side uses its index; the key is the visit the lapse started from.
+      // Never visited counts from joining, as in segments. Two branches of one index
+      // (`customers_merchant_last_visit`, which includes every column read here), so the
+      // cohort is read from the index alone; the key is the visit the lapse started from.
       const before = new Date(now.getTime() - trigger.days * 86_400_000);
+      const lapsed = (visited: boolean) =>
+        visited
+          ? sql`select id, card_id, last_visit_at, joined_at from customers
+              where merchant_id = ${run.merchantId} and last_visit_at <= ${before}`
+          : sql`select id, card_id, last_visit_at, joined_at from customers
+              where merchant_id = ${run.merchantId} and last_visit_at is null and joined_at <= ${before}`;
       return {
-        key: sql`'inactive:' || to_char(coalesce(c.last_visit_at, c.joined_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')`,
-        from: sql`from customers c where c.merchant_id = ${run.merchantId} ${card}
-          and ((c.last_visit_at is not null and c.last_visit_at <= ${before})
-            or (c.last_visit_at is null and c.joined_at <= ${before}))`,
+        rows: sql`select c.id as customer_id,
+            'inactive:' || to_char(coalesce(c.last_visit_at, c.joined_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as entry_key
+          from (${lapsed(true)} union all ${lapsed(false)}) c where true ${card}`,
       };
     }
     case 'event': {
@@ -65,8 +69,8 @@ function cohortSource(run: CohortScope, trigger: PlanTrigger, now: Date): Cohort
       const from = zonedTimeToInstant(day, { hour: 0, minute: 0 }, run.timeZone);
       const to = zonedTimeToInstant(addDays(day, 1), { hour: 0, minute: 0 }, run.timeZone);
       return {
-        key: sql`'voucher_expiring:' || v.id`,
-        from: sql`from vouchers v join customers c on c.id = v.customer_id
+        rows: sql`select distinct on (c.id) c.id as customer_id, 'voucher_expiring:' || v.id as entry_key
+          from vouchers v join customers c on c.id = v.customer_id
           where v.merchant_id = ${run.merchantId} and v.redeemed_at is null
             and v.expires_at >= ${from} and v.expires_at < ${to} and v.expires_at > ${now} ${card}
           order by c.id, v.expires_at`,
@@ -83,17 +87,41 @@ function cohortSource(run: CohortScope, trigger: PlanTrigger, now: Date): Cohort
 }
 
 /**
- * Enters today's cohort of a scheduled trigger into `flow_entries` for this run (event
- * triggers' entries are there already). Returns nothing: the snapshot reads the entries.
+ * Enters today's cohort of a scheduled trigger into `flow_entries` for this run; with
+ * `members`, the entered customers also become the run's members at that node (seq by
+ * customer id), in the same statement. Answers how many entered; undefined for triggers
+ * whose entries are made elsewhere (events: the snapshot reads them by run).
+ *
+ * Nobody enters twice: the cohort is entered under a lock per flow (held to the end of the
+ * transaction), so no other run of the flow enters at the same time, and only the members
+ * without an entry under the same key are inserted. The primary key still refuses a second
+ * entry; the lock only spares the `on conflict` check per row (a speculative insertion,
+ * about as dear as the insert itself on a first cohort of 10,000). Cohort entries are
+ * marked `cohort`, which keeps them out of the by-run index that only event runs read.
  */
-export async function enterCohort(tx: Transaction<Database>, run: CohortRun, trigger: PlanTrigger, now: Date): Promise<void> {
+export async function enterCohort(
+  tx: Transaction<Database>,
+  run: CohortRun,
+  trigger: PlanTrigger,
+  now: Date,
+  members?: { readonly nodeId: string },
+): Promise<number | undefined> {
   const source = cohortSource(run, trigger, now);
-  if (!source) return;
-  await sql`
-    insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version, run_id)
-    select distinct on (c.id) ${run.flowId}::uuid, c.id, ${source.key}, ${run.merchantId}::uuid, ${run.version}::int, ${run.runId}::uuid
-    ${source.from}
-    on conflict do nothing`.execute(tx);
+  if (!source) return undefined;
+  await sql`select pg_advisory_xact_lock(hashtext(${`cohort:${run.flowId}`}))`.execute(tx);
+  const enter = sql`
+    insert into flow_entries (flow_id, customer_id, entry_key, merchant_id, version, run_id, cohort)
+    select ${run.flowId}::uuid, s.customer_id, s.entry_key, ${run.merchantId}::uuid, ${run.version}::int, ${run.runId}::uuid, true
+    from (${source.rows}) s
+    where not exists (
+      select 1 from flow_entries e where e.flow_id = ${run.flowId}::uuid and e.customer_id = s.customer_id and e.entry_key = s.entry_key)`;
+  const result = await (members
+    ? sql`with entered as (${enter} returning customer_id)
+        insert into run_step_members (run_id, node_id, seq, customer_id)
+        select ${run.runId}, ${members.nodeId}, row_number() over (order by customer_id), customer_id from entered`
+    : enter
+  ).execute(tx);
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 /**
@@ -105,7 +133,7 @@ export async function enterCohort(tx: Transaction<Database>, run: CohortRun, tri
 export function cohortPreview(run: CohortScope, trigger: PlanTrigger, now: Date) {
   const source = cohortSource(run, trigger, now);
   if (!source) return undefined;
-  const candidates = sql`select distinct on (c.id) c.id as customer_id, ${source.key} as entry_key ${source.from}`;
+  const candidates = source.rows;
   const had = (negate: boolean) => sql<{ customer_id: string }>`
     select s.customer_id from (${candidates}) s
     where ${sql.raw(negate ? 'not ' : '')}exists (

@@ -50,11 +50,15 @@ export async function snapshotAudience(db: Db, input: SnapshotInput): Promise<nu
       const cohort = { runId: input.runId, merchantId: input.merchantId, flowId: run.flow_id, version: run.version, timeZone: run.timezone, cardId: input.cardId };
       // A scheduled run takes the cohort of the time it was due (a catch-up after downtime
       // takes the missed day's birthdays, not today's).
-      await enterCohort(tx, cohort, trigger, run.send_at ?? now);
-      inserted = await sql`
+      const entered = await enterCohort(tx, cohort, trigger, run.send_at ?? now, { nodeId: input.triggerNodeId });
+      // An event run: the entries a cohort batch gave it (`flow_entries_run`, not cohort).
+      inserted =
+        entered !== undefined
+          ? { numAffectedRows: BigInt(entered) }
+          : await sql`
         insert into run_step_members (run_id, node_id, seq, customer_id)
         select ${input.runId}, ${input.triggerNodeId}, row_number() over (order by customer_id), customer_id
-        from (select distinct customer_id from flow_entries where run_id = ${input.runId}) e`.execute(tx);
+        from (select distinct customer_id from flow_entries where run_id = ${input.runId} and not cohort) e`.execute(tx);
     } else {
       inserted = await sql`
         insert into run_step_members (run_id, node_id, seq, customer_id)

@@ -8,6 +8,7 @@ import type { Db } from '../db/database';
 import type { RunStatus } from '../db/schema';
 import type { Plan } from '../compiler/plan';
 import { SENT_STATUSES, tallyOf } from '../deliveries/status';
+import { summarisedDeliveries } from '../retention/summaries';
 
 export interface CampaignCounts {
   readonly members: number;
@@ -136,7 +137,8 @@ async function deliveryCounts(db: Db, runIds: readonly string[]) {
     .where('status', '!=', 'sending')
     .groupBy(['run_id', 'status'])
     .execute();
-  for (const row of rows) {
+  // Runs summarised by retention keep their counts there (their ledger rows are gone).
+  for (const row of [...rows, ...(await summarisedDeliveries(db, runIds))]) {
     const counts = { ...(byRun.get(row.run_id) ?? zero()) };
     const tally = tallyOf(row.status);
     if (tally) counts[tally] += Number(row.n);

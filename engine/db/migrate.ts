@@ -12,6 +12,8 @@ import * as nearby from './migrations/011-nearby';
 import * as tenantLimits from './migrations/007-tenant-limits';
 import * as cardLogos from './migrations/013-card-logos';
 import * as telegram from './migrations/014-telegram';
+import * as cohortEntries from './migrations/017-cohort-entries';
+import * as retention from './migrations/017-retention';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -26,6 +28,8 @@ const migrations: Record<string, Migration> = {
   '007-tenant-limits': tenantLimits,
   '013-card-logos': cardLogos,
   '014-telegram': telegram,
+  '017-cohort-entries': cohortEntries,
+  '017-retention': retention,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

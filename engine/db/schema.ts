@@ -284,6 +284,8 @@ export interface FlowEntriesTable {
   version: number;
   run_id: string | null;
   created_at: CreatedAt;
+  /** Entered by a scheduled trigger's cohort (its run's snapshot), not by an event: not in `flow_entries_run`. */
+  cohort: Generated<boolean>;
 }
 
 /** A member who met an exit rule and left the run at `node_id`. */
@@ -362,6 +364,22 @@ export interface RunsTable {
   created_at: CreatedAt;
   started_at: Timestamp | null;
   finished_at: Timestamp | null;
+}
+
+/** What retention keeps of a run once its per-member rows are dropped (engine/retention). */
+export interface RunSummariesTable {
+  run_id: string;
+  merchant_id: string;
+  held: number;
+  converted: number;
+  held_converted: number;
+  steps: ColumnType<
+    { nodeId: string; got: number; cameBack: number }[],
+    string,
+    string
+  >;
+  deliveries: ColumnType<{ nodeId: string; channel: string; status: string; count: number }[], string, string>;
+  summarised_at: CreatedAt;
 }
 
 /**
@@ -483,6 +501,7 @@ export interface Database {
   flows: FlowsTable;
   flow_versions: FlowVersionsTable;
   runs: RunsTable;
+  run_summaries: RunSummariesTable;
   run_step_members: RunStepMembersTable;
   run_step_pages: RunStepPagesTable;
   deliveries: DeliveriesTable;

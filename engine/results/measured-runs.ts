@@ -21,6 +21,16 @@ export interface MeasuredRun {
   /** Members who entered (the snapshot's size), kept back or not. */
   readonly memberCount: number;
   readonly windowEndsAt: Date;
+  /** Frozen counts once retention dropped the run's per-member rows (`run_summaries`), else null. */
+  readonly summary: RunSummary | null;
+}
+
+/** What retention keeps of a run: its result's counts and its message steps' counts. */
+export interface RunSummary {
+  readonly held: number;
+  readonly converted: number;
+  readonly held_converted: number;
+  readonly steps: readonly { readonly nodeId: string; readonly got: number; readonly cameBack: number }[];
 }
 
 /** Which runs: one run, or a flow's runs entered in [since, until). Always one merchant's. */
@@ -35,7 +45,9 @@ export async function loadMeasuredRuns(db: Db, merchantId: string, scope: RunSco
   let query = db
     .selectFrom('runs as r')
     .innerJoin('flow_versions as v', (j) => j.onRef('v.flow_id', '=', 'r.flow_id').onRef('v.version', '=', 'r.version'))
+    .leftJoin('run_summaries as s', 's.run_id', 'r.id')
     .select(['r.id', 'r.flow_id', 'r.started_at', 'r.send_at', 'r.created_at', 'r.member_count'])
+    .select(['s.held', 's.converted', 's.held_converted', 's.steps'])
     .select(sql<Plan['trigger']>`v.plan->'trigger'`.as('trigger'))
     .select(sql<string>`v.plan->>'triggerNodeId'`.as('trigger_node_id'))
     .where('r.merchant_id', '=', merchantId);
@@ -62,6 +74,10 @@ export async function loadMeasuredRuns(db: Db, merchantId: string, scope: RunSco
       started: r.started_at !== null,
       memberCount: r.member_count,
       windowEndsAt: new Date(enteredAt.getTime() + goal.withinDays * DAY_MS),
+      summary:
+        r.held === null || r.converted === null || r.held_converted === null
+          ? null
+          : { held: r.held, converted: r.converted, held_converted: r.held_converted, steps: r.steps ?? [] },
     };
   });
 }

@@ -93,7 +93,7 @@ export async function countOutcomes(
   };
 }
 
-interface RunCounts {
+export interface RunCounts {
   readonly held: number;
   readonly converted: number;
   readonly held_converted: number;
@@ -116,7 +116,8 @@ export function goalCustomersSql(merchantId: string, run: MeasuredRun): RawBuild
  * and its held-out rows are each probed against it once. Every member entered the run at
  * once, so the window is the same for all of them and no per-member condition is left.
  */
-async function countRun(db: Db, merchantId: string, run: MeasuredRun): Promise<RunCounts> {
+export async function countRun(db: Db, merchantId: string, run: MeasuredRun): Promise<RunCounts> {
+  if (run.summary) return run.summary;
   const g = goalCustomersSql(merchantId, run);
   const { rows } = await sql<RunCounts>`
     select

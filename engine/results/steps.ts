@@ -40,9 +40,17 @@ export async function stepResults(
   return [...byNode].map(([nodeId, n]) => ({ nodeId, ...n })).sort((a, b) => a.nodeId.localeCompare(b.nodeId));
 }
 
+/** One run's message step: distinct recipients and those of them who came back. */
+export interface RunStep {
+  readonly node_id: string;
+  readonly got: number;
+  readonly came_back: number;
+}
+
 /** One run's message steps: distinct recipients per node, and those among them with a goal event in the window. */
-async function runSteps(db: Db, merchantId: string, run: MeasuredRun) {
-  const { rows } = await sql<{ node_id: string; got: number; came_back: number }>`
+export async function runSteps(db: Db, merchantId: string, run: MeasuredRun): Promise<RunStep[]> {
+  if (run.summary) return run.summary.steps.map((s) => ({ node_id: s.nodeId, got: s.got, came_back: s.cameBack }));
+  const { rows } = await sql<RunStep>`
     with got as (
       select d.node_id, d.customer_id from deliveries d where d.run_id = ${run.id} and d.status = any(${GOT_STATUSES}::text[])
       union

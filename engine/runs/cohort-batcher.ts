@@ -129,7 +129,7 @@ async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> 
  */
 async function giveBack(db: Db, runId: string, failedBecause: string | undefined): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('flow_entries').set({ run_id: null }).where('run_id', '=', runId).execute();
+    await trx.updateTable('flow_entries').set({ run_id: null }).where('run_id', '=', runId).where('cohort', '=', false).execute();
     if (failedBecause === undefined) await trx.deleteFrom('runs').where('id', '=', runId).execute();
     else {
       await trx

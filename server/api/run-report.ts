@@ -7,6 +7,7 @@ import type { DeliveryStatus, Run } from '../../engine/db/schema';
 import type { Plan } from '../../engine/compiler/plan';
 import { iso } from './iso';
 import { tallyOf } from '../../engine/deliveries/status';
+import { summarisedDeliveries } from '../../engine/retention/summaries';
 
 /** Finished deliveries by status; `sending` rows are in flight and count in none. */
 export interface DeliveryCounts {
@@ -64,13 +65,15 @@ export function temporalUrl(
 
 /** Totals and per-step counts of one run; steps of the plan that nobody entered show zeros. */
 export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
-  const [byStatus, entered, waits] = await Promise.all([
+  const [ledger, summarised, entered, waits] = await Promise.all([
     db
       .selectFrom('deliveries')
       .select(['node_id', 'status', (eb) => eb.fn.countAll<number>().as('n')])
       .where('run_id', '=', run.id)
       .groupBy(['node_id', 'status'])
       .execute(),
+    // A run summarised by retention keeps its counts there (its ledger rows are gone).
+    summarisedDeliveries(db, [run.id]),
     db
       .selectFrom('run_step_pages')
       .select(['node_id', (eb) => eb.fn.sum<number>('entered').as('n')])
@@ -79,6 +82,7 @@ export async function runCounts(db: Db, run: Run, plan: Plan | undefined) {
       .execute(),
     openWaits(db, run.id),
   ]);
+  const byStatus = [...ledger, ...summarised];
   // A Map, not an object literal: a node id such as "__proto__" must stay a plain key.
   const steps = new Map<string, StepCounts>();
   const step = (nodeId: string): StepCounts => {

@@ -13,6 +13,7 @@ import { whyNothingSent } from '../../engine/runs/why-nothing';
 import { addCount, runCounts, runJson, temporalUrl, zeroCounts, type DeliveryCounts } from './run-report';
 import { runHistory } from '../temporal/read-run-history';
 import { pathId, query, uuid } from './validate';
+import { summarisedDeliveries } from '../../engine/retention/summaries';
 
 const listQuery = pageQuery.extend({ flowId: uuid().optional() });
 
@@ -72,8 +73,12 @@ export function runsRoutes(deps: AppDeps) {
             .groupBy(['run_id', 'status'])
             .execute()
         : [];
+      const summarised = await summarisedDeliveries(
+        db,
+        shown.map((r) => r.id),
+      );
       const counts = new Map<string, DeliveryCounts>(shown.map((r) => [r.id, zeroCounts()]));
-      for (const row of grouped) addCount(counts.get(row.run_id) ?? zeroCounts(), row.status, Number(row.n));
+      for (const row of [...grouped, ...summarised]) addCount(counts.get(row.run_id) ?? zeroCounts(), row.status, Number(row.n));
       return c.json(
         page(
           rows,

@@ -133,6 +133,33 @@ describe('win-back cohorts', () => {
     const lapses = await db.selectFrom('flow_entries').select('entry_key').where('flow_id', '=', flowId).where('customer_id', '=', ids.get('Lapsed') ?? '').execute();
     expect(lapses).toHaveLength(2);
   });
+
+  it('enters a lapse once when two runs of the flow enter at the same moment, and neither fails', async () => {
+    const lapsed = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => [`Lapsed ${i}`, { joined_at: '2025-06-01T10:00:00Z', last_visit_at: '2026-02-01T12:00:00Z' }]),
+    );
+    const other = await seedMerchant(db, 'Busy Win-back Café');
+    await customers(other, lapsed);
+    const flowId = await flow(other, inactive);
+    const now = new Date('2026-03-10T10:00:00+01:00');
+    const runIds = [randomUUID(), randomUUID()];
+    for (const runId of runIds)
+      await db
+        .insertInto('runs')
+        .values({ id: runId, merchant_id: other.merchantId, flow_id: flowId, version: 1, workflow_id: `run-${runId}`, status: 'running', send_at: null })
+        .execute();
+    // Both transactions hold their insert open until the other has started its own.
+    const enter = (runId: string) =>
+      db.transaction().execute(async (tx) => {
+        await enterCohort(tx, { runId, merchantId: other.merchantId, flowId, version: 1, timeZone: ZONE }, inactive, now);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      });
+    const outcomes = await Promise.allSettled(runIds.map(enter));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    const entries = await db.selectFrom('flow_entries').select(['customer_id', 'run_id']).where('flow_id', '=', flowId).execute();
+    expect(entries).toHaveLength(200);
+    expect(new Set(entries.map((e) => e.customer_id)).size).toBe(200);
+  });
 });
 
 describe('expiring voucher cohorts', () => {
