@@ -13,7 +13,7 @@ import * as tenantLimits from './migrations/007-tenant-limits';
 import * as cardLogos from './migrations/013-card-logos';
 import * as telegram from './migrations/014-telegram';
 import * as cohortEntries from './migrations/017-cohort-entries';
-import * as retention from './migrations/017-retention';
+import * as retention from './migrations/018-retention';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -29,7 +29,7 @@ const migrations: Record<string, Migration> = {
   '013-card-logos': cardLogos,
   '014-telegram': telegram,
   '017-cohort-entries': cohortEntries,
-  '017-retention': retention,
+  '018-retention': retention,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */
