@@ -3,7 +3,7 @@
  * the worker wires real ones and tests can wire a local Postmark server. Workflows
  * import only the type `RunActivities`.
  */
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../engine/db/database';
 import type { ExitRule, Plan, Step } from '../engine/compiler/plan';
@@ -51,7 +51,15 @@ export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
   return {
     async snapshotAudience(input: SnapshotInput): Promise<number> {
-      return snapshotAudience(db, input);
+      // The run's heartbeat timeout (5 s) holds from the activity's start: a million card
+      // holders take longer than that to snapshot, and a silent activity would be retried
+      // (its retry then waiting on the first attempt's lock) again and again.
+      const beat = setInterval(() => heartbeat(), 1_000);
+      try {
+        return await snapshotAudience(db, input);
+      } finally {
+        clearInterval(beat);
+      }
     },
 
     async processStep(input: ProcessStepInput): Promise<OutcomeCounts> {

@@ -13,6 +13,7 @@ const scenarios: Record<string, () => Promise<Figure[]>> = {
   compile: async () => (await import('./compile')).run(),
   segment: async () => (await import('./segment')).run(),
   broadcast: async () => (await import('./broadcast')).run(),
+  'broadcast-scale': async () => (await import('./broadcast-scale')).run(),
   naive: async () => (await import('./naive')).run(),
   faults: async () => (await import('./faults')).run(),
   journeys: async () => (await import('./journeys/index')).run(),

@@ -91,7 +91,9 @@ export async function run(): Promise<Figure[]> {
       const status = await waitForRun(ports, started);
       const seconds = (performance.now() - t0) / 1000;
       const cpu = await meter.stop(RECIPIENTS);
-      await new Promise((r) => setTimeout(r, 1_500)); // backends report their counters within a second
+      // An idle backend reports the counters of its last second only after 10 s idle
+      // (PGSTAT_IDLE_INTERVAL); read sooner, up to a second of writes per backend is missing.
+      await new Promise((r) => setTimeout(r, 11_000));
       const writes1 = await rowWrites(database.db, [
         database.name,
         temporalDbs.database,

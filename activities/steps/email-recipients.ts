@@ -1,23 +1,23 @@
-/** Reading and claiming an email page's recipients in one statement. */
+/** Reading an email page's recipients with what the ledger already has of them, in one statement. */
 import { sql } from 'kysely';
 import type { EmailStep } from '../../engine/compiler/plan';
-import { claimParts, type Claimed } from '../../engine/deliveries/ledger';
 import { liveRun } from '../../engine/runs/run-live';
 import type { StepContext } from './context';
 import { MEMBER_VOUCHER, pageMembers, type MessageRecipient, type PageRef } from './members';
 /**
- * An email page's recipients, read and claimed in one statement: the page's members as the
- * other steps load them (the same filter, the same voucher) with what a message needs, each
- * address's suppression, and the claim of `claim` (`ledger.ts`) on exactly those members —
- * new `sending` rows, and this activity's own earlier claims still `sending` (counted as an
- * attempt). A run that has ended (cancelled, failed) reads no members and claims nothing;
- * the statement answers the run's status (null when the page is empty), and the caller stops.
+ * An email page's recipients, read in one statement: the page's members as the other steps
+ * load them (the same filter, the same voucher) with what a message needs, each address's
+ * suppression, and what the ledger has of each: `todo`, the members to send to (no row yet,
+ * or a row a claim of this activity left `sending`), and of those `claimedBefore` (the
+ * latter: an earlier attempt may have sent them). A final row is never sent again, and a row
+ * another activity's claim left `sending` is left to it. Nothing is written. A run that has ended (cancelled, failed) reads no members; the
+ * statement answers the run's status (null when the page is empty), and the caller stops.
  */
-export async function loadAndClaimEmails(
+export async function loadEmails(
   ctx: StepContext,
   step: EmailStep,
   page: PageRef,
-): Promise<{ recipients: MessageRecipient[]; claimed: Claimed; runStatus: string | null }> {
+): Promise<{ recipients: MessageRecipient[]; todo: Set<string>; claimedBefore: Set<string>; runStatus: string | null }> {
   const { runId } = page;
   const { rows } = await sql<{
     seq: number;
@@ -33,8 +33,8 @@ export async function loadAndClaimEmails(
     voucher_code: string | null;
     voucher_expires_at: Date | null;
     suppression: string | null;
-    claimed: boolean;
-    retried: boolean;
+    delivery_status: string | null;
+    claim_key: string | null;
     run_status: string | null;
   }>`
     with live as (
@@ -50,11 +50,12 @@ export async function loadAndClaimEmails(
       left join passes p on p.customer_id = c.id
       left join lateral ${MEMBER_VOUCHER} as v on true
       where ${pageMembers(page)}
-    ), ${claimParts({ runId, nodeId: step.id, channel: 'email' }, ctx.claimKey, page.range, 'page')}
-    select t.*, t.customer_id in (select customer_id from claimed) as claimed,
-      t.customer_id in (select customer_id from retried) as retried,
+    )
+    select t.*, d.status as delivery_status, d.claim_key,
       (select status from runs where id = ${runId}) as run_status
     from page t
+    left join deliveries d on d.run_id = ${runId} and d.node_id = ${step.id} and d.channel = 'email'
+      and d.seq >= ${page.range.from} and d.seq < ${page.range.to} and d.seq = t.seq
     order by t.seq`.execute(ctx.db);
   const recipients = rows.map((r) => ({
     seq: r.seq,
@@ -71,7 +72,8 @@ export async function loadAndClaimEmails(
     voucherExpiresAt: r.voucher_expires_at,
     suppression: r.suppression,
   }));
-  const retried = new Set(rows.filter((r) => r.retried).map((r) => r.customer_id));
-  const mine = new Set(rows.filter((r) => r.claimed || r.retried).map((r) => r.customer_id));
-  return { recipients, claimed: Object.assign(mine, { retried }), runStatus: rows[0]?.run_status ?? null };
+  const mineBefore = (r: (typeof rows)[number]) => r.delivery_status === 'sending' && r.claim_key === ctx.claimKey;
+  const todo = new Set(rows.filter((r) => r.delivery_status === null || mineBefore(r)).map((r) => r.customer_id));
+  const claimedBefore = new Set(rows.filter(mineBefore).map((r) => r.customer_id));
+  return { recipients, todo, claimedBefore, runStatus: rows[0]?.run_status ?? null };
 }

@@ -1,13 +1,19 @@
 /**
- * Email step, one page: claims each message in the ledger, skips customers who cannot or
- * must not be mailed (no address, no consent, suppressed), sends the rest in one batch and
- * records the provider's answer for each message. Reading the page is in
+ * Email step, one page: skips customers who cannot or must not be mailed (no address, no
+ * consent, suppressed), sends the rest in one batch and writes each message's delivery row
+ * once, final, with the provider's answer: one write per message. Reading the page is in
  * `email-recipients.ts`, composing a message in `email-message.ts`, asking Postmark what it
  * already has in `email-reconcile.ts`.
+ *
+ * Exactly once without a `sending` row: an activity works through its pages one at a time
+ * and writes a page's rows in one statement, so a dead attempt can have sent without
+ * recording only on the first page its retry finds unrecorded. The retry (attempt > 1) asks
+ * the provider about that page first (`mayHaveSent`) and records the page's rows with its
+ * attempt count, so a repeat the provider could not rule out shows as `attempts > 1`.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { EmailStep } from '../../engine/compiler/plan';
-import { claim, record, type Claimed, type Outcome } from '../../engine/deliveries/ledger';
+import { recordOnce, type Outcome } from '../../engine/deliveries/ledger';
 import { unsubscribeSecret } from '../../engine/customers/unsubscribe-token';
 import { createOutboxSender } from '../../engine/channels/email/outbox-sender';
 import { settledBeforeFailure } from '../../engine/channels/email/postmark-sender';
@@ -18,52 +24,50 @@ import { batchKey, stepMessage } from './email-message';
 import { acceptedBefore, answers, sendOrFindAccepted } from './email-reconcile';
 import type { MessageRecipient, PageRef } from './members';
 
+/** Which of a page's members to send to, and which of them an earlier attempt may have sent. */
+export interface EmailTodo {
+  /** Customer ids without a final row. */
+  readonly todo: ReadonlySet<string>;
+  /** Of `todo`, those a dead attempt may have sent: the provider is asked about them first. */
+  readonly mayHaveSent: ReadonlySet<string>;
+  /** What the page's new rows record as `attempts` (the activity's attempt on a page it may have sent before). */
+  readonly attempts: number;
+}
+
 /**
  * @param page identifies the page (its first seq) in every message's metadata, so a retry
- * can ask the provider which of the page's messages it already accepted.
- * @param count when true, the page's `run_step_pages` row is written with the page's last
- * ledger write (one statement); returns whether it was (the caller writes it otherwise).
- * @param claimed the page's claim, when the caller made it as it read the page
- * ({@link loadAndClaimEmails}); otherwise it is made here.
+ * can ask the provider which of the page's messages it already accepted. Its
+ * `run_step_pages` row is written with the page's rows (one statement); returns whether it was.
  */
 export async function emailPage(
   ctx: StepContext,
   step: EmailStep,
   recipients: readonly MessageRecipient[],
   page: PageRef,
-  { count = false, claimed }: { readonly count?: boolean; readonly claimed?: Claimed | undefined } = {},
+  { todo: mine, mayHaveSent, attempts }: EmailTodo,
 ): Promise<boolean> {
   const { runId } = page;
   const key = { runId, nodeId: step.id, channel: 'email' as const };
-  const mine = claimed ?? (await claim(ctx.db, key, recipients, ctx.claimKey));
   let todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return false;
+  const counted = enteredRow(step.id, page, recipients.length);
+  const outcomes: Outcome[] = [];
+  const write = (more: readonly Outcome[], also?: typeof counted) =>
+    recordOnce(ctx.db, key, [...outcomes, ...more], { attempts: mayHaveSent.size > 0 ? attempts : 1, also });
 
   const sender = ctx.channels.emailSender ?? createOutboxSender(ctx.db, ctx.merchant.id);
   const batch = batchKey(runId, step.id, page.range.from);
-  if (mine.retried.size > 0) {
+  if (mayHaveSent.size > 0) {
     // First what the provider already has from a dead attempt: it was sent, whatever the
     // customer's consent or the caps say now.
-    const already = await acceptedBefore(sender, { batch }, todo, mine.retried);
-    if (already.length > 0) {
-      await record(
-        ctx.db,
-        key,
-        already.map(({ r, messageId }) => ({
-          seq: r.seq,
-          customerId: r.customerId,
-          status: 'sent',
-          providerMessageId: messageId,
-        })),
-      );
-      const done = new Set(already.map(({ r }) => r.customerId));
-      todo = todo.filter((r) => !done.has(r.customerId));
-      if (todo.length === 0) return false;
-    }
+    const already = await acceptedBefore(sender, { batch }, todo, mayHaveSent);
+    for (const { r, messageId } of already)
+      outcomes.push({ seq: r.seq, customerId: r.customerId, status: 'sent', providerMessageId: messageId });
+    const done = new Set(already.map(({ r }) => r.customerId));
+    todo = todo.filter((r) => !done.has(r.customerId));
   }
 
   const suppressed = await suppressedAddresses(ctx, todo);
-  const outcomes: Outcome[] = [];
   const eligible: MessageRecipient[] = [];
   for (const r of todo) {
     const who = { seq: r.seq, customerId: r.customerId };
@@ -88,11 +92,10 @@ export async function emailPage(
     eligible.splice(0, eligible.length, ...eligible.filter((r) => !capped.has(r.customerId)));
   }
   if (eligible.length === 0) {
-    // Nobody to send to: the skips are the page's last write, with its count.
-    await record(ctx.db, key, outcomes, count ? enteredRow(step.id, page, recipients.length) : undefined);
-    return count;
+    // Nobody to send to: the skips are the page's only write, with its count.
+    await write([], counted);
+    return true;
   }
-  await record(ctx.db, key, outcomes);
 
   const secret = await unsubscribeSecret(ctx.db);
   const messages = eligible.map((r) => stepMessage(ctx, runId, step, r, secret, batch));
@@ -100,20 +103,18 @@ export async function emailPage(
   try {
     results = await sendOrFindAccepted(sender, messages, batch, eligible);
   } catch (err) {
-    // Calls that went through before the failure are recorded, so a retry never repeats them.
-    await record(ctx.db, key, answers(eligible, settledBeforeFailure(err)));
-    // A final provider refusal (bad token, bad request): record why, so the run's
-    // history answers "why did this customer get nothing?". Retryable errors leave the
-    // rows `sending` for the retry.
+    // Calls that went through before the failure are recorded, so a retry never repeats
+    // them. A final provider refusal (bad token, bad request) records why the others got
+    // nothing, so the run's history answers "why did this customer get nothing?";
+    // retryable errors leave them without a row for the retry.
+    const settled = answers(eligible, settledBeforeFailure(err));
+    const refused: Outcome[] = [];
     if (err instanceof ApplicationFailure && err.nonRetryable) {
       const reason = `provider: ${err.message}`;
-      await record(
-        ctx.db,
-        key,
-        eligible.map((r) => ({ seq: r.seq, customerId: r.customerId, status: 'failed' as const, reason })),
-      );
-      // (rows recorded above as settled keep their status: `record` only changes `sending` rows)
+      for (const r of eligible.slice(settled.length))
+        refused.push({ seq: r.seq, customerId: r.customerId, status: 'failed', reason });
     }
+    await write([...settled, ...refused]);
     throw err;
   }
   if (results.length !== eligible.length) {
@@ -123,9 +124,9 @@ export async function emailPage(
     );
   }
   const answered = answers(eligible, results);
-  await record(ctx.db, key, answered, count ? enteredRow(step.id, page, recipients.length) : undefined);
+  await write(answered, counted);
   await rememberSuppressions(ctx, eligible, answered);
-  return count;
+  return true;
 }
 
 /** Suppressed addresses among `rows`: as read with the rows, or else asked now. */

@@ -9,7 +9,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { ExitRule, Step } from '../../engine/compiler/plan';
 import type { StepContext } from './context';
 import { emailPage } from './email';
-import { loadAndClaimEmails } from './email-recipients';
+import { loadEmails } from './email-recipients';
 import { claim, record } from '../../engine/deliveries/ledger';
 import { hasStopped, runHasStopped } from '../../engine/runs/run-live';
 import type { SeqRange } from '../../engine/runs/member-group';
@@ -57,6 +57,9 @@ export async function processStepRange(
   const progress = (): Progress => ({ nextSeq, counts: { ...counts } });
   // A heartbeat on a timer, not only between pages: a slow provider call is not a dead worker.
   const beat = setInterval(() => heartbeat(progress()), HEARTBEAT_EVERY_MS);
+  // A retry: the first page it finds with unrecorded messages is the one a dead attempt
+  // may have sent without recording (an attempt writes each page's rows before the next).
+  const retry = { attempt: activityInfo().attempt, pending: activityInfo().attempt > 1 };
   try {
     for (let from = nextSeq; from < range.to; from += PAGE_SIZE) {
       // An attempt Temporal has given up on (timed out, cancelled) stops here, so it never
@@ -73,7 +76,7 @@ export async function processStepRange(
         exits: exits !== undefined,
       };
       if (exits) await recordExits(ctx.db, ref, step.id, exits.rules, exits.since);
-      const { entered, outcomes, counted } = await processPage(ctx, step, ref).catch(async (err: unknown) => {
+      const { entered, outcomes, counted } = await processPage(ctx, step, ref, retry).catch(async (err: unknown) => {
         if (step.kind === 'email' && err instanceof ApplicationFailure && err.nonRetryable) {
           await recordUnsent(ctx, step.id, ref, range.to, err.message);
         }
@@ -115,6 +118,7 @@ async function processPage(
   ctx: StepContext,
   step: Step,
   page: PageRef,
+  retry: { readonly attempt: number; pending: boolean },
 ): Promise<{ entered: number; outcomes: ReadonlyArray<{ outcome: string | null }>; counted?: boolean }> {
   const leaveByNext = (members: readonly MemberRow[]) => ({
     entered: members.length,
@@ -145,10 +149,12 @@ async function processPage(
       return { entered, outcomes: Array.from({ length: entered }, () => ({ outcome: null })), counted: true };
     }
     case 'email': {
-      // One statement reads the page (with each address's suppression) and claims it.
-      const { recipients, claimed, runStatus } = await loadAndClaimEmails(ctx, step, page);
+      // One statement reads the page with each address's suppression and its ledger rows.
+      const { recipients, todo, claimedBefore, runStatus } = await loadEmails(ctx, step, page);
       if (recipients.length > 0 ? hasStopped(runStatus) : await runHasStopped(ctx.db, page.runId)) throw runEnded();
-      const counted = await emailPage(ctx, step, recipients, page, { count: true, claimed });
+      const mayHaveSent = retry.pending && todo.size > 0 ? todo : claimedBefore;
+      if (todo.size > 0) retry.pending = false;
+      const counted = await emailPage(ctx, step, recipients, page, { todo, mayHaveSent, attempts: retry.attempt });
       return { entered: recipients.length, outcomes: recipients.map(() => ({ outcome: null })), counted };
     }
     case 'telegram': {

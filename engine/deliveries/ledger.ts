@@ -12,6 +12,10 @@
  * `claim` says which rows were claimed before (`retried`), so the email step asks the
  * provider about those first (`findAccepted`); `attempts > 1` on a sent row counts them.
  *
+ * Email pages skip the claim (`recordOnce`): Postmark can be asked what it accepted, so a
+ * message's row is written once, final, after the provider answered, and a retry learns what
+ * a dead attempt may have sent from its attempt number instead of from `sending` rows.
+ *
  * This module is the only writer of `deliveries`. Steps that read their page, claim and
  * record in one statement (for speed) compose the parts below (`claimParts`, `insertFinal`)
  * into their own SQL instead of writing the table themselves; provider events (opens,
@@ -188,6 +192,42 @@ export async function record(
       and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`;
   if (!also) await update.execute(db);
   else await sql`with recorded as (${update}), also as (${also}) select 1`.execute(db);
+}
+
+/**
+ * Writes final outcomes as the messages' first and only write, in one statement: a step
+ * whose provider can be asked what it already accepted (Postmark's search) needs no
+ * `sending` row before the call, since a retry learns what a dead attempt may have sent
+ * from its own attempt number (see `activities/steps/email.ts`). A row a claim left
+ * `sending` (an attempt of this activity under the claim protocol) is finished instead,
+ * its attempt counted; a final row is never changed. `attempts` is what the new rows
+ * record: above 1 when an earlier attempt may have sent the message. `also`, a
+ * data-modifying statement (e.g. the page's count), commits with the outcomes.
+ */
+export async function recordOnce(
+  db: Db,
+  key: LedgerKey,
+  outcomes: readonly Outcome[],
+  { attempts = 1, also }: { readonly attempts?: number; readonly also?: RawBuilder<unknown> | undefined } = {},
+): Promise<void> {
+  if (outcomes.length === 0) {
+    if (also) await also.execute(db);
+    return;
+  }
+  const insert = sql`
+    insert into deliveries as d (run_id, node_id, customer_id, channel, status, reason, provider_message_id, devices, attempts, seq, updated_at)
+    select ${key.runId}, ${key.nodeId}, v.customer_id, ${key.channel}, v.status, v.reason, v.message_id, v.devices::jsonb, ${attempts}, v.seq, now()
+    from unnest(${outcomes.map((o) => o.customerId)}::uuid[], ${outcomes.map((o) => o.seq)}::int[],
+      ${outcomes.map((o) => o.status)}::text[], ${outcomes.map((o) => o.reason ?? null)}::text[],
+      ${outcomes.map((o) => o.providerMessageId ?? null)}::text[],
+      ${outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null))}::text[])
+      as v(customer_id, seq, status, reason, message_id, devices)
+    on conflict (run_id, node_id, channel, seq) do update
+    set status = excluded.status, reason = excluded.reason, provider_message_id = excluded.provider_message_id,
+      devices = excluded.devices, attempts = d.attempts + 1, updated_at = now()
+    where d.status = 'sending'`;
+  if (!also) await insert.execute(db);
+  else await sql`with recorded as (${insert}), also as (${also}) select 1`.execute(db);
 }
 
 /**
