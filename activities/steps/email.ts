@@ -14,7 +14,7 @@ import { settledBeforeFailure } from '../../engine/channels/email/postmark-sende
 import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from '../../engine/deliveries/frequency-cap';
 import { enteredRow } from './entered';
-import { batchKey, stepMessage } from './email-message';
+import { batchKey, stepMessage, stepSubject } from './email-message';
 import { acceptedBefore, answers, sendOrFindAccepted } from './email-reconcile';
 import type { MessageRecipient, PageRef } from './members';
 
@@ -34,7 +34,7 @@ export async function emailPage(
   { count = false, claimed }: { readonly count?: boolean; readonly claimed?: Claimed | undefined } = {},
 ): Promise<boolean> {
   const { runId } = page;
-  const key = { runId, nodeId: step.id, channel: 'email' as const };
+  const key = { runId, nodeId: step.id, channel: 'email' as const, heldUntil: ctx.heldUntil };
   const mine = claimed ?? (await claim(ctx.db, key, recipients, ctx.claimKey));
   let todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return false;
@@ -54,6 +54,7 @@ export async function emailPage(
           customerId: r.customerId,
           status: 'sent',
           providerMessageId: messageId,
+          subject: stepSubject(ctx, step, r),
         })),
       );
       const done = new Set(already.map(({ r }) => r.customerId));
@@ -101,7 +102,7 @@ export async function emailPage(
     results = await sendOrFindAccepted(sender, messages, batch, eligible);
   } catch (err) {
     // Calls that went through before the failure are recorded, so a retry never repeats them.
-    await record(ctx.db, key, answers(eligible, settledBeforeFailure(err)));
+    await record(ctx.db, key, answers(eligible, settledBeforeFailure(err), messages));
     // A final provider refusal (bad token, bad request): record why, so the run's
     // history answers "why did this customer get nothing?". Retryable errors leave the
     // rows `sending` for the retry.
@@ -122,7 +123,7 @@ export async function emailPage(
       'ProviderProtocolError',
     );
   }
-  const answered = answers(eligible, results);
+  const answered = answers(eligible, results, messages);
   await record(ctx.db, key, answered, count ? enteredRow(step.id, page, recipients.length) : undefined);
   await rememberSuppressions(ctx, eligible, answered);
   return count;

@@ -12,6 +12,7 @@ import * as nearby from './migrations/011-nearby';
 import * as tenantLimits from './migrations/007-tenant-limits';
 import * as cardLogos from './migrations/013-card-logos';
 import * as telegram from './migrations/014-telegram';
+import * as deliverySubject from './migrations/016-delivery-subject';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '007-tenant-limits': tenantLimits,
   '013-card-logos': cardLogos,
   '014-telegram': telegram,
+  '016-delivery-subject': deliverySubject,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */
