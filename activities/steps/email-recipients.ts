@@ -50,7 +50,7 @@ export async function loadAndClaimEmails(
       left join passes p on p.customer_id = c.id
       left join lateral ${MEMBER_VOUCHER} as v on true
       where ${pageMembers(page)}
-    ), ${claimParts({ runId, nodeId: step.id, channel: 'email' }, ctx.claimKey, page.range, 'page')}
+    ), ${claimParts({ runId, nodeId: step.id, channel: 'email', heldUntil: ctx.heldUntil }, ctx.claimKey, page.range, 'page')}
     select t.*, t.customer_id in (select customer_id from claimed) as claimed,
       t.customer_id in (select customer_id from retried) as retried,
       (select status from runs where id = ${runId}) as run_status
