@@ -137,7 +137,7 @@ function cameBackItem({ run, facts, deliveries, cameBackAt }: RunRecord): Timeli
     .sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime())[0];
   const held = facts.exit?.reason === HOLDOUT_REASON;
   const step = got ? plan.steps[got.node_id] : undefined;
-  const what = step?.kind === 'push' ? step.text : step?.kind === 'email' ? step.subject : undefined;
+  const what = step?.kind === 'push' ? step.text : step?.kind === 'email' ? (got?.subject ?? step.subject) : undefined;
   const since = got && what !== undefined ? got.updated_at : entered;
   const after = `${daysAfter(cameBackAt.getTime() - since.getTime())} ${what !== undefined ? `“${what}”` : 'entering'}`;
   const words = held
