@@ -75,6 +75,18 @@ describe('frequency cap', () => {
   });
 });
 
+/**
+ * Quiet hours for `m` that began an hour ago and end at the next whole minute at least
+ * `atLeastMs` away (the merchant's clock has minutes); answers the end, epoch ms.
+ */
+async function quietNow(m: Merchant, atLeastMs: number): Promise<number> {
+  const now = Date.now();
+  const end = Math.ceil((now + atLeastMs) / MINUTE) * MINUTE;
+  const quietHours = { start: merchantClock(new Date(now - 60 * MINUTE)), end: merchantClock(new Date(end)) };
+  ok(await put(file.app, m, '/v1/merchant/settings', { quietHours }), 200);
+  return end;
+}
+
 describe('quiet hours', () => {
   it('hold a push due inside the window until the window ends, then send every message, and say so', async () => {
     const m = await createMerchant(file.app, 'Quiet Café');
@@ -82,11 +94,7 @@ describe('quiet hours', () => {
       m,
       ['ada', 'ben', 'cem'].map((name) => ({ externalId: name, name, cardId: m.cardId })),
     );
-    // The window began an hour ago and ends at the next whole minute at least 8 s away.
-    const now = Date.now();
-    const end = Math.ceil((now + 8_000) / MINUTE) * MINUTE;
-    const quietHours = { start: merchantClock(new Date(now - 60 * MINUTE)), end: merchantClock(new Date(end)) };
-    ok(await put(file.app, m, '/v1/merchant/settings', { quietHours }), 200);
+    const end = await quietNow(m, 8_000);
 
     const flowId = await publishedFlow(m, broadcastPush('Quiet please'), 'quiet');
     const { runId } = await startRun(m, flowId);
@@ -138,10 +146,7 @@ describe('quiet hours', () => {
     const m = await createMerchant(file.app, 'Quiet Capped Café');
     await importCustomers(m, [{ externalId: 'ada', name: 'Ada', cardId: m.cardId }]);
     ok(await put(file.app, m, '/v1/merchant/settings', { frequencyCap: { push: 0 } }), 200);
-    const now = Date.now();
-    const end = Math.ceil((now + 4_000) / MINUTE) * MINUTE;
-    const quietHours = { start: merchantClock(new Date(now - 60 * MINUTE)), end: merchantClock(new Date(end)) };
-    ok(await put(file.app, m, '/v1/merchant/settings', { quietHours }), 200);
+    const end = await quietNow(m, 4_000);
     const flowId = await publishedFlow(m, broadcastPush('Not today'), 'capped');
     const { runId } = await startRun(m, flowId);
     await waitForStatus(file.app, m.key, runId, ['completed'], end - Date.now() + 20_000);
