@@ -5,7 +5,7 @@ import type { FlowGraph } from '../../../engine/compiler';
 import { api, call } from '../api';
 import { EmptyState, ErrorNote } from '../shell/Layout';
 import { CustomerFilter, type ChosenCustomer } from './CustomerFilter';
-import { displayTimeZone, formatTime, shortId } from '../shell/format';
+import { formatClock, formatTime, shortId } from '../shell/format';
 import { stepLabel } from './step-labels';
 import { usePaged } from '../shell/use-paged';
 import { channelLabel, reasonText } from './words';
@@ -32,11 +32,6 @@ const STATUS_WORDS: Record<DeliveryStatus, string> = {
   suppressed: 'Blocked (do-not-mail list)',
   sending: 'Sending now',
 };
-
-/** `09:00`: the time of day, in the shop's zone. */
-function clockOf(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { timeZone: displayTimeZone(), hour: '2-digit', minute: '2-digit' });
-}
 
 export function DeliveriesPanel({
   runId,
@@ -257,7 +252,7 @@ export function DeliveriesPanel({
                   <td className="nowrap">
                     {formatTime(d.at, true)}
                     {d.heldUntil && (
-                      <div className="hint delivery-held">held until {clockOf(d.heldUntil)} by quiet hours</div>
+                      <div className="hint delivery-held">held until {formatClock(d.heldUntil)} by quiet hours</div>
                     )}
                     {!technical && d.attempts > 1 && <div className="hint">on try {d.attempts}</div>}
                   </td>

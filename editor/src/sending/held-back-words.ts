@@ -3,7 +3,7 @@
  * "Messaging rules held back 16 messages in the last 30 days: 12 pushes held until 09:00 by
  * quiet hours; 4 emails over the weekly limit".
  */
-import { displayTimeZone } from '../shell/format';
+import { displayTimeZone, formatClock } from '../shell/format';
 
 export interface HeldBackCount {
   readonly rule: string;
@@ -26,10 +26,6 @@ const NOUN = {
   telegram: ['Telegram message', 'Telegram messages'],
 } as const;
 const RULE: Record<string, string> = { frequency_cap: 'over the weekly limit', quiet_hours: 'by quiet hours' };
-
-/** `09:00` in the shop's time. */
-const clock = (iso: string, timeZone: string | undefined) =>
-  new Date(iso).toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
 
 /**
  * One sentence, or undefined when nothing was held back.
@@ -56,7 +52,7 @@ export function heldBackSentence(
   }
   const reasons = [...byRule].map(([rule, parts]) => {
     const end = until.get(rule);
-    const held = end ? ` held until ${clock(end, timeZone)}` : '';
+    const held = end ? ` held until ${formatClock(end, timeZone)}` : '';
     return `${parts.join(' and ')}${held} ${RULE[rule] ?? 'by a messaging rule'}`;
   });
   return `Messaging rules held back ${plural(held.total, 'message')} in the last ${days} days: ${reasons.join('; ')}`;
