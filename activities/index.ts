@@ -45,6 +45,8 @@ export interface ProcessStepInput {
   readonly exitOn?: readonly ExitRule[] | undefined;
   /** The run keeps members back: they left at the trigger (`run_exits`) and are left out. */
   readonly holdout?: boolean | undefined;
+  /** Quiet hours held the step's messages until then (epoch ms): written on their deliveries. */
+  readonly heldUntil?: number | null | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -94,6 +96,7 @@ export function createActivities(deps: ActivityDeps) {
         },
         claimKey: `${info.workflowExecution?.workflowId ?? 'local'}/${info.activityId}`,
         caps: { push: merchant.push_cap_7d, email: merchant.email_cap_7d },
+        heldUntil: typeof input.heldUntil === 'number' ? new Date(input.heldUntil) : null,
       };
       const exits = input.exitOn?.length
         ? { rules: input.exitOn, since: await enteredAt(db, input.runId) }

@@ -139,20 +139,30 @@ class Interpreter {
     if (step.kind === 'wait') return this.waitAt(step, token);
     const chain = chainFrom(this.plan, step);
     if (chain.length > 1 && patched(PIPELINE_PATCH)) {
-      if (chain.some(isMessage) && !(await this.quietHoursOver())) return void this.parked.steps.push(token);
-      const counts = await this.pipeline(chain, token);
-      await this.follow(chain[chain.length - 1] as Step, token, counts);
+      const going = chain.some(isMessage) ? await this.afterQuietHours(token) : token;
+      if (!going) return;
+      const counts = await this.pipeline(chain, going);
+      await this.follow(chain[chain.length - 1] as Step, going, counts);
       return;
     }
-    if (isMessage(step) && !(await this.quietHoursOver())) return void this.parked.steps.push(token);
-    const counts = await this.process(step, token);
-    await this.follow(step, token, counts);
+    const going = isMessage(step) ? await this.afterQuietHours(token) : token;
+    if (!going) return;
+    const counts = await this.process(step, going);
+    await this.follow(step, going, counts);
   }
 
-  /** Quiet hours hold messages until the window opens; they are never dropped. False: the run began draining first. */
-  private async quietHoursOver(): Promise<boolean> {
+  /**
+   * Quiet hours hold messages until the window opens; they are never dropped. Answers the
+   * token to go on with, marked with the end of the hold when there was one (its deliveries
+   * record it), or undefined when the run began draining first (the token is parked, marked).
+   */
+  private async afterQuietHours(token: StepToken): Promise<StepToken | undefined> {
     const opens = await quietHoursEnd({ merchantId: this.input.merchantId });
-    return opens === null || (await this.sleepUntil(opens));
+    if (opens === null) return token;
+    const held: StepToken = { ...token, heldUntil: opens };
+    if (await this.sleepUntil(opens)) return held;
+    this.parked.steps.push(held);
+    return undefined;
   }
 
   /**
@@ -193,6 +203,7 @@ class Interpreter {
               range,
               exitOn: plan.trigger.exitOn,
               holdout: keepsBack(plan),
+              heldUntil: token.heldUntil ?? null,
             });
             for (const [outcome, c] of Object.entries(got)) {
               stepCounts[outcome] = (stepCounts[outcome] ?? 0) + c;
@@ -211,10 +222,12 @@ class Interpreter {
   /** Starts each successor of each outcome that has members. */
   private async follow(step: Step, token: StepToken, counts: Readonly<Record<string, number>>): Promise<void> {
     const next: Promise<void>[] = [];
+    // A quiet-hours hold goes on with the group to its next wait, which starts a new moment.
+    const held = step.kind !== 'wait' && token.heldUntil !== undefined ? { heldUntil: token.heldUntil } : {};
     for (const [outcome, targets] of Object.entries(step.next) as [string, readonly string[]][]) {
       if (!counts[outcome]) continue;
       const group = step.kind === 'segment' ? branch(step.id, outcome, token.group.lane) : token.group;
-      for (const stepId of targets) next.push(this.advance({ stepId, group, range: token.range }));
+      for (const stepId of targets) next.push(this.advance({ stepId, group, range: token.range, ...held }));
     }
     await Promise.all(next);
   }
@@ -232,6 +245,7 @@ class Interpreter {
         range: { from, to },
         exitOn: plan.trigger.exitOn,
         holdout: keepsBack(plan),
+        heldUntil: token.heldUntil ?? null,
       });
       for (const [outcome, n] of Object.entries(got)) counts[outcome] = (counts[outcome] ?? 0) + n;
     });

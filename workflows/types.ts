@@ -12,6 +12,11 @@ export interface StepToken {
   readonly stepId: string;
   readonly group: MemberGroup;
   readonly range: SeqRange;
+  /**
+   * Quiet hours held the group's messages until then (epoch ms): carried along its path to
+   * the next wait, and written on the deliveries it leads to. Absent: not held.
+   */
+  readonly heldUntil?: number | undefined;
 }
 
 /** A group inside a wait: when it started, when it ends, how many visitor batches left it. */

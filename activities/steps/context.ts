@@ -41,4 +41,6 @@ export interface StepContext {
   readonly claimKey: string;
   /** The merchant's frequency caps (messages per customer per 7 days; null: no cap). */
   readonly caps: { readonly push: number | null; readonly email: number | null };
+  /** When quiet hours held this step's messages: the end of the window (absent: not held). */
+  readonly heldUntil?: Date | null | undefined;
 }

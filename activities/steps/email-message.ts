@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EmailStep } from '../../engine/compiler/plan';
-import { renderEmail } from '../../engine/channels/email/render';
+import { renderEmail, type EmailVars } from '../../engine/channels/email/render';
 import type { OutgoingEmail } from '../../engine/channels/email/types';
 import { signUnsubscribe, unsubscribeUrl } from '../../engine/customers/unsubscribe-token';
 import { formatPlainDate, localDate } from '../../engine/time/zoned';
@@ -50,17 +50,7 @@ export function stepMessage(
     postalAddress: ctx.merchant.postalAddress,
     unsubscribeUrl: unsubscribe,
   };
-  const rendered = renderEmail(
-    step,
-    {
-      customerName: r.name,
-      cardName: r.cardName,
-      stampsLeft: Math.max(0, r.stampsRequired - r.stamps),
-      voucherCode: r.voucherCode,
-      voucherExpiresOn: r.voucherExpiresAt ? localDay(r.voucherExpiresAt, ctx.merchant.timezone) : null,
-    },
-    layout,
-  );
+  const rendered = renderEmail(step, emailVars(ctx, r), layout);
   return {
     from: ctx.merchant.emailFrom ?? ctx.channels.emailFrom,
     to: r.email ?? '',
@@ -74,6 +64,25 @@ export function stepMessage(
     ],
     metadata: { runId, nodeId: step.id, customerId: r.customerId, batch },
     tag: step.id,
+  };
+}
+
+/**
+ * The subject of the step's email to `r` exactly as {@link stepMessage} writes it: for a
+ * message the provider already had from an earlier attempt, recorded without resending.
+ */
+export function stepSubject(ctx: Pick<StepContext, 'merchant'>, step: Pick<EmailStep, 'subject'>, r: EmailRecipient): string {
+  return renderEmail({ subject: step.subject, body: '' }, emailVars(ctx, r)).subject;
+}
+
+/** The placeholders' values for one recipient. */
+function emailVars(ctx: Pick<StepContext, 'merchant'>, r: EmailRecipient): EmailVars {
+  return {
+    customerName: r.name,
+    cardName: r.cardName,
+    stampsLeft: Math.max(0, r.stampsRequired - r.stamps),
+    voucherCode: r.voucherCode,
+    voucherExpiresOn: r.voucherExpiresAt ? localDay(r.voucherExpiresAt, ctx.merchant.timezone) : null,
   };
 }
 

@@ -57,12 +57,16 @@ export async function sendOrFindAccepted(
   return first.r;
 }
 
-/** The ledger outcomes for the first `results.length` recipients. */
-export function answers(recipients: readonly MessageRecipient[], results: readonly SendResult[]): Outcome[] {
+/** The ledger outcomes for the first `results.length` recipients; a sent one keeps its message's subject. */
+export function answers(
+  recipients: readonly MessageRecipient[],
+  results: readonly SendResult[],
+  messages: readonly Pick<OutgoingEmail, 'subject'>[],
+): Outcome[] {
   return results.map((res, i) => {
     const who = { seq: recipients[i]?.seq ?? 0, customerId: recipients[i]?.customerId ?? '' };
     return res.status === 'sent'
-      ? { ...who, status: 'sent', providerMessageId: res.providerMessageId }
+      ? { ...who, status: 'sent', providerMessageId: res.providerMessageId, subject: messages[i]?.subject ?? null }
       : { ...who, status: res.status, reason: res.reason };
   });
 }

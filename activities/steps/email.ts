@@ -20,7 +20,7 @@ import { settledBeforeFailure } from '../../engine/channels/email/postmark-sende
 import type { StepContext } from './context';
 import { cappedCustomers, FREQUENCY_CAP } from '../../engine/deliveries/frequency-cap';
 import { enteredRow } from './entered';
-import { batchKey, stepMessage } from './email-message';
+import { batchKey, stepMessage, stepSubject } from './email-message';
 import { acceptedBefore, answers, sendOrFindAccepted } from './email-reconcile';
 import type { MessageRecipient, PageRef } from './members';
 
@@ -47,7 +47,7 @@ export async function emailPage(
   { todo: mine, mayHaveSent, attempts }: EmailTodo,
 ): Promise<boolean> {
   const { runId } = page;
-  const key = { runId, nodeId: step.id, channel: 'email' as const };
+  const key = { runId, nodeId: step.id, channel: 'email' as const, heldUntil: ctx.heldUntil };
   let todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return false;
   const counted = enteredRow(step.id, page, recipients.length);
@@ -62,7 +62,13 @@ export async function emailPage(
     // customer's consent or the caps say now.
     const already = await acceptedBefore(sender, { batch }, todo, mayHaveSent);
     for (const { r, messageId } of already)
-      outcomes.push({ seq: r.seq, customerId: r.customerId, status: 'sent', providerMessageId: messageId });
+      outcomes.push({
+        seq: r.seq,
+        customerId: r.customerId,
+        status: 'sent',
+        providerMessageId: messageId,
+        subject: stepSubject(ctx, step, r),
+      });
     const done = new Set(already.map(({ r }) => r.customerId));
     todo = todo.filter((r) => !done.has(r.customerId));
   }
@@ -107,7 +113,7 @@ export async function emailPage(
     // them. A final provider refusal (bad token, bad request) records why the others got
     // nothing, so the run's history answers "why did this customer get nothing?";
     // retryable errors leave them without a row for the retry.
-    const settled = answers(eligible, settledBeforeFailure(err));
+    const settled = answers(eligible, settledBeforeFailure(err), messages);
     const refused: Outcome[] = [];
     if (err instanceof ApplicationFailure && err.nonRetryable) {
       const reason = `provider: ${err.message}`;
@@ -123,7 +129,7 @@ export async function emailPage(
       'ProviderProtocolError',
     );
   }
-  const answered = answers(eligible, results);
+  const answered = answers(eligible, results, messages);
   await write(answered, counted);
   await rememberSuppressions(ctx, eligible, answered);
   return true;

@@ -182,7 +182,7 @@ async function recordUnsent(
   toSeq: number,
   why: string,
 ): Promise<void> {
-  const key = { runId: refused.runId, nodeId, channel: 'email' as const };
+  const key = { runId: refused.runId, nodeId, channel: 'email' as const, heldUntil: ctx.heldUntil };
   await recordEntered(ctx, nodeId, refused, (await loadRecipients(ctx.db, refused)).length);
   for (let from = refused.range.to; from < toSeq; from += PAGE_SIZE) {
     const ref: PageRef = { ...refused, range: { from, to: Math.min(from + PAGE_SIZE, toSeq) } };

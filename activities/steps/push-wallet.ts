@@ -43,7 +43,7 @@ export async function pushToWallets(
   step: PushStep,
   recipients: readonly RecipientRow[],
 ): Promise<void> {
-  const key: LedgerKey = { runId, nodeId: step.id, channel: 'push' };
+  const key: LedgerKey = { runId, nodeId: step.id, channel: 'push', heldUntil: ctx.heldUntil };
   const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
   const todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return;

@@ -39,7 +39,7 @@ export async function pushPage(
   ];
   await recordSkipped(
     ctx.db,
-    { runId, nodeId: step.id, channel: 'push' },
+    { runId, nodeId: step.id, channel: 'push', heldUntil: ctx.heldUntil },
     skipped.map(({ r, reason }) => ({ customerId: r.customerId, seq: r.seq, reason })),
   );
   await pushToWallets(ctx, wallet, runId, step, withPass);
@@ -69,7 +69,7 @@ export async function pushOutboxPage(
   page: PageRef,
 ): Promise<{ entered: number; runStatus: string | null }> {
   const { runId } = page;
-  const key: LedgerKey = { runId, nodeId: step.id, channel: 'push' };
+  const key: LedgerKey = { runId, nodeId: step.id, channel: 'push', heldUntil: ctx.heldUntil };
   const cap = ctx.caps.push;
   const capped =
     cap === null

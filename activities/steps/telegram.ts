@@ -36,7 +36,7 @@ export async function telegramPage(
   recipients: readonly MessageRecipient[],
   page: PageRef,
 ): Promise<void> {
-  const key: LedgerKey = { runId: page.runId, nodeId: step.id, channel: 'telegram' };
+  const key: LedgerKey = { runId: page.runId, nodeId: step.id, channel: 'telegram', heldUntil: ctx.heldUntil };
   const mine = await claim(ctx.db, key, recipients, ctx.claimKey);
   let todo = recipients.filter((r) => mine.has(r.customerId));
   if (todo.length === 0) return;

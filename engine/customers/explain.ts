@@ -75,6 +75,10 @@ export interface CustomerDelivery {
   readonly status: DeliveryStatus;
   readonly reason: string | null;
   readonly at: Date;
+  /** An email's subject as sent; null or absent: not recorded. */
+  readonly subject?: string | null;
+  /** When quiet hours held the message: the end of the hold. */
+  readonly heldUntil?: Date | null;
 }
 
 export interface ExplainContext {
@@ -102,7 +106,10 @@ function explainMember(
 ): Outcome {
   const sent = deliveries.filter((d) => wasSent(d.status));
   if (sent.length > 0) {
-    const got = sent.map((d) => `${messageName(run.plan, d)} ${when(d.at, ctx)}`);
+    const got = sent.map((d) => {
+      const held = d.heldUntil ? ` (held ${until(d.heldUntil, ctx)} by quiet hours)` : '';
+      return `${d.subject ? `the email “${d.subject}”` : messageName(run.plan, d)} ${when(d.at, ctx)}${held}`;
+    });
     // What else on their path did not go out: "got the push, but the email was skipped".
     const notSent = deliveries.filter((d) => !wasSent(d.status) && d.status !== 'sending');
     const but = notSent.map((d) => `; ${uncap(deliverySentence(run.plan, d, who))}`).join('');

@@ -52,3 +52,34 @@ describe('timeline items of a push with a nearby text', () => {
     expect(titles(record(plan({}), 'sent')).some((t) => t.includes('Nearby text'))).toBe(false);
   });
 });
+
+describe('timeline items of a message held by quiet hours', () => {
+  const held = (status: 'sent' | 'skipped', reason: string | null = null): RunRecord => {
+    const r = record(plan({}), status, reason);
+    const sentAt = new Date('2026-06-03T07:00:30Z');
+    const d = { ...r.deliveries[0]!, updated_at: sentAt, held_until: new Date('2026-06-03T07:00:00Z') };
+    return { ...r, deliveries: [d] };
+  };
+
+  it('says until when it was held and when it went out', () => {
+    expect(titles(held('sent'))).toContain('delivery: The push “Coffee” held until 09:00 by quiet hours, sent at 09:00');
+  });
+
+  it('gives the reason, not the hold, for a held message that was then not sent', () => {
+    expect(titles(held('skipped', 'frequency_cap')).find((t) => t.startsWith('delivery:'))).not.toMatch(/quiet hours/);
+  });
+});
+
+describe('timeline items of an email', () => {
+  it('names the email by its subject as sent', () => {
+    const email: Plan = {
+      ...plan({}),
+      entry: ['e'],
+      steps: { e: { kind: 'email', id: 'e', subject: 'Hi {{customer.name}}', body: 'x', next: { next: [] } } },
+    };
+    const r = record(email, 'sent');
+    const d = { ...r.deliveries[0]!, node_id: 'e', channel: 'email' as const, subject: 'Hi Ada' };
+    const items = timelineItems([{ ...r, deliveries: [d] }], ctx).filter((i) => i.kind === 'delivery');
+    expect(items.map((i) => [i.title, i.subject])).toEqual([['The email “Hi Ada” sent', 'Hi Ada']]);
+  });
+});

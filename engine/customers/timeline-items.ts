@@ -7,7 +7,8 @@
 import type { DeliveryChannel, DeliveryStatus, RunSource, RunStatus } from '../db/schema';
 import type { Plan, StepKind } from '../compiler/plan';
 import { DEFAULT_GOAL, type GoalEvent } from '../compiler/goal-schema';
-import { deliveryReasonWords, title, until, type ExplainContext } from './explain';
+import { deliveryReasonWords, title, until, when, type ExplainContext } from './explain';
+import { wasSent } from '../deliveries/status';
 import type { RunFacts } from './journey-facts';
 import { walkJourney } from './journey-walk';
 import { hasStopped } from '../runs/run-live';
@@ -25,6 +26,10 @@ export interface TimelineItem {
   readonly nodeKind?: StepKind | 'trigger';
   /** In plain words: `Push “Coffee's waiting” sent`. */
   readonly title: string;
+  /** An email's subject as sent (placeholders filled). */
+  readonly subject?: string;
+  /** Quiet hours held the message until then. */
+  readonly heldUntil?: Date;
   readonly channel?: DeliveryChannel;
   readonly status?: DeliveryStatus;
   readonly reason?: string;
@@ -62,6 +67,10 @@ export interface RunRecord {
     provider_message_id: string | null;
     attempts: number;
     updated_at: Date;
+    /** An email's subject as sent; null or absent: not recorded (a push, an older row). */
+    subject?: string | null;
+    /** When quiet hours held the message: the end of the hold. */
+    held_until?: Date | null;
   }[];
   readonly vouchers: readonly { node_id: string | null; code: string; title: string; created_at: Date }[];
   /** When the open waits holding the run's groups began, by node. */
@@ -128,7 +137,7 @@ function cameBackItem({ run, facts, deliveries, cameBackAt }: RunRecord): Timeli
     .sort((a, b) => b.updated_at.getTime() - a.updated_at.getTime())[0];
   const held = facts.exit?.reason === HOLDOUT_REASON;
   const step = got ? plan.steps[got.node_id] : undefined;
-  const what = step?.kind === 'push' ? step.text : step?.kind === 'email' ? step.subject : undefined;
+  const what = step?.kind === 'push' ? step.text : step?.kind === 'email' ? (got?.subject ?? step.subject) : undefined;
   const since = got && what !== undefined ? got.updated_at : entered;
   const after = `${daysAfter(cameBackAt.getTime() - since.getTime())} ${what !== undefined ? `“${what}”` : 'entering'}`;
   const words = held
@@ -194,13 +203,20 @@ function journeyItems(
   }
   for (const d of [...deliveries].sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime())) {
     const why = d.reason ? `: ${deliveryReasonWords(d.reason)}` : '';
+    // The email as the customer got it: its subject as sent, placeholders filled.
+    const name = d.subject ? `the email “${d.subject}”` : title(plan, d.node_id);
+    const held = d.held_until && wasSent(d.status) ? d.held_until : undefined;
     items.push({
       ...base,
       at: d.updated_at,
       kind: 'delivery',
       nodeId: d.node_id,
       ...(kindOf(d.node_id) ? { nodeKind: kindOf(d.node_id) } : {}),
-      title: `${cap(title(plan, d.node_id))} ${STATUS_WORDS[d.status]}${why}`,
+      title: held
+        ? `${cap(name)} held ${until(held, ctx)} by quiet hours, ${STATUS_WORDS[d.status]} ${when(d.updated_at, ctx)}`
+        : `${cap(name)} ${STATUS_WORDS[d.status]}${why}`,
+      ...(d.subject ? { subject: d.subject } : {}),
+      ...(held ? { heldUntil: held } : {}),
       channel: d.channel,
       status: d.status,
       ...(d.reason !== null ? { reason: d.reason } : {}),

@@ -74,6 +74,7 @@ export async function customerTimeline(db: Db, merchantId: string, customerId: s
       : db
           .selectFrom('deliveries')
           .select(['run_id', 'node_id', 'channel', 'status', 'reason', 'provider_message_id', 'attempts', 'updated_at'])
+          .select(['subject', 'held_until'])
           .where('customer_id', '=', customer.id)
           .where('run_id', 'in', runIds)
           .execute(),
@@ -113,7 +114,15 @@ export async function customerTimeline(db: Db, merchantId: string, customerId: s
   const deliveriesOf = (runId: string): CustomerDelivery[] =>
     deliveries
       .filter((d) => d.run_id === runId)
-      .map((d) => ({ nodeId: d.node_id, channel: d.channel, status: d.status, reason: d.reason, at: d.updated_at }));
+      .map((d) => ({
+        nodeId: d.node_id,
+        channel: d.channel,
+        status: d.status,
+        reason: d.reason,
+        at: d.updated_at,
+        subject: d.subject,
+        heldUntil: d.held_until,
+      }));
   const factsOf = (runId: string): RunFacts => {
     const found = facts.get(runId);
     if (!found) throw new Error(`no facts loaded for run ${runId}`);

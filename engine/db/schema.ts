@@ -440,6 +440,10 @@ export interface DeliveriesTable {
   devices: ColumnType<DeviceOutcome[] | null, string | null | undefined, string | null>;
   /** Telegram: when the provider was called for this row (a retry does not call it again). */
   called_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Email: the subject as sent, placeholders filled. */
+  subject: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When quiet hours held the message back: the end of the window it waited for. */
+  held_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

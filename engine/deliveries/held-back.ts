@@ -1,8 +1,10 @@
 /**
- * What the merchant's messaging rules held back, per flow (campaigns are flows): the
- * ledger's `skipped` rows a rule wrote, counted by rule and channel since a given time.
- * Quiet hours hold messages until they end and then send them, so they write no skip row
- * and are not counted here; the weekly limit drops the message and is.
+ * What the merchant's messaging rules held back, per flow (campaigns are flows), counted by
+ * rule and channel since a given time from the delivery ledger: the weekly limit drops a
+ * message (a `skipped` row with its reason); quiet hours hold messages until they end and
+ * then send them (the row records `held_until`). A message held by quiet hours and then
+ * dropped by the weekly limit counts once, under the limit; one held and then not sent for
+ * another reason (no email address, suppressed) is not counted: no rule kept it from anyone.
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
@@ -11,12 +13,15 @@ import { FREQUENCY_CAP } from './frequency-cap';
 
 /** The ledger reasons written by a messaging rule. */
 export const RULE_REASONS = [FREQUENCY_CAP] as const;
-export type RuleReason = (typeof RULE_REASONS)[number];
+export const QUIET_HOURS = 'quiet_hours';
+export type RuleReason = (typeof RULE_REASONS)[number] | typeof QUIET_HOURS;
 
 export interface HeldBackCount {
   readonly rule: RuleReason;
   readonly channel: DeliveryChannel;
   readonly count: number;
+  /** Quiet hours: when the latest hold ended (the messages went out then). */
+  readonly until?: Date;
 }
 
 export interface FlowHeldBack {
@@ -36,22 +41,25 @@ export async function heldBackByFlow(
   since: Date,
   flowId?: string,
 ): Promise<FlowHeldBack[]> {
-  const { rows } = await sql<{ flow_id: string; reason: RuleReason; channel: DeliveryChannel; n: string }>`
-    select r.flow_id, d.reason, d.channel, count(*) as n
+  const dropped = sql<boolean>`d.status = 'skipped' and d.reason = any(${[...RULE_REASONS]}::text[])`;
+  const { rows } = await sql<{ flow_id: string; rule: RuleReason; channel: DeliveryChannel; n: string; until: Date | null }>`
+    select r.flow_id, case when ${dropped} then d.reason else ${QUIET_HOURS} end as rule, d.channel,
+      count(*) as n, max(d.held_until) as until
     from deliveries d join runs r on r.id = d.run_id
     where r.merchant_id = ${merchantId}
       ${flowId ? sql`and r.flow_id = ${flowId}` : sql``}
-      and d.status = 'skipped' and d.reason = any(${[...RULE_REASONS]}::text[])
+      and (${dropped} or (d.held_until is not null and d.status not in ('skipped', 'suppressed')))
       and d.created_at >= ${since}
-    group by r.flow_id, d.reason, d.channel
-    order by r.flow_id, count(*) desc, d.channel`.execute(db);
+    group by 1, 2, 3
+    order by r.flow_id, count(*) desc, 2, d.channel`.execute(db);
   const flows = new Map<string, { total: number; byRule: HeldBackCount[] }>();
   for (const row of rows) {
     const count = Number(row.n);
     let flow = flows.get(row.flow_id);
     if (!flow) flows.set(row.flow_id, (flow = { total: 0, byRule: [] }));
     flow.total += count;
-    flow.byRule.push({ rule: row.reason, channel: row.channel, count });
+    const until = row.rule === QUIET_HOURS && row.until ? { until: row.until } : {};
+    flow.byRule.push({ rule: row.rule, channel: row.channel, count, ...until });
   }
   return [...flows].map(([id, f]) => ({ flowId: id, total: f.total, byRule: f.byRule }));
 }

@@ -30,6 +30,12 @@ export interface LedgerKey {
   readonly runId: string;
   readonly nodeId: string;
   readonly channel: DeliveryChannel;
+  /**
+   * When quiet hours held the step's messages back: the end of the window they waited for.
+   * Written on every row the key inserts, so what the rules held back is counted from the
+   * ledger (the row stays the message's one record: exactly once is unchanged).
+   */
+  readonly heldUntil?: Date | null | undefined;
 }
 
 export interface Claimable {
@@ -47,6 +53,8 @@ export interface Outcome {
   readonly providerMessageId?: string | null;
   /** Push deliveries: what each wallet device answered. */
   readonly devices?: readonly DeviceOutcome[] | null;
+  /** Email: the subject as sent, placeholders filled (kept when absent). */
+  readonly subject?: string | null;
 }
 
 /** What a claim gave this activity: every message to send, and those an earlier attempt of it had claimed. */
@@ -95,8 +103,8 @@ export function claimParts(key: LedgerKey, claimKey: string, range: SeqRange, so
         and status = 'sending' and claim_key = ${claimKey}
       returning customer_id
     ), claimed as (
-      insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, updated_at)
-      select ${key.runId}, ${key.nodeId}, customer_id, ${key.channel}, 'sending', 1, ${claimKey}, seq, now()
+      insert into deliveries (run_id, node_id, customer_id, channel, status, attempts, claim_key, seq, held_until, updated_at)
+      select ${key.runId}, ${key.nodeId}, customer_id, ${key.channel}, 'sending', 1, ${claimKey}, seq, ${heldUntil(key)}, now()
       from ${from}
       on conflict do nothing
       returning customer_id
@@ -112,8 +120,8 @@ export function claimParts(key: LedgerKey, claimKey: string, range: SeqRange, so
  */
 export function insertFinal(key: LedgerKey, rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, provider_message_id, attempts, seq, updated_at)
-    select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, t.status, t.reason, t.provider_message_id, 1, t.seq, now()
+    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, provider_message_id, attempts, seq, held_until, updated_at)
+    select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, t.status, t.reason, t.provider_message_id, 1, t.seq, ${heldUntil(key)}, now()
     from (${rows}) as t(customer_id, seq, status, reason, provider_message_id)
     on conflict do nothing
     returning run_id, customer_id, provider_message_id`;
@@ -183,11 +191,13 @@ export async function record(
   const reasons = outcomes.map((o) => o.reason ?? null);
   const messageIds = outcomes.map((o) => o.providerMessageId ?? null);
   const devices = outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null));
+  const subjects = outcomes.map((o) => o.subject ?? null);
   const update = sql`
     update deliveries d
-    set status = v.status, reason = v.reason, provider_message_id = v.message_id, devices = v.devices::jsonb, updated_at = now()
-    from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[], ${devices}::text[])
-      as v(seq, status, reason, message_id, devices)
+    set status = v.status, reason = v.reason, provider_message_id = v.message_id, devices = v.devices::jsonb,
+      subject = coalesce(v.subject, d.subject), updated_at = now()
+    from unnest(${seqs}::int[], ${statuses}::text[], ${reasons}::text[], ${messageIds}::text[], ${devices}::text[], ${subjects}::text[])
+      as v(seq, status, reason, message_id, devices, subject)
     where d.run_id = ${key.runId} and d.node_id = ${key.nodeId} and d.channel = ${key.channel}
       and d.seq between ${lo} and ${hi} and d.seq = v.seq and d.status = 'sending'`;
   if (!also) await update.execute(db);
@@ -215,16 +225,19 @@ export async function recordOnce(
     return;
   }
   const insert = sql`
-    insert into deliveries as d (run_id, node_id, customer_id, channel, status, reason, provider_message_id, devices, attempts, seq, updated_at)
-    select ${key.runId}, ${key.nodeId}, v.customer_id, ${key.channel}, v.status, v.reason, v.message_id, v.devices::jsonb, ${attempts}, v.seq, now()
+    insert into deliveries as d (run_id, node_id, customer_id, channel, status, reason, provider_message_id, devices, subject,
+      attempts, seq, held_until, updated_at)
+    select ${key.runId}, ${key.nodeId}, v.customer_id, ${key.channel}, v.status, v.reason, v.message_id, v.devices::jsonb,
+      v.subject, ${attempts}, v.seq, ${heldUntil(key)}, now()
     from unnest(${outcomes.map((o) => o.customerId)}::uuid[], ${outcomes.map((o) => o.seq)}::int[],
       ${outcomes.map((o) => o.status)}::text[], ${outcomes.map((o) => o.reason ?? null)}::text[],
       ${outcomes.map((o) => o.providerMessageId ?? null)}::text[],
-      ${outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null))}::text[])
-      as v(customer_id, seq, status, reason, message_id, devices)
+      ${outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null))}::text[],
+      ${outcomes.map((o) => o.subject ?? null)}::text[])
+      as v(customer_id, seq, status, reason, message_id, devices, subject)
     on conflict (run_id, node_id, channel, seq) do update
     set status = excluded.status, reason = excluded.reason, provider_message_id = excluded.provider_message_id,
-      devices = excluded.devices, attempts = d.attempts + 1, updated_at = now()
+      devices = excluded.devices, subject = coalesce(excluded.subject, d.subject), attempts = d.attempts + 1, updated_at = now()
     where d.status = 'sending'`;
   if (!also) await insert.execute(db);
   else await sql`with recorded as (${insert}), also as (${also}) select 1`.execute(db);
@@ -249,6 +262,11 @@ export async function calledBefore(db: Db, key: LedgerKey, seqs: readonly number
     where run_id = ${key.runId} and node_id = ${key.nodeId} and channel = ${key.channel}
       and seq = any(${[...seqs]}::int[]) and status = 'sending' and called_at is not null`.execute(db);
   return new Set(rows.map((r) => r.seq));
+}
+
+/** The key's quiet-hours hold as a parameter (null: none). */
+function heldUntil(key: LedgerKey): RawBuilder<Date | null> {
+  return sql<Date | null>`${key.heldUntil ?? null}::timestamptz`;
 }
 
 /** The seq range of a page: an index range the planner uses even on stale statistics. */

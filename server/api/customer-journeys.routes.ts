@@ -31,7 +31,7 @@ function journeyJson(j: Journey) {
 function timelineJson(t: Timeline) {
   return {
     customer: { ...t.customer, lastVisitAt: isoOrNull(t.customer.lastVisitAt) },
-    items: t.items.map((item) => ({ ...item, at: iso(item.at) })),
+    items: t.items.map(({ heldUntil, ...item }) => ({ ...item, at: iso(item.at), ...(heldUntil ? { heldUntil: iso(heldUntil) } : {}) })),
     runs: t.runs.map((run) => ({ ...run, createdAt: iso(run.createdAt) })),
   };
 }

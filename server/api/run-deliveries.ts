@@ -43,7 +43,7 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
     .selectFrom('deliveries as d')
     .innerJoin('runs as r', 'r.id', 'd.run_id')
     .leftJoin('customers as c', 'c.id', 'd.customer_id')
-    // The subject as sent, for emails the outbox captured (Postmark keeps its own copy).
+    // The subject as sent: the ledger's, or (rows written before it kept one) the outbox copy's.
     .leftJoin('outbox as o', (j) => j.on(sql<boolean>`o.id = ${OUTBOX_ID}`).onRef('o.merchant_id', '=', 'r.merchant_id'))
     .select([
       'd.customer_id',
@@ -62,9 +62,9 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       'd.seq',
       'c.name as customer_name',
       'c.email as customer_email',
-      'o.subject as subject',
+      'd.held_until',
+      sql<string | null>`coalesce(d.subject, o.subject)`.as('subject'),
     ])
-
     .where('d.run_id', '=', runId);
   if (filter.customerId) q = q.where('d.customer_id', '=', filter.customerId);
   if (filter.status) q = q.where('d.status', '=', filter.status);
@@ -95,6 +95,8 @@ export async function listDeliveries(db: Db, runId: string, filter: DeliveriesQu
       channel: d.channel,
       ...(d.subject !== null ? { subject: d.subject } : {}),
       status: d.status,
+      // Quiet hours held the message until then (it went out after).
+      ...(d.held_until !== null ? { heldUntil: iso(d.held_until) } : {}),
       ...(d.reason !== null ? { reason: d.reason } : {}),
       ...(d.provider_message_id !== null ? { providerMessageId: d.provider_message_id } : {}),
       attempts: d.attempts,

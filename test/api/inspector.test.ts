@@ -161,7 +161,8 @@ describe('a run with a segment and an email, and the customers it reached or not
     };
     expect(await outcome('ada')).toEqual({
       code: 'sent',
-      message: expect.stringMatching(/^Got the email “Hi \{\{customer\.name\}\}” at \d\d:\d\d$/),
+      // A sent email is named by its subject as sent.
+      message: expect.stringMatching(/^Got the email “Hi Ada Lovelace” at \d\d:\d\d$/),
     });
     expect(await outcome('bob')).toEqual({
       code: 'no_consent',
@@ -190,7 +191,7 @@ describe('a run with a segment and an email, and the customers it reached or not
     });
     expect(t.items.map((i) => [i.kind, i.title])).toEqual([
       ['left', 'Finished the journey'],
-      ['delivery', 'The email “Hi {{customer.name}}” sent'],
+      ['delivery', 'The email “Hi Ada Lovelace” sent'],
       ['step', 'The check “stamps ≥ 5”: passed'],
       ['entered', 'Entered “VIP thank-you”'],
     ]);

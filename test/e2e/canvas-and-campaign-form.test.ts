@@ -210,13 +210,27 @@ describe('the campaign form', () => {
 
     const subject = page.getByLabel('Subject');
     const body = page.getByLabel('Text', { exact: true });
+    const emailList = page.getByRole('group', { name: 'Insert a customer’s details into the email' });
     await subject.fill('A coffee for ');
-    await page.getByRole('button', { name: 'Customer’s name' }).click();
+    await emailList.getByRole('button', { name: 'Customer’s name' }).click();
     await expect.poll(() => subject.inputValue()).toBe('A coffee for {{customer.name}}');
     await body.fill('See you soon.');
     await body.press('Home'); // the cursor at the start of the line
-    await page.getByRole('button', { name: 'Stamps to go' }).click();
+    await emailList.getByRole('button', { name: 'Stamps to go' }).click();
     await expect.poll(() => body.inputValue()).toBe('{{stampsLeft}}See you soon.');
+
+    // The push's longer version, for the card page, has the same list; a broken placeholder there is a problem too.
+    const long = page.getByLabel('Longer version for the card page');
+    const longList = page.getByRole('group', { name: 'Insert a customer’s details into the longer version' });
+    await long.fill('Your card: ');
+    await longList.getByRole('button', { name: 'Stamps to go' }).click();
+    await expect.poll(() => long.inputValue()).toBe('Your card: {{stampsLeft}}');
+    await long.fill('Your card: {{stampsLeft');
+    await long.blur();
+    await expect.poll(() => page.locator('.field-error').allTextContents()).toContainEqual(expect.stringMatching(/not a complete placeholder/));
+    await long.scrollIntoViewIfNeeded();
+    await bothSizes(page, 'campaign-form-long-text-placeholders');
+    await long.fill('Your card: {{stampsLeft}} stamps to go.');
     await body.fill('Only {{stampsLeft}} stamps to go, {{customer.name}}.');
 
     // The preview is filled in for a real customer of the card.

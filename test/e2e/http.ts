@@ -109,6 +109,10 @@ export interface Delivery {
   providerEvent?: { at: string; description: string | null };
   openedAt?: string;
   clickedAt?: string;
+  /** An email's subject as sent. */
+  subject?: string;
+  /** Quiet hours held the message until then. */
+  heldUntil?: string;
   at: string;
 }
 export interface Customer {

@@ -188,4 +188,52 @@ describe('plain sending', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(async () => ok(await merchant.api.get<{ versions: unknown[] }>(`/v1/flows/${flow.id}`), 200).versions.length).toBe(1);
   });
+
+  it('says on the run page, the flow and the customer what quiet hours held, and until when', async () => {
+    const quiet = await file.merchant('Quiet Hours Café');
+    ok(await quiet.api.post('/v1/customers', { customers: [{ externalId: 'eva', name: 'Eva Early', cardId: quiet.cardId }] }), 201);
+    // Quiet hours that end at the next whole minute at least 5 s away (and began two hours before).
+    const minute = 60_000;
+    const end = Math.ceil((Date.now() + 5_000) / minute) * minute;
+    const clock = (at: number) => new Date(at).toLocaleTimeString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' });
+    ok(await quiet.api.put('/v1/merchant/settings', { quietHours: { start: clock(end - 120 * minute), end: clock(end) } }), 200);
+    const graph = {
+      nodes: [
+        { id: 'trigger', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'broadcast', cardId: quiet.cardId } },
+        { id: 'push', type: 'push', position: { x: 280, y: 0 }, data: { text: 'Good morning ☕' } },
+      ],
+      edges: [{ id: 'e1', source: 'trigger', target: 'push' }],
+    };
+    const quietFlow = ok(await quiet.api.post<{ id: string }>('/v1/flows', { name: 'Morning push', graph }), 201).id;
+    ok(await quiet.api.post(`/v1/flows/${quietFlow}/publish`), 201);
+    const { runId } = ok(await quiet.api.post<{ runId: string }>(`/v1/flows/${quietFlow}/runs`), 202);
+    for (const deadline = end + 30_000; ; ) {
+      const { status } = ok(await quiet.api.get<{ status: string }>(`/v1/runs/${runId}`), 200);
+      if (status === 'completed') break;
+      if (status !== 'running' || Date.now() > deadline) throw new Error(`run ${runId} is ${status}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(end);
+
+    const page = await file.newPage({ width: 1440, height: 900 });
+    await signIn(page, quiet.owner);
+    await page.goto(`/runs/${runId}`);
+    await expect.poll(() => page.locator('.delivery-held').allInnerTexts(), { timeout: 15_000 }).toEqual([`held until ${clock(end)} by quiet hours`]);
+    await expect
+      .poll(() => page.getByTestId('held-back').innerText())
+      .toMatch(new RegExp(`^Messaging rules held back 1 message in the last 30 days: 1 push held until ${clock(end)} by quiet hours`));
+    await plainWords(page, 'run held by quiet hours');
+    await bothSizes(page, 'plain-07-run-quiet-hours');
+    await page.locator('.delivery-held').scrollIntoViewIfNeeded();
+    await bothSizes(page, 'plain-08-run-quiet-hours-deliveries');
+
+    const eva = (await allPages<Customer>(quiet.api, '/v1/customers', 100))[0]!;
+    await page.goto(`/customers/${eva.id}`);
+    const item = page.locator('.timeline-delivery').first();
+    await expect
+      .poll(() => item.innerText(), { timeout: 15_000 })
+      .toMatch(new RegExp(`The push “Good morning ☕” held until ${clock(end)} by quiet hours, sent at \\d\\d:\\d\\d`));
+    await plainWords(page, 'customer held by quiet hours');
+    await bothSizes(page, 'plain-09-customer-quiet-hours');
+  });
 });

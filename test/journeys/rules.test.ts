@@ -75,20 +75,29 @@ describe('frequency cap', () => {
   });
 });
 
+/**
+ * Quiet hours for `m` that began an hour ago and end at the next whole minute at least
+ * `atLeastMs` away (the merchant's clock has minutes); answers the end, epoch ms.
+ */
+async function quietNow(m: Merchant, atLeastMs: number): Promise<number> {
+  const now = Date.now();
+  const end = Math.ceil((now + atLeastMs) / MINUTE) * MINUTE;
+  const quietHours = { start: merchantClock(new Date(now - 60 * MINUTE)), end: merchantClock(new Date(end)) };
+  ok(await put(file.app, m, '/v1/merchant/settings', { quietHours }), 200);
+  return end;
+}
+
 describe('quiet hours', () => {
-  it('hold a push due inside the window until the window ends, then send every message', async () => {
+  it('hold a push due inside the window until the window ends, then send every message, and say so', async () => {
     const m = await createMerchant(file.app, 'Quiet Café');
     await importCustomers(
       m,
       ['ada', 'ben', 'cem'].map((name) => ({ externalId: name, name, cardId: m.cardId })),
     );
-    // The window began an hour ago and ends at the next whole minute at least 8 s away.
-    const now = Date.now();
-    const end = Math.ceil((now + 8_000) / MINUTE) * MINUTE;
-    const quietHours = { start: merchantClock(new Date(now - 60 * MINUTE)), end: merchantClock(new Date(end)) };
-    ok(await put(file.app, m, '/v1/merchant/settings', { quietHours }), 200);
+    const end = await quietNow(m, 8_000);
 
-    const { runId } = await startRun(m, await publishedFlow(m, broadcastPush('Quiet please'), 'quiet'));
+    const flowId = await publishedFlow(m, broadcastPush('Quiet please'), 'quiet');
+    const { runId } = await startRun(m, flowId);
     await pollRun(m, runId, (r) => r.counts.members === 3);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const held = await pollRun(m, runId, () => true);
@@ -101,7 +110,49 @@ describe('quiet hours', () => {
     expect(done.counts).toMatchObject({ members: 3, sent: 3, skipped: 0 });
     const deliveries = await runDeliveries(m, runId);
     expect(deliveries).toHaveLength(3);
-    for (const d of deliveries) expect(Date.parse(d.at)).toBeGreaterThanOrEqual(end);
+    for (const d of deliveries) {
+      expect(Date.parse(d.at)).toBeGreaterThanOrEqual(end);
+      // The ledger records the hold on each message's one row.
+      expect(d.heldUntil).toBe(new Date(end).toISOString());
+    }
+
+    // The flow's held-back totals count them, with when the hold ended.
+    const heldBack = ok(
+      await m.api.get<{ flows: { flowId: string; total: number; byRule: unknown[] }[] }>(`/v1/held-back?flowId=${flowId}`),
+      200,
+    );
+    expect(heldBack.flows).toEqual([
+      { flowId, total: 3, byRule: [{ rule: 'quiet_hours', channel: 'push', count: 3, until: new Date(end).toISOString() }] },
+    ]);
+
+    // The customer's timeline says it was held, until when, and when it went out.
+    const [first] = deliveries;
+    const timeline = ok(
+      await m.api.get<{ items: { kind: string; title: string }[]; runs: { runId: string; outcome: { message: string } }[] }>(
+        `/v1/customers/${first!.customerId}/timeline`,
+      ),
+      200,
+    );
+    const sentAt = merchantClock(new Date(first!.at));
+    expect(timeline.items.find((i) => i.kind === 'delivery')?.title).toBe(
+      `The push “Quiet please” held until ${merchantClock(new Date(end))} by quiet hours, sent at ${sentAt}`,
+    );
+    expect(timeline.runs.find((r) => r.runId === runId)?.outcome.message).toBe(
+      `Got the push “Quiet please” at ${sentAt} (held until ${merchantClock(new Date(end))} by quiet hours)`,
+    );
+  });
+
+  it('count a held message the weekly limit then dropped once, under the limit', async () => {
+    const m = await createMerchant(file.app, 'Quiet Capped Café');
+    await importCustomers(m, [{ externalId: 'ada', name: 'Ada', cardId: m.cardId }]);
+    ok(await put(file.app, m, '/v1/merchant/settings', { frequencyCap: { push: 0 } }), 200);
+    const end = await quietNow(m, 4_000);
+    const flowId = await publishedFlow(m, broadcastPush('Not today'), 'capped');
+    const { runId } = await startRun(m, flowId);
+    await waitForStatus(file.app, m.key, runId, ['completed'], end - Date.now() + 20_000);
+    expect(await runDeliveries(m, runId)).toMatchObject([{ status: 'skipped', reason: 'frequency_cap' }]);
+    const held = ok(await m.api.get<{ flows: unknown[] }>(`/v1/held-back?flowId=${flowId}`), 200);
+    expect(held.flows).toEqual([{ flowId, total: 1, byRule: [{ rule: 'frequency_cap', channel: 'push', count: 1 }] }]);
   });
 });
 

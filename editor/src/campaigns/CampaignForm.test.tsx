@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // The email section asks the settings for the postal-address warning: a shop without one.
@@ -100,6 +100,25 @@ describe('CampaignForm', () => {
     fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'A coffee on us' } });
     fireEvent.change(screen.getByLabelText('Text'), { target: { value: 'Hi' } });
     expect(submit).toHaveProperty('disabled', false);
+  });
+
+  it('inserts placeholders into the longer version from the list; a broken one blocks the send, said on the field', () => {
+    const { push, submit } = renderForm();
+    fireEvent.change(push, { target: { value: 'Hi' } });
+    const long = screen.getByLabelText<HTMLTextAreaElement>('Longer version for the card page');
+    fireEvent.change(long, { target: { value: 'Hello , see you' } });
+    long.setSelectionRange(6, 6);
+    const list = screen.getByRole('group', { name: 'Insert a customer’s details into the longer version' });
+    fireEvent.click(within(list).getByRole('button', { name: 'Customer’s name' }));
+    expect(long.value).toBe('Hello {{customer.name}}, see you');
+    expect(submit).toHaveProperty('disabled', false);
+
+    fireEvent.change(long, { target: { value: 'Hello {{customer.name, see you' } });
+    expect(submit).toHaveProperty('disabled', true);
+    fireEvent.blur(long);
+    expect(long.getAttribute('aria-invalid')).toBe('true');
+    const said = (long.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+    expect(said.join(' ')).toMatch(/is not a complete placeholder and would be sent as written/);
   });
 
   it('shows a server error on the field it names', () => {

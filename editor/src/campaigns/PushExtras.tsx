@@ -1,8 +1,9 @@
 /**
  * The campaign's optional push fields: the nearby text the pass shows near the shops (with
- * when it ends) and the long text on the customer's card page.
+ * when it ends) and the long text on the customer's card page, with the placeholder list.
  */
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
+import { PlaceholderPicker } from './PlaceholderPicker';
 import { MESSAGE_TEXT_MAX } from '../../../engine/compiler';
 import { pushLength, PUSH_MAX_GRAPHEMES, type CampaignDraft, type Field } from './campaign-draft';
 
@@ -22,6 +23,7 @@ export function PushExtras({
   field: FieldParts;
 }) {
   const nearby = pushLength(draft.nearbyText);
+  const longRef = useRef<HTMLTextAreaElement>(null);
   const idOf = (f: Field) => (field.controlProps(f) as { id: string }).id;
   return (
     <>
@@ -60,6 +62,7 @@ export function PushExtras({
       <div className="field">
         <label htmlFor={idOf('messageText')}>Longer version for the card page</label>
         <textarea
+          ref={longRef}
           rows={4}
           maxLength={MESSAGE_TEXT_MAX}
           value={draft.messageText}
@@ -68,6 +71,11 @@ export function PushExtras({
         />
         {field.fieldError('messageText')}
         {field.fieldHint('messageText', "Optional. The full message on each customer's card page; the notification says there is more.")}
+        <PlaceholderPicker
+          label="Insert a customer’s details into the longer version"
+          target={() => longRef.current}
+          onInsert={(_, text) => update(['messageText'], { messageText: text })}
+        />
       </div>
     </>
   );

@@ -4,9 +4,9 @@
  */
 import { useState } from 'react';
 import { api, call } from '../api';
-import { ErrorNote } from '../shell/Layout';
 import { useAction } from '../shell/use-action';
 import { useApi } from '../shell/use-api';
+import { CustomerForm } from './CustomerForm';
 
 export function AddCustomer({ onAdded, onCancel }: { onAdded: () => void; onCancel: () => void }) {
   const cards = useApi(() => call(api.v1.cards.$get()), []);
@@ -27,26 +27,21 @@ export function AddCustomer({ onAdded, onCancel }: { onAdded: () => void; onCanc
       onAdded();
     });
   return (
-    <form
-      className="card add-customer"
-      aria-label="Add a customer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
+    <CustomerForm
+      label="Add a customer"
+      submitLabel="Add customer"
+      action={action}
+      fields={{ email, birthday, consent, setEmail, setBirthday, setConsent }}
+      emailLabel="Email (optional)"
+      onSubmit={submit}
+      onCancel={onCancel}
+      leading={
+        <label>
+          Name
+          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+        </label>
+      }
     >
-      <label>
-        Name
-        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
-      </label>
-      <label>
-        Email (optional)
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label>
-        Birthday (optional, MM-DD or YYYY-MM-DD)
-        <input value={birthday} onChange={(e) => setBirthday(e.target.value)} placeholder="03-14" />
-      </label>
       {(cards.data?.items.length ?? 0) > 1 && (
         <label>
           Card
@@ -59,19 +54,6 @@ export function AddCustomer({ onAdded, onCancel }: { onAdded: () => void; onCanc
           </select>
         </label>
       )}
-      <label className="add-customer-consent">
-        <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
-        They agreed to get emails from the shop
-      </label>
-      <ErrorNote error={action.error} />
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Add customer
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </CustomerForm>
   );
 }

@@ -4,8 +4,8 @@
  */
 import { useState } from 'react';
 import { api, call } from '../api';
-import { ErrorNote } from '../shell/Layout';
 import { useAction } from '../shell/use-action';
+import { CustomerForm } from './CustomerForm';
 
 export interface EditableCustomer {
   readonly id: string;
@@ -34,35 +34,14 @@ export function EditCustomer({ customer, onSaved, onCancel }: { customer: Editab
       onSaved();
     });
   return (
-    <form
-      className="card add-customer"
-      aria-label="Edit the customer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <label>
-        Email
-        <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-      </label>
-      <label>
-        Birthday (MM-DD, or YYYY-MM-DD with the year)
-        <input value={birthday} onChange={(e) => setBirthday(e.target.value)} placeholder="03-14" />
-      </label>
-      <label className="add-customer-consent">
-        <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} />
-        They agreed to get emails from the shop
-      </label>
-      <ErrorNote error={action.error} />
-      <div className="form-actions">
-        <button type="submit" className="primary" disabled={action.busy}>
-          Save
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    <CustomerForm
+      label="Edit the customer"
+      submitLabel="Save"
+      action={action}
+      fields={{ email, birthday, consent, setEmail, setBirthday, setConsent }}
+      emailLabel="Email"
+      onSubmit={save}
+      onCancel={onCancel}
+    />
   );
 }

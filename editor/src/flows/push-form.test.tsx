@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, screen } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileFlow } from '../../../engine/compiler';
 import { renderForm } from './forms/form-harness';
@@ -69,5 +69,30 @@ describe('PushForm', () => {
     expect(form.last()).toMatchObject({ nearbyText: 'Free coffee waiting ☕', nearbyUntil: expect.stringMatching(/^2030-06-03T/) });
     fireEvent.change(screen.getByLabelText(/near the shop/), { target: { value: '' } });
     expect(form.last()).toEqual({ text: 'Happy hour!' });
+  });
+
+  it('inserts a placeholder from the list at the cursor of the longer version', () => {
+    const form = renderForm(PushForm, { text: 'Hi', messageText: 'Hello , see you' }, { merchantName: 'Café Nord' });
+    const long = screen.getByLabelText(/Longer version/) as HTMLTextAreaElement;
+    long.setSelectionRange(6, 6);
+    const list = screen.getByRole('group', { name: /longer version/ });
+    fireEvent.click(within(list).getByRole('button', { name: 'Customer’s name' }));
+    expect(form.last()).toEqual({ text: 'Hi', messageText: 'Hello {{customer.name}}, see you' });
+  });
+
+  it('shows a broken placeholder in the longer version as the compiler says it', () => {
+    const graph = {
+      nodes: [
+        { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'broadcast' } },
+        { id: 'p', type: 'push', position: { x: 1, y: 0 }, data: { text: 'Hi', messageText: 'Hi {{customer.name' } },
+      ],
+      edges: [{ id: 'e', source: 't', target: 'p' }],
+    };
+    const compiled = compileFlow(graph);
+    const problems = compiled.ok ? [] : compiled.diagnostics.filter((d) => d.field === 'messageText');
+    expect(problems.map((d) => d.code)).toEqual(['broken_placeholder']);
+    renderForm(PushForm, { text: 'Hi', messageText: 'Hi {{customer.name' }, { merchantName: 'Café Nord' }, problems);
+    expect(screen.getByLabelText(/Longer version/).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByText(/not a complete placeholder/)).toBeTruthy();
   });
 });

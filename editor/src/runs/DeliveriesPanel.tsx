@@ -5,7 +5,7 @@ import type { FlowGraph } from '../../../engine/compiler';
 import { api, call } from '../api';
 import { EmptyState, ErrorNote } from '../shell/Layout';
 import { CustomerFilter, type ChosenCustomer } from './CustomerFilter';
-import { formatTime, shortId } from '../shell/format';
+import { formatClock, formatTime, shortId } from '../shell/format';
 import { stepLabel } from './step-labels';
 import { usePaged } from '../shell/use-paged';
 import { channelLabel, reasonText } from './words';
@@ -251,6 +251,9 @@ export function DeliveriesPanel({
                   {technical && <td className={d.attempts > 1 ? 'num attempts-retried' : 'num'}>{d.attempts}</td>}
                   <td className="nowrap">
                     {formatTime(d.at, true)}
+                    {d.heldUntil && (
+                      <div className="hint delivery-held">held until {formatClock(d.heldUntil)} by quiet hours</div>
+                    )}
                     {!technical && d.attempts > 1 && <div className="hint">on try {d.attempts}</div>}
                   </td>
                 </tr>

@@ -4,6 +4,7 @@
  * cannot, and what the messaging rules hold back.
  */
 import type { api, Ok } from '../api';
+import { formatClock } from '../shell/format';
 
 /** The answer of `POST /v1/campaigns/preview` (`GET /v1/flows/:id/send-preview` adds `version`), as the route types it. */
 export type SendPreviewAnswer = Ok<Awaited<ReturnType<typeof api.v1.campaigns.preview.$post>>>;
@@ -21,11 +22,6 @@ const CHANNEL = {
   push: { noun: ['push', 'pushes'], cannot: 'have not added the card to a phone wallet' },
   email: { noun: ['email', 'emails'], cannot: 'have no email or did not agree' },
 } as const;
-
-/** The local `HH:MM` of an instant in `timeZone`. */
-function clock(iso: string, timeZone: string): string {
-  return new Date(iso).toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' });
-}
 
 /**
  * The confirmation's words.
@@ -53,7 +49,7 @@ export function sendSummary(p: SendPreviewAnswer, who = 'card holder'): SendSumm
   if (p.alreadyEntered > 0) held.push(`${p.alreadyEntered} already had this from an earlier run and are left out.`);
   if (p.heldUntil && p.rules.quietHours) {
     const { start, end } = p.rules.quietHours;
-    held.push(`Held until ${clock(p.heldUntil, p.rules.timezone)} by quiet hours (${start}–${end}).`);
+    held.push(`Held until ${formatClock(p.heldUntil, p.rules.timezone)} by quiet hours (${start}–${end}).`);
   }
   return { headline, held };
 }

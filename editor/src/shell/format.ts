@@ -56,6 +56,16 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
+/**
+ * The time of day of an instant, `HH:MM` on a 24-hour clock, in `timeZone` (the shop's by default).
+ *
+ * @example
+ * formatClock('2026-12-07T08:00:00Z', 'Europe/Berlin') // "09:00"
+ */
+export function formatClock(iso: string, zone: string | undefined = timeZone): string {
+  return new Date(iso).toLocaleTimeString('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+}
+
 /** A whole number with thousands separators. */
 export function formatCount(n: number | undefined): string {
   return (n ?? 0).toLocaleString();

@@ -1,8 +1,10 @@
 /**
  * The push text, counted as the compiler counts it, with a lock-screen preview; the nearby
  * text the pass shows near the shops (with its end, and a start for a dated offer); and
- * the long message text for the card page.
+ * the long message text for the card page, with the placeholder list.
  */
+import { useRef } from 'react';
+import { PlaceholderPicker } from '../../campaigns/PlaceholderPicker';
 import { MESSAGE_TEXT_MAX, PUSH_MAX_GRAPHEMES, countGraphemes } from '../../../../engine/compiler';
 import { LockScreen } from '../../shell/LockScreen';
 import { fromLocalInput, isoToLocalInput } from '../../shell/format';
@@ -21,6 +23,7 @@ export function PushForm({ data, problems, onChange, merchantName }: NodeFormPro
   const text = str(data, 'text') ?? '';
   const nearby = str(data, 'nearbyText');
   const long = str(data, 'messageText') ?? '';
+  const longRef = useRef<HTMLTextAreaElement>(null);
   const set = (patch: Record<string, unknown>) => onChange(patched(data, patch));
   const when = (key: 'nearbyFrom' | 'nearbyUntil', label: string, hint: string) => (
     <Field label={label} hint={hint} messages={messagesFor(problems, key)}>
@@ -79,12 +82,18 @@ export function PushForm({ data, problems, onChange, merchantName }: NodeFormPro
         {(aria) => (
           <textarea
             {...aria}
+            ref={longRef}
             rows={4}
             value={long}
             onChange={(e) => set({ messageText: e.target.value === '' ? undefined : e.target.value })}
           />
         )}
       </Field>
+      <PlaceholderPicker
+        label="Insert a customer’s details into the longer version"
+        target={() => longRef.current}
+        onInsert={(_, next) => set({ messageText: next })}
+      />
     </div>
   );
 }
