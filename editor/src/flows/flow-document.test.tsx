@@ -22,7 +22,7 @@ describe('useFlowDocument', () => {
     expect(result.current.canUndo).toBe(true);
     await edit(() => result.current.undo());
     expect(result.current.doc).toBe(graph);
-    expect(result.current.nodes.find((n) => n.id === 'push')?.data).toEqual({ text: 'Come by for a stamp' });
+    expect(result.current.current().nodes.find((n) => n.id === 'push')?.data).toEqual({ text: 'Come by for a stamp' });
     await edit(() => result.current.redo());
     expect(result.current.doc.nodes.find((n) => n.id === 'push')?.data).toEqual({ text: 'Hi' });
   });
