@@ -70,6 +70,18 @@ describe('useFlowDocument', () => {
     expect(result.current.doc.nodes.find((n) => n.id === 'push')?.position).toEqual({ x: 5, y: 5 });
   });
 
+  it('keeps the same document while a step is dragged, so the editor around the canvas does not re-render', async () => {
+    const { result } = setup();
+    const before = result.current;
+    await edit(() =>
+      result.current.change({
+        nodes: (ns) => ns.map((n) => (n.id === 'push' ? { ...n, position: { x: 7, y: 7 }, dragging: true } : n)),
+      }),
+    );
+    expect(result.current).toBe(before);
+    expect(result.current.current().nodes.find((n) => n.id === 'push')?.position).toEqual({ x: 7, y: 7 });
+  });
+
   it('forgets the redo steps after a new change', async () => {
     const { result } = setup();
     await edit(() => result.current.change({ nodes: (ns) => ns.slice(1) }, {}));
