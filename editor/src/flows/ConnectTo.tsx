@@ -4,9 +4,8 @@
  * output to it, as dragging between the handles would. The compiler judges the result as
  * usual (a loop, say, shows in Problems).
  */
-import { useEffect, useId, useRef, useState } from 'react';
-import type { EditorNode } from './FlowNode';
-import type { EditorEdge } from './graph-convert';
+import { useEffect, useId, useRef, useState, type RefObject } from 'react';
+import { useCanvas, type CanvasSource, type SelectedStep } from './canvas-store';
 import { isNodeKind, outputsOf } from './node-meta';
 import { nodeTitle } from './node-summary';
 
@@ -24,15 +23,49 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
+const name = (n: { type?: string | undefined; data: Record<string, unknown> }) => nodeTitle(n.type ?? '', n.data);
+
+/** The steps `selected` can connect to; reads the canvas only while the list is open. */
+function TargetList({
+  canvas,
+  selected,
+  handle,
+  listRef,
+  onPick,
+}: {
+  canvas: CanvasSource;
+  selected: SelectedStep;
+  handle: string | undefined;
+  listRef: RefObject<HTMLUListElement | null>;
+  onPick: (target: string) => void;
+}) {
+  const { nodes, edges } = useCanvas(canvas);
+  const targets = nodes.filter((n) => n.id !== selected.id && n.type !== 'trigger');
+  const linked = new Set(
+    edges.filter((e) => e.source === selected.id && (e.sourceHandle ?? null) === (handle ?? null)).map((e) => e.target),
+  );
+  if (targets.length === 0) return <p className="hint">There is no other step yet: add one from the left first.</p>;
+  return (
+    <ul ref={listRef} className="connect-to-list">
+      {targets.map((n) => (
+        <li key={n.id}>
+          <button type="button" disabled={linked.has(n.id)} onClick={() => onPick(n.id)}>
+            {name(n)}
+            {linked.has(n.id) && <span className="hint"> (connected already)</span>}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ConnectTo({
   selected,
-  nodes,
-  edges,
+  canvas,
   onConnect,
 }: {
-  selected: EditorNode | undefined;
-  nodes: readonly EditorNode[];
-  edges: readonly EditorEdge[];
+  selected: SelectedStep | undefined;
+  canvas: CanvasSource;
   onConnect: (source: string, handle: string | null, target: string) => void;
 }) {
   const [open, setOpen] = useState(false);
@@ -67,11 +100,6 @@ export function ConnectTo({
     setOpen(false);
     button.current?.focus();
   };
-  const targets = nodes.filter((n) => n.id !== selected.id && n.type !== 'trigger');
-  const linked = new Set(
-    edges.filter((e) => e.source === selected.id && (e.sourceHandle ?? null) === (handle ?? null)).map((e) => e.target),
-  );
-  const name = (n: EditorNode) => nodeTitle(n.type ?? '', n.data);
 
   return (
     <div className="connect-to">
@@ -119,27 +147,16 @@ export function ConnectTo({
               ))}
             </div>
           )}
-          {targets.length === 0 ? (
-            <p className="hint">There is no other step yet: add one from the left first.</p>
-          ) : (
-            <ul ref={list} className="connect-to-list">
-              {targets.map((n) => (
-                <li key={n.id}>
-                  <button
-                    type="button"
-                    disabled={linked.has(n.id)}
-                    onClick={() => {
-                      onConnect(selected.id, handle ?? null, n.id);
-                      close();
-                    }}
-                  >
-                    {name(n)}
-                    {linked.has(n.id) && <span className="hint"> (connected already)</span>}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
+          <TargetList
+            canvas={canvas}
+            selected={selected}
+            handle={handle}
+            listRef={list}
+            onPick={(target) => {
+              onConnect(selected.id, handle ?? null, target);
+              close();
+            }}
+          />
           <button type="button" className="link-button" onClick={close}>
             Cancel
           </button>

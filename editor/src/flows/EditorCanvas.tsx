@@ -27,6 +27,7 @@ import {
   type DragEvent,
   type RefObject,
 } from 'react';
+import { useCanvas } from './canvas-store';
 import { nodeTypes, type EditorNode } from './FlowNode';
 import { EDGE_DEFAULTS, newEdgeId, type EditorEdge } from './graph-convert';
 import { isNodeKind } from './node-meta';
@@ -91,7 +92,8 @@ export function EditorCanvas({
   invalidEdgeIds: ReadonlySet<string>;
   canvasRef: RefObject<HTMLDivElement | null>;
 }) {
-  const { nodes, edges, change } = document;
+  const { nodes, edges } = useCanvas(document);
+  const { change } = document;
   const initialized = useNodesInitialized();
   const flow = useReactFlow();
   const [stillMiniMap, setStillMiniMap] = useState<Element | null>(null);

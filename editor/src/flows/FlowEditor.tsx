@@ -17,6 +17,7 @@ import { useAutosave, type SavedFlow } from './use-autosave';
 import { useCards, type Card } from './use-cards';
 import { useEditorActions } from './use-editor-actions';
 import { useFlowDocument } from './use-flow-document';
+import { useSelection } from './canvas-store';
 import { useFlowLifecycle, type LoadedFlow } from './use-flow-lifecycle';
 import { useFlowValidation } from './use-flow-validation';
 import { useShortcuts } from './use-shortcuts';
@@ -91,8 +92,8 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
 
   useShortcuts({ undo: document.undo, redo: document.redo, copy: actions.copy, paste: actions.paste }, true);
 
-  const selectedNodes = useMemo(() => document.nodes.filter((n) => n.selected), [document.nodes]);
-  const selected = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
+  const selection = useSelection(document);
+  const selected = selection.step;
   const selectedId = selected?.id;
   useEffect(() => {
     if (selectedId === undefined) return;
@@ -172,12 +173,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
           <div className="flow-editor-main">
             <Palette onAdd={actions.addNode} hasTrigger={trigger !== undefined} />
             <div className="flow-editor-center">
-              <ConnectTo
-                selected={selected}
-                nodes={document.nodes}
-                edges={document.edges}
-                onConnect={actions.connect}
-              />
+              <ConnectTo selected={selected} canvas={document} onConnect={actions.connect} />
               <EditorCanvas
                 document={document}
                 actions={actions}
@@ -210,7 +206,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
                   <NodePanel
                     key={selected.id}
                     id={selected.id}
-                    type={selected.type ?? 'default'}
+                    type={selected.type}
                     data={selected.data}
                     problems={validation.problemsOf(selected.id)}
                     cards={cards}
@@ -221,7 +217,7 @@ export function FlowEditor({ flow: loaded }: { flow: LoadedFlow }) {
                 ) : (
                   <div className="side-empty">
                     <h2>
-                      {selectedNodes.length > 1 ? `${selectedNodes.length} steps selected` : 'Select a step to edit it'}
+                      {selection.count > 1 ? `${selection.count} steps selected` : 'Select a step to edit it'}
                     </h2>
                     <p className="hint">
                       Add steps from the left (click, or drag onto the canvas), then connect an output on the right of a

@@ -22,7 +22,7 @@ describe('useFlowDocument', () => {
     expect(result.current.canUndo).toBe(true);
     await edit(() => result.current.undo());
     expect(result.current.doc).toBe(graph);
-    expect(result.current.nodes.find((n) => n.id === 'push')?.data).toEqual({ text: 'Come by for a stamp' });
+    expect(result.current.current().nodes.find((n) => n.id === 'push')?.data).toEqual({ text: 'Come by for a stamp' });
     await edit(() => result.current.redo());
     expect(result.current.doc.nodes.find((n) => n.id === 'push')?.data).toEqual({ text: 'Hi' });
   });
@@ -68,6 +68,18 @@ describe('useFlowDocument', () => {
     expect(result.current.canUndo).toBe(false);
     await edit(() => result.current.change({ nodes: (ns) => ns }, {}));
     expect(result.current.doc.nodes.find((n) => n.id === 'push')?.position).toEqual({ x: 5, y: 5 });
+  });
+
+  it('keeps the same document while a step is dragged, so the editor around the canvas does not re-render', async () => {
+    const { result } = setup();
+    const before = result.current;
+    await edit(() =>
+      result.current.change({
+        nodes: (ns) => ns.map((n) => (n.id === 'push' ? { ...n, position: { x: 7, y: 7 }, dragging: true } : n)),
+      }),
+    );
+    expect(result.current).toBe(before);
+    expect(result.current.current().nodes.find((n) => n.id === 'push')?.position).toEqual({ x: 7, y: 7 });
   });
 
   it('forgets the redo steps after a new change', async () => {

@@ -1,6 +1,9 @@
 /**
  * The flow being edited: React Flow's nodes and edges (what the canvas draws, including
  * selection and sizes) and the committed graph `doc` (what is validated, saved and undone).
+ * The nodes and edges live in a `CanvasStore`, not in this hook's state, so a drag frame
+ * re-renders the canvas (`useCanvas`) and not the whole editor; the hook's own value changes
+ * only with `doc` and the undo history.
  *
  * Every edit goes through `change()`, which updates the nodes and edges at once and, when the
  * edit is a real change (not a selection, a measurement or a drag still in progress), marks a
@@ -9,6 +12,7 @@
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { FlowGraph } from '../../../engine/compiler';
+import { CanvasStore, type CanvasSource } from './canvas-store';
 import type { EditorNode } from './FlowNode';
 import { toEditorEdge, toEditorNode, toEditorEdges, toEditorNodes, toGraph, type EditorEdge } from './graph-convert';
 
@@ -22,9 +26,7 @@ export interface Commit {
 
 type Update<T> = (current: T[]) => T[];
 
-export interface FlowDocument {
-  readonly nodes: EditorNode[];
-  readonly edges: EditorEdge[];
+export interface FlowDocument extends CanvasSource {
   /** The last committed graph: compiled, saved and restored by undo. */
   readonly doc: FlowGraph;
   readonly canUndo: boolean;
@@ -33,8 +35,6 @@ export interface FlowDocument {
   change(update: { nodes?: Update<EditorNode>; edges?: Update<EditorEdge> }, commit?: Commit): void;
   undo(): void;
   redo(): void;
-  /** The current nodes and edges, for handlers that must not re-subscribe on each change. */
-  current(): { nodes: EditorNode[]; edges: EditorEdge[] };
 }
 
 /** Nodes for `graph`, reusing the current node object (and its size) where nothing changed. */
@@ -69,12 +69,11 @@ function restoreEdges(graph: FlowGraph, current: readonly EditorEdge[]): EditorE
 }
 
 export function useFlowDocument(initial: FlowGraph): FlowDocument {
-  const [nodes, setNodes] = useState(() => toEditorNodes(initial));
-  const [edges, setEdges] = useState(() => toEditorEdges(initial));
+  const [canvas] = useState(() => new CanvasStore({ nodes: toEditorNodes(initial), edges: toEditorEdges(initial) }));
   const [doc, setDoc] = useState(initial);
   const [historySize, setHistorySize] = useState({ past: 0, future: 0 });
 
-  const live = useRef({ nodes, edges, doc });
+  const live = useRef({ doc });
   const history = useRef({
     past: [] as FlowGraph[],
     future: [] as FlowGraph[],
@@ -104,28 +103,17 @@ export function useFlowDocument(initial: FlowGraph): FlowDocument {
     h.lastKey = commit.coalesce;
     h.lastAt = now;
     h.future = [];
-    const next = toGraph(live.current.nodes, live.current.edges);
+    const { nodes, edges } = canvas.current();
+    const next = toGraph(nodes, edges);
     live.current.doc = next;
     setDoc(next);
     publishHistory();
-  }, [publishHistory]);
+  }, [canvas, publishHistory]);
 
   const change = useCallback<FlowDocument['change']>(
     (update, commit) => {
-      if (update.nodes) {
-        const next = update.nodes(live.current.nodes);
-        if (next !== live.current.nodes) {
-          live.current.nodes = next;
-          setNodes(next);
-        }
-      }
-      if (update.edges) {
-        const next = update.edges(live.current.edges);
-        if (next !== live.current.edges) {
-          live.current.edges = next;
-          setEdges(next);
-        }
-      }
+      const { nodes, edges } = canvas.current();
+      canvas.set({ nodes: update.nodes ? update.nodes(nodes) : nodes, edges: update.edges ? update.edges(edges) : edges });
       if (!commit) return;
       const first = pending.current === null;
       // Two different keys in one tick are one step without a key.
@@ -134,17 +122,18 @@ export function useFlowDocument(initial: FlowGraph): FlowDocument {
       };
       if (first) queueMicrotask(flush);
     },
-    [flush],
+    [canvas, flush],
   );
 
-  const restore = useCallback((graph: FlowGraph) => {
-    const nextNodes = restoreNodes(graph, live.current.nodes);
-    const nextEdges = restoreEdges(graph, live.current.edges);
-    live.current = { nodes: nextNodes, edges: nextEdges, doc: graph };
-    setNodes(nextNodes);
-    setEdges(nextEdges);
-    setDoc(graph);
-  }, []);
+  const restore = useCallback(
+    (graph: FlowGraph) => {
+      const { nodes, edges } = canvas.current();
+      canvas.set({ nodes: restoreNodes(graph, nodes), edges: restoreEdges(graph, edges) });
+      live.current.doc = graph;
+      setDoc(graph);
+    },
+    [canvas],
+  );
 
   const step = useCallback(
     (from: 'past' | 'future') => {
@@ -162,20 +151,17 @@ export function useFlowDocument(initial: FlowGraph): FlowDocument {
 
   const undo = useCallback(() => step('past'), [step]);
   const redo = useCallback(() => step('future'), [step]);
-  const current = useCallback(() => ({ nodes: live.current.nodes, edges: live.current.edges }), []);
-
   return useMemo(
     () => ({
-      nodes,
-      edges,
       doc,
       canUndo: historySize.past > 0,
       canRedo: historySize.future > 0,
       change,
       undo,
       redo,
-      current,
+      current: canvas.current,
+      subscribe: canvas.subscribe,
     }),
-    [nodes, edges, doc, historySize, change, undo, redo, current],
+    [doc, historySize, change, undo, redo, canvas],
   );
 }
