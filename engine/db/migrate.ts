@@ -12,6 +12,7 @@ import * as nearby from './migrations/011-nearby';
 import * as tenantLimits from './migrations/007-tenant-limits';
 import * as cardLogos from './migrations/013-card-logos';
 import * as telegram from './migrations/014-telegram';
+import * as flowKindDrawn from './migrations/015-flow-kind-drawn';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '007-tenant-limits': tenantLimits,
   '013-card-logos': cardLogos,
   '014-telegram': telegram,
+  '015-flow-kind-drawn': flowKindDrawn,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */
