@@ -82,7 +82,19 @@ export async function readError<Details = Record<string, unknown>>(
   return readAs<ErrorBody<Details>>(await answer);
 }
 
-/** A raw request's body (sent as JSON unless a string, sent as is) and headers. */
+/**
+ * `value`, failing the test when it is null or undefined: for a field the route types as
+ * nullable that the test expects set (assert it rather than cast it away).
+ *
+ * @example
+ * const holdout = present(res.body.holdout, 'the hold-out');
+ */
+export function present<T>(value: T | null | undefined, what = 'the value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be set, got ${String(value)}`);
+  return value;
+}
+
+/** A raw request's body (sent as JSON unless a string or bytes, sent as they are) and headers (a `Content-Type` given wins). */
 export interface RawOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
@@ -169,9 +181,11 @@ export async function startHarness(
 
   const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {
     const headers: Record<string, string> = { ...extra };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = 'application/json';
+    }
     const init: RequestInit = { method, headers };
-    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (body !== undefined) init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     const res = await app.request(path, init);
     const text = await res.text();
     // JSON answers are parsed; others (a poster's PDF, a page's HTML) stay text.
