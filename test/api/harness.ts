@@ -62,6 +62,19 @@ export async function read<R extends ClientResponse<unknown, number, 'json'>>(an
 }
 
 /**
+ * The body of a typed client's answer that must succeed (2xx); throws naming the status and
+ * the answer otherwise. For set-up steps, where a failure is the test's error, not its subject.
+ *
+ * @example
+ * const flow = await readOk(api.v1.flows.$post({ json: { name, graph } }));
+ */
+export async function readOk<R extends ClientResponse<unknown, number, 'json'>>(answer: Promise<R> | R): Promise<JsonOf<R>> {
+  const res = await read(answer);
+  if (res.status < 200 || res.status > 299) throw new Error(`expected a 2xx answer, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
  * Reads `POST /v1/events`' answer to one event: the route also answers batches
  * (`{results: [...]}`), so the body is narrowed to the single event's answer.
  */
