@@ -133,13 +133,16 @@ export interface TestMerchant {
   call(method: string, path: string, body?: unknown): Promise<Answer>;
 }
 
+/** What sign-in (and accepting an invite) answers: `{staff, merchant, csrfToken}`. */
+export type SessionBody = JsonOf<Awaited<ReturnType<ApiClient['v1']['auth']['sign-in']['$post']>>>;
+
 /** A signed-in staff member: calls carry the `sf_session` cookie and the CSRF token. */
 export interface StaffSession {
   /** `sf_session=<token>`, as a `Cookie` header. */
   readonly cookie: string;
   readonly csrfToken: string;
   /** The sign-in answer: `{staff, merchant, csrfToken}`. */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  readonly body: SessionBody;
   /** The typed client with the cookie and `X-CSRF-Token`. */
   readonly api: ApiClient;
   /** The typed client with the cookie only (no CSRF token). */
@@ -167,7 +170,7 @@ export interface Harness {
   /** Signs in through `POST /v1/auth/sign-in`; throws unless it answers 200. */
   signIn(email: string, password: string): Promise<StaffSession>;
   /** The session an answer of sign-in or accept-invite started (its Set-Cookie and csrfToken). */
-  sessionOf(answer: Answer): StaffSession;
+  sessionOf(answer: Read<unknown>): StaffSession;
   /** Writes a plain customer of `owner`'s card straight to the database; answers its id. */
   customer(owner: TestMerchant): Promise<string>;
   close(): Promise<void>;
@@ -216,11 +219,12 @@ export async function startHarness(
     if (answer.status !== 200 || !cookie) {
       throw new Error(`no session: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
-    const csrfToken = answer.body.csrfToken as string;
+    const body = answer.body as SessionBody; // the answer of sign-in or accept-invite, 200
+    const csrfToken = body.csrfToken;
     return {
       cookie,
       csrfToken,
-      body: answer.body,
+      body,
       api: client({ Cookie: cookie, 'X-CSRF-Token': csrfToken }),
       withoutCsrf: client({ Cookie: cookie }),
       call: (method, path, body, { csrf = true } = {}) =>
