@@ -20,6 +20,7 @@ import {
   closeWait,
   collectVisitors,
   openWait,
+  type CloseVisitWaitInput,
   type LeftWait,
   type OpenWaitInput,
   type VisitorsInput,
@@ -47,6 +48,22 @@ export interface ProcessStepInput {
   readonly holdout?: boolean | undefined;
   /** Quiet hours held the step's messages until then (epoch ms): written on their deliveries. */
   readonly heldUntil?: number | null | undefined;
+}
+
+/**
+ * An input that names a node, as a task may hold it: tasks scheduled before `stepId` became
+ * `nodeId` (December 2026) name it `stepId`, and Temporal keeps them in the histories of
+ * runs in flight. Read when `nodeId` is absent (see {@link withNodeId}).
+ */
+type Scheduled<T extends { readonly nodeId: string }> =
+  | T
+  | (Omit<T, 'nodeId'> & { readonly nodeId?: undefined; /** Legacy name of `nodeId`. */ readonly stepId: string });
+
+/** The input with its node id as `nodeId`, whichever name the task gave it. */
+function withNodeId<T extends { readonly nodeId: string }>(input: Scheduled<T>): T {
+  if (input.nodeId !== undefined) return input as T;
+  const { stepId, ...rest } = input;
+  return { ...rest, nodeId: stepId } as unknown as T;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -116,22 +133,16 @@ export function createActivities(deps: ActivityDeps) {
       return openWait(db, input);
     },
 
-    async closeWait(input: { runId: string; stepId: string; groupKey: string }): Promise<void> {
-      await closeWait(db, input);
+    async closeWait(input: Scheduled<{ runId: string; nodeId: string; groupKey: string }>): Promise<void> {
+      await closeWait(db, withNodeId(input));
     },
 
-    async collectVisitors(input: VisitorsInput): Promise<LeftWait> {
-      return collectVisitors(db, input);
+    async collectVisitors(input: Scheduled<VisitorsInput>): Promise<LeftWait> {
+      return collectVisitors(db, withNodeId(input));
     },
 
-    async closeVisitWait(input: {
-      runId: string;
-      stepId: string;
-      group: MemberGroup;
-      range: SeqRange;
-      groupKey: string;
-    }): Promise<LeftWait> {
-      return closeVisitWait(db, input);
+    async closeVisitWait(input: Scheduled<CloseVisitWaitInput>): Promise<LeftWait> {
+      return closeVisitWait(db, withNodeId(input));
     },
 
     /** When the merchant's quiet hours end, epoch ms, if they hold now; else null. */

@@ -29,7 +29,7 @@ import type { RunActivities } from '../activities';
 import type { Plan, Step, UntilVisitWaitStep, WaitStep } from '../engine/compiler/plan';
 import { legacyRunFlow } from './legacy-run-flow';
 import { groupKey, type MemberGroup, type SeqRange } from '../engine/runs/member-group';
-import { VISIT_POLL_MS, VISIT_SIGNAL, type RunResult, type RunWorkflowInput, type StepToken, type WaitToken } from './types';
+import { VISIT_POLL_MS, VISIT_SIGNAL, currentToken, type RunResult, type RunWorkflowInput, type StepToken, type WaitToken } from './types';
 
 /** Members per activity call; the activity works through them in pages of 500. */
 export const CHUNK_SIZE = 5_000;
@@ -99,8 +99,11 @@ class Interpreter {
       let members = resume?.members ?? 0;
       if (resume) {
         await Promise.all([
-          ...resume.steps.map((token) => this.advance(token)),
-          ...resume.waits.map((token) => this.waitFor(waitStepOf(plan, token.stepId), token)),
+          ...resume.steps.map((parked) => this.advance(currentToken(parked))),
+          ...resume.waits.map((parked) => {
+            const token = currentToken(parked);
+            return this.waitFor(waitStepOf(plan, token.nodeId), token);
+          }),
         ]);
       } else {
         await waitUntilSendAt(plan);
@@ -115,7 +118,7 @@ class Interpreter {
         const group: MemberGroup = { nodeId: plan.triggerNodeId, outcome: null };
         if (members > 0)
           await Promise.all(
-            plan.entry.map((stepId) => this.advance({ stepId, group, range: { from: 1, to: members + 1 } })),
+            plan.entry.map((nodeId) => this.advance({ nodeId, group, range: { from: 1, to: members + 1 } })),
           );
       }
       if (this.parked.steps.length + this.parked.waits.length === 0) await finishRun({ runId, status: 'completed' });
@@ -135,7 +138,7 @@ class Interpreter {
   /** Runs a step over a group, then its successors; parks the group when the run is draining. */
   private async advance(token: StepToken): Promise<void> {
     if (this.draining) return void this.parked.steps.push(token);
-    const step = stepOf(this.plan, token.stepId);
+    const step = stepOf(this.plan, token.nodeId);
     if (step.kind === 'wait') return this.waitAt(step, token);
     const chain = chainFrom(this.plan, step);
     if (chain.length > 1 && patched(PIPELINE_PATCH)) {
@@ -227,7 +230,7 @@ class Interpreter {
     for (const [outcome, targets] of Object.entries(step.next) as [string, readonly string[]][]) {
       if (!counts[outcome]) continue;
       const group = step.kind === 'segment' ? branch(step.id, outcome, token.group.lane) : token.group;
-      for (const stepId of targets) next.push(this.advance({ stepId, group, range: token.range, ...held }));
+      for (const nodeId of targets) next.push(this.advance({ nodeId, group, range: token.range, ...held }));
     }
     await Promise.all(next);
   }
@@ -265,7 +268,7 @@ class Interpreter {
   private async waitFor(step: WaitStep, wait: WaitToken): Promise<void> {
     if (step.mode === 'untilVisit') return this.waitForVisits(step, wait);
     if (!(await this.sleepUntil(wait.until))) return void this.parked.waits.push(wait);
-    await closeWait({ runId: this.input.runId, stepId: step.id, groupKey: groupKey(wait.group) });
+    await closeWait({ runId: this.input.runId, nodeId: step.id, groupKey: groupKey(wait.group) });
     await this.follow(step, wait, { next: 1 });
   }
 
@@ -283,7 +286,7 @@ class Interpreter {
       const got = await collectVisitors({
         runId,
         merchantId,
-        stepId: step.id,
+        nodeId: step.id,
         group: wait.group,
         range: wait.range,
         since: wait.startedAt,
@@ -292,7 +295,7 @@ class Interpreter {
       if (got.count === 0) return;
       batches++;
       const group = branch(step.id, 'visited', lane);
-      for (const stepId of step.next.visited) branches.push(this.advance({ stepId, group, range: got.range }));
+      for (const nodeId of step.next.visited) branches.push(this.advance({ nodeId, group, range: got.range }));
     };
     // Look at once when a visit may already have been signalled: in an earlier execution (the
     // run continued as new), or in this one — a signal that comes while the wait opens (or
@@ -313,14 +316,14 @@ class Interpreter {
       await collect(); // whoever visited since the last look
       const timedOut = await closeVisitWait({
         runId,
-        stepId: step.id,
+        nodeId: step.id,
         group: wait.group,
         range: wait.range,
         groupKey: groupKey(wait.group),
       });
       if (timedOut.count > 0) {
         const group = branch(step.id, 'timeout', wait.group.lane);
-        for (const stepId of step.next.timeout) branches.push(this.advance({ stepId, group, range: timedOut.range }));
+        for (const nodeId of step.next.timeout) branches.push(this.advance({ nodeId, group, range: timedOut.range }));
       }
     }
     await Promise.all(branches);

@@ -9,7 +9,8 @@ export const TASK_QUEUE = 'stampflow';
 
 /** A group of members about to run a step (or parked before it across continue-as-new). */
 export interface StepToken {
-  readonly stepId: string;
+  /** The step's node id (the canvas node, the plan step and `run_step_members.node_id`). */
+  readonly nodeId: string;
   readonly group: MemberGroup;
   readonly range: SeqRange;
   /**
@@ -26,11 +27,25 @@ export interface WaitToken extends StepToken {
   readonly batches: number;
 }
 
+/**
+ * A token as runs parked it before `stepId` became `nodeId` (December 2026): the same
+ * fields, the node id named `stepId`. Temporal keeps a continued run's input in its
+ * history, so such runs still resume with these; read them through `currentToken`.
+ */
+export type LegacyToken<T extends StepToken> = Omit<T, 'nodeId'> & { readonly stepId: string; readonly nodeId?: undefined };
+
 /** Where every group of a run stood when it continued as new. */
 export interface Frontier {
-  readonly steps: readonly StepToken[];
-  readonly waits: readonly WaitToken[];
+  readonly steps: readonly (StepToken | LegacyToken<StepToken>)[];
+  readonly waits: readonly (WaitToken | LegacyToken<WaitToken>)[];
   readonly members: number;
+}
+
+/** A parked token with its node id as `nodeId`, whichever code parked it. */
+export function currentToken<T extends StepToken>(token: T | LegacyToken<T>): T {
+  if (token.nodeId !== undefined) return token;
+  const { stepId, ...rest } = token;
+  return { ...rest, nodeId: stepId } as unknown as T;
 }
 
 /** What the run workflow receives. The audience is taken by the workflow itself. */

@@ -10,7 +10,7 @@ import type { ExitRule } from '../../engine/compiler/plan';
 import type { PageRef } from './members';
 
 /** Records the exits of a page's members; `since` is when the members entered the run. */
-export async function recordExits(db: Db, page: PageRef, stepId: string, rules: readonly ExitRule[], since: Date): Promise<void> {
+export async function recordExits(db: Db, page: PageRef, nodeId: string, rules: readonly ExitRule[], since: Date): Promise<void> {
   if (rules.length === 0) return;
   const g = page.group;
   const inGroup = g.outcome === null ? sql`true` : sql`m.outcome = ${g.outcome} and m.lane = ${g.lane ?? ''}`;
@@ -18,7 +18,7 @@ export async function recordExits(db: Db, page: PageRef, stepId: string, rules: 
   const redeemed = rules.includes('reward_redeemed');
   await sql`
     insert into run_exits (run_id, customer_id, node_id, reason)
-    select m.run_id, m.customer_id, ${stepId},
+    select m.run_id, m.customer_id, ${nodeId},
       case when ${visit} and c.last_visit_at > ${since} then 'visit' else 'reward_redeemed' end
     from run_step_members m
     join customers c on c.id = m.customer_id

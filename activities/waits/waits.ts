@@ -75,12 +75,12 @@ async function findWait(db: Db, key: { run: string; node: string; group: string 
 }
 
 /** Marks a wait over: its members have moved on. */
-export async function closeWait(db: Db, input: { runId: string; stepId: string; groupKey: string }): Promise<void> {
+export async function closeWait(db: Db, input: { runId: string; nodeId: string; groupKey: string }): Promise<void> {
   await db
     .updateTable('run_waits')
     .set({ finished_at: new Date() })
     .where('run_id', '=', input.runId)
-    .where('node_id', '=', input.stepId)
+    .where('node_id', '=', input.nodeId)
     .where('group_key', '=', input.groupKey)
     .where('finished_at', 'is', null)
     .execute();
@@ -89,7 +89,8 @@ export async function closeWait(db: Db, input: { runId: string; stepId: string; 
 export interface VisitorsInput {
   readonly runId: string;
   readonly merchantId: string;
-  readonly stepId: string;
+  /** The wait's node id. */
+  readonly nodeId: string;
   /** The group waiting. */
   readonly group: MemberGroup;
   readonly range: SeqRange;
@@ -115,33 +116,42 @@ export async function collectVisitors(db: Db, input: VisitorsInput): Promise<Lef
   const outcome = g.outcome === null ? sql`true` : sql`m.outcome = ${g.outcome} and m.lane = ${g.lane ?? ''}`;
   await sql`
     insert into run_step_members (run_id, node_id, seq, customer_id, outcome, lane)
-    select m.run_id, ${input.stepId}, m.seq, m.customer_id, 'visited', ${input.lane}
+    select m.run_id, ${input.nodeId}, m.seq, m.customer_id, 'visited', ${input.lane}
     from customers c
     join run_step_members m on m.customer_id = c.id and m.run_id = ${input.runId} and m.node_id = ${g.nodeId}
     where c.merchant_id = ${input.merchantId} and c.last_visit_at > ${new Date(input.since)}
       and m.seq >= ${input.range.from} and m.seq < ${input.range.to} and ${outcome}
       and not exists (select 1 from run_exits x where x.run_id = m.run_id and x.customer_id = m.customer_id)
     on conflict do nothing`.execute(db);
-  return leftBy(db, input.runId, input.stepId, 'visited', input.lane);
+  return leftBy(db, input.runId, input.nodeId, 'visited', input.lane);
+}
+
+export interface CloseVisitWaitInput {
+  readonly runId: string;
+  /** The wait's node id. */
+  readonly nodeId: string;
+  readonly group: MemberGroup;
+  readonly range: SeqRange;
+  readonly groupKey: string;
 }
 
 /** Everyone of the group still waiting leaves by `timeout`; the wait is over. */
 export async function closeVisitWait(
   db: Db,
-  input: { runId: string; stepId: string; group: MemberGroup; range: SeqRange; groupKey: string },
+  input: CloseVisitWaitInput,
 ): Promise<LeftWait> {
   const g = input.group;
   const outcome = g.outcome === null ? sql`true` : sql`m.outcome = ${g.outcome} and m.lane = ${g.lane ?? ''}`;
   await sql`
     insert into run_step_members (run_id, node_id, seq, customer_id, outcome, lane)
-    select m.run_id, ${input.stepId}, m.seq, m.customer_id, 'timeout', ${g.lane ?? ''}
+    select m.run_id, ${input.nodeId}, m.seq, m.customer_id, 'timeout', ${g.lane ?? ''}
     from run_step_members m
     where m.run_id = ${input.runId} and m.node_id = ${g.nodeId}
       and m.seq >= ${input.range.from} and m.seq < ${input.range.to} and ${outcome}
       and not exists (select 1 from run_exits x where x.run_id = m.run_id and x.customer_id = m.customer_id)
     on conflict do nothing`.execute(db);
   await closeWait(db, input);
-  return leftBy(db, input.runId, input.stepId, 'timeout', g.lane ?? '');
+  return leftBy(db, input.runId, input.nodeId, 'timeout', g.lane ?? '');
 }
 
 async function leftBy(db: Db, runId: string, nodeId: string, outcome: string, lane: string): Promise<LeftWait> {

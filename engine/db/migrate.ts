@@ -12,6 +12,7 @@ import * as nearby from './migrations/011-nearby';
 import * as tenantLimits from './migrations/007-tenant-limits';
 import * as cardLogos from './migrations/013-card-logos';
 import * as telegram from './migrations/014-telegram';
+import * as flowKindDrawn from './migrations/015-flow-kind-drawn';
 import * as deliverySubject from './migrations/016-delivery-subject';
 import * as cohortEntries from './migrations/017-cohort-entries';
 import * as retention from './migrations/018-retention';
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '007-tenant-limits': tenantLimits,
   '013-card-logos': cardLogos,
   '014-telegram': telegram,
+  '015-flow-kind-drawn': flowKindDrawn,
   '016-delivery-subject': deliverySubject,
   '017-cohort-entries': cohortEntries,
   '018-retention': retention,

@@ -321,9 +321,9 @@ export interface FlowsTable {
   graph: Json<FlowGraph>;
   status: ColumnType<FlowStatus, FlowStatus | undefined, FlowStatus>;
   /**
-   * Where the flow was made: `journey` is drawn in the editor, whatever its trigger (a
-   * broadcast drawn on the canvas too); `campaign` comes from the campaign form
-   * (`POST /v1/campaigns`). When it runs is the trigger's, in the graph.
+   * Where the flow was made: `drawn` in the editor, whatever its trigger (a broadcast
+   * drawn on the canvas too); `campaign` from the campaign form (`POST /v1/campaigns`).
+   * When it runs is the trigger's, in the graph. Stored as `journey` before migration 015.
    */
   kind: ColumnType<FlowKind, FlowKind | undefined, FlowKind>;
   created_at: CreatedAt;
@@ -331,7 +331,7 @@ export interface FlowsTable {
 }
 
 export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
-export type FlowKind = 'journey' | 'campaign';
+export type FlowKind = 'drawn' | 'campaign';
 
 /** An immutable published version: graph snapshot + compiled plan. */
 export interface FlowVersionsTable {

@@ -15,7 +15,7 @@ export interface FlowListOptions {
   readonly limit: number;
   /** The sort key of the row before the page: `created_at` as Postgres text, and the id. */
   readonly after?: { readonly createdAt: string; readonly id: string } | undefined;
-  /** Default `journey`: campaigns have their own list. */
+  /** Default `drawn`: campaigns have their own list. */
   readonly kind?: FlowKindFilter | undefined;
 }
 
@@ -39,7 +39,7 @@ export const SENT_WINDOW_DAYS = 30;
 
 /** Up to `limit + 1` of the merchant's flows, oldest first (the extra row says a next page exists). */
 export async function listFlows(db: Db, merchantId: string, options: FlowListOptions): Promise<FlowListRow[]> {
-  const kind = options.kind ?? 'journey';
+  const kind = options.kind ?? 'drawn';
   let q = db
     .selectFrom('flows')
     .innerJoin('merchants', 'merchants.id', 'flows.merchant_id')

@@ -34,7 +34,11 @@ const createFlow = z.object({ name, graph: flowGraphSchema });
 const updateFlow = z.object({ name: name.optional(), graph: flowGraphSchema.optional() });
 
 const listQuery = pageQuery.extend({
-  kind: z.enum(['journey', 'campaign', 'all'], 'must be journey, campaign or all').optional(),
+  // `journey` is the legacy name of `drawn` (before December 2026), still accepted.
+  kind: z
+    .enum(['drawn', 'campaign', 'all', 'journey'], 'must be drawn, campaign or all')
+    .transform((kind) => (kind === 'journey' ? 'drawn' : kind))
+    .optional(),
 });
 const sendPreviewQuery = z.object({ draft: z.enum(['true', 'false'], 'must be true or false').optional() });
 const emailPreview = z.object({

@@ -193,10 +193,13 @@ function failureText(failure: protos.api.failure.v1.IFailure | null | undefined)
   return parts.join(': ') || 'unknown failure';
 }
 
-/** The node an activity works on: `step.id` of a processStep input, else a `stepId`/`nodeId`. */
+/**
+ * The node an activity works on: `step.id` of a processStep input, else its `nodeId`, or
+ * `stepId` as inputs scheduled before December 2026 named it.
+ */
 function subjectOf(data: Uint8Array | null | undefined): string | undefined {
-  const input = decode(data) as { step?: { id?: unknown }; stepId?: unknown; nodeId?: unknown } | undefined;
-  const subject = input?.step?.id ?? input?.stepId ?? input?.nodeId;
+  const input = decode(data) as { step?: { id?: unknown }; nodeId?: unknown; stepId?: unknown } | undefined;
+  const subject = input?.step?.id ?? input?.nodeId ?? input?.stepId;
   return typeof subject === 'string' ? subject : undefined;
 }
 

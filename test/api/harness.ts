@@ -63,6 +63,19 @@ export async function read<R extends ClientResponse<unknown, number, 'json'>>(an
 }
 
 /**
+ * The body of a typed client's answer that must succeed (2xx); throws naming the status and
+ * the answer otherwise. For set-up steps, where a failure is the test's error, not its subject.
+ *
+ * @example
+ * const flow = await readOk(api.v1.flows.$post({ json: { name, graph } }));
+ */
+export async function readOk<R extends ClientResponse<unknown, number, 'json'>>(answer: Promise<R> | R): Promise<JsonOf<R>> {
+  const res = await read(answer);
+  if (res.status < 200 || res.status > 299) throw new Error(`expected a 2xx answer, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+/**
  * Reads `POST /v1/events`' answer to one event: the route also answers batches
  * (`{results: [...]}`), so the body is narrowed to the single event's answer.
  */
@@ -83,7 +96,19 @@ export async function readError<Details = Record<string, unknown>>(
   return readAs<ErrorBody<Details>>(await answer);
 }
 
-/** A raw request's body (sent as JSON unless a string, sent as is) and headers. */
+/**
+ * `value`, failing the test when it is null or undefined: for a field the route types as
+ * nullable that the test expects set (assert it rather than cast it away).
+ *
+ * @example
+ * const holdout = present(res.body.holdout, 'the hold-out');
+ */
+export function present<T>(value: T | null | undefined, what = 'the value'): T {
+  if (value === null || value === undefined) throw new Error(`expected ${what} to be set, got ${String(value)}`);
+  return value;
+}
+
+/** A raw request's body (sent as JSON unless a string or bytes, sent as they are) and headers (a `Content-Type` given wins). */
 export interface RawOptions {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
@@ -109,13 +134,16 @@ export interface TestMerchant {
   call(method: string, path: string, body?: unknown): Promise<Answer>;
 }
 
+/** What sign-in (and accepting an invite) answers: `{staff, merchant, csrfToken}`. */
+export type SessionBody = JsonOf<Awaited<ReturnType<ApiClient['v1']['auth']['sign-in']['$post']>>>;
+
 /** A signed-in staff member: calls carry the `sf_session` cookie and the CSRF token. */
 export interface StaffSession {
   /** `sf_session=<token>`, as a `Cookie` header. */
   readonly cookie: string;
   readonly csrfToken: string;
   /** The sign-in answer: `{staff, merchant, csrfToken}`. */
-  readonly body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  readonly body: SessionBody;
   /** The typed client with the cookie and `X-CSRF-Token`. */
   readonly api: ApiClient;
   /** The typed client with the cookie only (no CSRF token). */
@@ -143,7 +171,7 @@ export interface Harness {
   /** Signs in through `POST /v1/auth/sign-in`; throws unless it answers 200. */
   signIn(email: string, password: string): Promise<StaffSession>;
   /** The session an answer of sign-in or accept-invite started (its Set-Cookie and csrfToken). */
-  sessionOf(answer: Answer): StaffSession;
+  sessionOf(answer: Read<unknown>): StaffSession;
   /** Writes a plain customer of `owner`'s card straight to the database; answers its id. */
   customer(owner: TestMerchant): Promise<string>;
   close(): Promise<void>;
@@ -177,9 +205,11 @@ export async function startHarness(
 
   const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {
     const headers: Record<string, string> = { ...extra };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = 'application/json';
+    }
     const init: RequestInit = { method, headers };
-    if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    if (body !== undefined) init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
     const res = await app.request(path, init);
     const text = await res.text();
     // JSON answers are parsed; others (a poster's PDF, a page's HTML) stay text.
@@ -197,11 +227,12 @@ export async function startHarness(
     if (answer.status !== 200 || !cookie) {
       throw new Error(`no session: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
-    const csrfToken = answer.body.csrfToken as string;
+    const body = answer.body as SessionBody; // the answer of sign-in or accept-invite, 200
+    const csrfToken = body.csrfToken;
     return {
       cookie,
       csrfToken,
-      body: answer.body,
+      body,
       api: client({ Cookie: cookie, 'X-CSRF-Token': csrfToken }),
       withoutCsrf: client({ Cookie: cookie }),
       call: (method, path, body, { csrf = true } = {}) =>

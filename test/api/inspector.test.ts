@@ -232,13 +232,20 @@ describe('a run with a segment and an email, and the customers it reached or not
     const list = ok(await m.api.get<Page<Record<string, unknown>>>('/v1/flows'), 200);
     expect(list.items.find((f) => f['id'] === flowId)).toMatchObject({
       name: 'VIP thank-you',
-      kind: 'journey',
+      kind: 'drawn',
       status: 'active',
       trigger: { kind: 'broadcast', summary: 'Broadcast' },
       publishedVersion: 1,
       lastRun: { id: runId, status: 'completed', createdAt: expect.any(String) },
       sent30d: 1,
     });
+    // `drawn` is the default; `journey`, its name before December 2026, still answers the same.
+    const ids = (items: readonly Record<string, unknown>[]) => items.map((f) => [f['id'], f['kind']]);
+    for (const kind of ['drawn', 'journey']) {
+      const same = ok(await m.api.get<Page<Record<string, unknown>>>(`/v1/flows?kind=${kind}`), 200);
+      expect(ids(same.items)).toEqual(ids(list.items));
+    }
+    expect(new Set(list.items.map((f) => f['kind']))).toEqual(new Set(['drawn']));
     for (const [trigger, summary] of drafts) {
       expect(list.items.find((f) => f['name'] === `Draft ${trigger.trigger}`)).toMatchObject({
         trigger: { kind: trigger.trigger, summary },

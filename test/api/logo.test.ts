@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { present, read, startHarness, type ErrorBody, type Harness, type Read, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -25,15 +25,15 @@ afterAll(async () => h?.close());
 const picture = (width: number, height: number, format: 'png' | 'jpeg' | 'webp', background = '#cc2200') =>
   sharp({ create: { width, height, channels: 3, background } })[format]().toBuffer();
 
+/** What the logo route answers: the logo's size, or an error naming the problem. */
+type LogoAnswer = { hasLogo: boolean; width: number; height: number } | ErrorBody<{ problem?: string; limitBytes?: number }>;
+
+/** The picture's bytes as they are (the typed client sends JSON and forms only). */
 async function put(cardId: string, body: Uint8Array, key = m.apiKey, type = 'image/png') {
-  const res = await h.app.request(`/v1/cards/${cardId}/logo`, {
-    method: 'PUT',
-    headers: { Authorization: `Bearer ${key}`, 'Content-Type': type },
-    body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return h.sendRaw<LogoAnswer>('PUT', `/v1/cards/${cardId}/logo`, { body, headers: { Authorization: `Bearer ${key}`, 'Content-Type': type } });
 }
+
+const errorOf = (res: Read<LogoAnswer>) => present('error' in res.body ? res.body.error : null, 'an error');
 
 const logoRows = async () => h.db.selectFrom('card_logos').select('card_id').where('merchant_id', '=', m.id).execute();
 
@@ -42,7 +42,7 @@ describe('PUT /v1/cards/:id/logo', () => {
     const res = await put(m.cardId, await picture(1200, 600, format), m.apiKey, `image/${format}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ hasLogo: true, width: 300, height: 150 });
-    const card = await m.call('GET', `/v1/cards/${m.cardId}`);
+    const card = await read(m.api.v1.cards[':id'].$get({ param: { id: m.cardId } }));
     expect(card.body.hasLogo).toBe(true);
     const stored = await h.app.request(`/v1/cards/${m.cardId}/logo`, { headers: { Authorization: `Bearer ${m.apiKey}` } });
     expect(stored.headers.get('Content-Type')).toBe('image/png');
@@ -54,32 +54,32 @@ describe('PUT /v1/cards/:id/logo', () => {
     const before = await logoRows();
     const res = await put(m.cardId, new Uint8Array(1024 * 1024 + 1));
     expect(res.status).toBe(413);
-    expect(res.body.error).toMatchObject({ code: 'payload_too_large', message: 'Request body exceeds 1 MiB', details: { limitBytes: 1048576 } });
+    expect(errorOf(res)).toMatchObject({ code: 'payload_too_large', message: 'Request body exceeds 1 MiB', details: { limitBytes: 1048576 } });
     expect(await logoRows()).toEqual(before);
   });
 
   it('refuses what is not an image, a GIF and an empty body with 400 naming the problem', async () => {
-    await m.call('DELETE', `/v1/cards/${m.cardId}/logo`);
+    await m.api.v1.cards[':id'].logo.$delete({ param: { id: m.cardId } });
     const text = await put(m.cardId, new TextEncoder().encode('<html>not a logo</html>'), m.apiKey, 'text/html');
     expect(text.status).toBe(400);
-    expect(text.body.error).toMatchObject({ code: 'bad_request', details: { problem: 'not_an_image' } });
-    expect(text.body.error.message).toMatch(/not an image/);
+    expect(errorOf(text)).toMatchObject({ code: 'bad_request', details: { problem: 'not_an_image' } });
+    expect(errorOf(text).message).toMatch(/not an image/);
     const gif = await put(m.cardId, await picture(20, 20, 'png').then((png) => sharp(png).gif().toBuffer()), m.apiKey, 'image/gif');
     expect(gif.status).toBe(400);
-    expect(gif.body.error).toMatchObject({ code: 'bad_request', message: 'A logo must be PNG, JPEG or WebP, not gif.', details: { problem: 'unsupported_format' } });
+    expect(errorOf(gif)).toMatchObject({ code: 'bad_request', message: 'A logo must be PNG, JPEG or WebP, not gif.', details: { problem: 'unsupported_format' } });
     const empty = await put(m.cardId, new Uint8Array(0));
     expect(empty.status).toBe(400);
-    expect(empty.body.error.details).toEqual({ problem: 'empty_body' });
+    expect(errorOf(empty).details).toEqual({ problem: 'empty_body' });
     // A truncated PNG: the header says PNG, the pixels are missing.
     const truncated = (await picture(400, 400, 'png')).subarray(0, 60);
-    expect((await put(m.cardId, truncated)).body.error.details).toEqual({ problem: 'not_an_image' });
+    expect(errorOf(await put(m.cardId, truncated)).details).toEqual({ problem: 'not_an_image' });
     expect(await logoRows()).toEqual([]);
   });
 
   it("answers 404 for another merchant's card and stores nothing", async () => {
     const res = await put(m.cardId, await picture(100, 100, 'png'), other.apiKey);
     expect(res.status).toBe(404);
-    expect(res.body.error.code).toBe('not_found');
+    expect(errorOf(res).code).toBe('not_found');
     expect(await h.db.selectFrom('card_logos').selectAll().where('merchant_id', '=', other.id).execute()).toEqual([]);
   });
 });
@@ -87,7 +87,8 @@ describe('PUT /v1/cards/:id/logo', () => {
 describe('the logo on the pass, the card page and the poster', () => {
   it('puts the logo in the pass at @1x/@2x/@3x, shows it on the card page and draws it on the poster', async () => {
     expect((await put(m.cardId, await picture(800, 250, 'png', '#00aa44'))).status).toBe(200);
-    expect((await m.call('POST', '/v1/customers', [{ externalId: 'logo-1', name: 'Lou', cardId: m.cardId }])).status).toBe(201);
+    const imported = await m.api.v1.customers.$post({ json: [{ externalId: 'logo-1', name: 'Lou', cardId: m.cardId }] });
+    expect(imported.status).toBe(201);
     const { id: customerId } = await h.db.selectFrom('customers').select('id').where('external_id', '=', 'logo-1').executeTakeFirstOrThrow();
     const { wallet_token: token } = await h.db
       .selectFrom('passes')

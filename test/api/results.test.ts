@@ -269,16 +269,18 @@ describe('per message step (the canvas of a published flow)', () => {
     await event(c, 'visit', new Date(entered.getTime() + 8 * DAY)); // after the window
     await event(d, 'visit', new Date(entered.getTime() + DAY)); // came back, but never got it
 
-    const res = await m.call('GET', `/v1/flows/${flowId}/results/steps`);
+    const steps = (since?: string, until?: string) =>
+      m.api.v1.flows[':id'].results.steps.$get({ param: { id: flowId }, query: { since, until } });
+    const res = await read(steps());
     expect(res.status).toBe(200);
     expect(res.body.items).toEqual([
       { nodeId: 'p', got: 3, cameBack: 1 },
       { nodeId: 'q', got: 1, cameBack: 1 },
     ]);
     // Runs entered before the range are left out.
-    const old = await m.call('GET', `/v1/flows/${flowId}/results/steps?since=${new Date(Date.now() - 5 * DAY).toISOString()}`);
+    const old = await read(steps(new Date(Date.now() - 5 * DAY).toISOString()));
     expect(old.body.items).toEqual([]);
-    const bad = await m.call('GET', `/v1/flows/${flowId}/results/steps?since=2030-01-01&until=2029-01-01`);
+    const bad = await steps('2030-01-01', '2029-01-01');
     expect(bad.status).toBe(400);
   });
 });
@@ -299,9 +301,9 @@ describe('the customer timeline', () => {
     await event(late, 'visit', new Date(entered.getTime() + 8 * DAY)); // after the 7-day window
 
     const cameBack = async (customerId: string) => {
-      const res = await m.call('GET', `/v1/customers/${customerId}/timeline`);
+      const res = await read(m.api.v1.customers[':id'].timeline.$get({ param: { id: customerId } }));
       expect(res.status).toBe(200);
-      return (res.body.items as { runId: string; kind: string; title: string }[]).filter((i) => i.runId === runId && i.kind === 'came_back').map((i) => i.title);
+      return res.body.items.filter((i) => i.runId === runId && i.kind === 'came_back').map((i) => i.title);
     };
     expect(await cameBack(treated)).toEqual(['Came back 2 days after “We miss you”']);
     expect(await cameBack(held)).toEqual([

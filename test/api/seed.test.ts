@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_OWNER_EMAIL, seedDemo } from '../../server/seed';
-import { read, startHarness, type Harness } from './harness';
+import { present, read, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let dataDir: string;
@@ -41,21 +41,23 @@ describe('seedDemo', () => {
 
   it('includes a past win-back with a hold-out whose results the results routes compute from the seeded records', async () => {
     const key = (await readFile(join(dataDir, 'demo-api-key'), 'utf8')).trim();
-    const flows = await h.call('GET', '/v1/flows', undefined, key);
-    const winBack = (flows.body.items as { id: string; name: string; lastRun: { id: string } | null }[]).find((f) => f.name === 'Win-back after 30 days');
+    const api = h.client({ Authorization: `Bearer ${key}` });
+    const flows = await read(api.v1.flows.$get({ query: {} }));
+    const winBack = flows.body.items.find((f) => f.name === 'Win-back after 30 days');
     const runId = winBack?.lastRun?.id ?? '';
     expect(runId).not.toBe('');
-    const res = await h.call('GET', `/v1/runs/${runId}/results`, undefined, key);
+    const res = await read(api.v1.runs[':id'].results.$get({ param: { id: runId } }));
     expect(res.status).toBe(200);
     const r = res.body;
+    const holdout = present(r.holdout, 'the hold-out');
     expect(r.goal).toEqual({ event: 'visit', withinDays: 7 });
-    expect(r.treated.customers + r.holdout.customers).toBe(300);
-    expect(r.holdout.customers).toBeGreaterThanOrEqual(30); // enough to compare: not "too few"
+    expect(r.treated.customers + holdout.customers).toBe(300);
+    expect(holdout.customers).toBeGreaterThanOrEqual(30); // enough to compare: not "too few"
     expect(r.verdict).toBe('worked');
-    expect(r.lift.low).toBeGreaterThan(0);
+    expect(present(r.lift, 'the lift').low).toBeGreaterThan(0);
     // The counts are the records': held-out members are the run's holdout exits, conversions its members' visits.
     const held = await h.db.selectFrom('run_exits').select(h.db.fn.countAll<number>().as('n')).where('run_id', '=', runId).where('reason', '=', 'holdout').executeTakeFirstOrThrow();
-    expect(r.holdout.customers).toBe(Number(held.n));
+    expect(holdout.customers).toBe(Number(held.n));
     const converted = await h.db
       .selectFrom('events as e')
       .innerJoin('run_step_members as m', 'm.customer_id', 'e.customer_id')
@@ -63,9 +65,9 @@ describe('seedDemo', () => {
       .where('m.run_id', '=', runId)
       .where('e.type', '=', 'visit')
       .executeTakeFirstOrThrow();
-    expect(r.treated.converted + r.holdout.converted).toBe(Number(converted.n));
+    expect(r.treated.converted + holdout.converted).toBe(Number(converted.n));
     // Nobody kept back got the push (through the ledger); the canvas counts who got it.
-    const steps = await h.call('GET', `/v1/flows/${winBack?.id}/results/steps`, undefined, key);
+    const steps = await read(api.v1.flows[':id'].results.steps.$get({ param: { id: winBack?.id ?? '' }, query: {} }));
     expect(steps.body.items).toEqual([{ nodeId: 'miss-you', got: r.treated.customers, cameBack: r.treated.converted }]);
   });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDate, zonedParts } from '../../engine/time/zoned';
 import { broadcastGraph } from '../support/graphs';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { present, read, readError, readOk, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -19,14 +19,16 @@ beforeAll(async () => {
   h = await startHarness();
   m = await h.merchant('Preview Café');
   const row = (externalId: string, extra: Record<string, unknown>) => ({ externalId, name: externalId, cardId: m.cardId, ...extra });
-  const imported = await m.call('POST', '/v1/customers', {
-    customers: [
+  const imported = await m.api.v1.customers.$post({
+    json: {
+      customers: [
       row('ada', { email: 'ada@example.com', emailConsent: true, birthday: mmdd }),
       row('ben', { email: 'ben@example.com', emailConsent: true, birthday: mmdd }),
       row('cleo', { email: 'cleo@example.com', emailConsent: true }),
       row('dora', { email: 'dora@example.com', emailConsent: false }),
       row('emil', {}),
-    ],
+      ],
+    },
   });
   expect(imported.status).toBe(201);
   await h.db.insertInto('suppressions').values({ merchant_id: m.id, email: 'cleo@example.com', reason: 'hard_bounce', description: null }).execute();
@@ -35,17 +37,25 @@ afterAll(async () => h?.close());
 
 async function publishedBroadcast(name: string) {
   const graph = broadcastGraph({ push: 'Coffee is waiting', email: { subject: 'Hi {{customer.name}}', body: 'Come by.' } });
-  const flow = await m.call('POST', '/v1/flows', { name, graph });
-  expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
-  return { id: flow.body.id as string, graph };
+  const flow = await readOk(m.api.v1.flows.$post({ json: { name, graph } }));
+  expect((await publish(flow.id)).status).toBe(201);
+  return { id: flow.id, graph };
 }
+
+const publish = (id: string) => read(m.api.v1.flows[':id'].publish.$post({ param: { id } }));
+const sendPreview = (id: string, owner = m) => owner.api.v1.flows[':id']['send-preview'].$get({ param: { id }, query: {} });
+const settings = (json: Parameters<TestMerchant['api']['v1']['merchant']['settings']['$put']>[0]['json']) =>
+  m.api.v1.merchant.settings.$put({ json });
+const flowOf = async (id: string) => (await read(m.api.v1.flows[':id'].$get({ param: { id } }))).body;
+
+const save = (id: string, graph: ReturnType<typeof broadcastGraph>) => read(m.api.v1.flows[':id'].$put({ param: { id }, json: { graph } }));
 
 const runsOf = async (flowId: string) => (await h.db.selectFrom('runs').select('id').where('flow_id', '=', flowId).execute()).length;
 
 describe('GET /v1/flows/:id/send-preview', () => {
   it('counts pushes to every holder and emails to those with an address, consent and no suppression, and writes nothing', async () => {
     const flow = await publishedBroadcast('Preview broadcast');
-    const res = await m.call('GET', `/v1/flows/${flow.id}/send-preview`);
+    const res = await read(sendPreview(flow.id));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       version: 1,
@@ -66,16 +76,16 @@ describe('GET /v1/flows/:id/send-preview', () => {
     const hour = zonedParts(new Date(), BERLIN).hour;
     const hh = (n: number) => `${String((n + 24) % 24).padStart(2, '0')}:00`;
     const quietHours = { start: hh(hour - 1), end: hh(hour + 1) };
-    expect((await m.call('PUT', '/v1/merchant/settings', { frequencyCap: { email: 0 }, quietHours })).status).toBe(200);
+    expect((await settings({ frequencyCap: { email: 0 }, quietHours })).status).toBe(200);
     try {
-      const res = await m.call('GET', `/v1/flows/${flow.id}/send-preview`);
+      const res = await read(sendPreview(flow.id));
       expect(res.body.steps[1]).toMatchObject({ channel: 'email', reach: 0, unreachable: 3, overWeeklyLimit: 2 });
       expect(res.body.steps[0]).toMatchObject({ channel: 'push', reach: 5, overWeeklyLimit: 0 });
-      const held = new Date(res.body.heldUntil as string);
+      const held = new Date(present(res.body.heldUntil, 'heldUntil'));
       expect(zonedParts(held, BERLIN)).toMatchObject({ hour: (hour + 1) % 24, minute: 0 });
       expect(held.getTime()).toBeGreaterThan(Date.now());
     } finally {
-      await m.call('PUT', '/v1/merchant/settings', { frequencyCap: null, quietHours: null });
+      await settings({ frequencyCap: null, quietHours: null });
     }
   });
 
@@ -87,24 +97,24 @@ describe('GET /v1/flows/:id/send-preview', () => {
       ],
       edges: [{ id: 'e1', source: 't', target: 'p' }],
     };
-    const flow = await m.call('POST', '/v1/flows', { name: 'Birthday', graph });
-    expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
-    const before = await m.call('GET', `/v1/flows/${flow.body.id}/send-preview`);
+    const flow = await read(m.api.v1.flows.$post({ json: { name: 'Birthday', graph } }));
+    expect((await publish(flow.body.id)).status).toBe(201);
+    const before = await read(sendPreview(flow.body.id));
     expect(before.body).toMatchObject({ members: 2, alreadyEntered: 0, steps: [{ reach: 2 }] });
     const ada = await h.db.selectFrom('customers').select('id').where('external_id', '=', 'ada').executeTakeFirstOrThrow();
     await h.db
       .insertInto('flow_entries')
       .values({ flow_id: flow.body.id, customer_id: ada.id, entry_key: `birthday:${today.year}`, merchant_id: m.id, version: 1, run_id: null })
       .execute();
-    const after = await m.call('GET', `/v1/flows/${flow.body.id}/send-preview`);
+    const after = await read(sendPreview(flow.body.id));
     expect(after.body).toMatchObject({ members: 1, alreadyEntered: 1, steps: [{ reach: 1 }] });
   });
 
   it('answers 409 for a flow never published and 404 for another merchant', async () => {
-    const draft = await m.call('POST', '/v1/flows', { name: 'Draft', graph: broadcastGraph({ push: 'Hi' }) });
-    expect((await m.call('GET', `/v1/flows/${draft.body.id}/send-preview`)).status).toBe(409);
+    const draft = await read(m.api.v1.flows.$post({ json: { name: 'Draft', graph: broadcastGraph({ push: 'Hi' }) } }));
+    expect((await sendPreview(draft.body.id)).status).toBe(409);
     const other = await h.merchant('Other');
-    expect((await other.call('GET', `/v1/flows/${draft.body.id}/send-preview`)).status).toBe(404);
+    expect((await sendPreview(draft.body.id, other)).status).toBe(404);
   });
 });
 
@@ -112,46 +122,47 @@ describe('POST /v1/campaigns/preview', () => {
   it('counts a campaign before it exists and creates no flow', async () => {
     const flows = async () => (await h.db.selectFrom('flows').select('id').where('merchant_id', '=', m.id).execute()).length;
     const before = await flows();
-    const res = await m.call('POST', '/v1/campaigns/preview', {
-      cardId: m.cardId,
-      push: { text: 'Coffee?' },
-      email: { subject: 'Hi', body: 'Come by' },
-    });
+    const res = await read(
+      m.api.v1.campaigns.preview.$post({ json: { cardId: m.cardId, push: { text: 'Coffee?' }, email: { subject: 'Hi', body: 'Come by' } } }),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ members: 5, steps: [{ channel: 'push', reach: 5 }, { channel: 'email', reach: 2, unreachable: 3 }] });
     expect(await flows()).toBe(before);
-    const tooLong = await m.call('POST', '/v1/campaigns/preview', { cardId: m.cardId, push: { text: 'x'.repeat(30) } });
+    const tooLong = await readError<{ diagnostics: { nodeId: string; field: string }[] }>(
+      m.api.v1.campaigns.preview.$post({ json: { cardId: m.cardId, push: { text: 'x'.repeat(30) } } }),
+    );
     expect(tooLong.status).toBe(400);
-    expect(tooLong.body.error.details.diagnostics[0]).toMatchObject({ nodeId: 'push', field: 'text' });
+    expect(tooLong.body.error.details?.diagnostics[0]).toMatchObject({ nodeId: 'push', field: 'text' });
   });
 });
 
 describe('publishing the live version again', () => {
   it('makes no version: 200 with the current version and unchanged: true', async () => {
     const flow = await publishedBroadcast('Twice');
-    const again = await m.call('POST', `/v1/flows/${flow.id}/publish`);
+    const again = await publish(flow.id);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ version: 1, unchanged: true });
     const moved = { ...flow.graph, nodes: flow.graph.nodes.map((n) => ({ ...n, position: { x: n.position.x + 40, y: n.position.y } })) };
-    expect((await m.call('PUT', `/v1/flows/${flow.id}`, { graph: moved })).body.unpublishedChanges).toBeNull();
-    expect((await m.call('POST', `/v1/flows/${flow.id}/publish`)).body).toMatchObject({ version: 1, unchanged: true });
-    expect((await m.call('GET', `/v1/flows/${flow.id}`)).body.versions).toHaveLength(1);
+    expect((await save(flow.id, moved)).body.unpublishedChanges).toBeNull();
+    expect((await publish(flow.id)).body).toMatchObject({ version: 1, unchanged: true });
+    expect((await flowOf(flow.id)).versions).toHaveLength(1);
   });
 
   it('shows unpublished changes until they are published, and restores an older version as the draft', async () => {
     const flow = await publishedBroadcast('Changing');
     const edited = broadcastGraph({ push: 'Cake is waiting', email: { subject: 'Hi {{customer.name}}', body: 'Come by.' } });
-    const saved = await m.call('PUT', `/v1/flows/${flow.id}`, { graph: edited });
+    const saved = await save(flow.id, edited);
     expect(saved.body.unpublishedChanges).toEqual({ added: [], removed: [], changed: ['push'], connections: false });
-    const published = await m.call('POST', `/v1/flows/${flow.id}/publish`);
+    const published = await publish(flow.id);
     expect(published).toMatchObject({ status: 201, body: { version: 2, unchanged: false } });
-    expect((await m.call('GET', `/v1/flows/${flow.id}`)).body.unpublishedChanges).toBeNull();
+    expect((await flowOf(flow.id)).unpublishedChanges).toBeNull();
 
-    const restored = await m.call('POST', `/v1/flows/${flow.id}/versions/1/restore`);
+    const restore = (version: string) => m.api.v1.flows[':id'].versions[':version'].restore.$post({ param: { id: flow.id, version } });
+    const restored = await read(restore('1'));
     expect(restored.status).toBe(200);
-    expect(restored.body.graph.nodes.find((n: { id: string }) => n.id === 'push').data.text).toBe('Coffee is waiting');
+    expect(present(restored.body.graph.nodes.find((n) => n.id === 'push'), 'the push node').data['text']).toBe('Coffee is waiting');
     expect(restored.body.unpublishedChanges).toMatchObject({ changed: ['push'] });
     expect(restored.body.latestVersion).toBe(2);
-    expect((await m.call('POST', `/v1/flows/${flow.id}/versions/9/restore`)).status).toBe(404);
+    expect((await restore('9')).status).toBe(404);
   });
 });

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hc } from 'hono/client';
+import type { AppType } from '../../server/api/app';
 import { getFreePort } from '../../server/temporal/dev-server';
+import { readOk } from '../api/harness';
 import { broadcastGraph } from '../support/graphs';
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
@@ -71,12 +74,6 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-interface Report {
-  status: string;
-  counts: { members: number; sent: number };
-  steps: Record<string, { entered: number; sent: number; waiting: number }>;
-}
-
 it('a run waiting on a timer survives stopping and starting Stampflow on its embedded database and dev server', async () => {
   const first = await start();
   const key = /Demo API key:\s+(sf_live_\w+)/.exec(first.output())?.[1];
@@ -85,27 +82,20 @@ it('a run waiting on a timer survives stopping and starting Stampflow on its emb
   expect(first.output()).toMatch(/Join the card:\s+http:\/\/\S+\/join\/[0-9a-f-]{36}/);
   expect(first.output()).toMatch(/Counter:\s+http:\/\/localhost:\d+\/counter/);
   const base = `http://127.0.0.1:${port}`;
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
+  const api = hc<AppType>(base, { headers: { Authorization: `Bearer ${key}` } });
+  const runReport = (id: string) => readOk(api.v1.runs[':id'].$get({ param: { id } }));
 
   const graph = broadcastGraph({
     push: 'See you soon',
     waitSeconds: 20,
     email: { subject: 'Still here', body: 'Come by.' },
   });
-  const flow = await call<{ id: string }>('POST', '/v1/flows', { name: 'Across a restart', graph });
-  await call('POST', `/v1/flows/${flow.id}/publish`);
-  const { runId } = await call<{ runId: string }>('POST', `/v1/flows/${flow.id}/runs`);
-  let report: Report;
+  const flow = await readOk(api.v1.flows.$post({ json: { name: 'Across a restart', graph } }));
+  await readOk(api.v1.flows[':id'].publish.$post({ param: { id: flow.id } }));
+  const { runId } = await readOk(api.v1.flows[':id'].runs.$post({ param: { id: flow.id } }));
+  let report: Awaited<ReturnType<typeof runReport>>;
   for (;;) {
-    report = await call<Report>('GET', `/v1/runs/${runId}`);
+    report = await runReport(runId);
     if ((report.steps['wait']?.waiting ?? 0) > 0) break;
     await sleep(200);
   }
@@ -119,7 +109,7 @@ it('a run waiting on a timer survives stopping and starting Stampflow on its emb
   await start();
   const deadline = Date.now() + 120_000;
   for (;;) {
-    report = await call<Report>('GET', `/v1/runs/${runId}`);
+    report = await runReport(runId);
     if (report.status === 'completed' || Date.now() > deadline) break;
     await sleep(500);
   }

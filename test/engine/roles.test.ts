@@ -7,8 +7,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hc } from 'hono/client';
+import type { AppType } from '../../server/api/app';
 import { ensureTemporalCli } from '../../server/temporal/cli-path';
 import { getFreePort, startDevServer, type DevServer } from '../../server/temporal/dev-server';
+import { readOk } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { broadcastGraph } from '../support/graphs';
 import { WITHOUT_RULES } from '../support/messaging-rules';
@@ -68,38 +71,25 @@ it('an api process starts runs that only a worker process executes; the worker s
   const apiPort = await getFreePort();
   api = await startApi(apiPort);
   const base = `http://127.0.0.1:${apiPort}`;
-  const call = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  const { apiKey } = await call<{ apiKey: string }>(ADMIN, 'POST', '/v1/merchants', {
-    name: 'Roles café',
-    timezone: 'Europe/Berlin',
-    messagingRules: WITHOUT_RULES,
-  });
-  const card = await call<{ id: string }>(apiKey, 'POST', '/v1/cards', {
-    name: 'Card',
-    stampsRequired: 10,
-    reward: 'Coffee',
-  });
-  await call(apiKey, 'POST', '/v1/customers', {
-    customers: Array.from({ length: 30 }, (_, i) => ({ externalId: `r${i}`, name: `Guest ${i}`, cardId: card.id })),
-  });
-  const flow = await call<{ id: string }>(apiKey, 'POST', '/v1/flows', {
-    name: 'Roles',
-    graph: broadcastGraph({ push: 'Hi' }),
-  });
-  await call(apiKey, 'POST', `/v1/flows/${flow.id}/publish`);
-  const { runId } = await call<{ runId: string }>(apiKey, 'POST', `/v1/flows/${flow.id}/runs`);
+  const client = (token: string) => hc<AppType>(base, { headers: { Authorization: `Bearer ${token}` } });
+  const { apiKey } = await readOk(
+    client(ADMIN).v1.merchants.$post({ json: { name: 'Roles café', timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES } }),
+  );
+  const merchant = client(apiKey);
+  const card = await readOk(merchant.v1.cards.$post({ json: { name: 'Card', stampsRequired: 10, reward: 'Coffee' } }));
+  await readOk(
+    merchant.v1.customers.$post({
+      json: { customers: Array.from({ length: 30 }, (_, i) => ({ externalId: `r${i}`, name: `Guest ${i}`, cardId: card.id })) },
+    }),
+  );
+  const flow = await readOk(merchant.v1.flows.$post({ json: { name: 'Roles', graph: broadcastGraph({ push: 'Hi' }) } }));
+  await readOk(merchant.v1.flows[':id'].publish.$post({ param: { id: flow.id } }));
+  const { runId } = await readOk(merchant.v1.flows[':id'].runs.$post({ param: { id: flow.id } }));
+  const runReport = () => readOk(merchant.v1.runs[':id'].$get({ param: { id: runId } }));
 
   // No worker yet: the api process executes nothing.
   await sleep(3_000);
-  const waiting = await call<{ status: string; counts: { sent: number } }>(apiKey, 'GET', `/v1/runs/${runId}`);
+  const waiting = await runReport();
   expect(waiting).toMatchObject({ status: 'running', counts: { sent: 0 } });
 
   const workerPort = await getFreePort();
@@ -112,7 +102,7 @@ it('an api process starts runs that only a worker process executes; the worker s
   let report = waiting;
   while (report.status !== 'completed' && Date.now() < deadline) {
     await sleep(300);
-    report = await call(apiKey, 'GET', `/v1/runs/${runId}`);
+    report = await runReport();
   }
   expect(report).toMatchObject({ status: 'completed', counts: { sent: 30 } });
   // The worker listens on no HTTP port.

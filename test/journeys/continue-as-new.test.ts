@@ -142,7 +142,7 @@ describe('continue-as-new', () => {
       'COMPLETED',
     ]);
     for (const e of executions.slice(0, -1)) {
-      expect(e.continued?.next.resume?.waits.map((w) => w.stepId)).toContain('wait');
+      expect(e.continued?.next.resume?.waits.map((w) => w.nodeId)).toContain('wait');
       expect(e.historyLength).toBeLessThan(HISTORY_LIMIT + 60); // drained soon after the limit
     }
   });
@@ -188,7 +188,7 @@ describe('continue-as-new', () => {
     const whileHolding = executions.filter((e) => e.continued && e.continued.at.getTime() < holdEnds);
     expect(whileHolding.length).toBeGreaterThanOrEqual(1);
     for (const e of whileHolding) {
-      const parked = e.continued?.next.resume?.waits.filter((w) => w.stepId === 'hold');
+      const parked = e.continued?.next.resume?.waits.filter((w) => w.nodeId === 'hold');
       expect(parked).toEqual([expect.objectContaining({ until: holdEnds })]);
     }
   });

@@ -5,8 +5,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { createApp } from '../../server/api/app';
+import { hc } from 'hono/client';
+import { createApp, type AppType } from '../../server/api/app';
 import { getFreePort } from '../../server/temporal/dev-server';
+import { read } from '../api/harness';
 import { testSigner } from '../support/certs';
 import { WITHOUT_RULES } from '../support/messaging-rules';
 import type { Stack } from '../support/stack';
@@ -16,9 +18,13 @@ export const ADMIN_TOKEN = 'telegram-test-admin-token-0123';
 /** A BotFather-shaped token the stand-in knows. */
 export const BOT_TOKEN = '7001234567:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1';
 
+/** The API's typed client over HTTP (`hono/client`), as the editor has it. */
+export type HttpClient = ReturnType<typeof hc<AppType>>;
+
 export interface Served {
   readonly url: string;
-  call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- asserted field by field
+  /** The typed client over the network, with the key (or admin token) given. */
+  client(token?: string): HttpClient;
   close(): Promise<void>;
 }
 
@@ -40,28 +46,19 @@ export async function serveApi(stack: Pick<Stack, 'db' | 'launcher'>, telegram: 
   void (server.address() as AddressInfo | null);
   return {
     url,
-    async call(method, path, body, token) {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, body: res.headers.get('Content-Type')?.includes('json') ? JSON.parse(text) : text };
-    },
+    client: (token) => hc<AppType>(url, { headers: token ? { Authorization: `Bearer ${token}` } : {} }),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
 /** A merchant through the API (without messaging rules), with one card; answers its key. */
 export async function apiMerchant(api: Served, name = 'Corner Café'): Promise<{ id: string; apiKey: string; cardId: string }> {
-  const made = await api.call('POST', '/v1/merchants', { name, timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES }, ADMIN_TOKEN);
+  const made = await read(api.client(ADMIN_TOKEN).v1.merchants.$post({ json: { name, timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES } }));
   if (made.status !== 201) throw new Error(`merchant: ${JSON.stringify(made.body)}`);
-  const card = await api.call('POST', '/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' }, made.body.apiKey);
-  return { id: made.body.id, apiKey: made.body.apiKey, cardId: card.body.id };
+  const { id, apiKey } = made.body;
+  const card = await read(api.client(apiKey).v1.cards.$post({ json: { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' } }));
+  if (card.status !== 201) throw new Error(`card: ${JSON.stringify(card.body)}`);
+  return { id, apiKey, cardId: card.body.id };
 }
 
 export { startTelegramServer };

@@ -19,6 +19,7 @@ import { seedCustomers } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess } from '../support/worker-process';
 import type { TelegramServer } from '../telegram-server';
+import { present, read } from '../api/harness';
 import { apiMerchant, BOT_TOKEN, serveApi, startTelegramServer, type Served } from './kit';
 
 const CUSTOMERS = 300;
@@ -51,7 +52,7 @@ afterAll(async () => {
 describe('a Telegram campaign', () => {
   it('reaches 110 linked chats exactly once, unlinks the 10 who blocked the bot, explains the rest — through a worker SIGKILL', async () => {
     const m = await apiMerchant(api);
-    expect((await api.call('PUT', '/v1/merchant/telegram', { token: BOT_TOKEN }, m.apiKey)).status).toBe(200);
+    expect((await api.client(m.apiKey).v1.merchant.telegram.$put({ json: { token: BOT_TOKEN } })).status).toBe(200);
     await seedCustomers(stack.db, { merchantId: m.id, cardId: m.cardId }, CUSTOMERS);
     const customers = await stack.db.selectFrom('customers').select('id').where('merchant_id', '=', m.id).orderBy('id').execute();
     // Every other customer links, up to 120; every 12th linked chat blocked the bot since.
@@ -68,19 +69,19 @@ describe('a Telegram campaign', () => {
 
     const env = { DATABASE_URL: stack.dbUrl, TEMPORAL_ADDRESS: temporal.address, TELEGRAM_API_URL: telegram.url };
     const first = await startWorkerProcess(env);
-    const made = await api.call(
-      'POST',
-      '/v1/campaigns',
-      {
-        cardId: m.cardId,
-        push: { text: 'Coffee time ☕' },
-        messageText: 'Hi {{customer.name}}! Your next coffee is on us this week.',
-        telegram: true,
-      },
-      m.apiKey,
+    const made = await read(
+      api.client(m.apiKey).v1.campaigns.$post({
+        json: {
+          cardId: m.cardId,
+          push: { text: 'Coffee time ☕' },
+          messageText: 'Hi {{customer.name}}! Your next coffee is on us this week.',
+          telegram: true,
+        },
+      }),
     );
     expect(made.status).toBe(201);
-    const run = { runId: made.body.runId as string, workflowId: runWorkflowId(made.body.runId as string) };
+    const runId = present(made.body.runId, 'the run id');
+    const run = { runId, workflowId: runWorkflowId(runId) };
 
     // Kill while Telegram holds calls: messages in flight, recorded ones before them, most unsent.
     let held = 0;

@@ -10,6 +10,7 @@ import { startRun, waitForRun } from '../support/runs';
 import { seedCustomers } from '../support/seed';
 import { DEFAULT_CHANNELS, startStack, type Stack } from '../support/stack';
 import type { TelegramServer } from '../telegram-server';
+import { read, readError } from '../api/harness';
 import { apiMerchant, BOT_TOKEN, serveApi, startTelegramServer, type Served } from './kit';
 
 let telegram: TelegramServer;
@@ -29,7 +30,9 @@ afterAll(async () => {
   await telegram?.close();
 });
 
-const call = (method: string, path: string, body?: unknown) => api.call(method, path, body, m.apiKey);
+const client = () => api.client(m.apiKey);
+const connect = (token: string) => client().v1.merchant.telegram.$put({ json: { token } });
+const connection = () => read(client().v1.merchant.telegram.$get());
 
 /** A broadcast to the card's holders with one Telegram step. */
 const telegramFlow = (cardId: string, text: string) => ({
@@ -54,7 +57,7 @@ async function customers(): Promise<{ id: string; name: string; token: string }[
 describe('connecting the bot', () => {
   it('refuses a token Telegram does not know with a 400 that says so (getMe answered 401)', async () => {
     const before = telegram.callsOf('getMe').length;
-    const bad = await call('PUT', '/v1/merchant/telegram', { token: '7001234567:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' });
+    const bad = await readError(connect('7001234567:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'));
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_request');
     expect(bad.body.error.message).toMatch(/did not accept this bot token \(401 Unauthorized\)/);
@@ -67,23 +70,23 @@ describe('connecting the bot', () => {
     ).toEqual([401]);
     expect(telegram.webhook()).toBeUndefined();
 
-    const misshapen = await call('PUT', '/v1/merchant/telegram', { token: 'hello' });
+    const misshapen = await readError(connect('hello'));
     expect(misshapen.status).toBe(400);
     expect(misshapen.body.error.message).toMatch(/does not look like a bot token/);
     expect(telegram.callsOf('getMe').length).toBe(before + 1);
-    expect((await call('GET', '/v1/merchant/telegram')).body).toMatchObject({ connected: false, username: null });
+    expect((await connection()).body).toMatchObject({ connected: false, username: null });
   });
 
   it('checks the token with getMe, sets the webhook with a secret, and never answers the token', async () => {
-    const put = await call('PUT', '/v1/merchant/telegram', { token: BOT_TOKEN });
+    const put = await read(connect(BOT_TOKEN));
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ connected: true, username: 'cafe_test_bot', linkedCustomers: 0 });
     const hook = telegram.webhook();
     expect(hook?.url).toBe(`${api.url}/v1/telegram/webhook/${m.id}`);
     expect(hook?.secret).toMatch(/^[0-9a-f]{64}$/);
-    const get = await call('GET', '/v1/merchant/telegram');
+    const get = await connection();
     expect(get.body.username).toBe('cafe_test_bot');
-    const shown = JSON.stringify([put.body, get.body, (await call('GET', '/v1/merchant/settings')).body]);
+    const shown = JSON.stringify([put.body, get.body, (await read(client().v1.merchant.settings.$get())).body]);
     expect(shown).not.toContain(BOT_TOKEN.split(':')[1]);
     expect(shown).not.toContain(hook?.secret);
   });
@@ -244,7 +247,8 @@ describe('a Telegram step', () => {
       await stack.db.selectFrom('telegram_links').select('chat_id').where('chat_id', '=', '7004').execute(),
     ).toEqual([]);
 
-    const timeline = async (id: string) => JSON.stringify((await call('GET', `/v1/customers/${id}/timeline`)).body);
+    const timeline = async (id: string) =>
+      JSON.stringify((await read(client().v1.customers[':id'].timeline.$get({ param: { id } }))).body);
     expect(await timeline(linked[3]!.id)).toContain('they blocked the bot on Telegram; unlinked');
     expect(await timeline(all[5]!.id)).toContain('has not linked Telegram');
     expect(await timeline(linked[0]!.id)).toContain(

@@ -36,7 +36,7 @@ const STATUS_WORDS: Record<DeliveryStatus, string> = {
 export function DeliveriesPanel({
   runId,
   graph,
-  stepIds,
+  nodeIds,
   filter,
   onFilter,
   live,
@@ -44,7 +44,7 @@ export function DeliveriesPanel({
 }: {
   runId: string;
   graph: FlowGraph | undefined;
-  stepIds: readonly string[];
+  nodeIds: readonly string[];
   filter: DeliveryFilter;
   onFilter: (f: DeliveryFilter) => void;
   live: boolean;
@@ -129,7 +129,7 @@ export function DeliveriesPanel({
             onChange={(e) => onFilter({ ...filter, nodeId: e.target.value || undefined })}
           >
             <option value="">Every step</option>
-            {stepIds.map((nodeId) => (
+            {nodeIds.map((nodeId) => (
               <option key={nodeId} value={nodeId}>
                 {stepLabel(graph, nodeId)}
               </option>

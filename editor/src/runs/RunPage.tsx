@@ -46,7 +46,7 @@ export function RunPage({ id }: { id: string }) {
   const [tab, setTab] = useState<Tab>('deliveries');
   const [filter, setFilter] = useState<DeliveryFilter>({});
   const steps = report?.steps;
-  const stepIds = useMemo(() => orderedSteps(graph, Object.keys(steps ?? {})), [graph, steps]);
+  const nodeIds = useMemo(() => orderedSteps(graph, Object.keys(steps ?? {})), [graph, steps]);
   const overlay = useMemo(() => {
     const out: Record<string, StepOverlay> = {};
     for (const [nodeId, s] of Object.entries(steps ?? {})) {
@@ -100,7 +100,7 @@ export function RunPage({ id }: { id: string }) {
         </div>
         <details className="step-details">
           <summary>Counts per step as a table</summary>
-          <StepTable graph={graph} steps={report.steps} stepIds={stepIds} selectedNodeId={filter.nodeId} onSelect={selectNode} />
+          <StepTable graph={graph} steps={report.steps} nodeIds={nodeIds} selectedNodeId={filter.nodeId} onSelect={selectNode} />
         </details>
       </section>
 
@@ -123,7 +123,7 @@ export function RunPage({ id }: { id: string }) {
         ))}
       </div>
       <div role="tabpanel" id="panel-deliveries" aria-labelledby="tab-deliveries" hidden={tab !== 'deliveries'}>
-        <DeliveriesPanel runId={id} graph={graph} stepIds={stepIds} filter={filter} onFilter={setFilter} live={live} runStatus={report.status} />
+        <DeliveriesPanel runId={id} graph={graph} nodeIds={nodeIds} filter={filter} onFilter={setFilter} live={live} runStatus={report.status} />
       </div>
       {tab === 'history' && (
         <div role="tabpanel" id="panel-history" aria-labelledby="tab-history">

@@ -7,13 +7,13 @@ import type { RunReport } from './types';
 export function StepTable({
   graph,
   steps,
-  stepIds,
+  nodeIds,
   selectedNodeId,
   onSelect,
 }: {
   graph: FlowGraph | undefined;
   steps: RunReport['steps'];
-  stepIds: readonly string[];
+  nodeIds: readonly string[];
   selectedNodeId: string | undefined;
   onSelect: (nodeId: string | undefined) => void;
 }) {
@@ -32,7 +32,7 @@ export function StepTable({
           </tr>
         </thead>
         <tbody>
-          {stepIds.map((nodeId) => {
+          {nodeIds.map((nodeId) => {
             const s = steps[nodeId];
             const selected = nodeId === selectedNodeId;
             return (

@@ -51,7 +51,7 @@ export function stepNote(graph: FlowGraph | undefined, nodeId: string): string |
 }
 
 /** The steps in the order a customer meets them (breadth-first from the trigger); others last. */
-export function orderedSteps(graph: FlowGraph | undefined, stepIds: readonly string[]): string[] {
+export function orderedSteps(graph: FlowGraph | undefined, nodeIds: readonly string[]): string[] {
   const order = new Map<string, number>();
   if (graph) {
     const queue = graph.nodes.filter((n) => n.type === 'trigger').map((n) => n.id);
@@ -63,5 +63,5 @@ export function orderedSteps(graph: FlowGraph | undefined, stepIds: readonly str
     }
   }
   const rank = (id: string) => order.get(id) ?? Number.MAX_SAFE_INTEGER;
-  return [...stepIds].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return [...nodeIds].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
