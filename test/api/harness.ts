@@ -89,6 +89,20 @@ export async function readEvent<R extends ClientResponse<unknown, number, 'json'
   return res as Read<Exclude<JsonOf<R>, { results: unknown }>>;
 }
 
+/**
+ * Reads `POST /v1/events`' answer to a batch (`{events: [...]}`): the body narrowed to
+ * `{results: [...]}`, one answer per event in order.
+ */
+export async function readBatch<R extends ClientResponse<unknown, number, 'json'>>(
+  answer: Promise<R> | R,
+): Promise<Read<Extract<JsonOf<R>, { results: unknown }>>> {
+  const res = await read(answer);
+  if (typeof res.body !== 'object' || res.body === null || !('results' in res.body)) {
+    throw new Error(`expected the answer to a batch, got ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return res as Read<Extract<JsonOf<R>, { results: unknown }>>;
+}
+
 /** Reads an answer expected to be an error: `{error: {code, message, details?}}`. */
 export async function readError<Details = Record<string, unknown>>(
   answer: Promise<{ status: number; headers: Headers; text(): Promise<string> }>,
