@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { present, read, readError, readOk, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -33,9 +33,9 @@ beforeAll(async () => {
     push: 'A muffin for you',
     email: { subject: 'Hi {{customer.name}}', body: 'Hello' },
   });
-  flowId = (await m.call('POST', '/v1/flows', { name: 'Muffin week', graph })).body.id;
-  expect((await m.call('POST', `/v1/flows/${flowId}/publish`)).status).toBe(201);
-  const run = await m.call('POST', `/v1/flows/${flowId}/runs`);
+  flowId = (await readOk(m.api.v1.flows.$post({ json: { name: 'Muffin week', graph } }))).id;
+  expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: flowId } })).status).toBe(201);
+  const run = await read(m.api.v1.flows[':id'].runs.$post({ param: { id: flowId } }));
   expect(run.status).toBe(202);
   runId = run.body.runId;
 
@@ -134,7 +134,7 @@ afterAll(async () => h?.close());
 
 describe('GET /v1/runs/:id/nothing-sent', () => {
   it('groups the members who got nothing by the first thing that stopped them', async () => {
-    const res = await m.call('GET', `/v1/runs/${runId}/nothing-sent`);
+    const res = await read(m.api.v1.runs[':id']['nothing-sent'].$get({ param: { id: runId } }));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       total: 5,
@@ -150,51 +150,55 @@ describe('GET /v1/runs/:id/nothing-sent', () => {
 
 describe('GET /v1/runs/:id/deliveries', () => {
   it('finds deliveries by part of the customer name or email, and shows email subjects as sent', async () => {
-    const byName = await m.call('GET', `/v1/runs/${runId}/deliveries?q=lovel`);
+    const deliveries = (q: string) => m.api.v1.runs[':id'].deliveries.$get({ param: { id: runId }, query: { q } });
+    const byName = await read(deliveries('lovel'));
     expect(byName.status).toBe(200);
-    expect(byName.body.items.map((d: { channel: string }) => d.channel).sort()).toEqual(['email', 'push']);
-    const email = byName.body.items.find((d: { channel: string }) => d.channel === 'email');
+    expect(byName.body.items.map((d) => d.channel).sort()).toEqual(['email', 'push']);
+    const email = byName.body.items.find((d) => d.channel === 'email');
     expect(email).toMatchObject({ customerName: 'Ada Lovelace', subject: 'Hi Ada Lovelace' });
-    const byEmail = await m.call('GET', `/v1/runs/${runId}/deliveries?q=DEE@EXAMPLE`);
-    expect(byEmail.body.items.map((d: { customerName: string }) => d.customerName)).toEqual(['Dee Capped', 'Dee Capped']);
+    const byEmail = await read(deliveries('DEE@EXAMPLE'));
+    expect(byEmail.body.items.map((d) => d.customerName)).toEqual(['Dee Capped', 'Dee Capped']);
     // A `%` is a character, not "anything".
-    expect((await m.call('GET', `/v1/runs/${runId}/deliveries?q=%25`)).body.items).toEqual([]);
-    expect((await m.call('GET', `/v1/runs/${runId}/deliveries?q=${'x'.repeat(201)}`)).status).toBe(400);
+    expect((await read(deliveries('%'))).body.items).toEqual([]);
+    expect((await deliveries('x'.repeat(201))).status).toBe(400);
   });
 });
 
 describe('GET /v1/runs/:id/vouchers', () => {
   it('lists the codes the run issued with their customers, filtered by search', async () => {
-    const all = await m.call('GET', `/v1/runs/${runId}/vouchers`);
+    const vouchers = (query: { q?: string; limit?: string; cursor?: string }) =>
+      read(m.api.v1.runs[':id'].vouchers.$get({ param: { id: runId }, query }));
+    const all = await vouchers({});
     expect(all.status).toBe(200);
-    expect(all.body.items.map((v: { code: string; customerName: string; nodeId: string }) => [v.code, v.customerName, v.nodeId])).toEqual([
+    expect(all.body.items.map((v) => [v.code, v.customerName, v.nodeId])).toEqual([
       ['MUF-ADA1', 'Ada Lovelace', 'voucher'],
       ['MUF-DEE1', 'Dee Capped', 'voucher'],
     ]);
-    const paged = await m.call('GET', `/v1/runs/${runId}/vouchers?limit=1`);
+    const paged = await vouchers({ limit: '1' });
     expect(paged.body.items).toHaveLength(1);
-    const next = await m.call('GET', `/v1/runs/${runId}/vouchers?limit=1&cursor=${paged.body.nextCursor}`);
-    expect(next.body.items.map((v: { code: string }) => v.code)).toEqual(['MUF-DEE1']);
-    const found = await m.call('GET', `/v1/runs/${runId}/vouchers?q=dee`);
-    expect(found.body.items.map((v: { code: string }) => v.code)).toEqual(['MUF-DEE1']);
+    const next = await vouchers({ limit: '1', cursor: present(paged.body.nextCursor, 'the next cursor') });
+    expect(next.body.items.map((v) => v.code)).toEqual(['MUF-DEE1']);
+    const found = await vouchers({ q: 'dee' });
+    expect(found.body.items.map((v) => v.code)).toEqual(['MUF-DEE1']);
   });
 });
 
 describe('GET /v1/outbox', () => {
   it('names the customer of each message, carries the voucher code and finds messages by name or email', async () => {
-    const all = await m.call('GET', '/v1/outbox');
+    const outbox = (query: { q?: string; channel?: 'push' | 'email' } = {}) => read(m.api.v1.outbox.$get({ query }));
+    const all = await outbox();
     expect(all.status).toBe(200);
-    const push = all.body.items.find((o: { channel: string }) => o.channel === 'push');
+    const push = all.body.items.find((o) => o.channel === 'push');
     expect(push).toMatchObject({
       customer: { id: ids.ada, name: 'Ada Lovelace', email: 'ada@example.com' },
       voucherCode: 'MUF-ADA1',
     });
-    const email = all.body.items.find((o: { channel: string }) => o.channel === 'email');
+    const email = all.body.items.find((o) => o.channel === 'email');
     // The email's voucher is the one the run gave her.
     expect(email).toMatchObject({ customer: { name: 'Ada Lovelace' }, voucherCode: 'MUF-ADA1', subject: 'Hi Ada Lovelace' });
-    expect((await m.call('GET', '/v1/outbox?q=ADA LOVE')).body.items).toHaveLength(2);
-    expect((await m.call('GET', '/v1/outbox?q=ada@example&channel=push')).body.items).toHaveLength(1);
-    expect((await m.call('GET', '/v1/outbox?q=nobody')).body.items).toEqual([]);
+    expect((await outbox({ q: 'ADA LOVE' })).body.items).toHaveLength(2);
+    expect((await outbox({ q: 'ada@example', channel: 'push' })).body.items).toHaveLength(1);
+    expect((await outbox({ q: 'nobody' })).body.items).toEqual([]);
   });
 
   it("does not name another merchant's customer even when the payload points at one", async () => {
@@ -210,16 +214,17 @@ describe('GET /v1/outbox', () => {
         payload: JSON.stringify({ customerId: ids.ada, runId, voucherCode: null }),
       })
       .execute();
-    const items = (await other.call('GET', '/v1/outbox')).body.items;
+    const items = (await read(other.api.v1.outbox.$get({ query: {} }))).body.items;
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ customer: null, voucherCode: null });
-    expect((await other.call('GET', '/v1/outbox?q=ada')).body.items).toEqual([]);
+    expect((await read(other.api.v1.outbox.$get({ query: { q: 'ada' } }))).body.items).toEqual([]);
   });
 });
 
 describe('GET /v1/held-back', () => {
   it('counts what the messaging rules held back per flow, by rule and channel', async () => {
-    const res = await m.call('GET', '/v1/held-back');
+    const heldBack = (query: { flowId?: string; days?: string }, owner = m) => owner.api.v1['held-back'].$get({ query });
+    const res = await read(heldBack({}));
     expect(res.status).toBe(200);
     expect(res.body.days).toBe(30);
     expect(res.body.flows).toEqual([
@@ -232,38 +237,42 @@ describe('GET /v1/held-back', () => {
         ],
       },
     ]);
-    const one = await m.call('GET', `/v1/held-back?flowId=${flowId}&days=7`);
+    const one = await read(heldBack({ flowId, days: '7' }));
     expect(one.body.flows).toHaveLength(1);
     // Older skips fall out of the window.
     await sql`update deliveries set created_at = now() - interval '10 days' where run_id = ${runId} and channel = 'push'`.execute(h.db);
-    expect((await m.call('GET', `/v1/held-back?flowId=${flowId}&days=7`)).body.flows[0].total).toBe(1);
-    expect((await m.call('GET', '/v1/held-back?days=0')).status).toBe(400);
-    expect((await m.call('GET', '/v1/held-back?flowId=nope')).status).toBe(400);
+    expect((await read(heldBack({ flowId, days: '7' }))).body.flows[0]?.total).toBe(1);
+    expect((await heldBack({ days: '0' })).status).toBe(400);
+    expect((await heldBack({ flowId: 'nope' })).status).toBe(400);
     const other = await h.merchant('Third café');
-    expect((await other.call('GET', `/v1/held-back?flowId=${flowId}`)).status).toBe(404);
-    expect((await other.call('GET', '/v1/held-back')).body.flows).toEqual([]);
+    expect((await heldBack({ flowId }, other)).status).toBe(404);
+    expect((await read(heldBack({}, other))).body.flows).toEqual([]);
   });
 });
 
 describe('GET /v1/flows/:id/send-preview?draft=true', () => {
   it('counts the saved draft before it is published; a draft with problems is a 422 naming them', async () => {
     const graph = broadcastGraph({ cardId: m.cardId, push: 'Hi' });
-    const id = (await m.call('POST', '/v1/flows', { name: 'Draft only', graph })).body.id as string;
-    expect((await m.call('GET', `/v1/flows/${id}/send-preview`)).status).toBe(409);
-    const draft = await m.call('GET', `/v1/flows/${id}/send-preview?draft=true`);
+    const id = (await readOk(m.api.v1.flows.$post({ json: { name: 'Draft only', graph } }))).id;
+    const preview = (query: { draft?: 'true' }, owner = m) =>
+      owner.api.v1.flows[':id']['send-preview'].$get({ param: { id }, query });
+    expect((await preview({})).status).toBe(409);
+    const draft = await read(preview({ draft: 'true' }));
     expect(draft.status).toBe(200);
     // The six customers above hold the card; none has a pass in a wallet.
     expect(draft.body).toMatchObject({ version: null, members: 6, steps: [{ nodeId: 'push', channel: 'push', reach: 0, unreachable: 6 }] });
-    expect((await m.call('GET', `/v1/flows/${id}/send-preview?draft=yes`)).status).toBe(400);
+    expect((await m.sendRaw('GET', `/v1/flows/${id}/send-preview?draft=yes`)).status).toBe(400);
     // A start with no step after it: a draft the compiler refuses.
-    expect((await m.call('PUT', `/v1/flows/${id}`, { graph: broadcastGraph({ cardId: m.cardId }) })).status).toBe(200);
-    const broken = await m.call('GET', `/v1/flows/${id}/send-preview?draft=true`);
+    expect(
+      (await m.api.v1.flows[':id'].$put({ param: { id }, json: { graph: broadcastGraph({ cardId: m.cardId }) } })).status,
+    ).toBe(200);
+    const broken = await readError<{ diagnostics: unknown[] }>(preview({ draft: 'true' }));
     expect(broken.status).toBe(422);
-    expect(broken.body.error.details.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', message: expect.any(String) })]);
+    expect(broken.body.error.details?.diagnostics).toEqual([expect.objectContaining({ nodeId: 'trigger', message: expect.any(String) })]);
     // Nothing was published or started by asking.
-    const flow = await m.call('GET', `/v1/flows/${id}`);
+    const flow = await read(m.api.v1.flows[':id'].$get({ param: { id } }));
     expect([flow.body.versions, flow.body.status]).toEqual([[], 'draft']);
     const other = await h.merchant('Fourth café');
-    expect((await other.call('GET', `/v1/flows/${id}/send-preview?draft=true`)).status).toBe(404);
+    expect((await preview({ draft: 'true' }, other)).status).toBe(404);
   });
 });
