@@ -12,7 +12,7 @@ import { sql, type RawBuilder } from 'kysely';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { broadcastGraph } from '../support/graphs';
-import { read, startHarness, type Answer, type Harness, type StaffSession, type TestMerchant } from './harness';
+import { read, startHarness, type Harness, type Read, type StaffSession, type TestMerchant } from './harness';
 
 const PASSWORD = 'correct horse battery';
 const TAG = randomUUID().slice(0, 8);
@@ -60,9 +60,31 @@ interface Ctx {
   readonly b: { readonly merchant: TestMerchant; readonly session: StaffSession };
 }
 
-/** What B must get: a status (with an optional extra check), or 200 with no trace of A. */
+/**
+ * What B must get: a status (with an optional extra check), or 200 with no trace of A. The
+ * table calls every route alike, so its answers are read untyped: checks take fields with {@link at}.
+ */
 type Outcome =
-  'no A data' | { readonly status: number; readonly check?: (res: Answer, ctx: Ctx) => void | Promise<void> };
+  'no A data' | { readonly status: number; readonly check?: (res: Read<unknown>, ctx: Ctx) => void | Promise<void> };
+
+/** The field at `path` of an untyped answer's body, failing the test when it is not there. */
+function at(body: unknown, ...path: string[]): unknown {
+  let value = body;
+  for (const [i, key] of path.entries()) {
+    if (typeof value !== 'object' || value === null || !(key in value)) {
+      throw new Error(`expected ${path.slice(0, i + 1).join('.')} in ${JSON.stringify(body)}`);
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** A string field of an untyped answer's body (see {@link at}). */
+function textAt(body: unknown, ...path: string[]): string {
+  const value = at(body, ...path);
+  if (typeof value !== 'string') throw new Error(`expected ${path.join('.')} to be a string in ${JSON.stringify(body)}`);
+  return value;
+}
 
 interface MerchantCase {
   readonly scope: 'merchant';
@@ -86,11 +108,11 @@ type Case = MerchantCase | UnscopedCase;
 const NOT_FOUND: Outcome = {
   status: 404,
   check: (res) => {
-    expect(res.body?.error?.code).toBe('not_found');
-    expect(res.body.error.message).not.toMatch(/^No route/);
+    expect(at(res.body, 'error', 'code')).toBe('not_found');
+    expect(textAt(res.body, 'error', 'message')).not.toMatch(/^No route/);
   },
 };
-const OWNER_ONLY: Outcome = { status: 403, check: (res) => expect(res.body?.error?.code).toBe('forbidden') };
+const OWNER_ONLY: Outcome = { status: 403, check: (res) => expect(at(res.body, 'error', 'code')).toBe('forbidden') };
 
 /** A broadcast to A's card: B may save it as a draft, but never compile it clean nor run it. */
 const graphOnCardOf = (a: MerchantA) => broadcastGraph({ cardId: a.cardId, push: 'Hi' });
@@ -122,11 +144,11 @@ const CASES: Record<string, Case> = {
         const row = await h.db
           .selectFrom('staff_invites')
           .select('merchant_id')
-          .where('id', '=', res.body.id)
+          .where('id', '=', textAt(res.body, 'id'))
           .executeTakeFirstOrThrow();
         expect(row.merchant_id).toBe(b.merchant.id);
         // B's own invite for the address would show in B's later lists: remove it again.
-        await h.db.deleteFrom('staff_invites').where('id', '=', res.body.id).execute();
+        await h.db.deleteFrom('staff_invites').where('id', '=', textAt(res.body, 'id')).execute();
       },
     },
   },
@@ -146,9 +168,9 @@ const CASES: Record<string, Case> = {
       status: 201,
       check: async (res, { h, b }) => {
         // The new key speaks for B: it sees B's cards only.
-        const cards = await h.call('GET', '/v1/cards', undefined, res.body.key);
+        const cards = await read(h.client({ Authorization: `Bearer ${textAt(res.body, 'key')}` }).v1.cards.$get());
         expect(cards.status).toBe(200);
-        expect(cards.body.items.map((c: { id: string }) => c.id)).toContain(b.merchant.cardId);
+        expect(cards.body.items.map((c) => c.id)).toContain(b.merchant.cardId);
       },
     },
   },
@@ -177,7 +199,7 @@ const CASES: Record<string, Case> = {
     scope: 'merchant',
     path: () => '/v1/merchant/settings',
     body: () => ({ frequencyCap: { push: 1, email: 1 }, quietHours: { start: '02:00', end: '03:00' } }),
-    expect: { status: 200, check: (res) => expect(res.body.quietHours).toEqual({ start: '02:00', end: '03:00' }) },
+    expect: { status: 200, check: (res) => expect(at(res.body, 'quietHours')).toEqual({ start: '02:00', end: '03:00' }) },
   },
 
   'POST /v1/cards': {
@@ -215,8 +237,8 @@ const CASES: Record<string, Case> = {
     expect: {
       status: 422,
       check: (res) => {
-        expect(res.body.error.code).toBe('unprocessable');
-        expect(res.body.error.details.errors).toEqual([
+        expect(at(res.body, 'error', 'code')).toBe('unprocessable');
+        expect(at(res.body, 'error', 'details', 'errors')).toEqual([
           { index: 0, message: expect.stringMatching(/^cardId: no card .* belongs to this merchant$/) },
         ]);
       },
@@ -240,7 +262,7 @@ const CASES: Record<string, Case> = {
       status: 200,
       check: (res) => {
         expect(res.body).toMatchObject({ created: 0, updated: 0 });
-        expect(res.body.errors).toEqual([{ line: 2, message: expect.stringMatching(/^Card: no card .* belongs to this merchant$/) }]);
+        expect(at(res.body, 'errors')).toEqual([{ line: 2, message: expect.stringMatching(/^Card: no card .* belongs to this merchant$/) }]);
       },
     },
   },
@@ -304,8 +326,8 @@ const CASES: Record<string, Case> = {
     expect: {
       status: 200,
       check: (res) => {
-        expect(res.body.ok).toBe(false);
-        expect(res.body.diagnostics).toContainEqual(expect.objectContaining(foreignCardDiagnostic));
+        expect(at(res.body, 'ok')).toBe(false);
+        expect(at(res.body, 'diagnostics')).toContainEqual(expect.objectContaining(foreignCardDiagnostic));
       },
     },
   },
@@ -316,7 +338,7 @@ const CASES: Record<string, Case> = {
     // A draft may hold anything structurally valid; the foreign card is a diagnostic.
     expect: {
       status: 201,
-      check: (res) => expect(res.body.diagnostics).toContainEqual(expect.objectContaining(foreignCardDiagnostic)),
+      check: (res) => expect(at(res.body, 'diagnostics')).toContainEqual(expect.objectContaining(foreignCardDiagnostic)),
     },
   },
   'POST /v1/flows/preview-email': {
@@ -428,7 +450,7 @@ const CASES: Record<string, Case> = {
     body: (a) => ({ email: { subject: 'Hi', body: 'Hello {{customer.name}}' }, to: a.ownerEmail, customerId: a.customerId }),
     expect: {
       status: 422,
-      check: (res) => expect(res.body.error.message).toMatch(/is not a staff member of this shop/),
+      check: (res) => expect(textAt(res.body, 'error', 'message')).toMatch(/is not a staff member of this shop/),
     },
   },
   'POST /v1/campaigns/preview': {
@@ -559,7 +581,7 @@ beforeAll(async () => {
   const merchantName = `Isolation A ${TAG}`;
   const aM = await h.merchant(merchantName, { owner: { email: ownerEmail, password: PASSWORD } });
   const aSession = await h.signIn(ownerEmail, PASSWORD);
-  const ok = (res: Answer, status: number, what: string) => {
+  const ok = <T>(res: Read<T>, status: number, what: string): T => {
     if (res.status !== status) throw new Error(`setup ${what}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
@@ -576,10 +598,7 @@ beforeAll(async () => {
     201,
     'customers',
   );
-  const customers = ok(await read(aM.api.v1.customers.$get({ query: {} })), 200, 'customer list').items as {
-    id: string;
-    name: string;
-  }[];
+  const customers = ok(await read(aM.api.v1.customers.$get({ query: {} })), 200, 'customer list').items;
   const customerId = customers.find((c) => c.name === customerName)?.id ?? '';
   const otherCustomerId = customers.find((c) => c.name !== customerName)?.id ?? '';
   // A's do-not-mail list (as a hard bounce webhook would leave it) and a consent change.
@@ -621,20 +640,17 @@ beforeAll(async () => {
     push: 'Hi',
     email: { subject: 'Hi', body: 'Hello {{customer.name}}' },
   });
-  const flowId = ok(await read(aM.api.v1.flows.$post({ json: { name: flowName, graph } })), 201, 'flow').id as string;
+  const flowId = ok(await read(aM.api.v1.flows.$post({ json: { name: flowName, graph } })), 201, 'flow').id;
   ok(await read(aM.api.v1.flows[':id'].publish.$post({ param: { id: flowId } })), 201, 'publish');
   // No worker listens on the harness's task queue: the run stays pending.
-  const run = ok(await read(aM.api.v1.flows[':id'].runs.$post({ param: { id: flowId } })), 202, 'run') as {
-    runId: string;
-    workflowId: string;
-  };
+  const run = ok(await read(aM.api.v1.flows[':id'].runs.$post({ param: { id: flowId } })), 202, 'run');
 
   const campaignName = `Campaign ${TAG}`;
   const campaign = ok(
     await read(aM.api.v1.campaigns.$post({ json: { name: campaignName, cardId: aM.cardId, push: { text: 'Hi' } } })),
     201,
     'campaign',
-  ) as { id: string; runId: string };
+  );
 
   // Vouchers and outbox messages are written by activities only: straight to the database.
   const voucherCode = `SF-${TAG.slice(0, 4)}-${TAG.slice(4, 8)}`.toUpperCase();
@@ -687,8 +703,8 @@ beforeAll(async () => {
     201,
     'member invite',
   );
-  const token = (memberInvite.inviteUrl as string).slice('/invite/'.length);
-  const member = h.sessionOf(await h.send('POST', '/v1/auth/accept-invite', { body: { token, password: PASSWORD } }));
+  const token = memberInvite.inviteUrl.slice('/invite/'.length);
+  const member = h.sessionOf(await read(h.client().v1.auth['accept-invite'].$post({ json: { token, password: PASSWORD } })));
   const inviteEmail = `invitee-${TAG}@a.example`;
   const invite = ok(await read(aSession.api.v1.staff.invites.$post({ json: { email: inviteEmail } })), 201, 'invite');
   const apiKeyName = `Till ${TAG}`;
@@ -763,7 +779,7 @@ describe('tenant isolation: the route table', () => {
   it('aims at ids A itself can read (so a 404 to B means something)', async () => {
     for (const [route, c] of MERCHANT_CASES) {
       if (parseRoute(route).method !== 'GET') continue;
-      const res = await h.call('GET', c.path(ctx.a), undefined, ctx.a.apiKey);
+      const res = await ctx.h.sendRaw<unknown>('GET', c.path(ctx.a), { headers: { Authorization: `Bearer ${ctx.a.apiKey}` } });
       expect(res.status, `${route} as A: ${JSON.stringify(res.body)}`).toBe(200);
       if (c.expect === 'no A data') {
         // A's own list shows A's data, so B's list would show it too if it leaked.
@@ -784,10 +800,14 @@ describe.each(MERCHANT_CASES)('%s called by merchant B', (route, c) => {
     const { a, b } = ctx;
     const path = c.path(a);
     const body = c.body?.(a);
+    // Every route alike, with bodies no typed call would take (A's ids): the untyped way in.
     const res =
       credential === 'API key'
-        ? await b.merchant.call(method, path, body)
-        : await b.session.call(method, path, body, { csrf: STATE_CHANGING.has(method) });
+        ? await b.merchant.sendRaw<unknown>(method, path, { body })
+        : await h.sendRaw<unknown>(method, path, {
+            body,
+            headers: { Cookie: b.session.cookie, ...(STATE_CHANGING.has(method) ? { 'X-CSRF-Token': b.session.csrfToken } : {}) },
+          });
     const outcome = credential === 'API key' ? (c.withKey ?? c.expect) : c.expect;
     const shown = `${method} ${path} → ${res.status} ${JSON.stringify(res.body)}`;
 
@@ -810,38 +830,36 @@ describe('after every call of merchant B', () => {
 
   it('leaves A’s data unchanged as A’s own key and session see it', async () => {
     const { a } = ctx;
-    const asA = (path: string) => h.call('GET', path, undefined, a.apiKey);
+    const asA = h.client({ Authorization: `Bearer ${a.apiKey}` }).v1;
 
-    const flow = await asA(`/v1/flows/${a.flowId}`);
+    const flow = await read(asA.flows[':id'].$get({ param: { id: a.flowId } }));
     expect(flow.body).toMatchObject({ name: a.flowName, status: 'active', latestVersion: 1 });
-    const campaign = await asA(`/v1/campaigns/${a.campaignId}`);
+    const campaign = await read(asA.campaigns[':id'].$get({ param: { id: a.campaignId } }));
     expect(campaign.body).toMatchObject({ name: a.campaignName, runId: a.campaignRunId });
-    const customers = await asA('/v1/customers');
-    expect(customers.body.items.map((c: { id: string }) => c.id).sort()).toEqual(
-      [a.customerId, a.otherCustomerId].sort(),
-    );
-    expect(customers.body.items.find((c: { id: string }) => c.id === a.customerId)).toMatchObject({
+    const customers = await read(asA.customers.$get({ query: {} }));
+    expect(customers.body.items.map((c) => c.id).sort()).toEqual([a.customerId, a.otherCustomerId].sort());
+    expect(customers.body.items.find((c) => c.id === a.customerId)).toMatchObject({
       name: a.customerName,
       stamps: 0,
     });
-    const runs = await asA('/v1/runs');
-    expect(runs.body.items.map((r: { id: string }) => r.id).sort()).toEqual([a.runId, a.campaignRunId].sort());
-    expect((await asA(`/v1/runs/${a.runId}`)).body.status).not.toBe('cancelled');
-    expect((await asA(`/v1/vouchers/${a.voucherCode}`)).body.redeemedAt).toBeNull();
+    const runs = await read(asA.runs.$get({ query: {} }));
+    expect(runs.body.items.map((r) => r.id).sort()).toEqual([a.runId, a.campaignRunId].sort());
+    expect((await read(asA.runs[':id'].$get({ param: { id: a.runId } }))).body.status).not.toBe('cancelled');
+    expect((await read(asA.vouchers[':code'].$get({ param: { code: a.voucherCode } }))).body.redeemedAt).toBeNull();
     const stamp = await h.db.selectFrom('events').select('undone_at').where('id', '=', a.stampId).executeTakeFirstOrThrow();
     expect(stamp.undone_at).toBeNull();
-    expect((await asA('/v1/merchant/settings')).body).toMatchObject({
+    expect((await read(asA.merchant.settings.$get())).body).toMatchObject({
       frequencyCap: { push: 7, email: 3 },
       quietHours: { start: '21:13', end: '07:47' },
     });
-    const keys = await asA('/v1/api-keys');
+    const keys = await read(asA['api-keys'].$get());
     expect(keys.body.items).toHaveLength(2);
-    expect(keys.body.items.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(true);
-    expect((await h.call('GET', '/v1/cards', undefined, a.extraKey)).status).toBe(200);
+    expect(keys.body.items.every((k) => k.revokedAt === null)).toBe(true);
+    expect((await h.client({ Authorization: `Bearer ${a.extraKey}` }).v1.cards.$get()).status).toBe(200);
 
     const owner = await h.signIn(a.ownerEmail, PASSWORD);
     const staff = await read(owner.api.v1.staff.$get({ query: {} }));
-    expect(staff.body.items.map((s: { id: string }) => s.id).sort()).toEqual([a.ownerId, a.memberId].sort());
+    expect(staff.body.items.map((s) => s.id).sort()).toEqual([a.ownerId, a.memberId].sort());
     expect(staff.body.invites).toEqual([expect.objectContaining({ id: a.inviteId, email: a.inviteEmail })]);
   });
 });
