@@ -3,7 +3,7 @@
  * still answers exactly as if it had been recorded alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness, type TestMerchant } from './harness';
+import { read, readError, readEvent, readOk, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function customer(externalId: string): Promise<string> {
-  expect((await m.call('POST', '/v1/customers', { externalId, name: externalId, cardId: m.cardId })).status).toBe(201);
+  expect((await m.api.v1.customers.$post({ json: { externalId, name: externalId, cardId: m.cardId } })).status).toBe(
+    201,
+  );
   const row = await h.db
     .selectFrom('customers')
     .select('id')
@@ -24,28 +26,36 @@ async function customer(externalId: string): Promise<string> {
   return row.id;
 }
 
+async function stamps(id: string): Promise<number> {
+  return (await read(m.api.v1.customers[':id'].$get({ param: { id } }))).body.stamps;
+}
+
 describe('single events posted at once', () => {
   it('are grouped into shared transactions; stamps add up and the reward fills exactly once', async () => {
-    const flow = await m.call('POST', '/v1/flows', {
-      name: 'Reward ready',
-      graph: {
-        nodes: [
-          { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event: 'reward_ready' } },
-          { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: 'Your coffee is on us' } },
-        ],
-        edges: [{ id: 'e', source: 't', target: 'p' }],
-      },
-    });
-    expect((await m.call('POST', `/v1/flows/${flow.body.id}/publish`)).status).toBe(201);
+    const flow = await readOk(
+      m.api.v1.flows.$post({
+        json: {
+          name: 'Reward ready',
+          graph: {
+            nodes: [
+              { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event: 'reward_ready' } },
+              { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: 'Your coffee is on us' } },
+            ],
+            edges: [{ id: 'e', source: 't', target: 'p' }],
+          },
+        },
+      }),
+    );
+    expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: flow.id } })).status).toBe(201);
     const id = await customer('together');
     const answers = await Promise.all(
-      Array.from({ length: 30 }, () => m.call('POST', '/v1/events', { customerId: id, type: 'stamp' })),
+      Array.from({ length: 30 }, () => readEvent(m.api.v1.events.$post({ json: { customerId: id, type: 'stamp' } }))),
     );
     expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 30 }, () => 202));
-    expect(new Set(answers.map((a) => a.body.id as string)).size).toBe(30);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(30);
     // The 10th stamp fills the card (10 stamps): one event entered the journey, once.
-    expect(answers.reduce((sum, a) => sum + (a.body.entered as number), 0)).toBe(1);
-    expect((await m.call('GET', `/v1/customers/${id}`)).body.stamps).toBe(30);
+    expect(answers.reduce((sum, a) => sum + a.body.entered, 0)).toBe(1);
+    expect(await stamps(id)).toBe(30);
     const entries = await h.db.selectFrom('flow_entries').select('entry_key').where('customer_id', '=', id).execute();
     expect(entries).toHaveLength(1);
     // Recorded together: events of one transaction share its now().
@@ -56,24 +66,26 @@ describe('single events posted at once', () => {
   it('answer one id sent many times at once as one event', async () => {
     const id = await customer('same-id');
     const answers = await Promise.all(
-      Array.from({ length: 10 }, () => m.call('POST', '/v1/events', { id: 'till-1-tap-7', customerId: id, type: 'stamp' })),
+      Array.from({ length: 10 }, () =>
+        readEvent(m.api.v1.events.$post({ json: { id: 'till-1-tap-7', customerId: id, type: 'stamp' } })),
+      ),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 202]);
-    expect(new Set(answers.map((a) => a.body.id as string)).size).toBe(1);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect(answers.filter((a) => a.body.duplicate === true)).toHaveLength(9);
-    expect((await m.call('GET', `/v1/customers/${id}`)).body.stamps).toBe(1);
+    expect(await stamps(id)).toBe(1);
   });
 
   it('answer an unknown customer with 404 without failing the others', async () => {
     const id = await customer('neighbour');
     const answers = await Promise.all([
-      m.call('POST', '/v1/events', { customerId: id, type: 'visit' }),
-      m.call('POST', '/v1/events', { externalId: 'nobody', type: 'stamp' }),
-      m.call('POST', '/v1/events', { customerId: id, type: 'stamp' }),
-      m.call('POST', '/v1/events', { externalId: 'neighbour', type: 'stamp' }),
+      readEvent(m.api.v1.events.$post({ json: { customerId: id, type: 'visit' } })),
+      readError(m.api.v1.events.$post({ json: { externalId: 'nobody', type: 'stamp' } })),
+      readEvent(m.api.v1.events.$post({ json: { customerId: id, type: 'stamp' } })),
+      readEvent(m.api.v1.events.$post({ json: { externalId: 'neighbour', type: 'stamp' } })),
     ]);
     expect(answers.map((a) => a.status)).toEqual([202, 404, 202, 202]);
-    expect(answers[1]?.body.error.code).toBe('not_found');
-    expect((await m.call('GET', `/v1/customers/${id}`)).body.stamps).toBe(2);
+    expect(answers[1].body.error.code).toBe('not_found');
+    expect(await stamps(id)).toBe(2);
   });
 });
