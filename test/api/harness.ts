@@ -4,8 +4,7 @@
  * checks the path, the parameters and the body against the routes (`AppType`), and
  * {@link read} answers the JSON typed as the route declares it ({@link readError} for an
  * error answer). `sendRaw` is the one untyped way in, for tests that send malformed bodies
- * or headers on purpose. (`call` is the older untyped helper, kept until every file uses
- * the typed client.)
+ * or headers on purpose.
  * The default launcher talks to the suite's real Temporal dev server on a task queue no
  * worker listens on, so started runs stay pending and nothing else picks them up.
  */
@@ -128,12 +127,6 @@ export interface RawOptions {
   readonly headers?: Record<string, string>;
 }
 
-export interface Answer {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- answers are asserted field by field
-  headers: Headers;
-}
-
 export interface TestMerchant {
   readonly id: string;
   readonly apiKey: string;
@@ -144,8 +137,6 @@ export interface TestMerchant {
   with(headers: Record<string, string>): ApiClient;
   /** The untyped way in with this merchant's key, for deliberately malformed requests (see `Harness.sendRaw`). */
   sendRaw<T = ErrorBody<Issues>>(method: string, path: string, options?: RawOptions): Promise<Read<T>>;
-  /** Calls the API with this merchant's key (untyped; use `api`). */
-  call(method: string, path: string, body?: unknown): Promise<Answer>;
 }
 
 /** What sign-in (and accepting an invite) answers: `{staff, merchant, csrfToken}`. */
@@ -162,8 +153,6 @@ export interface StaffSession {
   readonly api: ApiClient;
   /** The typed client with the cookie only (no CSRF token). */
   readonly withoutCsrf: ApiClient;
-  /** Calls the API with the cookie and, unless `csrf` is false, `X-CSRF-Token`. */
-  call(method: string, path: string, body?: unknown, options?: { csrf?: boolean }): Promise<Answer>;
 }
 
 export interface Harness {
@@ -176,10 +165,6 @@ export interface Harness {
    * the schema refuses, odd headers. `body` is sent as JSON unless it is a string (sent raw).
    */
   sendRaw<T = ErrorBody<Issues>>(method: string, path: string, options?: RawOptions): Promise<Read<T>>;
-  /** Calls the API; `body` is sent as JSON unless it is a string (sent raw). */
-  call(method: string, path: string, body?: unknown, token?: string): Promise<Answer>;
-  /** Calls the API with any headers (cookies, Origin, X-CSRF-Token …). */
-  send(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<Answer>;
   /** Creates a merchant through the API (admin token) with one card, and an owner if given. */
   merchant(name?: string, options?: { owner?: { email: string; password: string } }): Promise<TestMerchant>;
   /** Signs in through `POST /v1/auth/sign-in`; throws unless it answers 200. */
@@ -217,24 +202,18 @@ export async function startHarness(
     rateLimits: options.rateLimits,
   });
 
-  const send: Harness['send'] = async (method, path, { body, headers: extra = {} } = {}) => {
+  const sendRaw = async <T>(method: string, path: string, { body, headers: extra = {} }: RawOptions = {}): Promise<Read<T>> => {
     const headers: Record<string, string> = { ...extra };
     if (body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
       headers['Content-Type'] = 'application/json';
     }
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
-    const res = await app.request(path, init);
-    const text = await res.text();
     // JSON answers are parsed; others (a poster's PDF, a page's HTML) stay text.
-    const json = res.headers.get('Content-Type')?.includes('json') ?? false;
-    return { status: res.status, body: text ? (json ? JSON.parse(text) : text) : undefined, headers: res.headers };
+    return readAs<T>(await app.request(path, init));
   };
 
   const client: Harness['client'] = (headers = {}) => testClient(app, undefined, undefined, { headers });
-
-  const call: Harness['call'] = async (method, path, body, token) =>
-    send(method, path, { body, headers: token !== undefined ? { Authorization: `Bearer ${token}` } : {} });
 
   const sessionOf: Harness['sessionOf'] = (answer) => {
     const cookie = /^sf_session=[^;]+/.exec(answer.headers.get('Set-Cookie') ?? '')?.[0];
@@ -249,8 +228,6 @@ export async function startHarness(
       body,
       api: client({ Cookie: cookie, 'X-CSRF-Token': csrfToken }),
       withoutCsrf: client({ Cookie: cookie }),
-      call: (method, path, body, { csrf = true } = {}) =>
-        send(method, path, { body, headers: { Cookie: cookie, ...(csrf ? { 'X-CSRF-Token': csrfToken } : {}) } }),
     };
   };
 
@@ -258,30 +235,25 @@ export async function startHarness(
     db: database.db,
     app,
     client,
-    sendRaw: send,
-    call,
-    send,
+    sendRaw,
     sessionOf,
     async signIn(email, password) {
-      return sessionOf(await send('POST', '/v1/auth/sign-in', { body: { email, password } }));
+      return sessionOf(await read(client().v1.auth['sign-in'].$post({ json: { email, password } })));
     },
     async merchant(name = 'Test Café', options = {}) {
       // Without messaging rules (the café defaults), as the tests of sending expect; see WITHOUT_RULES.
       const body = { name, timezone: 'Europe/Berlin', messagingRules: WITHOUT_RULES, ...(options.owner ? { owner: options.owner } : {}) };
-      const created = await call('POST', '/v1/merchants', body, ADMIN_TOKEN);
-      if (created.status !== 201) throw new Error(`merchant: ${JSON.stringify(created.body)}`);
-      const { id, apiKey } = created.body as { id: string; apiKey: string };
-      const m = (method: string, path: string, body?: unknown) => call(method, path, body, apiKey);
-      const card = await m('POST', '/v1/cards', { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' });
+      const { id, apiKey } = await readOk(client({ Authorization: `Bearer ${ADMIN_TOKEN}` }).v1.merchants.$post({ json: body }));
       const auth = { Authorization: `Bearer ${apiKey}` };
+      const api = client(auth);
+      const card = await readOk(api.v1.cards.$post({ json: { name: 'Coffee card', stampsRequired: 10, reward: 'Free coffee' } }));
       return {
         id,
         apiKey,
-        cardId: card.body.id as string,
-        api: client(auth),
+        cardId: card.id,
+        api,
         with: (headers) => client({ ...auth, ...headers }),
-        sendRaw: (method, path, { body, headers } = {}) => send(method, path, { body, headers: { ...auth, ...headers } }),
-        call: m,
+        sendRaw: (method, path, { body, headers } = {}) => sendRaw(method, path, { body, headers: { ...auth, ...headers } }),
       };
     },
     async customer(owner) {
