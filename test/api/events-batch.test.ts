@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../server/api/events.routes';
+import { addCustomer, publishPushOn, stampsOf } from './event-tests';
 import {
   present,
   read,
   readBatch,
-  readOk,
   readError,
   readEvent,
   startHarness,
@@ -25,21 +25,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function customer(externalId: string): Promise<string> {
-  const res = await m.api.v1.customers.$post({ json: { externalId, name: externalId, cardId: m.cardId } });
-  expect(res.status).toBe(201);
-  const row = await h.db
-    .selectFrom('customers')
-    .select('id')
-    .where('merchant_id', '=', m.id)
-    .where('external_id', '=', externalId)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function stamps(id: string): Promise<number> {
-  return (await read(m.api.v1.customers[':id'].$get({ param: { id } }))).body.stamps;
-}
+const customer = (externalId: string) => addCustomer(h, m, externalId);
+const stamps = (id: string) => stampsOf(m, id);
 
 /** A batch result's error, or undefined for a recorded event. */
 function errorOf(result: BatchResult | undefined): { code: string; message: string } | undefined {
@@ -193,22 +180,7 @@ describe('POST /v1/events with a batch', () => {
 
   it('enters event-triggered flows for each recorded stamp', async () => {
     const f = await customer('batch-flow');
-    const flow = await read(
-      m.api.v1.flows.$post({
-        json: {
-          name: 'Thanks for the stamp',
-          graph: {
-            nodes: [
-              { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event: 'stamp_added' } },
-              { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: 'Thanks!' } },
-            ],
-            edges: [{ id: 'e', source: 't', target: 'p' }],
-          },
-        },
-      }),
-    );
-    expect(flow.status).toBe(201);
-    expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: flow.body.id } })).status).toBe(201);
+    await publishPushOn(m, 'stamp_added', 'Thanks!', 'Thanks for the stamp');
     const res = await batch([
       { customerId: f, type: 'stamp' },
       { customerId: f, type: 'visit' },
@@ -223,34 +195,8 @@ describe('POST /v1/events with a batch', () => {
     // Its own merchant, so that only these flows are active: one on the stamp that leaves one
     // to go, one on the stamp that fills the card (10 stamps).
     const r = await h.merchant('Reward café');
-    for (const event of ['one_stamp_to_go', 'reward_ready']) {
-      const flow = await readOk(
-        r.api.v1.flows.$post({
-          json: {
-            name: event,
-            graph: {
-              nodes: [
-                { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event } },
-                { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: event } },
-              ],
-              edges: [{ id: 'e', source: 't', target: 'p' }],
-            },
-          },
-        }),
-      );
-      expect((await r.api.v1.flows[':id'].publish.$post({ param: { id: flow.id } })).status).toBe(201);
-    }
-    const customerOf = async (externalId: string) => {
-      const res = await r.api.v1.customers.$post({ json: { externalId, name: externalId, cardId: r.cardId } });
-      expect(res.status).toBe(201);
-      const row = await h.db
-        .selectFrom('customers')
-        .select('id')
-        .where('merchant_id', '=', r.id)
-        .where('external_id', '=', externalId)
-        .executeTakeFirstOrThrow();
-      return row.id;
-    };
+    for (const event of ['one_stamp_to_go', 'reward_ready']) await publishPushOn(r, event, event);
+    const customerOf = (externalId: string) => addCustomer(h, r, externalId);
     const batched = await customerOf('batched');
     const oneByOne = await customerOf('one-by-one');
     await h.db.updateTable('customers').set({ stamps: 7 }).where('id', 'in', [batched, oneByOne]).execute();

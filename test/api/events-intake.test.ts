@@ -3,7 +3,8 @@
  * still answers exactly as if it had been recorded alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { read, readError, readEvent, readOk, startHarness, type Harness, type TestMerchant } from './harness';
+import { addCustomer, publishPushOn, stampsOf } from './event-tests';
+import { readError, readEvent, startHarness, type Harness, type TestMerchant } from './harness';
 
 let h: Harness;
 let m: TestMerchant;
@@ -13,40 +14,12 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-async function customer(externalId: string): Promise<string> {
-  expect((await m.api.v1.customers.$post({ json: { externalId, name: externalId, cardId: m.cardId } })).status).toBe(
-    201,
-  );
-  const row = await h.db
-    .selectFrom('customers')
-    .select('id')
-    .where('merchant_id', '=', m.id)
-    .where('external_id', '=', externalId)
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-async function stamps(id: string): Promise<number> {
-  return (await read(m.api.v1.customers[':id'].$get({ param: { id } }))).body.stamps;
-}
+const customer = (externalId: string) => addCustomer(h, m, externalId);
+const stamps = (id: string) => stampsOf(m, id);
 
 describe('single events posted at once', () => {
   it('are grouped into shared transactions; stamps add up and the reward fills exactly once', async () => {
-    const flow = await readOk(
-      m.api.v1.flows.$post({
-        json: {
-          name: 'Reward ready',
-          graph: {
-            nodes: [
-              { id: 't', type: 'trigger', position: { x: 0, y: 0 }, data: { trigger: 'event', event: 'reward_ready' } },
-              { id: 'p', type: 'push', position: { x: 0, y: 100 }, data: { text: 'Your coffee is on us' } },
-            ],
-            edges: [{ id: 'e', source: 't', target: 'p' }],
-          },
-        },
-      }),
-    );
-    expect((await m.api.v1.flows[':id'].publish.$post({ param: { id: flow.id } })).status).toBe(201);
+    await publishPushOn(m, 'reward_ready', 'Your coffee is on us', 'Reward ready');
     const id = await customer('together');
     const answers = await Promise.all(
       Array.from({ length: 30 }, () => readEvent(m.api.v1.events.$post({ json: { customerId: id, type: 'stamp' } }))),
