@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../db/database';
-import { shortCode } from './pass-code';
+import { shortCode } from '../channels/wallet/pass-code';
 import { UNDO_WINDOW_MINUTES } from './undo-stamp';
 import { fail, type Failure } from '../result';
 

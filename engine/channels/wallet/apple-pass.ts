@@ -10,7 +10,7 @@
 import { PKPass, PassType } from 'passkit-generator';
 import { passImages, parseHexColor } from './pass-images';
 import type { AppleSigner, PassContent } from './types';
-import { shortCode } from '../../customers/pass-code';
+import { shortCode } from './pass-code';
 
 /** `%@` is replaced by the field's new value: the lock screen shows exactly the message. */
 export const MESSAGE_CHANGE = '%@';

@@ -26,7 +26,7 @@ import { createTokenSource, signJwt, type ServiceAccount, type TokenSource } fro
 import { classifyFailure, describeFailure, failureReason, type FailureKind, type GoogleFailure } from './google-errors';
 import { fail, type Result } from '../../result';
 import type { GoogleMessage, GoogleWalletClient, PassContent } from './types';
-import { shortCode } from '../../customers/pass-code';
+import { shortCode } from './pass-code';
 
 export const DEFAULT_GOOGLE_WALLET_API_URL = 'https://walletobjects.googleapis.com';
 /** Google requires a program logo on a loyalty class; this one is Google's own Wallet icon. */
