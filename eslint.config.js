@@ -26,7 +26,7 @@ const adapterBoundary = [
 const workflowBoundary = layerRule('Workflows import the core (types, pure helpers) and activities as types only, never the server or the editor.', 'server', 'editor');
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.tools/', 'dist/', 'editor/dist/', '.scratch/', 'coverage/'] },
+  { ignores: ['node_modules/', '.data/', '.tools/', 'dist/', 'editor/dist/', '.scratch/', 'coverage/', 'bench/.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
