@@ -30,6 +30,15 @@ import { loadMeasuredRuns } from '../results/measured-runs';
 import { countRun } from '../results/outcomes';
 import { runSteps } from '../results/steps';
 
+/** A pass that changed nothing: where each report's counts start. */
+const NOTHING_DONE: RetentionReport = {
+  runsSummarised: 0,
+  memberRowsDeleted: 0,
+  deliveriesDeleted: 0,
+  eventsDeleted: 0,
+  entriesSwept: 0,
+};
+
 export interface RetentionPolicy {
   /** Days after a run finished before it is summarised. */
   readonly runDays: number;
@@ -60,13 +69,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy, now = new 
     );
   const rows = policy.rowsPerStatement ?? 5_000;
   const passes = policy.maxPasses ?? 1_000;
-  let report: RetentionReport = {
-    runsSummarised: 0,
-    memberRowsDeleted: 0,
-    deliveriesDeleted: 0,
-    eventsDeleted: 0,
-    entriesSwept: 0,
-  };
+  let report = NOTHING_DONE;
   const runCutoff = new Date(now.getTime() - policy.runDays * DAY_MS);
   for (let i = 0; i < passes; i++) {
     const done = await summariseOldRuns(db, runCutoff, now, policy.runsPerPass ?? 10);
@@ -107,13 +110,7 @@ async function summariseOldRuns(db: Db, cutoff: Date, now: Date, limit: number):
     where r.finished_at is not null and r.finished_at < ${cutoff}
       and not exists (select 1 from run_summaries s where s.run_id = r.id)
     order by r.finished_at limit ${limit}`.execute(db);
-  let report: RetentionReport = {
-    runsSummarised: 0,
-    memberRowsDeleted: 0,
-    deliveriesDeleted: 0,
-    eventsDeleted: 0,
-    entriesSwept: 0,
-  };
+  let report = NOTHING_DONE;
   for (const r of due.rows) {
     const done = await db.transaction().execute(async (tx) => {
       const locked = await sql`select 1 from runs where id = ${r.id} for update skip locked`.execute(tx);
