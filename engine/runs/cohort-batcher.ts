@@ -20,6 +20,8 @@ import { RunStartRefused } from './start-refused';
 
 export const COHORT_WINDOW_MS = 300;
 export const COHORT_MAX = 500;
+/** Claimed runs being started at once (each start is a round trip to Temporal). */
+export const STARTS_IN_FLIGHT = 4;
 const POLL_MS = 5_000;
 
 export interface CohortBatcher {
@@ -97,30 +99,72 @@ export function createCohortBatcher(ports: { db: Db; launcher: RunLauncher }, op
  * Turns the entries pending when it begins into runs, up to 500 per run. Entries that arrive
  * meanwhile wait for the window their own nudge opened: otherwise a busy stream of events
  * would become a stream of tiny runs, one per workflow start.
+ *
+ * Claims go one after the other (each a short transaction), but up to {@link STARTS_IN_FLIGHT}
+ * claimed runs are being started at once: a start is a round trip to Temporal, and a burst
+ * of events is several runs whose starts would otherwise queue behind each other.
  */
 async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> {
   const cutoff = new Date();
-  let started = 0;
+  const outcome: DrainOutcome = { started: 0, unreachable: false, refused: new Set(), error: undefined };
+  const starting = new Set<Promise<void>>();
   for (;;) {
+    while (starting.size >= STARTS_IN_FLIGHT) await Promise.race(starting);
+    // Temporal unreachable, or the database failing: claim no more; the starts in flight end.
+    if (outcome.unreachable || outcome.error !== undefined) break;
     const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
-    if (!batch) return started;
-    try {
-      await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
-      await clearStartFailure(ports.db, batch.flowId, batch.version);
-      started++;
-    } catch (err) {
-      if (!(err instanceof RunStartRefused)) {
-        // Temporal is unreachable, for every flow alike: give the entries back and stop.
-        await giveBack(ports.db, batch.runId, undefined);
-        log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
-        return started;
-      }
-      // Refused for this version only: it backs off, the other versions keep draining.
-      const failures = await recordStartFailure(ports.db, batch.flowId, batch.version, err.message);
-      await giveBack(ports.db, batch.runId, failures === 1 ? err.message : undefined);
-      log.warn('cohort run refused; this flow version backs off', { flowId: batch.flowId, version: batch.version, failures, err });
-    }
+    if (!batch) break;
+    const start: Promise<void> = startBatch(ports, batch, outcome)
+      .catch((err: unknown) => void (outcome.error ??= err))
+      .finally(() => void starting.delete(start));
+    starting.add(start);
   }
+  await Promise.all(starting);
+  if (outcome.error !== undefined) throw outcome.error;
+  return outcome.started;
+}
+
+/** What one drain's starts have found so far (they run concurrently and share it). */
+interface DrainOutcome {
+  started: number;
+  /** Temporal did not answer a start: the drain stops claiming. */
+  unreachable: boolean;
+  /** Versions refused in this drain (`flowId:version`): a refusal counts once per drain. */
+  readonly refused: Set<string>;
+  /** A failure that is neither (the database): the drain stops, and reports it. */
+  error: unknown;
+}
+
+/** Starts one claimed run; on failure gives its entries back, as the outcome asks. */
+async function startBatch(ports: { db: Db; launcher: RunLauncher }, batch: Batch, outcome: DrainOutcome): Promise<void> {
+  try {
+    await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
+  } catch (err) {
+    if (!(err instanceof RunStartRefused)) {
+      // Temporal is unreachable, for every flow alike: give the entries back and stop.
+      outcome.unreachable = true;
+      await giveBack(ports.db, batch.runId, undefined);
+      log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
+      return;
+    }
+    // Refused for this version only: it backs off, the other versions keep draining. Other
+    // runs of the version claimed before the refusal was recorded are refused in the same
+    // breath: that is one refusal of the version, not several, or its backoff would grow
+    // with the number of starts that happened to be in flight.
+    const key = `${batch.flowId}:${batch.version}`;
+    if (outcome.refused.has(key)) {
+      await giveBack(ports.db, batch.runId, undefined);
+      return;
+    }
+    outcome.refused.add(key);
+    const failures = await recordStartFailure(ports.db, batch.flowId, batch.version, err.message);
+    await giveBack(ports.db, batch.runId, failures === 1 ? err.message : undefined);
+    log.warn('cohort run refused; this flow version backs off', { flowId: batch.flowId, version: batch.version, failures, err });
+    return;
+  }
+  outcome.started++;
+  // A start after a refusal in this drain leaves the backoff standing: the refusal is newer news.
+  if (!outcome.refused.has(`${batch.flowId}:${batch.version}`)) await clearStartFailure(ports.db, batch.flowId, batch.version);
 }
 
 /**
