@@ -20,8 +20,8 @@ import { RunStartRefused } from './start-refused';
 
 export const COHORT_WINDOW_MS = 300;
 export const COHORT_MAX = 500;
-/** Claimed runs being started at once (each start is a round trip to Temporal). */
-export const STARTS_IN_FLIGHT = 4;
+/** Batches claimed and started at once (see `drain`). */
+export const DRAIN_LANES = 4;
 const POLL_MS = 5_000;
 
 export interface CohortBatcher {
@@ -100,38 +100,36 @@ export function createCohortBatcher(ports: { db: Db; launcher: RunLauncher }, op
  * meanwhile wait for the window their own nudge opened: otherwise a busy stream of events
  * would become a stream of tiny runs, one per workflow start.
  *
- * Claims go one after the other (each a short transaction), but up to {@link STARTS_IN_FLIGHT}
- * claimed runs are being started at once: a start is a round trip to Temporal, and a burst
- * of events is several runs whose starts would otherwise queue behind each other.
+ * Several lanes drain at once ({@link DRAIN_LANES}), each claiming a batch and starting its
+ * run, then the next: a claim is a transaction that rewrites up to 500 entries, a start a
+ * round trip to Temporal, and a burst of events is several runs that would otherwise wait
+ * for each other. The claims' SKIP LOCKED keeps the lanes off each other's entries, as it
+ * keeps several API processes apart.
  */
 async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> {
   const cutoff = new Date();
   const outcome: DrainOutcome = { started: 0, unreachable: false, refused: new Set(), error: undefined };
-  const starting = new Set<Promise<void>>();
-  for (;;) {
-    while (starting.size >= STARTS_IN_FLIGHT) await Promise.race(starting);
-    // Temporal unreachable, or the database failing: claim no more; the starts in flight end.
-    if (outcome.unreachable || outcome.error !== undefined) break;
-    const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
-    if (!batch) break;
-    const start: Promise<void> = startBatch(ports, batch, outcome)
-      .catch((err: unknown) => void (outcome.error ??= err))
-      .finally(() => void starting.delete(start));
-    starting.add(start);
-  }
-  await Promise.all(starting);
+  const lane = async () => {
+    // Temporal unreachable, or the database failing: claim no more; the other lanes end too.
+    while (!outcome.unreachable && outcome.error === undefined) {
+      const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
+      if (!batch) return;
+      await startBatch(ports, batch, outcome);
+    }
+  };
+  await Promise.all(Array.from({ length: DRAIN_LANES }, () => lane().catch((err: unknown) => void (outcome.error ??= err))));
   if (outcome.error !== undefined) throw outcome.error;
   return outcome.started;
 }
 
-/** What one drain's starts have found so far (they run concurrently and share it). */
+/** What one drain's lanes have found so far (they run concurrently and share it). */
 interface DrainOutcome {
   started: number;
-  /** Temporal did not answer a start: the drain stops claiming. */
+  /** Temporal did not answer a start: the lanes stop claiming. */
   unreachable: boolean;
   /** Versions refused in this drain (`flowId:version`): a refusal counts once per drain. */
   readonly refused: Set<string>;
-  /** A failure that is neither (the database): the drain stops, and reports it. */
+  /** A failure that is neither (the database): the lanes stop, and the drain reports it. */
   error: unknown;
 }
 

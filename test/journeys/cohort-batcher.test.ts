@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COHORT_MAX, createCohortBatcher, STARTS_IN_FLIGHT } from '../../engine/runs/cohort-batcher';
+import { COHORT_MAX, createCohortBatcher } from '../../engine/runs/cohort-batcher';
 import type { RunLauncher } from '../../engine/runs/launcher';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../support/seed';
 import { startStack, type Stack } from '../support/stack';
@@ -77,15 +77,24 @@ describe('the cohort batcher', () => {
     const { launcher, maxInFlight } = slowLauncher(1_000);
     const batcher = createCohortBatcher({ db: stack.db, launcher });
     const began = Date.now();
-    expect(await batcher.flush()).toBe(3);
-    // Three starts of over a second each, overlapping: well under the 3 s they take in a row.
-    expect(Date.now() - began).toBeLessThan(3_000);
-    expect(maxInFlight()).toBe(Math.min(3, STARTS_IN_FLIGHT));
+    const started = await batcher.flush();
+    const took = Date.now() - began;
+    // 1,500 entries: three runs of 500, or a fourth when two lanes split the last claims.
+    expect(started).toBeGreaterThanOrEqual(3);
+    // Starts of over a second each, overlapping: well under the 3 s or more they take in a row.
+    expect(took).toBeLessThan(2_500);
+    expect(maxInFlight()).toBeGreaterThanOrEqual(3);
     const entries = await entriesOf(flowId);
     expect(entries.every((e) => e.run_id !== null)).toBe(true);
-    const runs = await stack.db.selectFrom('runs').select(['id', 'status']).where('flow_id', '=', flowId).execute();
-    expect(runs).toHaveLength(3);
-    expect(runs.every((r) => r.status === 'running')).toBe(true);
+    const runs = await stack.db
+      .selectFrom('runs')
+      .leftJoin('flow_entries as e', 'e.run_id', 'runs.id')
+      .select(['runs.id', 'runs.status', (eb) => eb.fn.count<string>('e.customer_id').as('entries')])
+      .where('runs.flow_id', '=', flowId)
+      .groupBy(['runs.id', 'runs.status'])
+      .execute();
+    expect(runs).toHaveLength(started);
+    expect(runs.every((r) => r.status === 'running' && Number(r.entries) <= COHORT_MAX)).toBe(true);
     for (const run of runs) await stack.client.workflow.getHandle(`run-${run.id}`).describe(); // Temporal has each
   });
 
