@@ -100,24 +100,30 @@ export function createCohortBatcher(ports: { db: Db; launcher: RunLauncher }, op
  * meanwhile wait for the window their own nudge opened: otherwise a busy stream of events
  * would become a stream of tiny runs, one per workflow start.
  *
- * Several lanes drain at once ({@link DRAIN_LANES}), each claiming a batch and starting its
- * run, then the next: a claim is a transaction that rewrites up to 500 entries, a start a
- * round trip to Temporal, and a burst of events is several runs that would otherwise wait
- * for each other. The claims' SKIP LOCKED keeps the lanes off each other's entries, as it
- * keeps several API processes apart.
+ * Up to {@link DRAIN_LANES} lanes drain at once, each claiming a batch and starting its run,
+ * then the next: a claim is a transaction that rewrites up to 500 entries, a start a round
+ * trip to Temporal, and a burst of events is several runs that would otherwise wait for each
+ * other. One lane begins; a lane whose claim was full (more may be waiting) opens another.
+ * The claims' SKIP LOCKED keeps the lanes off each other's entries, as it keeps several API
+ * processes apart.
  */
 async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> {
   const cutoff = new Date();
   const outcome: DrainOutcome = { started: 0, unreachable: false, refused: new Set(), error: undefined };
-  const lane = async () => {
+  const lanes: Promise<void>[] = [];
+  const open = () => lanes.push(lane().catch((err: unknown) => void (outcome.error ??= err)));
+  async function lane(): Promise<void> {
     // Temporal unreachable, or the database failing: claim no more; the other lanes end too.
     while (!outcome.unreachable && outcome.error === undefined) {
       const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
       if (!batch) return;
+      if (batch.entries >= COHORT_MAX && lanes.length < DRAIN_LANES) open();
       await startBatch(ports, batch, outcome);
     }
-  };
-  await Promise.all(Array.from({ length: DRAIN_LANES }, () => lane().catch((err: unknown) => void (outcome.error ??= err))));
+  }
+  open();
+  // Lanes open while others run: wait until every lane opened has ended.
+  for (let ended = 0; ended < lanes.length; ended++) await lanes[ended];
   if (outcome.error !== undefined) throw outcome.error;
   return outcome.started;
 }
@@ -189,6 +195,8 @@ interface Batch {
   readonly flowId: string;
   readonly version: number;
   readonly plan: Plan;
+  /** Entries the run took: {@link COHORT_MAX} when more may be waiting. */
+  readonly entries: number;
 }
 
 /**
@@ -229,13 +237,14 @@ async function claimBatch(db: Db, cutoff: Date, workflowIdFor: (runId: string) =
     const runId = randomUUID();
     const run = { runId, workflowId: workflowIdFor(runId), merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version };
     await insertRun(trx, { ...run, plan, source: 'event' });
-    await sql`
+    const claimed = await sql`
       update flow_entries set run_id = ${runId}
       where (flow_id, customer_id, entry_key) in (
         select flow_id, customer_id, entry_key from flow_entries
         where run_id is null and flow_id = ${oldest.flow_id} and version = ${oldest.version} and created_at <= ${cutoff}
         order by created_at limit ${COHORT_MAX}
         for update skip locked)`.execute(trx);
-    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan };
+    const entries = Number(claimed.numAffectedRows ?? 0n);
+    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan, entries };
   });
 }
