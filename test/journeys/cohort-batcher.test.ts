@@ -76,13 +76,11 @@ describe('the cohort batcher', () => {
     await enter(flowId, 3 * COHORT_MAX);
     const { launcher, maxInFlight } = slowLauncher(1_000);
     const batcher = createCohortBatcher({ db: stack.db, launcher });
-    const began = Date.now();
     const started = await batcher.flush();
-    const took = Date.now() - began;
     // 1,500 entries: three runs of 500, or a fourth when two lanes split the last claims.
     expect(started).toBeGreaterThanOrEqual(3);
-    // Starts of over a second each, overlapping: well under the 3 s or more they take in a row.
-    expect(took).toBeLessThan(2_500);
+    // Starts held a second each were in flight together (one after the other, this is 1):
+    // counted at the launcher, not timed, so a busy machine cannot make it flaky.
     expect(maxInFlight()).toBeGreaterThanOrEqual(3);
     const entries = await entriesOf(flowId);
     expect(entries.every((e) => e.run_id !== null)).toBe(true);
