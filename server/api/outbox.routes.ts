@@ -11,7 +11,7 @@ import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
 import { page, pageQuery } from './pagination';
-import { capturedPage } from './outbox-page';
+import { capturedPage, payloadId } from './outbox-page';
 import { query } from './validate';
 import { iso } from './iso';
 
@@ -19,14 +19,6 @@ const outboxQuery = pageQuery.extend({
   channel: z.enum(['push', 'email']).optional(),
   q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
 });
-
-const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-/** A payload field (pushes keep it at the top, emails in `metadata`) as a uuid, or null. */
-const payloadId = (key: string) => {
-  const text = sql<string | null>`coalesce(o.payload->>${key}, o.payload->'metadata'->>${key})`;
-  return sql<string | null>`(case when ${text} ~ ${UUID_RE} then (${text})::uuid end)`;
-};
 
 /** `%`, `_` and `\` taken literally in an ILIKE pattern. */
 export function likePattern(text: string): string {
@@ -41,17 +33,12 @@ export function outboxRoutes(deps: AppDeps) {
     const merchantId = c.get('merchantId');
     // The page first (newest first, each source by its index), then its customers and
     // vouchers: a page's 50 rows are looked up, not every captured message.
-    const like = search ? likePattern(search) : null;
     const pageRows = capturedPage({
       merchantId,
       channel,
       cursor,
+      like: search ? likePattern(search) : null,
       rows: limit + 1,
-      // The matching customers are found once (a hashed set), not once per message.
-      where: like
-        ? sql<boolean>`(o.recipient ilike ${like} or o.subject ilike ${like} or o.body ilike ${like} or ${payloadId('customerId')} in (
-          select s.id from customers s where s.merchant_id = ${merchantId} and (s.name ilike ${like} or s.email ilike ${like})))`
-        : undefined,
     }).as('o');
     const rows = await db
       .selectFrom(pageRows)
