@@ -213,10 +213,11 @@ async function audit(stack: Stack, env: BenchEnv, runId: string): Promise<Audit>
     }
   }
 
+  // Pushes captured in the outbox: their delivery rows (`outbox:<id>`), as the Outbox lists them.
   const pushes = await sql<{ customer_id: string | null; n: string }>`
-    select payload->>'customerId' as customer_id, count(*) as n
-    from outbox
-    where channel = 'push' and payload->>'runId' = ${runId}
+    select customer_id, count(*) as n
+    from deliveries
+    where run_id = ${runId} and channel = 'push' and provider_message_id like 'outbox:%'
     group by 1`.execute(stack.db);
   const pushDuplicates = pushes.rows.reduce((sum, r) => sum + Number(r.n) - 1, 0);
   const pushLost = RECIPIENTS - pushes.rows.length;

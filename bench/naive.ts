@@ -6,12 +6,13 @@
  * What is measured, on BENCH_NAIVE_RECIPIENTS (default 2,000) card holders of one merchant:
  * 1. naive: start one `sendToOne` workflow per customer (50 starts in flight, an in-process
  *    worker with 16 activity slots) until all have completed; each writes the push as the
- *    engine does without wallet credentials (delivery row, pass change, outbox row), sends
- *    the engine's email through the Postmark client and writes its delivery row;
+ *    engine does without wallet credentials (delivery row, which is the outbox entry, and the
+ *    pass change), sends the engine's email through the Postmark client and writes its
+ *    delivery row;
  * 2. engine: one broadcast run of `broadcast`'s flow over the same customers through the
  *    production worker process, from run start to every delivery recorded.
  * After each, every message is checked (bench/support/delivered.ts): 2 × N delivery rows,
- * N push rows in the outbox, N emails at the provider, one per customer.
+ * N pushes captured in the outbox, N emails at the provider, one per customer.
  *
  * Figures: both rates and their ratio at the same size. The naive design manages ~40
  * recipients/s, so it does not run at broadcast's 100,000; `naive.speedup` against the

@@ -5,7 +5,9 @@
  * the ledger (`push-wallet.ts`). Without one (the embedded default) the message is
  * captured in the outbox: the page is then one statement whose delivery rows are written
  * final at once, since the insert that claims a message is the record that it was sent,
- * so a retried page can neither lose nor repeat a push.
+ * so a retried page can neither lose nor repeat a push. The delivery row is also the
+ * outbox entry: the Outbox shows it with the pass's serial and the step's text (see
+ * `server/api/outbox-pushes.ts`), so no second row is written per push.
  */
 import { sql } from 'kysely';
 import type { PushStep } from '../../engine/compiler/plan';
@@ -52,8 +54,9 @@ export async function pushPage(
  *  - a final `skipped` row for each member without a pass (`no_pass`) or over the
  *    merchant's push cap (`frequency_cap`);
  *  - for the others the delivery row, final at once (the insert that claims a message is
- *    the record that it was sent), and for exactly the rows this statement inserted, the
- *    pass change and the outbox entry;
+ *    the record that it was sent, and, with its `outbox:<id>` and the voucher code it
+ *    carried, the outbox entry), and for exactly the rows this statement inserted, the
+ *    pass change;
  *  - the page's count (`run_step_pages`).
  * A retried page finds its rows and claims nothing, so nothing is changed or sent twice.
  * A run that has ended (cancelled, failed) reads no members, so nothing is written; the
@@ -79,38 +82,33 @@ export async function pushOutboxPage(
     with live as (
       ${liveRun(runId)}
     ), page as (
-      select m.seq, m.customer_id, p.serial_number
+      select m.seq, m.customer_id, p.serial_number, v.code as voucher_code
       from live, run_step_members m
       join customers c on c.id = m.customer_id
       join cards k on k.id = c.card_id
       left join passes p on p.customer_id = c.id
+      left join lateral ${MEMBER_VOUCHER} as v on true
       where ${pageMembers(page)}
     ), capped as (
       ${capped}
     ), skipped as (${insertFinal(
       key,
-      sql`select t.customer_id, t.seq, 'skipped', case when t.serial_number is null then 'no_pass' else ${FREQUENCY_CAP} end, null::text
+      sql`select t.customer_id, t.seq, 'skipped', case when t.serial_number is null then 'no_pass' else ${FREQUENCY_CAP} end, null::text, null::text
         from page t
         where t.serial_number is null or t.customer_id in (select customer_id from capped)`,
     )}
     ), claimed as (${insertFinal(
       key,
-      sql`select t.customer_id, t.seq, 'sent', null::text, 'outbox:' || gen_random_uuid()
+      sql`select t.customer_id, t.seq, 'sent', null::text, 'outbox:' || gen_random_uuid(), t.voucher_code
         from page t
         where t.serial_number is not null and t.customer_id not in (select customer_id from capped)`,
     )}
     ), changed as (
       update passes p
-      set message = ${step.text}, voucher_code = coalesce(v.code, p.voucher_code),
+      set message = ${step.text}, voucher_code = coalesce(m.voucher_code, p.voucher_code),
           ${pushExtras(step)}, ${passChanged('p')}
-      from claimed m left join lateral ${MEMBER_VOUCHER} as v on true
+      from claimed m
       where p.customer_id = m.customer_id
-      returning p.customer_id, p.serial_number, v.code as voucher_code, m.provider_message_id
-    ), captured as (
-      insert into outbox (id, merchant_id, channel, recipient, subject, body, payload)
-      select substr(c.provider_message_id, length('outbox:') + 1)::uuid, ${ctx.merchant.id}, 'push', c.serial_number, null,
-        ${step.text}, jsonb_build_object('runId', ${runId}::text, 'nodeId', ${step.id}::text, 'customerId', c.customer_id, 'voucherCode', c.voucher_code)
-      from changed c
     ), counted as (
       insert into run_step_pages (run_id, node_id, group_key, from_seq, entered)
       select ${runId}, ${step.id}, ${groupKey(page.group)}, ${page.range.from}, count(*) from page having count(*) > 0

@@ -5,7 +5,7 @@
  *
  * - push (the push channel without wallet credentials, as the bench's worker runs): one
  *   transaction that writes the delivery row under its natural key (run, node, channel,
- *   seq), changes the pass and captures the push in the outbox;
+ *   seq), which is also the push captured in the outbox (`outbox:<id>`), and changes the pass;
  * - email: the engine's message (merchant layout, footer, one-click unsubscribe headers,
  *   metadata), sent through the Postmark client, then its delivery row.
  */
@@ -38,7 +38,6 @@ export function createNaiveActivities({ db, sender, channels, steps }: NaiveDeps
     async pushOne({ runId, customerId, seq }: NaiveRecipient): Promise<void> {
       const step = steps.push;
       await db.transaction().execute(async (tx) => {
-        const outboxId = randomUUID();
         // The insert is the claim, as in the engine: a retry after a commit finds the row
         // (same natural key) and does nothing more.
         const claimed = await tx
@@ -49,7 +48,7 @@ export function createNaiveActivities({ db, sender, channels, steps }: NaiveDeps
             customer_id: customerId,
             channel: 'push',
             status: 'sent',
-            provider_message_id: `outbox:${outboxId}`,
+            provider_message_id: `outbox:${randomUUID()}`,
             attempts: 1,
             seq,
             reason: null,
@@ -60,24 +59,9 @@ export function createNaiveActivities({ db, sender, channels, steps }: NaiveDeps
           .returning('customer_id')
           .executeTakeFirst();
         if (!claimed) return;
-        const pass = await sql<{ serial_number: string; merchant_id: string }>`
-          update passes p set message = ${step.text}, ${passChanged('p')}
-          from customers c where c.id = p.customer_id and p.customer_id = ${customerId}
-          returning p.serial_number, c.merchant_id`.execute(tx);
-        const row = pass.rows[0];
-        if (!row) throw new Error(`customer ${customerId} has no pass`);
-        await tx
-          .insertInto('outbox')
-          .values({
-            id: outboxId,
-            merchant_id: row.merchant_id,
-            channel: 'push',
-            recipient: row.serial_number,
-            subject: null,
-            body: step.text,
-            payload: JSON.stringify({ runId, nodeId: step.id, customerId, voucherCode: null }),
-          })
-          .execute();
+        const pass = await sql`update passes p set message = ${step.text}, ${passChanged('p')}
+          where p.customer_id = ${customerId}`.execute(tx);
+        if (!pass.numAffectedRows) throw new Error(`customer ${customerId} has no pass`);
       });
     },
 

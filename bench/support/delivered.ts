@@ -1,7 +1,8 @@
 /**
  * Checks that a broadcast run (push + email) really reached everyone, so a benchmark never
  * reports a rate for work it did not do: a `sent` delivery row per customer and channel
- * (nothing else), one push captured in the outbox per customer, and one email per customer
+ * (nothing else), one push captured in the outbox per customer (its delivery row, one per
+ * pass), and one email per customer
  * at the local Postmark server.
  */
 import { sql } from 'kysely';
@@ -23,9 +24,11 @@ export async function expectDelivered(env: BenchEnv, runId: string, recipients: 
   if (counts['push:sent'] !== recipients || counts['email:sent'] !== recipients || total !== 2 * recipients)
     problems.push(`deliveries ${JSON.stringify(counts)}, want ${recipients} push:sent and ${recipients} email:sent`);
 
+  // A push captured in the outbox is its delivery row (`outbox:<id>`), shown on the customer's pass.
   const outbox = await sql<{ n: number; passes: number; customers: number }>`
-    select count(*)::int as n, count(distinct recipient)::int as passes, count(distinct payload->>'customerId')::int as customers
-    from outbox where channel = 'push' and payload->>'runId' = ${runId}`.execute(db);
+    select count(*)::int as n, count(distinct p.serial_number)::int as passes, count(distinct d.customer_id)::int as customers
+    from deliveries d left join passes p on p.customer_id = d.customer_id
+    where d.run_id = ${runId} and d.channel = 'push' and d.provider_message_id like 'outbox:%'`.execute(db);
   const o = outbox.rows[0];
   if (o?.n !== recipients || o.passes !== recipients || o.customers !== recipients)
     problems.push(`outbox ${JSON.stringify(o)}, want ${recipients} push rows, one per pass`);

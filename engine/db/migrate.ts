@@ -17,6 +17,7 @@ import * as deliverySubject from './migrations/016-delivery-subject';
 import * as cohortEntries from './migrations/017-cohort-entries';
 import * as retention from './migrations/018-retention';
 import * as segmentCountIndex from './migrations/019-segment-count-index';
+import * as pushOutbox from './migrations/020-push-outbox';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '017-cohort-entries': cohortEntries,
   '018-retention': retention,
   '019-segment-count-index': segmentCountIndex,
+  '020-push-outbox': pushOutbox,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

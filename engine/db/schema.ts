@@ -442,6 +442,8 @@ export interface DeliveriesTable {
   called_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Email: the subject as sent, placeholders filled. */
   subject: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Push captured in the outbox: the voucher code it carried (the Outbox shows it). */
+  voucher_code: ColumnType<string | null, string | null | undefined, string | null>;
   /** When quiet hours held the message back: the end of the window it waited for. */
   held_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;

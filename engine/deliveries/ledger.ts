@@ -113,18 +113,19 @@ export function claimParts(key: LedgerKey, claimKey: string, range: SeqRange, so
 
 /**
  * Final rows written at once, without a claim: what a step decided without a provider (no
- * pass, capped, sent to the outbox in the same statement). `rows` selects `customer_id`,
- * `seq`, `status`, `reason` and `provider_message_id`; a row that exists already is left as
- * it is. Returns `run_id, customer_id, provider_message_id` of the rows written, so it can be a part
- * of a `with` statement that goes on with them.
+ * pass, capped, captured in the outbox in the same statement). `rows` selects `customer_id`,
+ * `seq`, `status`, `reason`, `provider_message_id` and `voucher_code` (a push's voucher); a
+ * row that exists already is left as it is. Returns `run_id, customer_id, provider_message_id,
+ * voucher_code` of the rows written, so it can be a part of a `with` statement that goes on
+ * with them.
  */
 export function insertFinal(key: LedgerKey, rows: RawBuilder<unknown>): RawBuilder<unknown> {
   return sql`
-    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, provider_message_id, attempts, seq, held_until, updated_at)
-    select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, t.status, t.reason, t.provider_message_id, 1, t.seq, ${heldUntil(key)}, now()
-    from (${rows}) as t(customer_id, seq, status, reason, provider_message_id)
+    insert into deliveries (run_id, node_id, customer_id, channel, status, reason, provider_message_id, voucher_code, attempts, seq, held_until, updated_at)
+    select ${key.runId}, ${key.nodeId}, t.customer_id, ${key.channel}, t.status, t.reason, t.provider_message_id, t.voucher_code, 1, t.seq, ${heldUntil(key)}, now()
+    from (${rows}) as t(customer_id, seq, status, reason, provider_message_id, voucher_code)
     on conflict do nothing
-    returning run_id, customer_id, provider_message_id`;
+    returning run_id, customer_id, provider_message_id, voucher_code`;
 }
 
 /** Final rows for members who get nothing, each with its reason (see {@link insertFinal}). */
@@ -136,7 +137,7 @@ export async function recordSkipped(
   if (skipped.length === 0) return;
   await insertFinal(
     key,
-    sql`select t.customer_id, t.seq, 'skipped', t.reason, null::text
+    sql`select t.customer_id, t.seq, 'skipped', t.reason, null::text, null::text
       from unnest(${skipped.map((s) => s.customerId)}::uuid[], ${skipped.map((s) => s.seq)}::int[], ${skipped.map((s) => s.reason)}::text[])
         as t(customer_id, seq, reason)`,
   ).execute(db);

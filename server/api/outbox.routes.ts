@@ -1,7 +1,7 @@
 /**
- * `GET /v1/outbox`: messages captured because a channel has no credentials, newest first.
- * Each names its customer (from the message's own record of whom it was for) and the
- * voucher code it carried; `q` finds messages by the customer's name or email, or by the
+ * `GET /v1/outbox`: messages captured because a channel has no credentials, newest first
+ * (emails as captured, pushes from their delivery rows: `outbox-page.ts`). Each names its
+ * customer (from the message's own record of whom it was for) and the voucher code it carried; `q` finds messages by the customer's name or email, or by the
  * address, subject or text of the message.
  */
 import { Hono } from 'hono';
@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { merchantAuth } from './auth';
 import type { AppDeps } from './deps';
 import type { MerchantEnv } from './env';
-import { createdAfter, page, pageQuery } from './pagination';
+import { page, pageQuery } from './pagination';
+import { capturedPage, payloadId } from './outbox-page';
 import { query } from './validate';
 import { iso } from './iso';
 
@@ -18,14 +19,6 @@ const outboxQuery = pageQuery.extend({
   channel: z.enum(['push', 'email']).optional(),
   q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
 });
-
-const UUID_RE = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-/** A payload field (pushes keep it at the top, emails in `metadata`) as a uuid, or null. */
-const payloadId = (key: string) => {
-  const text = sql<string | null>`coalesce(o.payload->>${key}, o.payload->'metadata'->>${key})`;
-  return sql<string | null>`(case when ${text} ~ ${UUID_RE} then (${text})::uuid end)`;
-};
 
 /** `%`, `_` and `\` taken literally in an ILIKE pattern. */
 export function likePattern(text: string): string {
@@ -38,28 +31,15 @@ export function outboxRoutes(deps: AppDeps) {
   return new Hono<MerchantEnv>().use(merchantAuth(db)).get('/', query(outboxQuery), async (c) => {
     const { limit, cursor, channel, q: search } = c.req.valid('query');
     const merchantId = c.get('merchantId');
-    // The page first (newest first, by the merchant's index), then its customers and vouchers:
-    // a page's 50 rows are looked up, not every captured message.
-    let inner = db
-      .selectFrom('outbox as o')
-      .selectAll('o')
-      .select(sql<string>`o.created_at::text`.as('created_at_key'))
-      .where('o.merchant_id', '=', merchantId);
-    if (channel) inner = inner.where('o.channel', '=', channel);
-    if (search) {
-      const like = likePattern(search);
-      inner = inner.where(
-        // The matching customers are found once (a hashed set), not once per message.
-        sql<boolean>`(o.recipient ilike ${like} or o.subject ilike ${like} or o.body ilike ${like} or ${payloadId('customerId')} in (
-          select s.id from customers s where s.merchant_id = ${merchantId} and (s.name ilike ${like} or s.email ilike ${like})))`,
-      );
-    }
-    if (cursor) inner = inner.where(createdAfter(cursor, 'desc', 'o'));
-    const pageRows = inner
-      .orderBy('o.created_at', 'desc')
-      .orderBy('o.id', 'desc')
-      .limit(limit + 1)
-      .as('o');
+    // The page first (newest first, each source by its index), then its customers and
+    // vouchers: a page's 50 rows are looked up, not every captured message.
+    const pageRows = capturedPage({
+      merchantId,
+      channel,
+      cursor,
+      like: search ? likePattern(search) : null,
+      rows: limit + 1,
+    }).as('o');
     const rows = await db
       .selectFrom(pageRows)
       // The customer must be this merchant's: a payload naming another's id finds nobody.
@@ -83,6 +63,7 @@ export function outboxRoutes(deps: AppDeps) {
       )
       .orderBy('o.created_at', 'desc')
       .orderBy('o.id', 'desc')
+      .limit(limit + 1)
       .execute();
     return c.json(
       page(

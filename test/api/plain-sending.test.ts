@@ -74,14 +74,6 @@ beforeAll(async () => {
         body: 'Hello',
         payload: JSON.stringify({ metadata: { runId, nodeId: 'email', customerId: id('ada') } }),
       },
-      {
-        merchant_id: m.id,
-        channel: 'push',
-        recipient: 'serial-ada',
-        subject: null,
-        body: 'A muffin for you',
-        payload: JSON.stringify({ runId, nodeId: 'push', customerId: id('ada'), voucherCode: 'MUF-ADA1' }),
-      },
     ])
     .returning(['id', 'channel'])
     .execute();
@@ -116,7 +108,10 @@ beforeAll(async () => {
     .insertInto('deliveries')
     .values([
       // Ada got both: she is not among those who got nothing.
-      delivery('ada', 'push', 'push', 'sent', { provider_message_id: 'outbox:00000000-0000-4000-8000-000000000000' }),
+      delivery('ada', 'push', 'push', 'sent', {
+        provider_message_id: 'outbox:00000000-0000-4000-8000-000000000000',
+        voucher_code: 'MUF-ADA1',
+      }),
       delivery('ada', 'email', 'email', 'sent', { provider_message_id: `outbox:${outboxEmail}` }),
       // Bob and Cy: no pass, then no email.
       delivery('bob', 'push', 'push', 'skipped', { reason: 'no_pass' }),
@@ -186,13 +181,27 @@ describe('GET /v1/runs/:id/vouchers', () => {
 describe('GET /v1/outbox', () => {
   it('names the customer of each message, carries the voucher code and finds messages by name or email', async () => {
     const outbox = (query: { q?: string; channel?: 'push' | 'email' } = {}) => read(m.api.v1.outbox.$get({ query }));
+    // Ada's push is captured as its delivery row (above), shown on her pass (for this test only:
+    // the send preview below counts the customers without one).
+    await h.db
+      .insertInto('passes')
+      .values({ customer_id: ids.ada ?? '', serial_number: 'serial-ada', authentication_token: 'token-ada-0123456789' })
+      .execute();
     const all = await outbox();
+    await h.db.deleteFrom('passes').where('serial_number', '=', 'serial-ada').execute();
     expect(all.status).toBe(200);
+    // The push is read from its delivery row: the pass it went to, the step's text, the voucher it carried.
     const push = all.body.items.find((o) => o.channel === 'push');
     expect(push).toMatchObject({
+      id: '00000000-0000-4000-8000-000000000000',
+      recipient: 'serial-ada',
+      subject: null,
+      body: 'A muffin for you',
+      payload: { runId, nodeId: 'push', customerId: ids.ada, voucherCode: 'MUF-ADA1' },
       customer: { id: ids.ada, name: 'Ada Lovelace', email: 'ada@example.com' },
       voucherCode: 'MUF-ADA1',
     });
+    expect(all.body.items.map((o) => o.channel).sort()).toEqual(['email', 'push']);
     const email = all.body.items.find((o) => o.channel === 'email');
     // The email's voucher is the one the run gave her.
     expect(email).toMatchObject({ customer: { name: 'Ada Lovelace' }, voucherCode: 'MUF-ADA1', subject: 'Hi Ada Lovelace' });

@@ -127,12 +127,14 @@ describe('a run survives', () => {
       expect(await waitForRun(stack, run)).toBe('completed');
       expect(await deliveryCounts(stack, run.runId)).toEqual({ 'push:sent': 6_000, 'email:sent': 6_000 });
       // At the providers: every customer one push (the outbox) and one email (Postmark).
+      // (a push captured in the outbox is its delivery row, `outbox:<id>`)
       const pushes = await stack.db
-        .selectFrom('outbox')
-        .select(sql<number>`count(distinct payload->>'customerId')::int`.as('customers'))
+        .selectFrom('deliveries')
+        .select(sql<number>`count(distinct customer_id)::int`.as('customers'))
         .select(sql<number>`count(*)::int`.as('rows'))
         .where('channel', '=', 'push')
-        .where(sql<string>`payload->>'runId'`, '=', run.runId)
+        .where('provider_message_id', 'like', 'outbox:%')
+        .where('run_id', '=', run.runId)
         .executeTakeFirstOrThrow();
       expect(pushes).toEqual({ customers: 6_000, rows: 6_000 });
       const perRecipient = postmark.countsByRecipient();

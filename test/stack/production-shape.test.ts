@@ -83,14 +83,15 @@ async function finished(runId: string): Promise<RunBody> {
 
 const counts = (runId: string) => deliveryCounts({ db: database.db }, runId);
 
-/** Push messages of the run in the outbox: rows and distinct customers. */
+/** Push messages of the run in the outbox (their delivery rows, `outbox:<id>`): rows and distinct customers. */
 async function pushesAtOutbox(runId: string): Promise<{ rows: number; customers: number }> {
   return database.db
-    .selectFrom('outbox')
+    .selectFrom('deliveries')
     .select(sql<number>`count(*)::int`.as('rows'))
-    .select(sql<number>`count(distinct payload->>'customerId')::int`.as('customers'))
+    .select(sql<number>`count(distinct customer_id)::int`.as('customers'))
     .where('channel', '=', 'push')
-    .where(sql<string>`payload->>'runId'`, '=', runId)
+    .where('provider_message_id', 'like', 'outbox:%')
+    .where('run_id', '=', runId)
     .executeTakeFirstOrThrow();
 }
 
