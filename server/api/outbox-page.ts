@@ -1,7 +1,7 @@
 /**
  * One page of the Outbox, newest first, from its two sources:
  *  - the `outbox` table: captured emails (the rendered message is the record) and pushes
- *    captured before migration 019 whose delivery row is gone;
+ *    captured before migration 020 whose delivery row is gone;
  *  - the ledger: a push captured in the outbox is its delivery row (`outbox:<id>`, the voucher
  *    code it carried), shown with the pass's serial and the text of the run's push step, so
  *    the push step writes no second row per message.
