@@ -16,6 +16,7 @@ import * as flowKindDrawn from './migrations/015-flow-kind-drawn';
 import * as deliverySubject from './migrations/016-delivery-subject';
 import * as cohortEntries from './migrations/017-cohort-entries';
 import * as retention from './migrations/018-retention';
+import * as membersCoverCustomer from './migrations/019-members-cover-customer';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '016-delivery-subject': deliverySubject,
   '017-cohort-entries': cohortEntries,
   '018-retention': retention,
+  '019-members-cover-customer': membersCoverCustomer,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */
