@@ -17,9 +17,9 @@
  * Beside the times, which a shared machine makes noisy, figures that load does not move: the
  * shared buffers the run's count statement (`countRunSql`) and a page's frequency cap
  * (`cappedAmong`) touch in each phase, from EXPLAIN (ANALYZE, BUFFERS), with how each read
- * its table on stderr. And the job's own
- * cost: it runs pass by pass (`maxPasses: 1`, up to `runsPerPass` runs each, a transaction
- * per run), so the longest pass bounds how long any of its transactions held its locks.
+ * its table on stderr. And the job's own cost: it runs pass by pass (`maxPasses: 1`, up to
+ * `runsPerPass` runs each, a transaction per run), so the longest pass bounds how long any
+ * of its transactions held its locks.
  */
 import { sql, type Transaction } from 'kysely';
 import type { Db } from '../../engine/db/database';
