@@ -90,8 +90,8 @@ export async function historyFigures(db: Db, s: HistoryTarget): Promise<Figure[]
       figures.push({ name: `results.history.${path}.${phase}.buffers`, value: buffers[phase]![path]!, unit: 'buffers' });
     const after = buffers.after_retention![path]!;
     figures.push({ name: `results.history.${path}.buffers_retained_vs_none`, value: after / buffers.without![path]!, unit: 'x' });
-    // Without history the ledger is empty, so the cap's first phase is a floor: against the
-    // year it shows what the job itself changed.
+    // Without history the ledger holds only that phase's rolled-back claims (the cap scans
+    // past them): for the cap, the year is the baseline that shows what the job changed.
     figures.push({ name: `results.history.${path}.buffers_retained_vs_year`, value: after / buffers.with_year![path]!, unit: 'x' });
   }
   for (const path of Object.keys(paths)) {
