@@ -126,7 +126,7 @@ export async function countRun(db: Db, merchantId: string, run: MeasuredRun): Pr
  * `countRun`'s statement. The members are read from the index alone: the run's range of
  * `run_step_members_pk`, which carries `customer_id` (migration 019), so the cost is the
  * run's own entries, not the table's (engine/retention/results-plan.test.ts EXPLAINs it after
- * the retention job left the run a sixth of the table).
+ * the retention job left the run a seventh of the table).
  */
 export function countRunSql(merchantId: string, run: MeasuredRun): RawBuilder<RunCounts> {
   const g = goalCustomersSql(merchantId, run);

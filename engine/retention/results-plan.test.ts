@@ -91,7 +91,7 @@ describe('results after retention', () => {
 
     const report = await applyRetention(db, { runDays: 180, eventDays: 400 }, now);
     expect(report.runsSummarised).toBe(30);
-    // As autovacuum would after the deletes: fresh statistics say the run is a sixth of the table.
+    // As autovacuum would after the deletes: fresh statistics say the run is a seventh of the table.
     for (const table of ['run_step_members', 'run_exits', 'events']) await sql`vacuum analyze ${sql.table(table)}`.execute(db);
     const share = await sql<{ share: number }>`
       select (count(*) filter (where run_id = ${runId}))::float / count(*) as share from run_step_members`.execute(db);
