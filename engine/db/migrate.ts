@@ -18,6 +18,7 @@ import * as cohortEntries from './migrations/017-cohort-entries';
 import * as retention from './migrations/018-retention';
 import * as segmentCountIndex from './migrations/019-segment-count-index';
 import * as pushOutbox from './migrations/020-push-outbox';
+import * as membersCoverCustomer from './migrations/021-members-cover-customer';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '018-retention': retention,
   '019-segment-count-index': segmentCountIndex,
   '020-push-outbox': pushOutbox,
+  '021-members-cover-customer': membersCoverCustomer,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

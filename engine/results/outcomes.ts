@@ -112,14 +112,25 @@ export function goalCustomersSql(merchantId: string, run: MeasuredRun): RawBuild
 
 /**
  * One run's counts, set-based: the window's goal events are read from the index alone
- * (`events_merchant_type_at`) into a hash, and the run's members (their primary-key range)
- * and its held-out rows are each probed against it once. Every member entered the run at
- * once, so the window is the same for all of them and no per-member condition is left.
+ * (`events_merchant_type_at`) into a hash, and the run's members and its held-out rows are
+ * each probed against it once. Every member entered the run at once, so the window is the
+ * same for all of them and no per-member condition is left.
  */
 export async function countRun(db: Db, merchantId: string, run: MeasuredRun): Promise<RunCounts> {
   if (run.summary) return run.summary;
+  const { rows } = await countRunSql(merchantId, run).execute(db);
+  return rows[0] ?? { held: 0, converted: 0, held_converted: 0 };
+}
+
+/**
+ * `countRun`'s statement. The members are read from the index alone: the run's range of
+ * `run_step_members_pk`, which carries `customer_id` (migration 021), so the cost is the
+ * run's own entries, not the table's (engine/retention/results-plan.test.ts EXPLAINs it after
+ * the retention job left the run a seventh of the table).
+ */
+export function countRunSql(merchantId: string, run: MeasuredRun): RawBuilder<RunCounts> {
   const g = goalCustomersSql(merchantId, run);
-  const { rows } = await sql<RunCounts>`
+  return sql<RunCounts>`
     select
       (select count(*) from run_exits x
         where x.run_id = ${run.id} and x.node_id = ${run.triggerNodeId} and x.reason = ${HOLDOUT_REASON})::int as held,
@@ -128,8 +139,7 @@ export async function countRun(db: Db, merchantId: string, run: MeasuredRun): Pr
         and m.customer_id in (${g}))::int as converted,
       (select count(*) from run_exits x
         where x.run_id = ${run.id} and x.node_id = ${run.triggerNodeId} and x.reason = ${HOLDOUT_REASON}
-        and x.customer_id in (${g}))::int as held_converted`.execute(db);
-  return rows[0] ?? { held: 0, converted: 0, held_converted: 0 };
+        and x.customer_id in (${g}))::int as held_converted`;
 }
 
 /** Conversions on each day after entering (day 0: within the first 24 hours), per group. */
