@@ -12,6 +12,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type EdgeChange,
   type IsValidConnection,
@@ -59,6 +60,11 @@ function isRealNodeChange(change: NodeChange<EditorNode>): boolean {
   }
 }
 
+/** A drag frame: nodes moved by a drag still under way, and nothing else. */
+function isDragFrame(changes: readonly NodeChange<EditorNode>[]): boolean {
+  return changes.length > 0 && changes.every((c) => c.type === 'position' && c.dragging === true);
+}
+
 const isValidConnection: IsValidConnection = (c) => c.source !== c.target;
 const PRO_OPTIONS = { hideAttribution: true };
 
@@ -92,8 +98,12 @@ export function EditorCanvas({
   invalidEdgeIds: ReadonlySet<string>;
   canvasRef: RefObject<HTMLDivElement | null>;
 }) {
-  const { nodes, edges } = useCanvas(document);
-  const { change } = document;
+  // While a drag frame is applied, the canvas does not re-render (see onNodesChange).
+  const holding = useRef(false);
+  const held = useCallback(() => holding.current, []);
+  const { nodes, edges } = useCanvas(document, held);
+  const { change, current } = document;
+  const flowStore = useStoreApi<EditorNode, EditorEdge>();
   const initialized = useNodesInitialized();
   const flow = useReactFlow();
   const [stillMiniMap, setStillMiniMap] = useState<Element | null>(null);
@@ -104,10 +114,29 @@ export function EditorCanvas({
   }, [canvasRef]);
   const onDragStop = useCallback(() => startTransition(() => setStillMiniMap(null)), []);
 
+  /*
+   * A drag frame goes into the canvas store as every change does, but is handed to React Flow's
+   * own store directly instead of through a render of this component: re-rendering <ReactFlow>
+   * with new `nodes` only for its StoreUpdater to pass them on in an effect is a render, a commit
+   * and a scheduler task per mouse move that show nothing more (React Flow does the same for an
+   * uncontrolled flow). The drop is a real change and renders as usual, which brings `nodes`
+   * here up to date with the store again.
+   */
   const onNodesChange = useCallback(
-    (changes: NodeChange<EditorNode>[]) =>
-      change({ nodes: (ns) => applyNodeChanges(changes, ns) }, changes.some(isRealNodeChange) ? {} : undefined),
-    [change],
+    (changes: NodeChange<EditorNode>[]) => {
+      if (isDragFrame(changes)) {
+        holding.current = true;
+        try {
+          change({ nodes: (ns) => applyNodeChanges(changes, ns) });
+        } finally {
+          holding.current = false;
+        }
+        flowStore.getState().setNodes(current().nodes);
+        return;
+      }
+      change({ nodes: (ns) => applyNodeChanges(changes, ns) }, changes.some(isRealNodeChange) ? {} : undefined);
+    },
+    [change, current, flowStore],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange<EditorEdge>[]) =>
