@@ -21,6 +21,7 @@ import {
 import {
   startTransition,
   useCallback,
+  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -119,9 +120,25 @@ export function EditorCanvas({
    * own store directly instead of through a render of this component: re-rendering <ReactFlow>
    * with new `nodes` only for its StoreUpdater to pass them on in an effect is a render, a commit
    * and a scheduler task per mouse move that show nothing more (React Flow does the same for an
-   * uncontrolled flow). The drop is a real change and renders as usual, which brings `nodes`
-   * here up to date with the store again.
+   * uncontrolled flow). The hand-over runs in a task of its own after the input event, as React
+   * renders a state update (and as the bare library's `useNodesState` does), once for however
+   * many moves came before it: done inside the event, the input, React Flow's re-render, style,
+   * layout and paint of a move would all fall into one frame. The drop is a real change and
+   * renders as usual, which brings `nodes` here up to date with the store again.
    */
+  const handOver = useMemo(() => new MessageChannel(), []);
+  const handOverPending = useRef(false);
+  useEffect(() => {
+    handOver.port1.onmessage = () => {
+      handOverPending.current = false;
+      flowStore.getState().setNodes(current().nodes);
+    };
+    return () => {
+      handOver.port1.onmessage = null;
+      handOverPending.current = false;
+    };
+  }, [handOver, flowStore, current]);
+
   const onNodesChange = useCallback(
     (changes: NodeChange<EditorNode>[]) => {
       if (isDragFrame(changes)) {
@@ -131,12 +148,15 @@ export function EditorCanvas({
         } finally {
           holding.current = false;
         }
-        flowStore.getState().setNodes(current().nodes);
+        if (!handOverPending.current) {
+          handOverPending.current = true;
+          handOver.port2.postMessage(null);
+        }
         return;
       }
       change({ nodes: (ns) => applyNodeChanges(changes, ns) }, changes.some(isRealNodeChange) ? {} : undefined);
     },
-    [change, current, flowStore],
+    [change, handOver],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange<EditorEdge>[]) =>
