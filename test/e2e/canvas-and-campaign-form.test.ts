@@ -130,6 +130,47 @@ describe('the canvas', () => {
     await bothSizes(page, 'canvas-placement');
   });
 
+  it('drags a step with the mouse: it and its connection follow every move, the drop is saved and is one undo step', async () => {
+    const page = await file.newPage({ width: 1440, height: 900 });
+    await signIn(page, merchant.owner);
+    const flowId = await openFlow(page, broadcastGraph({ cardId: merchant.cardId, push: 'Coffee?' }), 'Drag');
+    const push = page.locator('.react-flow__node[data-id="push"]');
+    const connection = page.locator('.react-flow__edge-path').first();
+    const start = (await push.boundingBox())!;
+    const startPath = await connection.getAttribute('d');
+    const zoom = await zoomOf(page);
+
+    // Grab the step by its title (not by a handle); the first move past the threshold starts the
+    // drag (React Flow moves the step from the next one), then 12 moves of (10, 5) px.
+    const [x, y] = [start.x + start.width / 2 + 5, start.y + 10];
+    await page.mouse.move(x - 5, y);
+    await page.mouse.down();
+    await page.mouse.move(x, y);
+    const paths = new Set<string | null>([startPath]);
+    for (let i = 1; i <= 12; i++) {
+      await page.mouse.move(x + i * 10, y + i * 5);
+      // Mid-drag, each move is on screen before the next: the step under the mouse, its connection redrawn.
+      await expect.poll(async () => Math.abs((await push.boundingBox())!.x - start.x - i * 10), { timeout: 2_000 }).toBeLessThan(1);
+      expect(Math.abs((await push.boundingBox())!.y - start.y - i * 5)).toBeLessThan(1);
+      paths.add(await connection.getAttribute('d'));
+    }
+    expect(paths.size).toBe(13);
+    await page.mouse.up();
+
+    // The drop is saved at the new position (screen px over the zoom) …
+    await expect.poll(() => page.getByTestId('save-status').getAttribute('data-state')).toBe('saved');
+    const saved = async () =>
+      ok(await merchant.api.get<{ graph: { nodes: { id: string; position: { x: number; y: number } }[] } }>(`/v1/flows/${flowId}`), 200)
+        .graph.nodes.find((n) => n.id === 'push')!.position;
+    await expect.poll(async () => Math.abs((await saved()).x - 120 / zoom), { timeout: 10_000 }).toBeLessThan(2);
+    expect(Math.abs((await saved()).y - (120 + 60 / zoom))).toBeLessThan(2);
+
+    // … and one undo puts the step (and its connection) back where it was.
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => Math.abs((await push.boundingBox())!.x - start.x)).toBeLessThan(1);
+    expect(await connection.getAttribute('d')).toBe(startPath);
+  });
+
   it('connects the selected step to another from the keyboard, and the compiler judges it', async () => {
     const page = await file.newPage({ width: 1440, height: 900 });
     await signIn(page, merchant.owner);

@@ -12,6 +12,7 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type EdgeChange,
   type IsValidConnection,
@@ -20,6 +21,7 @@ import {
 import {
   startTransition,
   useCallback,
+  useEffect,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -59,6 +61,11 @@ function isRealNodeChange(change: NodeChange<EditorNode>): boolean {
   }
 }
 
+/** A drag frame: nodes moved by a drag still under way, and nothing else. */
+function isDragFrame(changes: readonly NodeChange<EditorNode>[]): boolean {
+  return changes.length > 0 && changes.every((c) => c.type === 'position' && c.dragging === true);
+}
+
 const isValidConnection: IsValidConnection = (c) => c.source !== c.target;
 const PRO_OPTIONS = { hideAttribution: true };
 
@@ -92,8 +99,12 @@ export function EditorCanvas({
   invalidEdgeIds: ReadonlySet<string>;
   canvasRef: RefObject<HTMLDivElement | null>;
 }) {
-  const { nodes, edges } = useCanvas(document);
-  const { change } = document;
+  // While a drag frame is applied, the canvas does not re-render (see onNodesChange).
+  const holding = useRef(false);
+  const held = useCallback(() => holding.current, []);
+  const { nodes, edges } = useCanvas(document, held);
+  const { change, current } = document;
+  const flowStore = useStoreApi<EditorNode, EditorEdge>();
   const initialized = useNodesInitialized();
   const flow = useReactFlow();
   const [stillMiniMap, setStillMiniMap] = useState<Element | null>(null);
@@ -104,10 +115,48 @@ export function EditorCanvas({
   }, [canvasRef]);
   const onDragStop = useCallback(() => startTransition(() => setStillMiniMap(null)), []);
 
+  /*
+   * A drag frame goes into the canvas store as every change does, but is handed to React Flow's
+   * own store directly instead of through a render of this component: re-rendering <ReactFlow>
+   * with new `nodes` only for its StoreUpdater to pass them on in an effect is a render, a commit
+   * and a scheduler task per mouse move that show nothing more (React Flow does the same for an
+   * uncontrolled flow). The hand-over runs in a task of its own after the input event, as React
+   * renders a state update (and as the bare library's `useNodesState` does), once for however
+   * many moves came before it: done inside the event, the input, React Flow's re-render, style,
+   * layout and paint of a move would all fall into one frame. The drop is a real change and
+   * renders as usual, which brings `nodes` here up to date with the store again.
+   */
+  const handOver = useMemo(() => new MessageChannel(), []);
+  const handOverPending = useRef(false);
+  useEffect(() => {
+    handOver.port1.onmessage = () => {
+      handOverPending.current = false;
+      flowStore.getState().setNodes(current().nodes);
+    };
+    return () => {
+      handOver.port1.onmessage = null;
+      handOverPending.current = false;
+    };
+  }, [handOver, flowStore, current]);
+
   const onNodesChange = useCallback(
-    (changes: NodeChange<EditorNode>[]) =>
-      change({ nodes: (ns) => applyNodeChanges(changes, ns) }, changes.some(isRealNodeChange) ? {} : undefined),
-    [change],
+    (changes: NodeChange<EditorNode>[]) => {
+      if (isDragFrame(changes)) {
+        holding.current = true;
+        try {
+          change({ nodes: (ns) => applyNodeChanges(changes, ns) });
+        } finally {
+          holding.current = false;
+        }
+        if (!handOverPending.current) {
+          handOverPending.current = true;
+          handOver.port2.postMessage(null);
+        }
+        return;
+      }
+      change({ nodes: (ns) => applyNodeChanges(changes, ns) }, changes.some(isRealNodeChange) ? {} : undefined);
+    },
+    [change, handOver],
   );
   const onEdgesChange = useCallback(
     (changes: EdgeChange<EditorEdge>[]) =>

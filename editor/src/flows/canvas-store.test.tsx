@@ -52,3 +52,23 @@ describe('useCanvas', () => {
     expect(result.current.nodes[0]?.position.x).toBe(42);
   });
 });
+
+describe('useCanvas while held', () => {
+  it('skips changes made while held, and the next change taken brings it up to date', () => {
+    const store = new CanvasStore({ nodes: [node('a', 0), node('b', 100)], edges: [] });
+    let holding = false;
+    let renders = 0;
+    const { result } = renderHook(() => {
+      renders += 1;
+      return useCanvas(store, () => holding);
+    });
+    const count = renders;
+    holding = true;
+    for (let x = 1; x <= 5; x++) act(() => store.set({ ...store.current(), nodes: moved(store.current().nodes, 'a', x) }));
+    holding = false;
+    expect(renders).toBe(count);
+    expect(result.current.nodes[0]?.position.x).toBe(0);
+    act(() => store.set({ ...store.current(), nodes: moved(store.current().nodes, 'b', 200) }));
+    expect(result.current.nodes.map((n) => n.position.x)).toEqual([5, 200]);
+  });
+});

@@ -50,21 +50,28 @@ export class CanvasStore implements CanvasSource {
  * `useSyncExternalStore`: a store's update renders synchronously inside the event that caused
  * it, so a drag frame would do the input, React's render, style, layout and paint in one go;
  * as state it is rendered at the event's priority (for a mouse move, in its own task before the
- * next frame), the way React Flow's own `useNodesState` does.
+ * next frame), the way React Flow's own `useNodesState` does. While `held()` says so, changes
+ * are not taken (the caller has shown them by other means); the next change taken brings the
+ * state up to date, since `read()` reads the canvas as it is then.
  */
-function useCanvasState<T>(source: CanvasSource, read: () => T): T {
+function useCanvasState<T>(source: CanvasSource, read: () => T, held?: () => boolean): T {
   const [value, setValue] = useState(read);
   useLayoutEffect(() => {
-    const update = () => setValue(read);
+    const update = () => {
+      if (!held?.()) setValue(read);
+    };
     update(); // anything that changed between the render and this subscription
     return source.subscribe(update);
-  }, [source, read]);
+  }, [source, read, held]);
   return value;
 }
 
-/** The canvas's nodes and edges; re-renders on each of their changes (drag frames included). */
-export function useCanvas(source: CanvasSource): Canvas {
-  return useCanvasState(source, source.current);
+/**
+ * The canvas's nodes and edges; re-renders on each of their changes (drag frames included),
+ * except those made while `held()` returns true.
+ */
+export function useCanvas(source: CanvasSource, held?: () => boolean): Canvas {
+  return useCanvasState(source, source.current, held);
 }
 
 /** The selected step, as the side panel and "Connect to…" need it: no position, no size. */
