@@ -20,8 +20,6 @@ import { RunStartRefused } from './start-refused';
 
 export const COHORT_WINDOW_MS = 300;
 export const COHORT_MAX = 500;
-/** Batches claimed and started at once (see `drain`). */
-export const DRAIN_LANES = 4;
 const POLL_MS = 5_000;
 
 export interface CohortBatcher {
@@ -99,76 +97,30 @@ export function createCohortBatcher(ports: { db: Db; launcher: RunLauncher }, op
  * Turns the entries pending when it begins into runs, up to 500 per run. Entries that arrive
  * meanwhile wait for the window their own nudge opened: otherwise a busy stream of events
  * would become a stream of tiny runs, one per workflow start.
- *
- * Up to {@link DRAIN_LANES} lanes drain at once, each claiming a batch and starting its run,
- * then the next: a claim is a transaction that rewrites up to 500 entries, a start a round
- * trip to Temporal, and a burst of events is several runs that would otherwise wait for each
- * other. One lane begins; a lane whose claim was full (more may be waiting) opens another.
- * The claims' SKIP LOCKED keeps the lanes off each other's entries, as it keeps several API
- * processes apart.
  */
 async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> {
   const cutoff = new Date();
-  const outcome: DrainOutcome = { started: 0, unreachable: false, refused: new Set(), error: undefined };
-  const lanes: Promise<void>[] = [];
-  const open = () => lanes.push(lane().catch((err: unknown) => void (outcome.error ??= err)));
-  async function lane(): Promise<void> {
-    // Temporal unreachable, or the database failing: claim no more; the other lanes end too.
-    while (!outcome.unreachable && outcome.error === undefined) {
-      const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
-      if (!batch) return;
-      if (batch.entries >= COHORT_MAX && lanes.length < DRAIN_LANES) open();
-      await startBatch(ports, batch, outcome);
+  let started = 0;
+  for (;;) {
+    const batch = await claimBatch(ports.db, cutoff, (runId) => ports.launcher.workflowIdFor(runId));
+    if (!batch) return started;
+    try {
+      await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
+      await clearStartFailure(ports.db, batch.flowId, batch.version);
+      started++;
+    } catch (err) {
+      if (!(err instanceof RunStartRefused)) {
+        // Temporal is unreachable, for every flow alike: give the entries back and stop.
+        await giveBack(ports.db, batch.runId, undefined);
+        log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
+        return started;
+      }
+      // Refused for this version only: it backs off, the other versions keep draining.
+      const failures = await recordStartFailure(ports.db, batch.flowId, batch.version, err.message);
+      await giveBack(ports.db, batch.runId, failures === 1 ? err.message : undefined);
+      log.warn('cohort run refused; this flow version backs off', { flowId: batch.flowId, version: batch.version, failures, err });
     }
   }
-  open();
-  // Lanes open while others run: wait until every lane opened has ended.
-  for (let ended = 0; ended < lanes.length; ended++) await lanes[ended];
-  if (outcome.error !== undefined) throw outcome.error;
-  return outcome.started;
-}
-
-/** What one drain's lanes have found so far (they run concurrently and share it). */
-interface DrainOutcome {
-  started: number;
-  /** Temporal did not answer a start: the lanes stop claiming. */
-  unreachable: boolean;
-  /** Versions refused in this drain (`flowId:version`): a refusal counts once per drain. */
-  readonly refused: Set<string>;
-  /** A failure that is neither (the database): the lanes stop, and the drain reports it. */
-  error: unknown;
-}
-
-/** Starts one claimed run; on failure gives its entries back, as the outcome asks. */
-async function startBatch(ports: { db: Db; launcher: RunLauncher }, batch: Batch, outcome: DrainOutcome): Promise<void> {
-  try {
-    await ports.launcher.start({ runId: batch.runId, merchantId: batch.merchantId, plan: batch.plan });
-  } catch (err) {
-    if (!(err instanceof RunStartRefused)) {
-      // Temporal is unreachable, for every flow alike: give the entries back and stop.
-      outcome.unreachable = true;
-      await giveBack(ports.db, batch.runId, undefined);
-      log.warn('cohort run start failed; entries stay pending', { flowId: batch.flowId, err });
-      return;
-    }
-    // Refused for this version only: it backs off, the other versions keep draining. Other
-    // runs of the version claimed before the refusal was recorded are refused in the same
-    // breath: that is one refusal of the version, not several, or its backoff would grow
-    // with the number of starts that happened to be in flight.
-    const key = `${batch.flowId}:${batch.version}`;
-    if (outcome.refused.has(key)) {
-      await giveBack(ports.db, batch.runId, undefined);
-      return;
-    }
-    outcome.refused.add(key);
-    const failures = await recordStartFailure(ports.db, batch.flowId, batch.version, err.message);
-    await giveBack(ports.db, batch.runId, failures === 1 ? err.message : undefined);
-    log.warn('cohort run refused; this flow version backs off', { flowId: batch.flowId, version: batch.version, failures, err });
-    return;
-  }
-  outcome.started++;
-  // A start after a refusal in this drain leaves the backoff standing: the refusal is newer news.
-  if (!outcome.refused.has(`${batch.flowId}:${batch.version}`)) await clearStartFailure(ports.db, batch.flowId, batch.version);
 }
 
 /**
@@ -195,8 +147,6 @@ interface Batch {
   readonly flowId: string;
   readonly version: number;
   readonly plan: Plan;
-  /** Entries the run took: {@link COHORT_MAX} when more may be waiting. */
-  readonly entries: number;
 }
 
 /**
@@ -237,14 +187,13 @@ async function claimBatch(db: Db, cutoff: Date, workflowIdFor: (runId: string) =
     const runId = randomUUID();
     const run = { runId, workflowId: workflowIdFor(runId), merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version };
     await insertRun(trx, { ...run, plan, source: 'event' });
-    const claimed = await sql`
+    await sql`
       update flow_entries set run_id = ${runId}
       where (flow_id, customer_id, entry_key) in (
         select flow_id, customer_id, entry_key from flow_entries
         where run_id is null and flow_id = ${oldest.flow_id} and version = ${oldest.version} and created_at <= ${cutoff}
         order by created_at limit ${COHORT_MAX}
         for update skip locked)`.execute(trx);
-    const entries = Number(claimed.numAffectedRows ?? 0n);
-    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan, entries };
+    return { runId, merchantId: oldest.merchant_id, flowId: oldest.flow_id, version: oldest.version, plan };
   });
 }
