@@ -17,13 +17,13 @@
  */
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../engine/db/database';
-import type { Plan } from '../engine/compiler/plan';
 import { keepBack } from '../engine/results/holdout';
 import { runResults } from '../engine/results/results';
 import { createTestDatabase } from '../test/support/database';
 import type { Figure } from './figures';
 import { historyFigures } from './support/history';
 import { percentile } from './stats';
+import { winBackPlan } from '../test/support/win-back-plan';
 
 const MEMBERS = Number(process.env.BENCH_RESULTS_MEMBERS ?? 100_000);
 const EVENTS = Number(process.env.BENCH_RESULTS_EVENTS ?? 1_000_000);
@@ -47,13 +47,7 @@ export async function seed(db: Db): Promise<Seeded> {
   await sql`insert into customers (merchant_id, card_id, name, email_consent, stamps, joined_at)
     select ${merchant.id}, ${card.id}, 'Customer ' || g, false, 0, now() - interval '400 days'
     from generate_series(1, ${MEMBERS}) g`.execute(db);
-  const plan: Plan = {
-    planVersion: 1,
-    triggerNodeId: 'trigger',
-    trigger: { kind: 'inactive', days: 30, at: '10:00', goal: { event: 'visit', withinDays: 7 }, holdoutPercent: 10 },
-    entry: ['push'],
-    steps: { push: { kind: 'push', id: 'push', text: 'We miss you', next: { next: [] } } },
-  };
+  const plan = winBackPlan(10);
   const flow = await db.insertInto('flows').values({ merchant_id: merchant.id, name: 'Win-back', graph: '{}', status: 'active' }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('flow_versions').values({ flow_id: flow.id, version: 1, graph: '{}', plan: JSON.stringify(plan) }).execute();
   const entered = new Date(Date.now() - 30 * DAY_MS);

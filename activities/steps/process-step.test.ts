@@ -3,14 +3,12 @@
  * the outcome counts forward, so the workflow never mistakes a branch for empty. Runs the
  * real step code in Temporal's mock activity context on the real Postgres server.
  */
-import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SegmentStep } from '../../engine/compiler/plan';
 import { createTestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
-import { snapshotAudience } from '../../engine/audience/snapshot';
-import type { StepContext } from './context';
+import { plainStepContext, snapshottedRun } from '../../test/support/snapshotted-run';
 import { processStepRange, type OutcomeCounts } from './process-step';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -30,46 +28,9 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.drop());
 
-async function newRun(): Promise<string> {
-  const flow = await database.db
-    .insertInto('flows')
-    .values({ merchant_id: merchant.merchantId, name: 'f', graph: '{}' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const runId = randomUUID();
-  await database.db
-    .insertInto('runs')
-    .values({
-      id: runId,
-      merchant_id: merchant.merchantId,
-      flow_id: flow.id,
-      version: 1,
-      workflow_id: `wf-${runId}`,
-      status: 'running',
-      send_at: null,
-      error: null,
-      started_at: null,
-      finished_at: null,
-    })
-    .execute();
-  await snapshotAudience(database.db, { runId, merchantId: merchant.merchantId, triggerNodeId: 'trigger' });
-  return runId;
-}
+const newRun = () => snapshottedRun(database.db, merchant.merchantId);
 
-const ctx = (): StepContext => ({
-  db: database.db,
-  channels: { emailFrom: 'x@example.test', broadcastStream: 'broadcast' },
-  caps: { push: null, email: null },
-  merchant: {
-    id: merchant.merchantId,
-    name: 'Test',
-    timezone: 'UTC',
-    emailFrom: null,
-    postalAddress: null,
-    brandColor: null,
-  },
-  claimKey: 'test/1',
-});
+const ctx = () => plainStepContext(database.db, merchant.merchantId);
 const run = (runId: string, heartbeatDetails?: unknown): Promise<OutcomeCounts> =>
   new MockActivityEnvironment({ heartbeatDetails }).run(() =>
     processStepRange(ctx(), { runId, group: { nodeId: 'trigger', outcome: null } }, step, { from: 1, to: 1_001 }),

@@ -3,13 +3,11 @@
  * retried page must find its rows and change nothing: no second row, no second pass change.
  * Runs the real statement on the real Postgres server.
  */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushStep } from '../../engine/compiler/plan';
 import { createTestDatabase } from '../../test/support/database';
 import { seedCustomers, seedMerchant, type SeededMerchant } from '../../test/support/seed';
-import { snapshotAudience } from '../../engine/audience/snapshot';
-import type { StepContext } from './context';
+import { plainStepContext, snapshottedRun } from '../../test/support/snapshotted-run';
 import { pushOutboxPage } from './push';
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -23,42 +21,9 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.drop());
 
-async function newRun(): Promise<string> {
-  const flow = await database.db
-    .insertInto('flows')
-    .values({ merchant_id: merchant.merchantId, name: 'f', graph: '{}' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const runId = randomUUID();
-  await database.db
-    .insertInto('runs')
-    .values({
-      id: runId,
-      merchant_id: merchant.merchantId,
-      flow_id: flow.id,
-      version: 1,
-      workflow_id: `wf-${runId}`,
-      status: 'running',
-    })
-    .execute();
-  await snapshotAudience(database.db, { runId, merchantId: merchant.merchantId, triggerNodeId: 'trigger' });
-  return runId;
-}
+const newRun = () => snapshottedRun(database.db, merchant.merchantId);
 
-const ctx = (): StepContext => ({
-  db: database.db,
-  channels: { emailFrom: 'x@example.test', broadcastStream: 'broadcast' },
-  caps: { push: null, email: null },
-  merchant: {
-    id: merchant.merchantId,
-    name: 'Test',
-    timezone: 'UTC',
-    emailFrom: null,
-    postalAddress: null,
-    brandColor: null,
-  },
-  claimKey: 'test/1',
-});
+const ctx = () => plainStepContext(database.db, merchant.merchantId);
 
 const passTags = async () =>
   (await database.db.selectFrom('passes').select(['customer_id', 'update_tag']).execute())

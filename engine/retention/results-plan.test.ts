@@ -9,11 +9,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database';
 import { seedMerchant, type SeededMerchant } from '../../test/support/seed';
-import type { Plan } from '../compiler/plan';
 import { keepBack } from '../results/holdout';
 import { loadMeasuredRuns } from '../results/measured-runs';
 import { countRun, countRunSql } from '../results/outcomes';
 import { applyRetention } from './retention';
+import { winBackPlan } from '../../test/support/win-back-plan';
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -25,13 +25,7 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let m: SeededMerchant;
 let flowId: string;
 
-const plan: Plan = {
-  planVersion: 1,
-  triggerNodeId: 'trigger',
-  trigger: { kind: 'inactive', days: 30, at: '10:00', goal: { event: 'visit', withinDays: 7 }, holdoutPercent: 10 },
-  entry: ['push'],
-  steps: { push: { kind: 'push', id: 'push', text: 'We miss you', next: { next: [] } } },
-};
+const plan = winBackPlan(10);
 
 /** A finished run entered `daysAgo` with `members` of the merchant's customers (from `offset`). */
 async function seedRun(daysAgo: number, members: number, offset: number): Promise<string> {

@@ -8,12 +8,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/support/database';
 import { seedMerchant, type SeededMerchant } from '../../test/support/seed';
-import type { Plan } from '../compiler/plan';
 import { keepBack } from '../results/holdout';
 import { flowResults, runResults } from '../results/results';
 import { stepResults } from '../results/steps';
 import { applyRetention } from './retention';
 import { summarisedDeliveries } from './summaries';
+import { winBackPlan } from '../../test/support/win-back-plan';
 
 const DAY = 86_400_000;
 const now = new Date();
@@ -23,13 +23,7 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let m: SeededMerchant;
 let flowId: string;
 
-const plan: Plan = {
-  planVersion: 1,
-  triggerNodeId: 'trigger',
-  trigger: { kind: 'inactive', days: 30, at: '10:00', goal: { event: 'visit', withinDays: 7 }, holdoutPercent: 20 },
-  entry: ['push'],
-  steps: { push: { kind: 'push', id: 'push', text: 'We miss you', next: { next: [] } } },
-};
+const plan = winBackPlan(20);
 
 /** A finished run of 100 customers entered `enteredDaysAgo`: deliveries for the treated, a visit by every third customer two days after. */
 async function seedRun(enteredDaysAgo: number): Promise<string> {
