@@ -118,8 +118,31 @@ export function goalCustomersSql(merchantId: string, run: MeasuredRun): RawBuild
  */
 export async function countRun(db: Db, merchantId: string, run: MeasuredRun): Promise<RunCounts> {
   if (run.summary) return run.summary;
-  const { rows } = await countRunSql(merchantId, run).execute(db);
+  const { rows } = await withoutParallelWorkers(db, (tx) => countRunSql(merchantId, run).execute(tx));
   return rows[0] ?? { held: 0, converted: 0, held_converted: 0 };
+}
+
+/**
+ * Runs `work` with parallel query turned off for its statements. A run's count reads its own
+ * key range (100,000 members: ~830 index pages), where starting two parallel workers costs more
+ * than they save: once a year of history made `run_step_members` large, the planner chose them,
+ * and the `results` bench's count went from 46 to 150 ms with the same pages read, 59 ms of it
+ * before the first worker's row (EXPLAIN ANALYZE, 2 cores). `set local` needs a transaction: in
+ * the caller's, it is reset afterwards; otherwise one of its own.
+ */
+export async function withoutParallelWorkers<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  const off = sql`set local max_parallel_workers_per_gather = 0`;
+  if (!db.isTransaction) {
+    return db.transaction().execute(async (tx) => {
+      await off.execute(tx);
+      return work(tx);
+    });
+  }
+  // On an error the caller's transaction is aborted, and the setting goes with it.
+  await off.execute(db);
+  const result = await work(db);
+  await sql`reset max_parallel_workers_per_gather`.execute(db);
+  return result;
 }
 
 /**

@@ -11,7 +11,7 @@ import { createTestDatabase } from '../../test/support/database';
 import { seedMerchant, type SeededMerchant } from '../../test/support/seed';
 import { keepBack } from '../results/holdout';
 import { loadMeasuredRuns } from '../results/measured-runs';
-import { countRun, countRunSql } from '../results/outcomes';
+import { countRun, countRunSql, withoutParallelWorkers } from '../results/outcomes';
 import { applyRetention } from './retention';
 import { winBackPlan } from '../../test/support/win-back-plan';
 
@@ -102,7 +102,30 @@ describe('results after retention', () => {
       from run_exits x where x.run_id = ${runId}`.execute(db);
     expect(await countRun(db, m.merchantId, run!)).toEqual({ converted: CUSTOMERS / 5, ...held.rows[0] });
   });
+
+  it('counts without parallel workers, even where the planner would start them', async () => {
+    // With a year of history the planner started two workers for a run's count: 150 ms instead
+    // of 46 on two cores, the same pages read. Here parallel plans are made free, so it would.
+    const [run] = await loadMeasuredRuns(database.db, m.merchantId, { runId: (await latestRun()) });
+    const gathers = async (db: typeof database.db) => {
+      const { rows } = await sql<{ 'QUERY PLAN': unknown }>`explain (format json) ${countRunSql(m.merchantId, run!)}`.execute(db);
+      return JSON.stringify(rows[0]?.['QUERY PLAN']).includes('"Gather');
+    };
+    await database.db.transaction().execute(async (tx) => {
+      for (const setting of ['parallel_setup_cost', 'parallel_tuple_cost', 'min_parallel_index_scan_size', 'min_parallel_table_scan_size'])
+        await sql`select set_config(${setting}, '0', true)`.execute(tx);
+      expect(await gathers(tx)).toBe(true);
+      expect(await withoutParallelWorkers(tx, gathers)).toBe(false);
+      // The caller's transaction gets its setting back.
+      expect(await gathers(tx)).toBe(true);
+    });
+  });
 });
+
+async function latestRun(): Promise<string> {
+  const run = await database.db.selectFrom('runs').select('id').where('flow_id', '=', flowId).orderBy('started_at', 'desc').executeTakeFirstOrThrow();
+  return run.id;
+}
 
 interface Scan {
   readonly relation: string;
