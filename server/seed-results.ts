@@ -35,8 +35,8 @@ function winBackGraph(cardId: string): FlowGraph {
 }
 
 /**
- * Which treated and held-out regulars came back, and when: a fixed pattern (about 3 in 10
- * who got the push, about 1 in 10 of those kept back), the same on every seed.
+ * Whether the `k`th member of a group came back: a fixed pattern (about 3 in 10 who got the
+ * push, about 1 in 10 of those kept back), the same on every seed.
  */
 const cameBack = (i: number, held: boolean) => (i * 37) % 100 < (held ? 11 : 31);
 
@@ -108,11 +108,17 @@ export async function seedResultsHistory(db: Db, merchantId: string, cardId: str
   await claim(db, key, treated, 'demo-seed');
   await record(db, key, treated.map((m) => ({ seq: m.seq, customerId: m.customerId, status: 'sent' as const })));
 
-  const visits = snapshot.flatMap((m, i) =>
-    cameBack(i, held.has(m.customer_id))
+  // The pattern runs over each group's own members in turn: which regulars the stable hash
+  // keeps back differs per seed (their ids are new), and over the run's order the held-out
+  // group's share of comers-back would vary with it, now and then enough to blur the result.
+  const seen = { held: 0, treated: 0 };
+  const visits = snapshot.flatMap((m, i) => {
+    const isHeld = held.has(m.customer_id);
+    const k = isHeld ? seen.held++ : seen.treated++;
+    return cameBack(k, isHeld)
       ? [{ merchant_id: merchantId, customer_id: m.customer_id, type: 'visit', at: new Date(entered.getTime() + (1 + (i % 6)) * DAY + 3 * 3_600_000) }]
-      : [],
-  );
+      : [];
+  });
   if (visits.length > 0) {
     await db.insertInto('events').values(visits).execute();
     for (const v of visits) await db.updateTable('customers').set({ last_visit_at: v.at }).where('id', '=', v.customer_id).execute();
