@@ -64,7 +64,12 @@ async function main(): Promise<void> {
     const client = new Client({ connection, namespace: config.temporalNamespace });
     const launcher = createRunLauncher(client);
     // Journey entries from events become cohort runs; every API process batches (SKIP LOCKED).
-    const batcher = createCohortBatcher({ db, launcher });
+    // On a server the batcher has connections of its own: under a burst of events every
+    // connection of the request pool is held by intake transactions, and the batcher's claims
+    // queued behind them (100–270 ms each), so entries waited for runs while events poured in.
+    const batcherDb = config.databaseUrl ? await openDatabase({ url: config.databaseUrl, poolSize: 2 }) : db;
+    if (batcherDb !== db) stops.push(() => batcherDb.destroy());
+    const batcher = createCohortBatcher({ db: batcherDb, launcher });
     batcher.start();
     stops.unshift(() => batcher.stop());
     const app = createApp({

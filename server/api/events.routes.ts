@@ -3,8 +3,9 @@
  * changes (see `engine/customers/events.ts`), then hands new journey entries to the cohort
  * batcher and tells runs waiting for this customer's visit. The body is one event, or
  * `{events: [...]}` with up to 1,000 of them: each is validated and recorded on its own and
- * answered in order, in one transaction (see `engine/customers/record-events.ts`). Single
- * events that arrive together are recorded together too (`engine/customers/event-intake.ts`). `POST /v1/events/:id/undo` takes
+ * answered in order, in one transaction (see `engine/customers/record-events.ts`). A
+ * merchant's requests that arrive together are recorded together, at most two transactions
+ * at a time (`engine/customers/event-intake.ts`). `POST /v1/events/:id/undo` takes
  * back a stamp given by mistake (within minutes, see `engine/customers/undo-stamp.ts`).
  */
 import { Hono } from 'hono';
@@ -12,7 +13,7 @@ import { z } from 'zod';
 import { createMiddleware } from 'hono/factory';
 import { createEventIntake } from '../../engine/customers/event-intake';
 import { EVENT_TYPES, type EventInput, type RecordEventResult } from '../../engine/customers/events';
-import { MAX_EVENTS_PER_BATCH, recordEvents } from '../../engine/customers/record-events';
+import { MAX_EVENTS_PER_BATCH } from '../../engine/customers/record-events';
 import { undoStamp } from '../../engine/customers/undo-stamp';
 import { signalVisit } from '../../engine/runs/visit-signals';
 import { merchantAuth } from './auth';
@@ -123,7 +124,7 @@ function eventInput(input: EventBody): EventInput {
 /** Mounted at `/v1/events`. */
 export function eventsRoutes(deps: AppDeps) {
   const { db } = deps;
-  /** Single events arriving together are recorded together (one commit). */
+  /** A merchant's events arriving together are recorded together (one commit), two transactions at a time. */
   const intake = createEventIntake(db);
   /** New entries go to the cohort batcher; runs waiting for these customers' visits are told. */
   async function afterRecorded(results: readonly RecordEventResult[]): Promise<void> {
@@ -152,7 +153,7 @@ export function eventsRoutes(deps: AppDeps) {
         );
       }
       const valid = body.events.flatMap((e, index) => (e.ok ? [{ index, input: eventInput(e.event) }] : []));
-      const recorded = await recordEvents(db, merchantId, valid.map((v) => v.input));
+      const recorded = await intake.recordMany(merchantId, valid.map((v) => v.input));
       const byIndex = new Map(valid.map((v, i) => [v.index, recorded[i]]));
       await afterRecorded(recorded);
       const results: BatchResult[] = body.events.map((e, index) => {
