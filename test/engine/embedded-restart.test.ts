@@ -85,6 +85,9 @@ it('a run waiting on a timer survives stopping and starting Stampflow on its emb
   const api = hc<AppType>(base, { headers: { Authorization: `Bearer ${key}` } });
   const runReport = (id: string) => readOk(api.v1.runs[':id'].$get({ param: { id } }));
 
+  // The run must not wait for morning: new merchants have quiet hours (21:00–09:00 their
+  // time), which held the push whenever this test ran in the evening.
+  await readOk(api.v1.merchant.settings.$put({ json: { quietHours: null } }));
   const graph = broadcastGraph({
     push: 'See you soon',
     waitSeconds: 20,
@@ -94,9 +97,11 @@ it('a run waiting on a timer survives stopping and starting Stampflow on its emb
   await readOk(api.v1.flows[':id'].publish.$post({ param: { id: flow.id } }));
   const { runId } = await readOk(api.v1.flows[':id'].runs.$post({ param: { id: flow.id } }));
   let report: Awaited<ReturnType<typeof runReport>>;
+  const reachesWait = Date.now() + 120_000;
   for (;;) {
     report = await runReport(runId);
     if ((report.steps['wait']?.waiting ?? 0) > 0) break;
+    if (Date.now() > reachesWait) throw new Error(`the run never reached its wait: ${JSON.stringify(report.steps)}`);
     await sleep(200);
   }
   // The timer is pending: everyone got the push, nobody the email yet.
