@@ -7,9 +7,9 @@
  * commit), as Postgres groups commits. Nothing waits for a window: when the merchant has no
  * batch in flight, events are recorded at once; under load, batches grow by themselves.
  *
- * At most {@link INTAKE_IN_FLIGHT} transactions of one merchant run at once. So one
- * merchant's flood holds two connections, not the whole pool: other merchants' events, the
- * screens and the cohort batcher keep theirs, and on a busy database the flood queues here,
+ * At most {@link INTAKE_IN_FLIGHT} transactions of one merchant run at once (in this API
+ * process). So one merchant's flood holds two connections, not the whole pool: other
+ * merchants' events and the screens keep theirs, and on a busy database the flood queues here,
  * in the API, rather than as more transactions contending for the same cores (measured in
  * `bench/journeys`: with twenty clients posting batches, the run claims no longer waited
  * behind them).
