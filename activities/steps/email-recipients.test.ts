@@ -55,7 +55,17 @@ describe('loadEmails', () => {
     ] as const) {
       await db
         .insertInto('deliveries')
-        .values({ run_id: runId, node_id: email.id, channel: 'email', customer_id: bySeq(seq), seq, status: 'sending', claim_key: by })
+        .values({
+          run_id: runId,
+          node_id: email.id,
+          channel: 'email',
+          customer_id: bySeq(seq),
+          seq,
+          status: 'sending',
+          claim_key: by,
+          attempts: 1,
+          updated_at: new Date(),
+        })
         .execute();
     }
 
