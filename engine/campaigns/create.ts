@@ -12,6 +12,7 @@ import { publishFlow } from '../flows/publish';
 import { log } from '../log';
 import { fail, type Failure } from '../result';
 import { flowQuotaProblem } from '../flows/quotas';
+import { deleteRuns } from '../runs/run-row';
 import { startRun } from '../runs/start-run';
 import type { RunLauncher } from '../runs/launcher';
 import { formatShortLocal } from '../time/zoned';
@@ -57,7 +58,10 @@ export async function createCampaign(
     .executeTakeFirstOrThrow();
   const undo = async (why: string) => {
     log.warn('campaign launch undone', { flowId: flow.id, why });
-    await db.deleteFrom('flows').where('id', '=', flow.id).execute(); // versions and runs go with it
+    const runs = await db.selectFrom('runs').select('id').where('flow_id', '=', flow.id).execute();
+    const runIds = runs.map((r) => r.id);
+    await deleteRuns(db, runIds);
+    await db.deleteFrom('flows').where('id', '=', flow.id).execute(); // its versions go with it
   };
 
   const published = await publishFlow(ports, merchantId, flow.id, publishedBy).catch(async (err: unknown) => {

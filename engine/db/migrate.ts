@@ -19,6 +19,7 @@ import * as retention from './migrations/018-retention';
 import * as segmentCountIndex from './migrations/019-segment-count-index';
 import * as pushOutbox from './migrations/020-push-outbox';
 import * as membersCoverCustomer from './migrations/021-members-cover-customer';
+import * as ledgerWithoutRunKeys from './migrations/022-ledger-without-run-keys';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '019-segment-count-index': segmentCountIndex,
   '020-push-outbox': pushOutbox,
   '021-members-cover-customer': membersCoverCustomer,
+  '022-ledger-without-run-keys': ledgerWithoutRunKeys,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

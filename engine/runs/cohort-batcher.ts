@@ -14,7 +14,7 @@ import type { Db } from '../db/database';
 import type { Plan } from '../compiler/plan';
 import { log } from '../log';
 import type { RunLauncher } from './launcher';
-import { insertRun } from './run-row';
+import { deleteRuns, insertRun } from './run-row';
 import { clearStartFailure, recordStartFailure } from './start-failures';
 import { RunStartRefused } from './start-refused';
 
@@ -136,7 +136,7 @@ async function drain(ports: { db: Db; launcher: RunLauncher }): Promise<number> 
 async function giveBack(db: Db, runId: string, failedBecause: string | undefined): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('flow_entries').set({ run_id: null }).where('run_id', '=', runId).where('cohort', '=', false).execute();
-    if (failedBecause === undefined) await trx.deleteFrom('runs').where('id', '=', runId).execute();
+    if (failedBecause === undefined) await deleteRuns(trx, [runId]);
     else {
       await trx
         .updateTable('runs')

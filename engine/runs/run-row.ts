@@ -2,8 +2,9 @@
  * A run's row: written before its workflow starts (the API, event intake) or by the workflow
  * itself (a Schedule's run), so every run is listed in `GET /v1/runs` however it began.
  */
+import type { Transaction } from 'kysely';
 import type { Db } from '../db/database';
-import type { RunSource, RunStatus } from '../db/schema';
+import type { Database, RunSource, RunStatus } from '../db/schema';
 import type { Plan } from '../compiler/plan';
 
 /** The flow's latest published version and its plan, or undefined when it has none. */
@@ -55,4 +56,25 @@ export async function insertRun(db: Db, run: NewRun): Promise<{ runId: string; w
     })
     .execute();
   return { runId, workflowId, status };
+}
+
+/**
+ * Deletes runs whose workflow never started (Temporal refused or could not be reached, a
+ * campaign undone), with their members and deliveries. Those two tables have no foreign key
+ * to `runs` (migration 022: a key check per written row), so they are deleted here, not by a
+ * cascade. A run whose start only looked failed (the answer was lost, the workflow runs) may
+ * have written some: they go with it, and the pages its workflow reads after that find no
+ * members (a page reads the members of a live run only).
+ */
+export async function deleteRuns(db: Db | Transaction<Database>, runIds: readonly string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const ids = [...runIds];
+  const remove = async (trx: Transaction<Database>) => {
+    await trx.deleteFrom('deliveries').where('run_id', 'in', ids).execute();
+    await trx.deleteFrom('run_step_members').where('run_id', 'in', ids).execute();
+    await trx.deleteFrom('runs').where('id', 'in', ids).execute();
+  };
+  // In the caller's transaction when it has one (it commits with the caller's other writes).
+  if (db.isTransaction) await remove(db as Transaction<Database>);
+  else await db.transaction().execute(remove);
 }

@@ -13,7 +13,7 @@ import { isEventTrigger } from '../compiler/plan';
 import { log } from '../log';
 import { fail, type Result } from '../result';
 import type { RunLauncher } from './launcher';
-import { insertRun, latestVersion } from './run-row';
+import { deleteRuns, insertRun, latestVersion } from './run-row';
 import { RunStartRefused, startFailureMessage } from './start-refused';
 
 export interface StartedRun {
@@ -48,7 +48,7 @@ export async function startRun(ports: { db: Db; launcher: RunLauncher }, merchan
   try {
     await launcher.start({ runId: run.runId, merchantId, plan: latest.plan });
   } catch (err) {
-    await db.deleteFrom('runs').where('id', '=', run.runId).execute();
+    await deleteRuns(db, [run.runId]);
     log.warn('run start failed', { runId: run.runId, flowId, err });
     const code = err instanceof RunStartRefused ? 'unprocessable' : 'unavailable';
     return fail(code, startFailureMessage(err));

@@ -112,12 +112,33 @@ describe('starting runs', () => {
     expect(cancelled).toMatchObject({ status: 202, body: { id: res.body.runId, status: 'scheduled' } });
   });
 
-  it('answers 503 and leaves no run row when Temporal is unreachable', async () => {
+  it('answers 503 and leaves no run row, member or delivery when Temporal is unreachable', async () => {
     const calls: string[] = [];
     const down: RunLauncher = {
       workflowIdFor: (runId) => `run-${runId}`,
       async start(input) {
         calls.push(input.runId);
+        // As if the start went through and only its answer was lost: the workflow has begun
+        // writing (these tables have no key to runs, so nothing cascades; the start's undo
+        // must delete them).
+        const customerId = randomUUID();
+        await offline.db
+          .insertInto('run_step_members')
+          .values({ run_id: input.runId, node_id: 'trigger', seq: 1, customer_id: customerId })
+          .execute();
+        await offline.db
+          .insertInto('deliveries')
+          .values({
+            run_id: input.runId,
+            node_id: 'push',
+            channel: 'push',
+            customer_id: customerId,
+            seq: 1,
+            status: 'sent',
+            attempts: 1,
+            updated_at: new Date(),
+          })
+          .execute();
         throw new Error('connect ECONNREFUSED 127.0.0.1:7233');
       },
       async cancel() {},
@@ -140,6 +161,8 @@ describe('starting runs', () => {
       });
       expect(calls).toHaveLength(1);
       expect(await offline.db.selectFrom('runs').selectAll().execute()).toEqual([]);
+      expect(await offline.db.selectFrom('run_step_members').selectAll().execute()).toEqual([]);
+      expect(await offline.db.selectFrom('deliveries').selectAll().execute()).toEqual([]);
     } finally {
       await offline.close();
     }
@@ -191,7 +214,8 @@ describe('run reports', () => {
     const older = await insertRun(flowId, 'completed', { created_at: '2025-01-01T00:00:00Z' });
     const newer = await insertRun(flowId, 'running', { created_at: '2025-01-02T00:00:00Z' });
     await insertDeliveries(older, [[1, 'push', 'push', 'sent']]);
-    const runs = (query: { limit?: string; cursor?: string } = {}) => read(m.api.v1.runs.$get({ query: { flowId, ...query } }));
+    const runs = (query: { limit?: string; cursor?: string } = {}) =>
+      read(m.api.v1.runs.$get({ query: { flowId, ...query } }));
     const res = await runs();
     expect(res.body.items.map((r) => r.id)).toEqual([newer, older]);
     expect(res.body.items[1]).toMatchObject({ status: 'completed', counts: { members: 0, sent: 1, failed: 0 } });
