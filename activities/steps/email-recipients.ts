@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { EmailStep } from '../../engine/compiler/plan';
 import { liveRun } from '../../engine/runs/run-live';
 import type { StepContext } from './context';
-import { MEMBER_VOUCHER, pageMembers, type MessageRecipient, type PageRef } from './members';
+import { memberVoucher, pageMembers, type MessageRecipient, type PageRef } from './members';
 /**
  * An email page's recipients, read in one statement: the page's members as the other steps
  * load them (the same filter, the same voucher) with what a message needs, each address's
@@ -57,7 +57,7 @@ export async function loadEmails(
       join customers c on c.id = m.customer_id
       join cards k on k.id = c.card_id
       left join passes p on p.customer_id = c.id
-      left join lateral ${MEMBER_VOUCHER} as v on true
+      left join lateral ${memberVoucher(runId)} as v on true
       where ${pageMembers(page)}
     )
     select t.*, d.status as delivery_status, d.claim_key,

@@ -60,17 +60,29 @@ export interface PageRef {
 }
 
 /**
- * The voucher a message to member `m` names: the one this run issued, else the customer's
- * next unredeemed one (an expiry reminder); the second branch runs only when the first
- * finds nothing. For `left join lateral … as v on true`.
+ * The voucher a message to member `m` of run `runId` names: the one this run issued, else
+ * the customer's next unredeemed one (an expiry reminder); the second branch runs only when
+ * the first finds nothing. For `left join lateral … as v on true`.
+ *
+ * Each branch first asks once per statement whether it can find anything at all (the run
+ * issued vouchers; the run's merchant has an unredeemed one): a run without vouchers, most
+ * broadcasts, then skips both index probes per member (on the broadcast's push page, 2,000 of
+ * its ~23,000 buffer visits).
  */
-export const MEMBER_VOUCHER = sql`(
-  (select code, expires_at from vouchers where run_id = m.run_id and customer_id = m.customer_id
+export function memberVoucher(runId: string) {
+  const runIssued = sql`(select exists (select 1 from vouchers where run_id = ${runId}))`;
+  // Ordered as `vouchers_unredeemed_expiry` is, so that index answers even on stale statistics.
+  const merchantHasOpen = sql`(select exists (select 1 from vouchers
+    where merchant_id = (select merchant_id from runs where id = ${runId}) and redeemed_at is null and expires_at > now()
+    order by merchant_id, expires_at limit 1))`;
+  return sql`(
+  (select code, expires_at from vouchers where ${runIssued} and run_id = m.run_id and customer_id = m.customer_id
     order by created_at desc limit 1)
   union all
-  (select code, expires_at from vouchers where customer_id = m.customer_id and redeemed_at is null
+  (select code, expires_at from vouchers where ${merchantHasOpen} and customer_id = m.customer_id and redeemed_at is null
     and expires_at > now() order by expires_at limit 1)
   limit 1)`;
+}
 
 /** The `where` of a page's members (`run_step_members as m`), as the loads above filter them. */
 export function pageMembers(page: PageRef) {
@@ -130,7 +142,7 @@ export async function loadRecipientsPage(db: Db, page: PageRef): Promise<Recipie
     ])
     // The voucher this run issued, else the customer's next unredeemed one (an expiry
     // reminder): the second branch runs only when the first finds nothing.
-    .leftJoin(sql<{ code: string; expires_at: Date }>`lateral ${MEMBER_VOUCHER}`.as('v'), (join) => join.onTrue())
+    .leftJoin(sql<{ code: string; expires_at: Date }>`lateral ${memberVoucher(page.runId)}`.as('v'), (join) => join.onTrue())
     .select(['v.code as voucher_code', 'v.expires_at as voucher_expires_at'])
     .select(sql<string | null>`(select status from runs where id = ${page.runId})`.as('run_status'))
     .where('m.run_id', '=', page.runId)

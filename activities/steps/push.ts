@@ -15,7 +15,7 @@ import { insertFinal, recordSkipped, type LedgerKey } from '../../engine/deliver
 import type { StepContext, WalletChannel } from './context';
 import { passChanged, pushExtras } from '../../engine/wallet/pass-changes';
 import { cappedAmong, cappedCustomers, FREQUENCY_CAP } from '../../engine/deliveries/frequency-cap';
-import { groupKey, MEMBER_VOUCHER, pageMembers, type PageRef, type RecipientRow } from './members';
+import { groupKey, memberVoucher, pageMembers, type PageRef, type RecipientRow } from './members';
 import { pushToWallets } from './push-wallet';
 import { liveRun } from '../../engine/runs/run-live';
 
@@ -87,7 +87,7 @@ export async function pushOutboxPage(
       join customers c on c.id = m.customer_id
       join cards k on k.id = c.card_id
       left join passes p on p.customer_id = c.id
-      left join lateral ${MEMBER_VOUCHER} as v on true
+      left join lateral ${memberVoucher(runId)} as v on true
       where ${pageMembers(page)}
     ), capped as (
       ${capped}
