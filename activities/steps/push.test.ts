@@ -80,4 +80,42 @@ describe('pushOutboxPage', () => {
     expect(pass).toEqual({ message: 'Coffee?', voucher_code: 'SF-TEST-0003' });
     expect(await database.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
   });
+
+  it("names a customer's next open voucher in a run that issued none (an expiry reminder), never a redeemed one", async () => {
+    const earlier = await newRun();
+    const [open, used] = await database.db
+      .selectFrom('run_step_members')
+      .select('customer_id')
+      .where('run_id', '=', earlier)
+      .where('seq', 'in', [5, 6])
+      .orderBy('seq')
+      .execute();
+    const voucher = (customerId: string, code: string, redeemedAt: Date | null) => ({
+      merchant_id: merchant.merchantId,
+      customer_id: customerId,
+      run_id: earlier,
+      node_id: 'voucher',
+      code,
+      title: 'Muffin',
+      expires_at: new Date(Date.now() + 86_400_000),
+      redeemed_at: redeemedAt,
+    });
+    await database.db
+      .insertInto('vouchers')
+      .values([voucher(open!.customer_id, 'SF-OPEN-0005', null), voucher(used!.customer_id, 'SF-USED-0006', new Date())])
+      .execute();
+
+    const runId = await newRun();
+    const page = { runId, group: { nodeId: 'trigger', outcome: null }, range: { from: 1, to: 21 } };
+    await pushOutboxPage(ctx(), step, page);
+    const named = await database.db
+      .selectFrom('deliveries')
+      .select(['customer_id', 'voucher_code'])
+      .where('run_id', '=', runId)
+      .where('voucher_code', 'is not', null)
+      .execute();
+    // (The first test's voucher is open too, and named to its customer as well.)
+    expect(named).toContainEqual({ customer_id: open!.customer_id, voucher_code: 'SF-OPEN-0005' });
+    expect(named.map((n) => n.customer_id)).not.toContain(used!.customer_id);
+  });
 });
