@@ -20,6 +20,7 @@ import * as segmentCountIndex from './migrations/019-segment-count-index';
 import * as pushOutbox from './migrations/020-push-outbox';
 import * as membersCoverCustomer from './migrations/021-members-cover-customer';
 import * as ledgerWithoutRunKeys from './migrations/022-ledger-without-run-keys';
+import * as deliveryKeyBySeq from './migrations/023-delivery-key-by-seq';
 
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '020-push-outbox': pushOutbox,
   '021-members-cover-customer': membersCoverCustomer,
   '022-ledger-without-run-keys': ledgerWithoutRunKeys,
+  '023-delivery-key-by-seq': deliveryKeyBySeq,
 };
 
 /** Brings the schema up to date; throws with the failing migration's name. */

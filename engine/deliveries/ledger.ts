@@ -236,7 +236,7 @@ export async function recordOnce(
       ${outcomes.map((o) => (o.devices ? JSON.stringify(o.devices) : null))}::text[],
       ${outcomes.map((o) => o.subject ?? null)}::text[])
       as v(customer_id, seq, status, reason, message_id, devices, subject)
-    on conflict (run_id, node_id, channel, seq) do update
+    on conflict (run_id, seq, node_id, channel) do update
     set status = excluded.status, reason = excluded.reason, provider_message_id = excluded.provider_message_id,
       devices = excluded.devices, subject = coalesce(excluded.subject, d.subject), attempts = d.attempts + 1, updated_at = now()
     where d.status = 'sending'`;

@@ -1,7 +1,8 @@
 /**
- * Migration 022: `deliveries` and `run_step_members` lose their foreign key to `runs` (a key
- * check per written row); going down deletes rows left without their run and adds the keys
- * back, cascading as before.
+ * Migrations 022 and 023: `deliveries` and `run_step_members` lose their foreign key to
+ * `runs` (a key check per written row), and the delivery key leads with the seq in place of
+ * the index `deliveries_run_seq`; going down deletes rows left without their run and puts
+ * the keys and the index back, cascading as before.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
@@ -23,9 +24,18 @@ const runKeys = async () =>
       order by conname`.execute(database.db)
   ).rows.map((r) => r.conname);
 
-it('drops the run keys of the ledger and the members, and adds them back going down', async () => {
+const deliveryIndexes = async () =>
+  (
+    await sql<{ def: string }>`select regexp_replace(indexdef, '^.* USING btree ', '') as def from pg_indexes
+      where tablename = 'deliveries' and indexname in ('deliveries_pk', 'deliveries_run_seq') order by indexname`.execute(
+      database.db,
+    )
+  ).rows.map((r) => r.def);
+
+it('drops the run keys of the ledger and the members, keys deliveries by seq, and puts both back going down', async () => {
   const { db } = database;
   expect(await runKeys()).toEqual([]);
+  expect(await deliveryIndexes()).toEqual(['(run_id, seq, node_id, channel)']);
 
   const one = async <T>(q: ReturnType<typeof sql<T>>) => (await q.execute(db)).rows[0] as T;
   const { id: merchantId } = await one(
@@ -49,6 +59,7 @@ it('drops the run keys of the ledger and the members, and adds them back going d
 
   await migrateTo(db, '021-members-cover-customer');
   expect(await runKeys()).toEqual(['deliveries_run_id_fkey', 'run_step_members_run_id_fkey']);
+  expect(await deliveryIndexes()).toEqual(['(run_id, node_id, channel, seq)', '(run_id, seq)']);
   const runsOf = async (table: 'deliveries' | 'run_step_members') =>
     (await db.selectFrom(table).select('run_id').execute()).map((r) => r.run_id);
   expect(await runsOf('deliveries')).toEqual([runId]);
@@ -60,4 +71,5 @@ it('drops the run keys of the ledger and the members, and adds them back going d
 
   await migrateToLatest(db);
   expect(await runKeys()).toEqual([]);
+  expect(await deliveryIndexes()).toEqual(['(run_id, seq, node_id, channel)']);
 });
