@@ -38,7 +38,6 @@ export async function loadEmails(
     stamps: number;
     stamps_required: number;
     card_name: string;
-    serial_number: string | null;
     voucher_code: string | null;
     voucher_expires_at: Date | null;
     suppression: string | null;
@@ -50,13 +49,12 @@ export async function loadEmails(
       ${liveRun(runId)}
     ), page as (
       select m.seq, m.customer_id, c.name, c.email, c.email_consent, c.unsubscribed_at is not null as unsubscribed,
-        c.stamps, k.stamps_required, k.name as card_name, p.serial_number,
+        c.stamps, k.stamps_required, k.name as card_name,
         v.code as voucher_code, v.expires_at as voucher_expires_at,
         (select s.reason from suppressions s where s.merchant_id = ${ctx.merchant.id} and s.email = c.email) as suppression
       from live, run_step_members m
       join customers c on c.id = m.customer_id
       join cards k on k.id = c.card_id
-      left join passes p on p.customer_id = c.id
       left join lateral ${memberVoucher(runId)} as v on true
       where ${pageMembers(page)}
     )
@@ -79,7 +77,6 @@ export async function loadEmails(
     stamps: r.stamps,
     stampsRequired: r.stamps_required,
     cardName: r.card_name,
-    passSerial: r.serial_number,
     voucherCode: r.voucher_code,
     voucherExpiresAt: r.voucher_expires_at,
     suppression: r.suppression,

@@ -39,7 +39,7 @@ export interface RecipientRow extends MemberRow {
 /** What a message step needs to know about a recipient (a {@link RecipientRow} is one). */
 export type MessageRecipient = Omit<
   RecipientRow,
-  'outcome' | 'joinedAt' | 'lastVisitAt' | 'birthdayMonth' | 'birthdayDay'
+  'outcome' | 'joinedAt' | 'lastVisitAt' | 'birthdayMonth' | 'birthdayDay' | 'passSerial'
 >;
 
 /** A page's recipients and the run's status as the same query read it (null when the page is empty). */

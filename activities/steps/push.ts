@@ -50,7 +50,8 @@ export async function pushPage(
 /**
  * A push page without a wallet provider (the embedded default: the message is captured in
  * the outbox), as one statement and so one transaction. It reads the page's members as
- * the other steps load them (the same filter, the same voucher), and writes:
+ * the other steps load them (the same filter, the same voucher; their join to `cards`
+ * filters nothing, every customer has a card, and is left out), and writes:
  *  - a final `skipped` row for each member without a pass (`no_pass`) or over the
  *    merchant's push cap (`frequency_cap`);
  *  - for the others the delivery row, final at once (the insert that claims a message is
@@ -85,7 +86,6 @@ export async function pushOutboxPage(
       select m.seq, m.customer_id, p.serial_number, v.code as voucher_code
       from live, run_step_members m
       join customers c on c.id = m.customer_id
-      join cards k on k.id = c.card_id
       left join passes p on p.customer_id = c.id
       left join lateral ${memberVoucher(runId)} as v on true
       where ${pageMembers(page)}
