@@ -71,10 +71,8 @@ export interface PageRef {
  */
 export function memberVoucher(runId: string) {
   const runIssued = sql`(select exists (select 1 from vouchers where run_id = ${runId}))`;
-  // Ordered as `vouchers_unredeemed_expiry` is, so that index answers even on stale statistics.
   const merchantHasOpen = sql`(select exists (select 1 from vouchers
-    where merchant_id = (select merchant_id from runs where id = ${runId}) and redeemed_at is null and expires_at > now()
-    order by merchant_id, expires_at limit 1))`;
+    where merchant_id = (select merchant_id from runs where id = ${runId}) and redeemed_at is null and expires_at > now()))`;
   return sql`(
   (select code, expires_at from vouchers where ${runIssued} and run_id = m.run_id and customer_id = m.customer_id
     order by created_at desc limit 1)

@@ -4,6 +4,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/database';
+import { deleteRunDeliveries } from '../deliveries/ledger';
 import type { Database, RunSource, RunStatus } from '../db/schema';
 import type { Plan } from '../compiler/plan';
 
@@ -70,7 +71,7 @@ export async function deleteRuns(db: Db | Transaction<Database>, runIds: readonl
   if (runIds.length === 0) return;
   const ids = [...runIds];
   const remove = async (trx: Transaction<Database>) => {
-    await trx.deleteFrom('deliveries').where('run_id', 'in', ids).execute();
+    await deleteRunDeliveries(trx, ids);
     await trx.deleteFrom('run_step_members').where('run_id', 'in', ids).execute();
     await trx.deleteFrom('runs').where('id', 'in', ids).execute();
   };
