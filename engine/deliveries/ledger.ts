@@ -21,9 +21,9 @@
  * into their own SQL instead of writing the table themselves; provider events (opens,
  * bounces) move a row through `markEngagement` and `moveOn`.
  */
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/database';
-import type { Database, DeliveryChannel, DeliveryStatus, DeviceOutcome } from '../db/schema';
+import type { DeliveryChannel, DeliveryStatus, DeviceOutcome } from '../db/schema';
 import type { SeqRange } from '../runs/member-group';
 
 export interface LedgerKey {
@@ -270,7 +270,7 @@ export async function calledBefore(db: Db, key: LedgerKey, seqs: readonly number
  * `deleteRuns` in `engine/runs/run-row.ts`): `deliveries` has no foreign key to `runs` to
  * cascade (migration 022). Pass the caller's transaction to delete with the run rows.
  */
-export async function deleteRunDeliveries(db: Db | Transaction<Database>, runIds: readonly string[]): Promise<void> {
+export async function deleteRunDeliveries(db: Db, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
   await db.deleteFrom('deliveries').where('run_id', 'in', [...runIds]).execute();
 }

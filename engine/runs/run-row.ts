@@ -2,10 +2,9 @@
  * A run's row: written before its workflow starts (the API, event intake) or by the workflow
  * itself (a Schedule's run), so every run is listed in `GET /v1/runs` however it began.
  */
-import type { Transaction } from 'kysely';
 import type { Db } from '../db/database';
 import { deleteRunDeliveries } from '../deliveries/ledger';
-import type { Database, RunSource, RunStatus } from '../db/schema';
+import type { RunSource, RunStatus } from '../db/schema';
 import type { Plan } from '../compiler/plan';
 
 /** The flow's latest published version and its plan, or undefined when it has none. */
@@ -67,15 +66,15 @@ export async function insertRun(db: Db, run: NewRun): Promise<{ runId: string; w
  * have written some: they go with it, and the pages its workflow reads after that find no
  * members (a page reads the members of a live run only).
  */
-export async function deleteRuns(db: Db | Transaction<Database>, runIds: readonly string[]): Promise<void> {
+export async function deleteRuns(db: Db, runIds: readonly string[]): Promise<void> {
   if (runIds.length === 0) return;
   const ids = [...runIds];
-  const remove = async (trx: Transaction<Database>) => {
+  const remove = async (trx: Db) => {
     await deleteRunDeliveries(trx, ids);
     await trx.deleteFrom('run_step_members').where('run_id', 'in', ids).execute();
     await trx.deleteFrom('runs').where('id', 'in', ids).execute();
   };
   // In the caller's transaction when it has one (it commits with the caller's other writes).
-  if (db.isTransaction) await remove(db as Transaction<Database>);
+  if (db.isTransaction) await remove(db);
   else await db.transaction().execute(remove);
 }
