@@ -141,6 +141,11 @@ beforeAll(async () => {
       STAMPFLOW_ADMIN_TOKEN: ADMIN,
       POSTMARK_SERVER_TOKEN: TOKEN,
       POSTMARK_API_URL: postmark.url,
+      // Four activities at a time per worker (16 by default): a broadcast here has up to
+      // eight in flight (four chunks each of push and email), so one worker cannot take them
+      // all and "both workers in the history" does not depend on which poller is first.
+      // With 16, one worker once ran every activity of the 20,000-customer run.
+      STAMPFLOW_WORKER_ACTIVITIES: '4',
     },
     output: (line) => {
       output.push(line);
